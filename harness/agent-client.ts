@@ -1,0 +1,102 @@
+/**
+ * Host side of the agent protocol: sends framed requests over any byte stream and matches answers
+ * by id. Knows nothing of how the stream reaches the target.
+ */
+import type { Duplex } from 'node:stream';
+import { FrameDecoder, encodeFrame } from './protocol/codec.js';
+import type { AgentMessage, ReadyEvent, Request, RequestOp, ResultOf } from './protocol/messages.js';
+import { TargetError } from './errors.js';
+
+type RequestBody<Op extends RequestOp> = Omit<Extract<Request, { op: Op }>, 'id' | 'op'>;
+
+interface Pending {
+  op: RequestOp;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class AgentError extends Error {
+  constructor(
+    readonly op: string,
+    message: string,
+  ) {
+    super(`agent ${op}: ${message}`);
+  }
+}
+
+export class AgentClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly decoder: FrameDecoder;
+  private readyWaiters: Array<(event: ReadyEvent) => void> = [];
+  private readyEvent: ReadyEvent | undefined;
+  private closedReason: string | undefined;
+
+  constructor(
+    private readonly stream: Duplex,
+    private readonly options: { defaultTimeoutMs: number; onNoise?: (line: string) => void },
+  ) {
+    this.decoder = new FrameDecoder({
+      onMessage: (message) => this.dispatch(message as AgentMessage),
+      onNoise: (line) => this.options.onNoise?.(line),
+      onCorrupt: (line) => this.options.onNoise?.(`[corrupt frame] ${line}`),
+    });
+    stream.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+    stream.on('close', () => this.failAll('the agent link closed'));
+    stream.on('error', (error) => this.failAll(`the agent link failed: ${error.message}`));
+  }
+
+  /** Resolves when the agent announces itself (it may have done so already). */
+  ready(): Promise<ReadyEvent> {
+    if (this.readyEvent) return Promise.resolve(this.readyEvent);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  get closed(): string | undefined {
+    return this.closedReason;
+  }
+
+  request<Op extends RequestOp>(op: Op, body: RequestBody<Op>, timeoutMs = this.options.defaultTimeoutMs): Promise<ResultOf[Op]> {
+    if (this.closedReason) return Promise.reject(new TargetError(this.closedReason));
+    const id = this.nextId++;
+    return new Promise<ResultOf[Op]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      this.pending.set(id, { op, resolve: resolve as (value: unknown) => void, reject, timer });
+      this.stream.write(encodeFrame({ id, op, ...body }));
+    });
+  }
+
+  private dispatch(message: AgentMessage): void {
+    if ('event' in message) {
+      if (message.event === 'ready') {
+        this.readyEvent = message;
+        for (const waiter of this.readyWaiters) waiter(message);
+        this.readyWaiters = [];
+      }
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (!pending) {
+      if (!message.ok) this.options.onNoise?.(`[agent error] ${message.error.message}`);
+      return;
+    }
+    this.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (message.ok) pending.resolve(message.result);
+    else pending.reject(new AgentError(pending.op, message.error.message));
+  }
+
+  private failAll(reason: string): void {
+    if (this.closedReason) return;
+    this.closedReason = reason;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new TargetError(`${reason} while waiting for '${pending.op}'`));
+      this.pending.delete(id);
+    }
+  }
+}

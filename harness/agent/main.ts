@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+/**
+ * The agent: runs on the target, executes crypto requests through AF_ALG and answers over a byte
+ * stream (a virtio-serial port, a serial tty or stdio) in the framed NDJSON protocol.
+ *
+ *   node agent/main.js [--port auto|/dev/vportNpM|PATH]   (default: stdio)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AfAlgError, AfAlgSession } from './afalg-session.js';
+import { FrameDecoder, encodeFrame } from '../protocol/codec.js';
+import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type Request, type ResolveResult } from '../protocol/messages.js';
+import { parseProcCrypto } from '../discovery/proc-crypto.js';
+import { refcntMoves } from '../discovery/refcnt-diff.js';
+import { sys } from './afalg-ffi.js';
+import { AGENT_VERSION, VIRTIO_PORT_NAME } from './version.js';
+
+const session = new AfAlgSession();
+
+function procCrypto(): string {
+  return fs.readFileSync('/proc/crypto', 'utf8');
+}
+
+function bindProbes(probes: BindProbe[]): BindProbeResult[] {
+  return probes.map((probe) => {
+    try {
+      sys.close(session.bindSocket(probe.type, probe.name));
+      return { ...probe, ok: true };
+    } catch (error) {
+      if (!(error instanceof AfAlgError)) throw error;
+      return { ...probe, ok: false, error: error.errno };
+    }
+  });
+}
+
+function resolve(probes: BindProbe[]): ResolveResult[] {
+  return probes.map((probe) => {
+    try {
+      // instantiate first, so that registering a new template instance is not mistaken for a hold
+      sys.close(session.bindSocket(probe.type, probe.name));
+      const before = parseProcCrypto(procCrypto());
+      const held = session.bindSocket(probe.type, probe.name);
+      let after;
+      try {
+        after = parseProcCrypto(procCrypto());
+      } finally {
+        sys.close(held);
+      }
+      return { ...probe, moved: refcntMoves(before, after) };
+    } catch (error) {
+      if (!(error instanceof AfAlgError)) throw error;
+      return { ...probe, error: error.errno, moved: [] };
+    }
+  });
+}
+
+function handle(request: Request): unknown {
+  switch (request.op) {
+    case 'hello':
+      return {
+        agentVersion: AGENT_VERSION,
+        protocolVersion: PROTOCOL_VERSION,
+        kernelRelease: os.release(),
+        arch: os.machine(),
+        pageSize: session.pageSize,
+        node: process.version,
+      };
+    case 'proc-crypto':
+      return { text: procCrypto() };
+    case 'bind':
+      return { results: bindProbes(request.probes) };
+    case 'resolve':
+      return { results: resolve(request.probes) };
+    case 'run':
+      return { outcomes: request.cases.map((c) => session.runCase(c)) };
+    case 'bye':
+      return {};
+    default:
+      throw new Error(`unknown op ${JSON.stringify((request as { op: unknown }).op)}`);
+  }
+}
+
+/** The virtio-serial port named by the host (its /dev node carries only a number). */
+function findVirtioPort(name: string): string {
+  const base = '/sys/class/virtio-ports';
+  for (const port of fs.existsSync(base) ? fs.readdirSync(base) : []) {
+    const portName = fs.readFileSync(path.join(base, port, 'name'), 'utf8').trim();
+    if (portName === name) return `/dev/${port}`;
+  }
+  throw new Error(`no virtio-serial port named ${name} under ${base}`);
+}
+
+interface Link {
+  write(text: string): void;
+  start(onData: (chunk: Buffer) => void, onEnd: () => void): void;
+  close(): void;
+}
+
+function stdioLink(): Link {
+  return {
+    write: (text) => fs.writeSync(1, text),
+    start(onData, onEnd) {
+      process.stdin.on('data', onData);
+      process.stdin.on('end', onEnd);
+    },
+    close: () => process.stdin.pause(),
+  };
+}
+
+/** A character device read on the thread pool. A virtio port reads 0 bytes while the host side is closed: retry. */
+function deviceLink(device: string): Link {
+  const fd = fs.openSync(device, 'r+');
+  let open = true;
+  return {
+    write: (text) => {
+      const bytes = Buffer.from(text);
+      let offset = 0;
+      while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
+    },
+    start(onData) {
+      const buffer = Buffer.alloc(1 << 16);
+      const next = (): void => {
+        if (!open) return;
+        fs.read(fd, buffer, 0, buffer.length, null, (error, n) => {
+          if (error) {
+            process.stderr.write(`agent: read ${device}: ${error.message}\n`);
+            process.exit(1);
+          }
+          if (n > 0) onData(Buffer.from(buffer.subarray(0, n)));
+          if (n === 0) setTimeout(next, 20);
+          else next();
+        });
+      };
+      next();
+    },
+    close: () => {
+      open = false;
+    },
+  };
+}
+
+function main(): void {
+  const portArg = process.argv.indexOf('--port');
+  const port = portArg >= 0 ? process.argv[portArg + 1] : undefined;
+  const link = port === undefined ? stdioLink() : deviceLink(port === 'auto' ? findVirtioPort(VIRTIO_PORT_NAME) : port);
+
+  const queue: Request[] = [];
+  let busy = false;
+  let ending = false;
+  const drain = (): void => {
+    if (busy) return;
+    busy = true;
+    while (queue.length > 0) {
+      const request = queue.shift() as Request;
+      let reply: unknown;
+      try {
+        reply = { id: request.id, ok: true, result: handle(request) };
+      } catch (error) {
+        const err = error as Error & { code?: string };
+        reply = { id: request.id, ok: false, error: { message: err.message, code: err.code } };
+      }
+      link.write(encodeFrame(reply));
+      if (request.op === 'bye') {
+        ending = true;
+        session.close();
+        link.close();
+        process.exit(0);
+      }
+    }
+    busy = false;
+  };
+
+  const decoder = new FrameDecoder({
+    onMessage(message) {
+      const request = message as Request;
+      if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.op !== 'string') {
+        link.write(encodeFrame({ id: -1, ok: false, error: { message: 'malformed request: needs numeric id and string op' } }));
+        return;
+      }
+      queue.push(request);
+      // answer in order, one batch at a time; let I/O run between batches
+      setImmediate(drain);
+    },
+    onCorrupt(line) {
+      link.write(encodeFrame({ id: -1, ok: false, error: { message: `corrupt frame: ${line.slice(0, 80)}` } }));
+    },
+  });
+
+  link.start(
+    (chunk) => decoder.push(chunk),
+    () => {
+      if (!ending) {
+        session.close();
+        process.exit(0);
+      }
+    },
+  );
+  link.write(encodeFrame({ event: 'ready', agentVersion: AGENT_VERSION, pid: process.pid }));
+}
+
+main();

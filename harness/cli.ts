@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/** afalg-harness command line. */
+import fs from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT, HarnessError } from './errors.js';
+import { listBoards, loadBoard } from './board/board.js';
+import { prepareGuestImage } from '../qemu/guest-image.js';
+import { openTarget } from './targets/open-target.js';
+import { discover } from './discovery/discover.js';
+import { renderDiscovery } from '../reports/discovery-terminal.js';
+import { AGENT_VERSION } from './agent/version.js';
+
+async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string }): Promise<number> {
+  const board = loadBoard(argv.board);
+  const target = await openTarget(board, { consoleLog: argv['console-log'] });
+  try {
+    const result = await discover(target.agent);
+    process.stdout.write(renderDiscovery(target.info, result, { all: argv.all }));
+    if (argv.json) {
+      fs.writeFileSync(argv.json, JSON.stringify({ harnessVersion: AGENT_VERSION, target: target.info, ...result }, null, 2) + '\n');
+      process.stderr.write(`wrote ${argv.json}\n`);
+    }
+  } finally {
+    await target.stop();
+  }
+  return EXIT.ok;
+}
+
+async function main(): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const run =
+    <A>(body: (argv: A) => Promise<number>) =>
+    async (argv: A): Promise<void> => {
+      exitCode = await body(argv);
+    };
+  await yargs(hideBin(process.argv))
+    .scriptName('afalg-harness')
+    .usage('$0 <command>\n\nQualifies Linux kernel crypto drivers through AF_ALG.')
+    .command('qemu', 'QEMU guest images', (y) =>
+      y
+        .command(
+          'prepare',
+          "build (or find in the cache) a board's guest image from Debian's packages",
+          (yy) =>
+            yy
+              .option('board', { type: 'string', describe: 'board name or file' })
+              .option('arch', { type: 'string', choices: ['x86_64', 'aarch64', 'armhf'], describe: 'the qemu board of this architecture' })
+              .option('force', { type: 'boolean', default: false, describe: 'rebuild even if cached' }),
+          run(async (argv: { board?: string; arch?: string; force: boolean }) => {
+            const board = loadBoard(argv.board ?? `qemu-${argv.arch ?? 'x86_64'}`);
+            if (board.transport !== 'qemu') throw new HarnessError(`board ${board.name} is not a qemu board`, EXIT.badInput);
+            const image = await prepareGuestImage(board, { force: argv.force });
+            process.stdout.write(`${image.dir}\n`);
+            return EXIT.ok;
+          }),
+        )
+        .demandCommand(1),
+    )
+    .command(
+      'discover',
+      'boot or reach the target, list every crypto driver and the driver each generic name binds',
+      (y) =>
+        y
+          .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
+          .option('json', { type: 'string', describe: 'also write the discovery as JSON to this file' })
+          .option('all', { type: 'boolean', default: false, describe: 'show every /proc/crypto entry, not only AF_ALG-reachable ones' })
+          .option('console-log', { type: 'string', describe: "write the target's console to this file" }),
+      run(discoverCommand),
+    )
+    .command('boards', 'board files', (y) =>
+      y
+        .command('list', 'list the bundled boards', {}, run(async () => {
+          for (const name of listBoards()) {
+            const board = loadBoard(name);
+            process.stdout.write(`${name}\t${board.transport}\t${board.arch}\t${board.description ?? ''}\n`);
+          }
+          return EXIT.ok;
+        }))
+        .command('check <file>', 'validate a board file', (yy) => yy.positional('file', { type: 'string', demandOption: true }), run(async (argv: { file: string }) => {
+          const board = loadBoard(argv.file);
+          process.stdout.write(`${board.file}: ok (${board.name}, ${board.transport}, ${board.arch})\n`);
+          return EXIT.ok;
+        }))
+        .demandCommand(1),
+    )
+    .demandCommand(1)
+    .strict()
+    .version(AGENT_VERSION)
+    .help()
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`afalg-harness: ${message}\n`);
+      process.exit(EXIT.badInput);
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof HarnessError) {
+      process.stderr.write(`afalg-harness: ${error.message}\n`);
+      for (const line of error.details) process.stderr.write(`${line}\n`);
+      process.exit(error.exitCode);
+    }
+    process.stderr.write(`afalg-harness: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,60 @@
+/**
+ * Framing for the agent protocol. Each message is one line: a marker, then JSON.
+ * Anything else on the stream (kernel printk on a serial console, a shell echo) is noise:
+ * the decoder hands it to `onNoise` and keeps going, so console chatter cannot corrupt the protocol.
+ */
+
+export const FRAME_MARKER = '@afalg1 ';
+
+export function encodeFrame(message: unknown): string {
+  return FRAME_MARKER + JSON.stringify(message) + '\n';
+}
+
+export interface DecoderHandlers {
+  onMessage(message: unknown): void;
+  /** a line (or the part of a line before the marker) that is not protocol */
+  onNoise?(text: string): void;
+  /** a line that carries the marker but whose JSON does not parse */
+  onCorrupt?(line: string, error: Error): void;
+}
+
+/** Incremental line decoder: feed it chunks as they arrive. */
+export class FrameDecoder {
+  private pending = '';
+
+  constructor(private readonly handlers: DecoderHandlers) {}
+
+  push(chunk: Buffer | string): void {
+    this.pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let newline = this.pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = this.pending.slice(0, newline).replace(/\r$/, '');
+      this.pending = this.pending.slice(newline + 1);
+      this.line(line);
+      newline = this.pending.indexOf('\n');
+    }
+  }
+
+  /** what is buffered without a newline yet (for diagnostics) */
+  get buffered(): string {
+    return this.pending;
+  }
+
+  private line(line: string): void {
+    const at = line.indexOf(FRAME_MARKER);
+    if (at < 0) {
+      if (line.length > 0) this.handlers.onNoise?.(line);
+      return;
+    }
+    if (at > 0) this.handlers.onNoise?.(line.slice(0, at));
+    const json = line.slice(at + FRAME_MARKER.length);
+    let message: unknown;
+    try {
+      message = JSON.parse(json);
+    } catch (error) {
+      this.handlers.onCorrupt?.(line, error as Error);
+      return;
+    }
+    this.handlers.onMessage(message);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The agent protocol: newline-delimited JSON, one message per line, binary fields base64.
+ * Every request carries an id; the answer carries the same id. Cases are batched in `run`.
+ */
+
+/** AF_ALG socket types (the `salg_type` of sockaddr_alg). */
+export type AfAlgType = 'hash' | 'skcipher' | 'aead' | 'rng';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface HelloResult {
+  agentVersion: string;
+  protocolVersion: number;
+  kernelRelease: string;
+  arch: string;
+  pageSize: number;
+  node: string;
+}
+
+export interface BindProbe {
+  type: AfAlgType;
+  name: string;
+}
+
+export interface BindProbeResult {
+  name: string;
+  type: AfAlgType;
+  ok: boolean;
+  /** errno name when the bind failed: ENOENT (no such algorithm), ELIBBAD (self-test failed)… */
+  error?: string;
+}
+
+export interface RefcntMove {
+  driver: string;
+  name: string;
+  internal: boolean;
+  delta: number;
+}
+
+export interface ResolveResult {
+  name: string;
+  type: AfAlgType;
+  /** bind failed: errno name */
+  error?: string;
+  /** every /proc/crypto entry whose refcnt moved while the socket was held */
+  moved: RefcntMove[];
+}
+
+/** Split strategies: how the input reaches the kernel. */
+export type SplitStrategy = 'oneshot' | 'chunks' | 'page-cross' | 'inplace';
+
+interface CaseBase {
+  /** caller's key for the case, echoed back */
+  ref: string;
+  /** driver name or generic name bound with AF_ALG */
+  alg: string;
+  strategy?: SplitStrategy;
+  /** chunk sizes for the `chunks` strategy, cycled (default 1,15,17) */
+  chunks?: number[];
+}
+
+export interface HashCase extends CaseBase {
+  type: 'hash';
+  key?: string;
+  msg: string;
+  /** expected digest; a shorter expect compares the leading bytes (truncated MAC) */
+  expect: string;
+  /** expect the digest to differ from `expect` (Wycheproof invalid MAC) */
+  expectMismatch?: boolean;
+}
+
+export interface SkcipherCase extends CaseBase {
+  type: 'skcipher';
+  key: string;
+  iv?: string;
+  op: 'encrypt' | 'decrypt';
+  input: string;
+  expect?: string;
+  /** errno name the operation must fail with (setkey/sendmsg/read) */
+  expectError?: string;
+}
+
+export interface AeadCase extends CaseBase {
+  type: 'aead';
+  key: string;
+  iv: string;
+  assoc: string;
+  authsize: number;
+  op: 'encrypt' | 'decrypt';
+  /** encrypt: plaintext; decrypt: ciphertext || tag */
+  input: string;
+  /** encrypt: ciphertext || tag; decrypt: plaintext */
+  expect?: string;
+  expectError?: string;
+}
+
+export interface RngCase extends CaseBase {
+  type: 'rng';
+  seed?: string;
+  length: number;
+}
+
+export type Case = HashCase | SkcipherCase | AeadCase | RngCase;
+
+export type CaseStatus = 'pass' | 'fail' | 'error';
+
+export interface CaseOutcome {
+  ref: string;
+  status: CaseStatus;
+  /** errno name when a syscall failed (status error, or fail when another error was expected) */
+  error?: string;
+  /** which step failed: bind, setkey, authsize, send, read */
+  step?: string;
+  /** output bytes, only when they differ from expect (or for rng) */
+  got?: string;
+}
+
+export type Request =
+  | { id: number; op: 'hello' }
+  | { id: number; op: 'proc-crypto' }
+  | { id: number; op: 'bind'; probes: BindProbe[] }
+  | { id: number; op: 'resolve'; probes: BindProbe[] }
+  | { id: number; op: 'run'; cases: Case[] }
+  | { id: number; op: 'bye' };
+
+export type RequestOp = Request['op'];
+
+export interface ResultOf {
+  hello: HelloResult;
+  'proc-crypto': { text: string };
+  bind: { results: BindProbeResult[] };
+  resolve: { results: ResolveResult[] };
+  run: { outcomes: CaseOutcome[] };
+  bye: Record<string, never>;
+}
+
+export interface AgentError {
+  message: string;
+  code?: string;
+}
+
+export type Response =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: AgentError };
+
+/** Unsolicited: the agent announces it is listening. */
+export interface ReadyEvent {
+  event: 'ready';
+  agentVersion: string;
+  pid: number;
+}
+
+export type AgentMessage = Response | ReadyEvent;

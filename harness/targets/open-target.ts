@@ -1,0 +1,13 @@
+/** Open a board's target by its transport. */
+import type { Board } from '../board/board.js';
+import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
+import type { Target } from './target.js';
+
+export type OpenTargetOptions = QemuTargetOptions;
+
+export async function openTarget(board: Board, options: OpenTargetOptions = {}): Promise<Target> {
+  switch (board.transport) {
+    case 'qemu':
+      return QemuTarget.start(board, options);
+  }
+}

@@ -1,0 +1,34 @@
+/** A target: something with an agent on it. Transports differ only in how the byte stream arrives. */
+import type { AgentClient } from '../agent-client.js';
+import type { HelloResult } from '../protocol/messages.js';
+
+export interface TargetTimings {
+  /** from starting the target to the guest's init running (QEMU: first afalg-init line), ms */
+  bootMs?: number;
+  /** guest uptime when init started the agent, s */
+  guestAgentStartS?: number;
+  /** from starting the target to the agent's ready line, ms */
+  agentReadyMs: number;
+}
+
+export interface TargetInfo {
+  board: string;
+  transport: string;
+  arch: string;
+  /** kvm | tcg, and why */
+  accel?: { accel: string; reason: string };
+  kernelPackage?: string;
+  hello: HelloResult;
+  timings: TargetTimings;
+}
+
+export interface Target {
+  readonly agent: AgentClient;
+  readonly info: TargetInfo;
+  /** the last console lines (for diagnostics) */
+  consoleTail(lines: number): string[];
+  /** say bye, wait for the target to stop, kill it if it does not */
+  stop(): Promise<void>;
+  /** stop at once (signal handlers) */
+  kill(): void;
+}
