@@ -70,6 +70,12 @@ export class AgentClient {
     });
   }
 
+  /** Close our end: an agent blocked reading its port sees end-of-file and can exit. */
+  close(): void {
+    this.failAll('the agent link was closed by the host');
+    this.stream.destroy();
+  }
+
   private dispatch(message: AgentMessage): void {
     if ('event' in message) {
       if (message.event === 'ready') {

@@ -3,7 +3,6 @@
  * firmware's real-mode setup and the in-guest decompression, which under TCG costs seconds.
  */
 import fs from 'node:fs';
-import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 
 const MAGICS: Array<{ name: 'xz' | 'zstd' | 'gzip'; bytes: Buffer }> = [
@@ -17,15 +16,9 @@ function isElf(data: Buffer): boolean {
 }
 
 function decompress(kind: 'xz' | 'zstd' | 'gzip', payload: Buffer): Buffer | undefined {
-  if (kind === 'gzip') {
-    try {
-      // trailing bytes after the stream are the rest of the bzImage
-      return zlib.gunzipSync(payload, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    } catch {
-      return undefined;
-    }
-  }
-  const tool = kind === 'xz' ? ['xz', ['-dc', '--single-stream']] : ['zstd', ['-dc']];
+  // the payload is followed by the rest of the bzImage: each tool decodes the first stream and
+  // complains about the trailing bytes (zlib would take them for a second gzip member and fail)
+  const tool = kind === 'xz' ? ['xz', ['-dc', '--single-stream']] : kind === 'zstd' ? ['zstd', ['-dc']] : ['gzip', ['-dc']];
   const result = spawnSync(tool[0] as string, tool[1] as string[], { input: payload, maxBuffer: 1 << 30 });
   // xz/zstd complain about trailing garbage but still wrote the whole stream
   return result.stdout && result.stdout.length > 0 ? result.stdout : undefined;

@@ -59,7 +59,11 @@ export function groupByName(entries: CryptoEntry[]): Map<string, CryptoEntry[]> 
 
 const MAX_INSTANTIATION_PASSES = 3;
 
-/** `<name>-generic` for every plain name in the catalog and every plain argument of its templates. */
+/**
+ * `<name>-generic` for every plain name in the catalog and every plain argument of its templates.
+ * Only the lookup matters: it autoloads the module that registers the software twin. The bind
+ * itself may fail (aes-generic is a block cipher, not an skcipher), and its result is not used.
+ */
 export function genericTwinProbes(): BindProbe[] {
   const plain = new Map<string, AfAlgType>();
   const visit = (name: string, type: AfAlgType): void => {
@@ -68,8 +72,7 @@ export function genericTwinProbes(): BindProbe[] {
       if (!plain.has(name)) plain.set(name, type);
       return;
     }
-    // arguments of skcipher/aead templates are block ciphers or hashes; only hash probes bind those
-    for (const arg of parsed.args) visit(arg, parseTemplateName(arg) ? type : 'hash');
+    for (const arg of parsed.args) visit(arg, type);
   };
   for (const algorithm of catalog) visit(algorithm.name, algorithm.type);
   return [...plain].map(([name, type]) => ({ name: `${name}-generic`, type }));

@@ -42,12 +42,13 @@ export function parseProcCrypto(text: string): CryptoEntry[] {
   // a trailing newline yields one empty last element; anything else unterminated is a truncated line
   const endsClean = text.length === 0 || text.endsWith('\n');
   let fields: Record<string, string> | null = null;
+  let fieldLines: Record<string, number> = {};
   let blockLine = 0;
   let block = 0;
 
   const finish = (atLine: number): void => {
     if (!fields) return;
-    entries.push(toEntry(fields, blockLine, block, atLine));
+    entries.push(toEntry(fields, fieldLines, blockLine, block, atLine));
     fields = null;
   };
 
@@ -61,6 +62,7 @@ export function parseProcCrypto(text: string): CryptoEntry[] {
     }
     if (!fields) {
       fields = {};
+      fieldLines = {};
       blockLine = lineNo;
       block++;
     }
@@ -75,24 +77,25 @@ export function parseProcCrypto(text: string): CryptoEntry[] {
       throw new ProcCryptoParseError(`truncated: last line has no newline (${JSON.stringify(raw.slice(0, 60))})`, lineNo, block);
     }
     fields[key] = value;
+    fieldLines[key] = lineNo;
   }
   finish(lines.length);
   return entries;
 }
 
-function toEntry(fields: Record<string, string>, line: number, block: number, endLine: number): CryptoEntry {
+function toEntry(fields: Record<string, string>, fieldLines: Record<string, number>, line: number, block: number, endLine: number): CryptoEntry {
   for (const key of REQUIRED) {
     if (!(key in fields)) throw new ProcCryptoParseError(`missing field '${key}' (block ends at line ${endLine})`, line, block);
   }
   const int = (key: string): number => {
     const value = fields[key] ?? '';
-    if (!/^-?\d+$/.test(value)) throw new ProcCryptoParseError(`field '${key}' is not an integer: ${JSON.stringify(value)}`, line, block);
+    if (!/^-?\d+$/.test(value)) throw new ProcCryptoParseError(`field '${key}' is not an integer: ${JSON.stringify(value)}`, fieldLines[key] ?? line, block);
     return Number(value);
   };
   const yesNo = (key: string): boolean => {
     const value = fields[key];
     if (value !== 'yes' && value !== 'no') {
-      throw new ProcCryptoParseError(`field '${key}' must be yes or no, got ${JSON.stringify(value)}`, line, block);
+      throw new ProcCryptoParseError(`field '${key}' must be yes or no, got ${JSON.stringify(value)}`, fieldLines[key] ?? line, block);
     }
     return value === 'yes';
   };

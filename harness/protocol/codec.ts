@@ -4,6 +4,8 @@
  * the decoder hands it to `onNoise` and keeps going, so console chatter cannot corrupt the protocol.
  */
 
+import { StringDecoder } from 'node:string_decoder';
+
 export const FRAME_MARKER = '@afalg1 ';
 
 export function encodeFrame(message: unknown): string {
@@ -21,11 +23,13 @@ export interface DecoderHandlers {
 /** Incremental line decoder: feed it chunks as they arrive. */
 export class FrameDecoder {
   private pending = '';
+  /** keeps a multi-byte character that a chunk boundary split until its last byte arrives */
+  private readonly utf8 = new StringDecoder('utf8');
 
   constructor(private readonly handlers: DecoderHandlers) {}
 
   push(chunk: Buffer | string): void {
-    this.pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    this.pending += typeof chunk === 'string' ? chunk : this.utf8.write(chunk);
     let newline = this.pending.indexOf('\n');
     while (newline >= 0) {
       const line = this.pending.slice(0, newline).replace(/\r$/, '');

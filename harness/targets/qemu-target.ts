@@ -218,6 +218,8 @@ export class QemuTarget implements Target {
       else this.child.once('exit', () => resolve());
     });
     if (!this.agent.closed) await this.agent.request('bye', {}, 3000).catch(() => undefined);
+    // the agent's exit waits for its pending read of the port: closing our end completes it
+    this.agent.close();
     const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), STOP_GRACE_MS).unref());
     if ((await Promise.race([exited, grace])) === 'timeout') {
       this.kill();

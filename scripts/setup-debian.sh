@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# One-time set-up on a Debian (bookworm) machine: the host tools the harness drives, then the
+# project's own dependencies and build. Safe to run again. Needs root (or sudo) for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(qemu-system-x86 kmod cpio xz-utils dpkg apt)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+# apt-cache must know linux-image-amd64 for 'qemu prepare': refresh the lists once if they are empty
+if [ "${#missing[@]}" -gt 0 ] || ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
+  "${sudo_cmd[@]}" apt-get update -q
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}"
+fi
+npm ci --no-audit --no-fund
+npm run build
+echo "setup: done"

@@ -1,0 +1,101 @@
+/**
+ * The CLI's behaviour on bad input and on a target that does not come up, run as a user runs it.
+ * The timeout and Ctrl-C cases start a real QEMU and check that none is left behind.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { boardPath } from '../../harness/board/board.js';
+import { projectRoot } from '../../harness/paths.js';
+
+const cli = path.join(projectRoot, 'dist', 'harness', 'cli.js');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], options: { interruptAfterMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    if (options.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** pids of running QEMU processes whose command line mentions `marker` */
+function qemuPids(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('qemu-system') && cmdline.includes(marker)) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+function boardVariant(change: (board: Record<string, unknown>) => void): string {
+  const board = JSON.parse(fs.readFileSync(boardPath('qemu-x86_64'), 'utf8')) as Record<string, unknown>;
+  change(board);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-board-'));
+  const file = path.join(dir, 'variant.json');
+  fs.writeFileSync(file, JSON.stringify(board, null, 2));
+  return file;
+}
+
+describe('afalg-harness CLI faults', function () {
+  this.timeout(120_000);
+
+  it('a board file with an unknown field: one line naming the file and field, exit 2', async () => {
+    const file = boardVariant((board) => {
+      (board.qemu as Record<string, unknown>).memory = '2G';
+    });
+    const result = await runCli(['discover', '--board', file]);
+    assert.equal(result.code, 2);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0] ?? '', new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: unknown field '/qemu/memory'`));
+  });
+
+  it('a board file with a wrong type: names the field, exit 2', async () => {
+    const file = boardVariant((board) => {
+      (board.qemu as Record<string, unknown>).smp = 'two';
+    });
+    const result = await runCli(['boards', 'check', file]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /field '\/qemu\/smp' must be integer/);
+  });
+
+  it('an agent that is not ready in time: error with the last console lines, QEMU killed, exit 3', async () => {
+    const file = boardVariant((board) => {
+      board.timeouts = { agentReadySec: 3 };
+      board.name = 'qemu-x86_64-impatient';
+    });
+    const result = await runCli(['discover', '--board', file]);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /was not ready within 3 s/);
+    assert.match(result.stderr, /last console lines of qemu-x86_64-impatient:/);
+    const consoleLines = result.stderr.split('\n').filter((line) => line.startsWith('  | '));
+    assert.ok(consoleLines.length > 0 && consoleLines.length <= 20, `${consoleLines.length} console lines`);
+    assert.deepEqual(qemuPids(path.dirname(file)), []);
+    assert.deepEqual(qemuPids('afalg-qemu-'), []);
+  });
+
+  it('Ctrl-C while the guest boots stops QEMU and exits 130', async () => {
+    const result = await runCli(['discover', '--board', 'qemu-x86_64'], { interruptAfterMs: 3500 });
+    assert.equal(result.code, 130, result.stderr);
+    assert.match(result.stderr, /SIGINT: stopping 1 target/);
+    assert.deepEqual(qemuPids('afalg-qemu-'), []);
+  });
+});

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { boardPath, boardSchemaPath, boardsDir, listBoards, loadBoard } from '../../../harness/board/board.js';
+import { BadInputError, EXIT } from '../../../harness/errors.js';
+import { projectRoot } from '../../../harness/paths.js';
+
+const bundledFile = path.join(projectRoot, 'boards', 'qemu-x86_64.json');
+
+function bundledJson(): Record<string, unknown> & { qemu: Record<string, unknown> } {
+  return JSON.parse(fs.readFileSync(bundledFile, 'utf8')) as Record<string, unknown> & { qemu: Record<string, unknown> };
+}
+
+function expectBadInput(fn: () => unknown): BadInputError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof BadInputError, `expected BadInputError, got ${String(caught)}`);
+  assert.equal(caught.exitCode, 2);
+  assert.equal(caught.exitCode, EXIT.badInput);
+  return caught;
+}
+
+describe('board/board', () => {
+  let tmp = '';
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-board-test-'));
+  });
+
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function writeBoard(name: string, content: unknown): string {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    return file;
+  }
+
+  describe('paths', () => {
+    it('keeps boards and their schema in the project', () => {
+      assert.equal(boardsDir, path.join(projectRoot, 'boards'));
+      assert.equal(boardSchemaPath, path.join(projectRoot, 'boards', 'board.schema.json'));
+    });
+
+    it('maps a bare name into boards/ and a path or .json name to a resolved path', () => {
+      assert.equal(boardPath('qemu-x86_64'), bundledFile);
+      assert.equal(boardPath('/some/where/my-board.json'), '/some/where/my-board.json');
+      assert.equal(boardPath('my-board.json'), path.resolve('my-board.json'));
+      assert.equal(boardPath('boards/x'), path.resolve('boards/x'));
+    });
+
+    it('lists the bundled boards without the schema', () => {
+      const boards = listBoards();
+      assert.ok(boards.includes('qemu-x86_64'));
+      assert.ok(!boards.some((board) => board.includes('schema')));
+      assert.deepEqual(boards, [...boards].sort());
+    });
+  });
+
+  describe('loadBoard', () => {
+    it('loads the bundled qemu-x86_64 board', () => {
+      const board = loadBoard('qemu-x86_64');
+      assert.equal(board.name, 'qemu-x86_64');
+      assert.equal(board.arch, 'x86_64');
+      assert.equal(board.transport, 'qemu');
+      assert.equal(board.file, bundledFile);
+      assert.equal(board.qemu.binary, 'qemu-system-x86_64');
+      assert.deepEqual(board.qemu.cpu, { tcg: 'max', kvm: 'host' });
+      assert.equal(board.qemu.memoryMiB, 2048);
+      assert.equal(board.qemu.console, 'ttyS0');
+      assert.equal(board.qemu.virtioCrypto, true);
+      assert.ok(board.qemu.modules.preload.includes('af_alg'));
+    });
+
+    it('loads a board given by path and records that path', () => {
+      const file = writeBoard('copy.json', bundledJson());
+      const board = loadBoard(file);
+      assert.equal(board.file, file);
+      assert.equal(board.name, 'qemu-x86_64');
+    });
+
+    it('rejects an unknown field, naming the file and the field', () => {
+      const data = bundledJson();
+      data.qemu.memory = '2G';
+      const file = writeBoard('unknown-field.json', data);
+      const error = expectBadInput(() => loadBoard(file));
+      assert.ok(error.message.includes(file), error.message);
+      assert.ok(error.message.includes("unknown field '/qemu/memory'"), error.message);
+    });
+
+    it('rejects an unknown top-level field', () => {
+      const data = bundledJson();
+      data.ram = 1;
+      const file = writeBoard('unknown-top.json', data);
+      const error = expectBadInput(() => loadBoard(file));
+      assert.equal(error.message, `${file}: unknown field '/ram'`);
+    });
+
+    it('rejects a field of the wrong type, naming it', () => {
+      const data = bundledJson();
+      data.qemu.memoryMiB = '2G';
+      const file = writeBoard('wrong-type.json', data);
+      const error = expectBadInput(() => loadBoard(file));
+      assert.ok(error.message.startsWith(`${file}: `), error.message);
+      assert.ok(error.message.includes("'/qemu/memoryMiB'"), error.message);
+      assert.match(error.message, /integer/);
+    });
+
+    it('rejects a value outside an enum, listing the allowed ones', () => {
+      const data = bundledJson();
+      data.qemu.accel = 'hvf';
+      const file = writeBoard('enum.json', data);
+      const error = expectBadInput(() => loadBoard(file));
+      assert.equal(error.message, `${file}: field '/qemu/accel' must be one of "auto", "kvm", "tcg"`);
+    });
+
+    it('rejects a missing required nested field', () => {
+      const data = bundledJson();
+      delete (data.qemu.cpu as Record<string, unknown>).kvm;
+      const file = writeBoard('missing.json', data);
+      const error = expectBadInput(() => loadBoard(file));
+      assert.equal(error.message, `${file}: missing field '/qemu/cpu/kvm'`);
+    });
+
+    it('rejects invalid JSON, naming the file', () => {
+      const text = fs.readFileSync(bundledFile, 'utf8').replace('"arch": "x86_64",', '"arch": "x86_64"');
+      const file = writeBoard('broken.json', text);
+      const error = expectBadInput(() => loadBoard(file));
+      assert.ok(error.message.startsWith(`${file}: not valid JSON`), error.message);
+    });
+
+    it('rejects an unknown board name, listing the known boards', () => {
+      const error = expectBadInput(() => loadBoard('no-such-board'));
+      assert.ok(error.message.includes("board 'no-such-board' not found"), error.message);
+      assert.ok(error.message.includes(path.join(boardsDir, 'no-such-board.json')), error.message);
+      assert.ok(error.message.includes(`known boards: ${listBoards().join(', ')}`), error.message);
+      assert.ok(error.message.includes('qemu-x86_64'), error.message);
+    });
+
+    it('rejects a board path that does not exist', () => {
+      const file = path.join(tmp, 'absent.json');
+      const error = expectBadInput(() => loadBoard(file));
+      assert.ok(error.message.includes(file), error.message);
+      assert.ok(error.message.includes('not found'), error.message);
+    });
+
+    it('rejects a board path that cannot be read', () => {
+      const dir = path.join(tmp, 'a-directory.json');
+      fs.mkdirSync(dir);
+      const error = expectBadInput(() => loadBoard(dir));
+      assert.ok(error.message.startsWith(`${dir}: cannot read`), error.message);
+    });
+  });
+});
