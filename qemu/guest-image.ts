@@ -130,8 +130,53 @@ function writeCpio(staging: string, output: string): Promise<void> {
   });
 }
 
+const APT_LISTS = '/var/lib/apt/lists';
+
+interface AptAnswer {
+  kernel: DebianPackage;
+  busybox: DebianPackage;
+  /** mtime of apt's lists when apt was asked */
+  listsMtimeMs: number;
+}
+
+function aptListsMtime(): number {
+  try {
+    return fs.statSync(APT_LISTS).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Which kernel and busybox apt offers changes only when apt's lists change (apt-get update), so
+ * the answer is remembered until then: a second prepare does not wait on apt-cache.
+ */
+async function resolvePackages(board: Board, refresh: boolean): Promise<AptAnswer> {
+  const { debianArch, kernelPackage } = board.qemu;
+  const memoFile = cacheDir('apt-answers.json');
+  const key = `${kernelPackage}:${debianArch}`;
+  let memo: Record<string, AptAnswer> = {};
+  try {
+    memo = JSON.parse(fs.readFileSync(memoFile, 'utf8')) as Record<string, AptAnswer>;
+  } catch {
+    // first time
+  }
+  const listsMtimeMs = aptListsMtime();
+  const known = memo[key];
+  if (!refresh && known && known.listsMtimeMs === listsMtimeMs && listsMtimeMs !== 0) return known;
+  const answer: AptAnswer = {
+    kernel: await resolveKernelPackage(kernelPackage, debianArch),
+    busybox: { name: 'busybox-static', version: await candidateVersion('busybox-static', debianArch) },
+    listsMtimeMs,
+  };
+  memo[key] = answer;
+  fs.mkdirSync(path.dirname(memoFile), { recursive: true });
+  fs.writeFileSync(memoFile, JSON.stringify(memo, null, 2) + '\n');
+  return answer;
+}
+
 export interface PrepareOptions {
-  /** rebuild even when the cache has this recipe */
+  /** ask apt again and rebuild even when the cache has this recipe */
   force?: boolean;
   progress?: NodeJS.WritableStream;
 }
@@ -155,8 +200,7 @@ export async function prepareGuestImage(board: Board, options: PrepareOptions = 
   let kernel: DebianPackage;
   let busybox: DebianPackage;
   try {
-    kernel = await resolveKernelPackage(kernelPackage, debianArch);
-    busybox = { name: 'busybox-static', version: await candidateVersion('busybox-static', debianArch) };
+    ({ kernel, busybox } = await resolvePackages(board, options.force ?? false));
   } catch (error) {
     const cached = newestCachedImage(board);
     if (cached) {

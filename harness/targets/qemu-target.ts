@@ -130,6 +130,7 @@ export class QemuTarget implements Target {
     });
 
     const startedAt = Date.now();
+    (options.progress ?? process.stderr).write(`starting ${board.name}: ${board.qemu.binary} (${accel.accel}), waiting up to ${options.agentReadyTimeoutSec ?? board.timeouts?.agentReadySec ?? 60} s for the agent\n`);
     const child = spawn(board.qemu.binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const console = new Console(options.consoleLog);
     const killChild = (): void => {
@@ -140,6 +141,7 @@ export class QemuTarget implements Target {
           // already gone
         }
       }
+      fs.rmSync(socketDir, { recursive: true, force: true });
     };
     const unregister = registerLive({ kill: killChild });
     child.stdout?.on('data', (chunk: Buffer) => console.push(chunk));

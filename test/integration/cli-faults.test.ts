@@ -18,14 +18,21 @@ interface CliRun {
   stderr: string;
 }
 
-function runCli(args: string[], options: { interruptAfterMs?: number } = {}): Promise<CliRun> {
+/** Run the CLI; with `interrupt`, send SIGINT `afterMs` after stderr first matches `when`. */
+function runCli(args: string[], options: { interrupt?: { when: RegExp; afterMs: number } } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    if (options.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs);
+    let armed = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.interrupt && !armed && options.interrupt.when.test(stderr)) {
+        armed = true;
+        setTimeout(() => child.kill('SIGINT'), options.interrupt.afterMs);
+      }
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -45,10 +52,13 @@ function qemuPids(marker: string): number[] {
   return pids;
 }
 
+const variantDirs: string[] = [];
+
 function boardVariant(change: (board: Record<string, unknown>) => void): string {
   const board = JSON.parse(fs.readFileSync(boardPath('qemu-x86_64'), 'utf8')) as Record<string, unknown>;
   change(board);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-board-'));
+  variantDirs.push(dir);
   const file = path.join(dir, 'variant.json');
   fs.writeFileSync(file, JSON.stringify(board, null, 2));
   return file;
@@ -56,6 +66,10 @@ function boardVariant(change: (board: Record<string, unknown>) => void): string 
 
 describe('afalg-harness CLI faults', function () {
   this.timeout(120_000);
+
+  after(() => {
+    for (const dir of variantDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('a board file with an unknown field: one line naming the file and field, exit 2', async () => {
     const file = boardVariant((board) => {
@@ -78,24 +92,28 @@ describe('afalg-harness CLI faults', function () {
   });
 
   it('an agent that is not ready in time: error with the last console lines, QEMU killed, exit 3', async () => {
+    // init is replaced by `sleep 600`: the kernel boots and talks (loglevel=6), no agent ever starts
     const file = boardVariant((board) => {
-      board.timeouts = { agentReadySec: 3 };
+      board.timeouts = { agentReadySec: 5 };
       board.name = 'qemu-x86_64-impatient';
+      (board.qemu as Record<string, unknown>).kernelArgs = ['loglevel=6', 'rdinit=/bin/sleep', '600'];
     });
     const result = await runCli(['discover', '--board', file]);
     assert.equal(result.code, 3, result.stderr);
-    assert.match(result.stderr, /was not ready within 3 s/);
+    assert.match(result.stderr, /was not ready within 5 s/);
     assert.match(result.stderr, /last console lines of qemu-x86_64-impatient:/);
     const consoleLines = result.stderr.split('\n').filter((line) => line.startsWith('  | '));
-    assert.ok(consoleLines.length > 0 && consoleLines.length <= 20, `${consoleLines.length} console lines`);
+    assert.equal(consoleLines.length, 20, result.stderr);
     assert.deepEqual(qemuPids(path.dirname(file)), []);
     assert.deepEqual(qemuPids('afalg-qemu-'), []);
   });
 
   it('Ctrl-C while the guest boots stops QEMU and exits 130', async () => {
-    const result = await runCli(['discover', '--board', 'qemu-x86_64'], { interruptAfterMs: 3500 });
+    const result = await runCli(['discover', '--board', 'qemu-x86_64'], { interrupt: { when: /starting qemu-x86_64: /, afterMs: 1500 } });
     assert.equal(result.code, 130, result.stderr);
     assert.match(result.stderr, /SIGINT: stopping 1 target/);
     assert.deepEqual(qemuPids('afalg-qemu-'), []);
+    // the agent socket's temporary folder went with it
+    assert.doesNotMatch(fs.readdirSync(os.tmpdir()).join(' '), /afalg-qemu-/);
   });
 });
