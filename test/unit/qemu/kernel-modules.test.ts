@@ -3,23 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { moduleName, parseModulesDep, preloadOrder, selectModules, stripModuleSignature } from '../../../qemu/kernel-modules.js';
 import { projectRoot } from '../../../harness/paths.js';
+import { filler as bytes } from '../../support/filler.js';
 
 const depText = fs.readFileSync(path.join(projectRoot, 'test/fixtures/modules/modules.dep'), 'utf8');
 
 const MAGIC = Buffer.from('~Module signature appended~\n', 'ascii');
 
-/** Deterministic filler bytes. */
-function bytes(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** body || signature || struct module_signature (12 bytes, sig_len big-endian last) || magic */
 function signedModule(body: Buffer, signatureLength: number, declaredLength = signatureLength): Buffer {

@@ -5,22 +5,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { extractVmlinux, extractVmlinuxFile } from '../../../qemu/vmlinux.js';
+import { filler } from '../../support/filler.js';
 
-/** Deterministic bytes (xorshift) that never contain a compression magic by accident. */
-function filler(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  for (const magic of [[0x1f, 0x8b], [0x28, 0xb5], [0xfd, 0x37]]) {
-    assert.equal(out.indexOf(Buffer.from(magic)), -1, 'filler must not contain a magic; change the seed');
-  }
-  return out;
-}
 
 /** An ELF-looking vmlinux: the magic, a class byte and some body. */
 function fakeElf(length: number): Buffer {
