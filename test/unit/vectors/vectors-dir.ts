@@ -1,0 +1,9 @@
+/** Where the shared vector files are: AFALG_VECTORS_DIR, else ../shared/vectors next to the checkout. */
+import path from 'node:path';
+import { projectRoot } from '../../../harness/paths.js';
+
+export const vectorsDir = path.resolve(process.env.AFALG_VECTORS_DIR ?? path.resolve(projectRoot, '../shared/vectors'));
+
+export function vectorPath(...parts: string[]): string {
+  return path.join(vectorsDir, ...parts);
+}
