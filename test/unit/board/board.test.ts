@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { boardPath, boardSchemaPath, boardsDir, listBoards, loadBoard } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/errors.js';
 import { projectRoot } from '../../../harness/paths.js';
+import { useTempDir } from '../../support/temp-dir.js';
 
 const bundledFile = path.join(projectRoot, 'boards', 'qemu-x86_64.json');
 
@@ -26,18 +26,10 @@ function expectBadInput(fn: () => unknown): BadInputError {
 }
 
 describe('board/board', () => {
-  let tmp = '';
-
-  before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-board-test-'));
-  });
-
-  after(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('afalg-board-test-');
 
   function writeBoard(name: string, content: unknown): string {
-    const file = path.join(tmp, name);
+    const file = path.join(tmp.path, name);
     fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
     return file;
   }
@@ -144,14 +136,14 @@ describe('board/board', () => {
     });
 
     it('rejects a board path that does not exist', () => {
-      const file = path.join(tmp, 'absent.json');
+      const file = path.join(tmp.path, 'absent.json');
       const error = expectBadInput(() => loadBoard(file));
       assert.ok(error.message.includes(file), error.message);
       assert.ok(error.message.includes('not found'), error.message);
     });
 
     it('rejects a board path that cannot be read', () => {
-      const dir = path.join(tmp, 'a-directory.json');
+      const dir = path.join(tmp.path, 'a-directory.json');
       fs.mkdirSync(dir);
       const error = expectBadInput(() => loadBoard(dir));
       assert.ok(error.message.startsWith(`${dir}: cannot read`), error.message);

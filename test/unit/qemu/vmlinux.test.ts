@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { extractVmlinux, extractVmlinuxFile } from '../../../qemu/vmlinux.js';
 import { filler } from '../../support/filler.js';
+import { useTempDir } from '../../support/temp-dir.js';
 
 
 /** An ELF-looking vmlinux: the magic, a class byte and some body. */
@@ -113,25 +113,19 @@ describe('qemu/vmlinux', () => {
   });
 
   describe('extractVmlinuxFile', () => {
-    let tmp = '';
-    before(() => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-vmlinux-test-'));
-    });
-    after(() => {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    });
+    const tmp = useTempDir('afalg-vmlinux-test-');
 
     it('writes the ELF and returns the compression', () => {
-      const input = path.join(tmp, 'vmlinuz');
-      const output = path.join(tmp, 'vmlinux');
+      const input = path.join(tmp.path, 'vmlinuz');
+      const output = path.join(tmp.path, 'vmlinux');
       fs.writeFileSync(input, Buffer.concat([prefix, zlib.gzipSync(elf)]));
       assert.equal(extractVmlinuxFile(input, output), 'gzip');
       assert.ok(fs.readFileSync(output).equals(elf));
     });
 
     it('writes nothing when there is no payload', () => {
-      const input = path.join(tmp, 'empty-vmlinuz');
-      const output = path.join(tmp, 'empty-vmlinux');
+      const input = path.join(tmp.path, 'empty-vmlinuz');
+      const output = path.join(tmp.path, 'empty-vmlinux');
       fs.writeFileSync(input, prefix);
       assert.equal(extractVmlinuxFile(input, output), undefined);
       assert.equal(fs.existsSync(output), false);

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadRsp, parseRsp } from '../../../vectors/nist-rsp.js';
 import { BadInputError } from '../../../harness/errors.js';
 import { vectorPath } from './vectors-dir.js';
+import { useTempDir } from '../../support/temp-dir.js';
 
 describe('vectors/nist-rsp', () => {
-  let tmp = '';
-  before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-rsp-test-'));
-  });
-  after(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('afalg-rsp-test-');
 
   it('parses an AES CBC KAT file (LF endings, ENCRYPT/DECRYPT sections)', () => {
     const file = vectorPath('nist/ciphers/AES/CBC/CBCGFSbox128.rsp');
@@ -93,7 +87,7 @@ describe('vectors/nist-rsp', () => {
     const source = vectorPath('nist/ciphers/AES/CBC/CBCGFSbox128.rsp');
     const lines = fs.readFileSync(source, 'latin1').split('\n');
     lines.splice(11, 0, 'this is not a field'); // becomes line 12, inside the first record
-    const broken = path.join(tmp, 'garbage.rsp');
+    const broken = path.join(tmp.path, 'garbage.rsp');
     fs.writeFileSync(broken, lines.join('\n'));
     assert.throws(
       () => loadRsp(broken),
@@ -107,7 +101,7 @@ describe('vectors/nist-rsp', () => {
     // line 15 is 'IV = …' of the first record; repeat it after the Key line
     assert.match(lines[14]!, /^IV = /);
     lines.splice(15, 0, lines[14]!);
-    const broken = path.join(tmp, 'dup.rsp');
+    const broken = path.join(tmp.path, 'dup.rsp');
     fs.writeFileSync(broken, lines.join('\n'));
     assert.throws(() => loadRsp(broken), {
       name: 'BadInputError',
@@ -116,7 +110,7 @@ describe('vectors/nist-rsp', () => {
   });
 
   it('rejects an unreadable file naming it', () => {
-    const missing = path.join(tmp, 'missing.rsp');
+    const missing = path.join(tmp.path, 'missing.rsp');
     assert.throws(() => loadRsp(missing), (error: unknown) => error instanceof Error && error.message.startsWith(`${missing}: cannot read`));
   });
 });

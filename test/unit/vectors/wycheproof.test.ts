@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadWycheproof, wycheproofTests, type WycheproofFile } from '../../../vectors/wycheproof.js';
 import { BadInputError } from '../../../harness/errors.js';
 import { vectorPath } from './vectors-dir.js';
+import { useTempDir } from '../../support/temp-dir.js';
 
 const v1 = (name: string): string => vectorPath('wycheproof/testvectors_v1', name);
 const schemasDir = vectorPath('wycheproof/schemas');
@@ -22,13 +22,7 @@ function counted(data: WycheproofFile): { total: number; valid: number; invalid:
 }
 
 describe('vectors/wycheproof', () => {
-  let tmp = '';
-  before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-wycheproof-test-'));
-  });
-  after(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('afalg-wycheproof-test-');
 
   it('loads aes_gcm_test.json (AeadTest)', () => {
     const data = loadWycheproof(v1('aes_gcm_test.json'));
@@ -84,7 +78,7 @@ describe('vectors/wycheproof', () => {
   it('rejects a field of the wrong type, naming the file and the JSON path', () => {
     const data = JSON.parse(fs.readFileSync(v1('aes_gcm_test.json'), 'utf8')) as { testGroups: Array<{ tests: Array<Record<string, unknown>> }> };
     data.testGroups[0]!.tests[3]!.tag = 12345;
-    const broken = path.join(tmp, 'aes_gcm_test.json');
+    const broken = path.join(tmp.path, 'aes_gcm_test.json');
     fs.writeFileSync(broken, JSON.stringify(data));
     assert.throws(() => loadWycheproof(broken, schemasDir), {
       name: 'BadInputError',
@@ -95,14 +89,14 @@ describe('vectors/wycheproof', () => {
   it('rejects a bad result value and a non-hex byte string', () => {
     const data = JSON.parse(fs.readFileSync(v1('hmac_sha256_test.json'), 'utf8')) as { testGroups: Array<{ tests: Array<Record<string, unknown>> }> };
     data.testGroups[1]!.tests[0]!.result = 'maybe';
-    const badResult = path.join(tmp, 'bad_result.json');
+    const badResult = path.join(tmp.path, 'bad_result.json');
     fs.writeFileSync(badResult, JSON.stringify(data));
     assert.throws(() => loadWycheproof(badResult, schemasDir), (error: unknown) =>
       error instanceof BadInputError && error.message.startsWith(`${badResult}: field '/testGroups/1/tests/0/result' must be one of`));
 
     data.testGroups[1]!.tests[0]!.result = 'valid';
     data.testGroups[1]!.tests[0]!.msg = 'abc';
-    const badHex = path.join(tmp, 'bad_hex.json');
+    const badHex = path.join(tmp.path, 'bad_hex.json');
     fs.writeFileSync(badHex, JSON.stringify(data));
     assert.throws(() => loadWycheproof(badHex, schemasDir), {
       message: `${badHex}: field '/testGroups/1/tests/0/msg' must match format "HexBytes"`,
@@ -110,7 +104,7 @@ describe('vectors/wycheproof', () => {
   });
 
   it('rejects a file naming an unknown schema', () => {
-    const file = path.join(tmp, 'unknown_schema.json');
+    const file = path.join(tmp.path, 'unknown_schema.json');
     fs.writeFileSync(file, JSON.stringify({ schema: 'nope.json', numberOfTests: 0, testGroups: [] }));
     assert.throws(() => loadWycheproof(file, schemasDir), (error: unknown) =>
       error instanceof BadInputError && error.message.startsWith(`${file}: unknown schema 'nope.json'`));
