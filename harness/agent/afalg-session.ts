@@ -21,7 +21,7 @@ import {
   layout,
   sys,
 } from './afalg-ffi.js';
-import type { AeadCase, AfAlgType, Case, CaseOutcome, HashCase, RngCase, SkcipherCase, SplitStrategy } from '../protocol/messages.js';
+import type { AfAlgType, Case, CaseBody, CaseOutcome, CaseStatus, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
 
 /** A syscall that failed: which step, which errno. */
 export class AfAlgError extends Error {
@@ -101,27 +101,80 @@ export class AfAlgSession {
     return fd;
   }
 
+  /** Run one self-contained case (the `run` request). */
   runCase(c: Case): CaseOutcome {
+    if (!KNOWN_TYPES.has(c.type)) return { ref: (c as { ref: string }).ref, status: 'error', error: `unknown case type ${(c as { type: string }).type}` };
+    const raw = this.execute(decodeCase(c), c.alg, c.strategy ?? 'oneshot', c.chunks);
+    return { ref: c.ref, ...toOutcome(raw) };
+  }
+
+  /**
+   * Every case × transform × strategy of a matrix request. Answers only what is not a plain pass
+   * (and everything of cases marked `report`). Differential: the first transform's one-shot output
+   * is the expected value of every execution of that case.
+   */
+  runMatrix(body: MatrixRequestBody): MatrixResult {
+    const outcomes: MatrixOutcome[] = [];
+    let executed = 0;
+    body.cases.forEach((wire, index) => {
+      const strategies = wire.strategies ?? body.strategies;
+      if (!KNOWN_TYPES.has(wire.type)) {
+        outcomes.push({ index, ref: String(index), alg: body.algs[0] ?? '', strategy: 'oneshot', status: 'error', error: `unknown case type ${wire.type}` });
+        return;
+      }
+      const decoded = decodeCase(wire);
+      let algs = body.algs;
+      if (body.differential) {
+        const reference = body.algs[0] ?? '';
+        const raw = this.execute(decoded, reference, 'oneshot', undefined);
+        executed++;
+        if (raw.status !== 'pass' || raw.output === undefined) {
+          outcomes.push({ index, ref: String(index), alg: reference, strategy: 'oneshot', ...toOutcome(raw) });
+          return;
+        }
+        decoded.expect = raw.output;
+        algs = body.algs.slice(1);
+        // the reference's other strategies are compared with its own one-shot output
+        if (strategies.some((strategy) => strategy !== 'oneshot')) algs = [reference, ...algs];
+      }
+      for (const alg of algs) {
+        for (const strategy of strategies) {
+          if (body.differential && alg === body.algs[0] && strategy === 'oneshot') continue;
+          const raw = this.execute(decoded, alg, strategy, undefined);
+          executed++;
+          if (raw.status === 'pass' && !wire.report) continue;
+          const outcome: MatrixOutcome = { index, ref: String(index), alg, strategy, ...toOutcome(raw) };
+          if (body.differential && raw.status === 'fail' && decoded.expect) outcome.expected = Buffer.from(decoded.expect).toString('base64');
+          outcomes.push(outcome);
+        }
+      }
+    });
+    return { executed, outcomes };
+  }
+
+  /** One execution; AF_ALG failures become an outcome, anything else is a bug and throws. */
+  private execute(d: DecodedCase, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
     try {
-      switch (c.type) {
+      switch (d.type) {
         case 'hash':
-          return this.runHash(c);
+          return this.runHash(d, alg, strategy, chunks);
         case 'skcipher':
-          return this.runSkcipher(c);
+          return this.runSkcipher(d, alg, strategy, chunks);
         case 'aead':
-          return this.runAead(c);
+          return this.runAead(d, alg, strategy, chunks);
         case 'rng':
-          return this.runRng(c);
-        default:
-          return { ref: (c as { ref: string }).ref, status: 'error', error: `unknown case type ${(c as { type: string }).type}` };
+          return this.runRng(d, alg);
+        case 'hash-mct':
+          return this.runMct(d, alg);
       }
     } catch (error) {
       if (!(error instanceof AfAlgError)) throw error;
-      const expected = 'expectError' in c ? c.expectError : undefined;
-      if (expected !== undefined) {
-        return { ref: c.ref, status: error.errno === expected ? 'pass' : 'fail', error: error.errno, step: error.step };
+      if (d.expectError !== undefined) {
+        return error.errno === d.expectError
+          ? { status: 'pass', error: error.errno, step: error.step }
+          : { status: 'fail', error: `${error.errno}, expected ${d.expectError}`, step: error.step };
       }
-      return { ref: c.ref, status: 'error', error: error.errno, step: error.step };
+      return { status: 'error', error: error.errno, step: error.step };
     }
   }
 
@@ -276,76 +329,180 @@ export class AfAlgSession {
     }
   }
 
-  private outcome(ref: string, actual: Uint8Array, expected: Buffer | undefined, expectError: string | undefined, expectMismatch = false): CaseOutcome {
-    if (expectError !== undefined) return { ref, status: 'fail', error: `succeeded, expected ${expectError}`, got: Buffer.from(actual).toString('base64') };
-    if (expected === undefined) return { ref, status: 'pass', got: Buffer.from(actual).toString('base64') };
-    const equal = Buffer.compare(actual, expected) === 0;
-    if (equal !== expectMismatch) return { ref, status: 'pass' };
-    return { ref, status: 'fail', got: Buffer.from(actual).toString('base64') };
+  /** Compare an output with the case's expectation; the output is copied only when it is needed. */
+  private judge(actual: Uint8Array, d: DecodedCase): RawOutcome {
+    if (d.expectError !== undefined) return { status: 'fail', error: `succeeded, expected ${d.expectError}`, output: Buffer.from(actual) };
+    if (d.expect === undefined) return { status: 'pass', output: Buffer.from(actual) };
+    const equal = Buffer.compare(actual, d.expect) === 0;
+    if (equal !== Boolean(d.expectMismatch)) return { status: 'pass' };
+    return { status: 'fail', output: Buffer.from(actual) };
   }
 
-  private runHash(c: HashCase): CaseOutcome {
-    const transform = this.transform('hash', c.alg);
-    const key = c.key !== undefined ? Buffer.from(c.key, 'base64') : null;
-    const msg = Buffer.from(c.msg, 'base64');
-    const expect = Buffer.from(c.expect, 'base64');
-    return this.withOperation(transform, key, 0, (opFd) => {
-      const { inAddr, inIndex, outAddr, outIndex } = this.placement(c.strategy, msg.length);
+  private runHash(d: DecodedHash, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
+    const transform = this.transform('hash', alg);
+    const msg = d.msg;
+    return this.withOperation(transform, d.key, 0, (opFd) => {
+      const { inAddr, inIndex, outAddr, outIndex } = this.placement(strategy, msg.length);
       this.arena.bytes.set(msg, inIndex);
       // with no data at all, read() alone yields the digest of the empty message
-      if (msg.length > 0) this.send(opFd, inAddr, msg.length, 0, c.strategy, c.chunks);
+      if (msg.length > 0) this.send(opFd, inAddr, msg.length, 0, strategy, chunks);
       const n = sys.read(opFd, outAddr, 256);
       if (n < 0) throw new AfAlgError('read', errnoName(lastErrno()));
-      const digest = this.arena.bytes.subarray(outIndex, outIndex + Math.min(n, expect.length || n));
-      return this.outcome(c.ref, digest, expect, undefined, c.expectMismatch);
+      const compared = d.expect && d.expect.length > 0 ? Math.min(n, d.expect.length) : n;
+      return this.judge(this.arena.bytes.subarray(outIndex, outIndex + compared), d);
     });
   }
 
-  private runSkcipher(c: SkcipherCase): CaseOutcome {
-    const transform = this.transform('skcipher', c.alg);
-    const input = Buffer.from(c.input, 'base64');
-    const expect = c.expect !== undefined ? Buffer.from(c.expect, 'base64') : undefined;
+  private runSkcipher(d: DecodedSkcipher, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
+    const transform = this.transform('skcipher', alg);
+    const input = d.input;
     if (input.length === 0) throw new AfAlgError('send', 'EMSGSIZE');
-    return this.withOperation(transform, Buffer.from(c.key, 'base64'), 0, (opFd) => {
-      const { inAddr, inIndex, outAddr, outIndex } = this.placement(c.strategy, input.length);
+    return this.withOperation(transform, d.key, 0, (opFd) => {
+      const { inAddr, inIndex, outAddr, outIndex } = this.placement(strategy, input.length);
       this.arena.bytes.set(input, inIndex);
-      const iv = c.iv !== undefined ? Buffer.from(c.iv, 'base64') : undefined;
-      const controlLength = this.control(c.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, iv, undefined);
-      this.send(opFd, inAddr, input.length, controlLength, c.strategy, c.chunks);
+      const controlLength = this.control(d.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, d.iv, undefined);
+      this.send(opFd, inAddr, input.length, controlLength, strategy, chunks);
       this.readAll(opFd, outAddr, input.length);
-      return this.outcome(c.ref, this.arena.bytes.subarray(outIndex, outIndex + input.length), expect, c.expectError);
+      return this.judge(this.arena.bytes.subarray(outIndex, outIndex + input.length), d);
     });
   }
 
-  private runAead(c: AeadCase): CaseOutcome {
-    const transform = this.transform('aead', c.alg);
-    const assoc = Buffer.from(c.assoc, 'base64');
-    const input = Buffer.from(c.input, 'base64');
-    const expect = c.expect !== undefined ? Buffer.from(c.expect, 'base64') : undefined;
+  private runAead(d: DecodedAead, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
+    const transform = this.transform('aead', alg);
+    const { assoc, input } = d;
     const total = assoc.length + input.length;
-    const outLength = c.op === 'encrypt' ? total + c.authsize : total - c.authsize;
+    const outLength = d.op === 'encrypt' ? total + d.authsize : total - d.authsize;
     if (outLength < assoc.length) throw new AfAlgError('send', 'EINVAL');
-    return this.withOperation(transform, Buffer.from(c.key, 'base64'), c.authsize, (opFd) => {
-      const { inAddr, inIndex, outAddr, outIndex } = this.placement(c.strategy, Math.max(total, outLength));
+    return this.withOperation(transform, d.key, d.authsize, (opFd) => {
+      const { inAddr, inIndex, outAddr, outIndex } = this.placement(strategy, Math.max(total, outLength));
       this.arena.bytes.set(assoc, inIndex);
       this.arena.bytes.set(input, inIndex + assoc.length);
-      const controlLength = this.control(c.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, Buffer.from(c.iv, 'base64'), assoc.length);
-      if (total > 0) this.send(opFd, inAddr, total, controlLength, c.strategy, c.chunks);
+      const controlLength = this.control(d.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, d.iv, assoc.length);
+      if (total > 0) this.send(opFd, inAddr, total, controlLength, strategy, chunks);
       else this.sendmsg(opFd, inAddr, 0, controlLength, 0);
       this.readAll(opFd, outAddr, outLength);
       // the output repeats the associated data first; compare what follows it
-      return this.outcome(c.ref, this.arena.bytes.subarray(outIndex + assoc.length, outIndex + outLength), expect, c.expectError);
+      return this.judge(this.arena.bytes.subarray(outIndex + assoc.length, outIndex + outLength), d);
     });
   }
 
-  private runRng(c: RngCase): CaseOutcome {
-    const transform = this.transform('rng', c.alg);
-    const seed = c.seed !== undefined ? Buffer.from(c.seed, 'base64') : null;
-    if (c.length > MAX_DATA) throw new AfAlgError('read', 'E2BIG');
-    return this.withOperation(transform, seed, 0, (opFd) => {
-      const { outAddr, outIndex } = this.placement(undefined, c.length);
-      this.readAll(opFd, outAddr, c.length);
-      return this.outcome(c.ref, this.arena.bytes.subarray(outIndex, outIndex + c.length), undefined, undefined);
+  private runRng(d: DecodedRng, alg: string): RawOutcome {
+    const transform = this.transform('rng', alg);
+    if (d.length > MAX_DATA) throw new AfAlgError('read', 'E2BIG');
+    return this.withOperation(transform, d.seed, 0, (opFd) => {
+      const { outAddr, outIndex } = this.placement(undefined, d.length);
+      this.readAll(opFd, outAddr, d.length);
+      return this.judge(this.arena.bytes.subarray(outIndex, outIndex + d.length), d);
     });
+  }
+
+  /** CAVP Monte-Carlo: 1,000 chained digests per checkpoint, all inside the agent. */
+  private runMct(d: DecodedMct, alg: string): RawOutcome {
+    const transform = this.transform('hash', alg);
+    return this.withOperation(transform, null, 0, (opFd) => {
+      const { inAddr, inIndex, outAddr, outIndex } = this.placement(undefined, 3 * d.seed.length);
+      const bytes = this.arena.bytes;
+      const size = d.seed.length;
+      let seed: Uint8Array = d.seed;
+      for (let checkpoint = 0; checkpoint < d.checkpoints.length; checkpoint++) {
+        const window = d.variant === 'sha2' ? 3 : 1;
+        for (let k = 0; k < window; k++) bytes.set(seed, inIndex + k * size);
+        for (let i = 0; i < 1000; i++) {
+          this.sendmsg(opFd, inAddr, window * size, 0, 0);
+          const n = sys.read(opFd, outAddr, size);
+          if (n !== size) throw new AfAlgError('read', n < 0 ? errnoName(lastErrno()) : `short digest ${n}/${size}`);
+          if (window === 3) bytes.copyWithin(inIndex, inIndex + size, inIndex + 3 * size);
+          bytes.copyWithin(inIndex + (window - 1) * size, outIndex, outIndex + size);
+        }
+        const digest = bytes.subarray(outIndex, outIndex + size);
+        const expected = d.checkpoints[checkpoint] as Buffer;
+        if (Buffer.compare(digest, expected) !== 0) {
+          return { status: 'fail', step: `checkpoint ${checkpoint}`, output: Buffer.from(digest) };
+        }
+        seed = Buffer.from(digest);
+      }
+      return { status: 'pass' };
+    });
+  }
+}
+
+/** The result of one execution, before it is put on the wire. */
+interface RawOutcome {
+  status: CaseStatus;
+  error?: string;
+  step?: string;
+  /** the output, when it is needed: a mismatch, or no expectation to compare with */
+  output?: Buffer;
+}
+
+function toOutcome(raw: RawOutcome): Omit<CaseOutcome, 'ref'> {
+  const outcome: Omit<CaseOutcome, 'ref'> = { status: raw.status };
+  if (raw.error !== undefined) outcome.error = raw.error;
+  if (raw.step !== undefined) outcome.step = raw.step;
+  if (raw.output !== undefined) outcome.got = raw.output.toString('base64');
+  return outcome;
+}
+
+const KNOWN_TYPES = new Set(['hash', 'skcipher', 'aead', 'rng', 'hash-mct']);
+
+interface DecodedCommon {
+  expect?: Buffer;
+  expectError?: string;
+  expectMismatch?: boolean;
+}
+interface DecodedHash extends DecodedCommon {
+  type: 'hash';
+  key: Buffer | null;
+  msg: Buffer;
+}
+interface DecodedSkcipher extends DecodedCommon {
+  type: 'skcipher';
+  key: Buffer;
+  iv: Buffer | undefined;
+  op: 'encrypt' | 'decrypt';
+  input: Buffer;
+}
+interface DecodedAead extends DecodedCommon {
+  type: 'aead';
+  key: Buffer;
+  iv: Buffer;
+  assoc: Buffer;
+  authsize: number;
+  op: 'encrypt' | 'decrypt';
+  input: Buffer;
+}
+interface DecodedRng extends DecodedCommon {
+  type: 'rng';
+  seed: Buffer | null;
+  length: number;
+}
+interface DecodedMct extends DecodedCommon {
+  type: 'hash-mct';
+  variant: 'sha2' | 'sha3';
+  seed: Buffer;
+  checkpoints: Buffer[];
+}
+type DecodedCase = DecodedHash | DecodedSkcipher | DecodedAead | DecodedRng | DecodedMct;
+
+const b64 = (text: string): Buffer => Buffer.from(text, 'base64');
+
+/** Decode a case's base64 fields once, however many transforms and strategies it runs through. */
+function decodeCase(c: CaseBody | Case): DecodedCase {
+  const common = (expect: string | undefined, expectError?: string, expectMismatch?: boolean): DecodedCommon => ({
+    ...(expect !== undefined ? { expect: b64(expect) } : {}),
+    ...(expectError !== undefined ? { expectError } : {}),
+    ...(expectMismatch ? { expectMismatch } : {}),
+  });
+  switch (c.type) {
+    case 'hash':
+      return { type: 'hash', key: c.key !== undefined ? b64(c.key) : null, msg: b64(c.msg), ...common(c.expect, undefined, c.expectMismatch) };
+    case 'skcipher':
+      return { type: 'skcipher', key: b64(c.key), iv: c.iv !== undefined ? b64(c.iv) : undefined, op: c.op, input: b64(c.input), ...common(c.expect, c.expectError) };
+    case 'aead':
+      return { type: 'aead', key: b64(c.key), iv: b64(c.iv), assoc: b64(c.assoc), authsize: c.authsize, op: c.op, input: b64(c.input), ...common(c.expect, c.expectError) };
+    case 'rng':
+      return { type: 'rng', seed: c.seed !== undefined ? b64(c.seed) : null, length: c.length };
+    case 'hash-mct':
+      return { type: 'hash-mct', variant: c.variant, seed: b64(c.seed), checkpoints: c.expect.map(b64) };
   }
 }

@@ -74,6 +74,8 @@ function handle(request: Request): unknown {
       return { results: resolve(request.probes) };
     case 'run':
       return { outcomes: request.cases.map((c) => session.runCase(c)) };
+    case 'matrix':
+      return session.runMatrix(request);
     case 'bye':
       return {};
     default:

@@ -64,7 +64,7 @@ export interface HashCase extends CaseBase {
   key?: string;
   msg: string;
   /** expected digest; a shorter expect compares the leading bytes (truncated MAC) */
-  expect: string;
+  expect?: string;
   /** expect the digest to differ from `expect` (Wycheproof invalid MAC) */
   expectMismatch?: boolean;
 }
@@ -100,7 +100,51 @@ export interface RngCase extends CaseBase {
   length: number;
 }
 
-export type Case = HashCase | SkcipherCase | AeadCase | RngCase;
+/**
+ * Monte-Carlo hash test (CAVP SHAVS/SHA3VS): from `seed`, one checkpoint per `expect` entry, each
+ * checkpoint the digest after 1,000 chained hashes. sha2: MD(i) = H(MD(i-3)||MD(i-2)||MD(i-1)) with the
+ * window reset to the previous checkpoint; sha3: MD(i) = H(MD(i-1)).
+ */
+export interface HashMctCase extends CaseBase {
+  type: 'hash-mct';
+  variant: 'sha2' | 'sha3';
+  seed: string;
+  /** expected checkpoints, in order */
+  expect: string[];
+}
+
+export type Case = HashCase | SkcipherCase | AeadCase | RngCase | HashMctCase;
+
+/** A case without the fields a matrix request supplies (which transform, how the data is split). */
+export type CaseBody = Omit<HashCase, 'ref' | 'alg' | 'strategy'> | Omit<SkcipherCase, 'ref' | 'alg' | 'strategy'> | Omit<AeadCase, 'ref' | 'alg' | 'strategy'> | Omit<HashMctCase, 'ref' | 'alg' | 'strategy'>;
+
+/**
+ * Every case × every transform × every strategy, in one request. Only outcomes that are not a plain
+ * pass come back (and every outcome of a case with `report: true`), so a clean batch costs one line.
+ * With `differential`, cases carry no `expect`: the first transform's one-shot output is the expected
+ * value for every other transform and strategy.
+ */
+export interface MatrixRequestBody {
+  algs: string[];
+  strategies: SplitStrategy[];
+  cases: Array<CaseBody & { report?: boolean; strategies?: SplitStrategy[] }>;
+  differential?: boolean;
+}
+
+export interface MatrixOutcome extends CaseOutcome {
+  /** index of the case in the request */
+  index: number;
+  alg: string;
+  strategy: SplitStrategy;
+  /** differential: the reference output the transform was compared with, on mismatch */
+  expected?: string;
+}
+
+export interface MatrixResult {
+  /** case × transform × strategy executions done */
+  executed: number;
+  outcomes: MatrixOutcome[];
+}
 
 export type CaseStatus = 'pass' | 'fail' | 'error';
 
@@ -121,6 +165,7 @@ export type Request =
   | { id: number; op: 'bind'; probes: BindProbe[] }
   | { id: number; op: 'resolve'; probes: BindProbe[] }
   | { id: number; op: 'run'; cases: Case[] }
+  | ({ id: number; op: 'matrix' } & MatrixRequestBody)
   | { id: number; op: 'bye' };
 
 export type RequestOp = Request['op'];
@@ -131,6 +176,7 @@ export interface ResultOf {
   bind: { results: BindProbeResult[] };
   resolve: { results: ResolveResult[] };
   run: { outcomes: CaseOutcome[] };
+  matrix: MatrixResult;
   bye: Record<string, never>;
 }
 

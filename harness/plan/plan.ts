@@ -1,0 +1,185 @@
+/**
+ * Planning: discovery × catalog × vectors → batches of cases for the agent. Pure: vector loading
+ * and differential generation come in as functions, so the planner is tested without files or kernel.
+ */
+import type { AfAlgType, SplitStrategy } from '../protocol/messages.js';
+import type { DiscoveredAlgorithm } from '../discovery/discover.js';
+import type { CatalogAlgorithm } from '../../vectors/catalog.js';
+import type { AlgorithmVectors, VectorCase } from '../../vectors/vector-case.js';
+import type { ResultLine } from '../results/result-model.js';
+import { matchesAny } from './name-pattern.js';
+
+export const ALL_STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+
+/** Strategies that mean something for a type: a hash has no output buffer to share. */
+export function strategiesFor(type: AfAlgType, wanted: readonly SplitStrategy[]): SplitStrategy[] {
+  return wanted.filter((strategy) => !(type === 'hash' && strategy === 'inplace'));
+}
+
+export interface PlannedTarget {
+  /** the name bound with AF_ALG: a unique driver name, or the generic name */
+  name: string;
+  generic: boolean;
+  /** generic targets: the driver discovery proved the generic name binds */
+  boundDriver?: string;
+  priority?: number;
+}
+
+export interface PlannedBatch {
+  algorithm: string;
+  type: AfAlgType;
+  source: string;
+  /** in request order; differential batches put the reference first */
+  targets: PlannedTarget[];
+  strategies: SplitStrategy[];
+  cases: VectorCase[];
+  differential: boolean;
+  /** case × target × strategy executions the batch asks for */
+  executions: number;
+}
+
+export interface RunPlan {
+  /** catalog algorithms that will run, in order */
+  algorithms: string[];
+  /** catalog algorithms asked for that the target does not offer */
+  absent: string[];
+  batches: PlannedBatch[];
+  /** lines to record before anything runs: skipped vectors, unusable files, unbindable drivers */
+  notes: ResultLine[];
+  executions: number;
+}
+
+export interface PlanOptions {
+  catalog: readonly CatalogAlgorithm[];
+  algPatterns?: string[];
+  driverPatterns?: string[];
+  strategies: SplitStrategy[];
+  /** vectors of one algorithm; undefined when the harness has none for it */
+  vectorsOf(algorithm: string): AlgorithmVectors | undefined;
+  /** differential: random cases per algorithm (0: none) */
+  differential: number;
+  differentialOf?(algorithm: CatalogAlgorithm, count: number): VectorCase[];
+  /** request limits: executions and payload bytes per matrix request */
+  maxExecutions?: number;
+  maxPayloadBytes?: number;
+}
+
+const DEFAULT_MAX_EXECUTIONS = 6000;
+const DEFAULT_MAX_PAYLOAD = 384 * 1024;
+
+/** Rough wire size of a case: its base64 fields plus the JSON around them. */
+function payloadSize(vectorCase: VectorCase): number {
+  let size = 80;
+  for (const value of Object.values(vectorCase.body)) {
+    if (typeof value === 'string') size += value.length + 12;
+    else if (Array.isArray(value)) for (const item of value) size += String(item).length + 4;
+  }
+  return size;
+}
+
+/** Targets of an algorithm: the generic name, then every public driver by unique name. */
+export function targetsOf(algorithm: DiscoveredAlgorithm, driverPatterns: string[] | undefined): { targets: PlannedTarget[]; unbindable: ResultLine[] } {
+  const targets: PlannedTarget[] = [];
+  const unbindable: ResultLine[] = [];
+  if (!driverPatterns || driverPatterns.length === 0 || matchesAny(algorithm.name, driverPatterns)) {
+    targets.push({ name: algorithm.name, generic: true, ...(algorithm.bound ? { boundDriver: algorithm.bound } : {}) });
+  }
+  for (const driver of algorithm.drivers) {
+    if (driver.internal || !matchesAny(driver.driver, driverPatterns)) continue;
+    if (driver.bind === 'ok') targets.push({ name: driver.driver, generic: false, priority: driver.priority });
+    else unbindable.push({ kind: 'unbindable', algorithm: algorithm.name, target: driver.driver, error: driver.bind ?? 'not bound' });
+  }
+  return { targets, unbindable };
+}
+
+/** Split a list of cases into requests small enough for the link and the request timeout. */
+function batchesOf(
+  base: Omit<PlannedBatch, 'cases' | 'executions'>,
+  cases: VectorCase[],
+  limits: { maxExecutions: number; maxPayloadBytes: number },
+): PlannedBatch[] {
+  const batches: PlannedBatch[] = [];
+  let current: VectorCase[] = [];
+  let executions = 0;
+  let bytes = 0;
+  const flush = (): void => {
+    if (current.length > 0) batches.push({ ...base, cases: current, executions });
+    current = [];
+    executions = 0;
+    bytes = 0;
+  };
+  for (const vectorCase of cases) {
+    const caseExecutions = base.targets.length * (vectorCase.strategies ?? base.strategies).length;
+    const caseBytes = payloadSize(vectorCase);
+    if (current.length > 0 && (executions + caseExecutions > limits.maxExecutions || bytes + caseBytes > limits.maxPayloadBytes)) flush();
+    current.push(vectorCase);
+    executions += caseExecutions;
+    bytes += caseBytes;
+  }
+  flush();
+  return batches;
+}
+
+export class UnknownAlgorithmError extends Error {}
+
+export function planRun(discovery: readonly DiscoveredAlgorithm[], options: PlanOptions): RunPlan {
+  const limits = { maxExecutions: options.maxExecutions ?? DEFAULT_MAX_EXECUTIONS, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD };
+  const wanted = options.catalog.filter((algorithm) => algorithm.type !== 'rng' && matchesAny(algorithm.name, options.algPatterns));
+  for (const pattern of options.algPatterns ?? []) {
+    if (!options.catalog.some((algorithm) => matchesAny(algorithm.name, [pattern]))) {
+      throw new UnknownAlgorithmError(
+        `unknown algorithm '${pattern}'; known: ${options.catalog
+          .filter((algorithm) => algorithm.type !== 'rng')
+          .map((algorithm) => algorithm.name)
+          .join(', ')}`,
+      );
+    }
+  }
+  const byName = new Map(discovery.map((algorithm) => [algorithm.name, algorithm]));
+  const plan: RunPlan = { algorithms: [], absent: [], batches: [], notes: [], executions: 0 };
+
+  for (const entry of wanted) {
+    const found = byName.get(entry.name);
+    if (!found || !found.afalgType || !found.drivers.some((driver) => !driver.internal)) {
+      plan.absent.push(entry.name);
+      continue;
+    }
+    const { targets, unbindable } = targetsOf(found, options.driverPatterns);
+    plan.notes.push(...unbindable);
+    if (targets.length === 0) continue;
+    plan.algorithms.push(entry.name);
+    const strategies = strategiesFor(entry.type, options.strategies);
+
+    const vectors = options.vectorsOf(entry.name);
+    for (const unusable of vectors?.unusable ?? []) plan.notes.push({ kind: 'unusable', algorithm: entry.name, source: unusable.source, error: unusable.error });
+    for (const source of vectors?.sources ?? []) {
+      const reasons = new Map<string, string[]>();
+      for (const skipped of source.skipped) reasons.set(skipped.reason, [...(reasons.get(skipped.reason) ?? []), skipped.id]);
+      for (const [reason, ids] of reasons) {
+        plan.notes.push({ kind: 'skip', algorithm: entry.name, source: source.source, reason, count: ids.length, cases: ids.slice(0, 5) });
+      }
+      const base = { algorithm: entry.name, type: entry.type, source: source.source, targets, strategies, differential: false };
+      plan.batches.push(...batchesOf(base, source.cases, limits));
+    }
+    const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
+
+    const { reference, params } = entry as CatalogAlgorithm & { reference?: string; params?: unknown };
+    if (options.differential > 0 && reference && params && options.differentialOf) {
+      const known = targets.find((target) => target.name === reference);
+      const ordered = [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)];
+      const base = { algorithm: entry.name, type: entry.type, source: 'differential', targets: ordered, strategies, differential: true };
+      plan.batches.push(...batchesOf(base, options.differentialOf(entry, options.differential), limits));
+    } else if (!hasVectors) {
+      plan.notes.push({
+        kind: 'skip',
+        algorithm: entry.name,
+        source: '-',
+        reason: options.differential > 0 ? 'no vectors, and no software reference to compare with' : 'no vectors for this algorithm (add --differential N to compare drivers with the software one)',
+        count: 0,
+        cases: [],
+      });
+    }
+  }
+  plan.executions = plan.batches.reduce((sum, batch) => sum + batch.executions, 0);
+  return plan;
+}

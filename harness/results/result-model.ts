@@ -1,0 +1,134 @@
+/**
+ * The results of a run, as stored: `run.json` (what ran where) and `results.jsonl` (one line per
+ * batch outcome). Reports are rendered from these two files alone.
+ */
+import type { SplitStrategy } from '../protocol/messages.js';
+import type { Expectation } from '../../vectors/vector-case.js';
+
+export const RESULTS_FILE = 'results.jsonl';
+export const RUN_FILE = 'run.json';
+
+/** One execution that did not pass: a wrong answer (fail) or an unexpected error (error). */
+export interface CaseFailure {
+  /** vector source (relative path) or `differential` */
+  source: string;
+  /** the case id within the source (tcId / line / seed#index) */
+  case: string;
+  strategy: SplitStrategy;
+  status: 'fail' | 'error';
+  expectation: Expectation;
+  /** encrypt, decrypt, digest, mac, mct */
+  op?: string;
+  /** hex; what the vector (or the reference driver) says */
+  expected?: string;
+  /** hex; what the driver produced */
+  got?: string;
+  /** errno name, or a description (`succeeded, expected EBADMSG`) */
+  error?: string;
+  /** the step that failed: bind, setkey, authsize, send, read */
+  step?: string;
+  comment?: string;
+  flags?: string[];
+  /** differential mode: the seed that regenerates the case */
+  seed?: string;
+}
+
+/** The outcome of one Wycheproof `acceptable` case: either way passes, both are logged. */
+export interface AcceptableOutcome {
+  source: string;
+  case: string;
+  strategy: SplitStrategy;
+  outcome: 'accepted' | 'rejected';
+  error?: string;
+}
+
+/** Counts for one algorithm × transform × source × strategy (one batch or more). */
+export interface TallyLine {
+  kind: 'tally';
+  algorithm: string;
+  /** the unique driver name bound, or the generic (algorithm) name itself */
+  target: string;
+  generic: boolean;
+  /** generic rows: the driver the generic name bound, proved in discovery */
+  boundDriver?: string;
+  source: string;
+  strategy: SplitStrategy;
+  passed: number;
+  failed: number;
+  acceptable: number;
+  failures: CaseFailure[];
+  acceptables?: AcceptableOutcome[];
+}
+
+/** Vectors of a source that the kernel cannot express, grouped by reason (they apply to every driver). */
+export interface SkipLine {
+  kind: 'skip';
+  algorithm: string;
+  source: string;
+  reason: string;
+  count: number;
+  /** the first few case ids */
+  cases: string[];
+}
+
+/** A vector file that could not be used (corrupt, schema-invalid). */
+export interface UnusableLine {
+  kind: 'unusable';
+  algorithm: string;
+  source: string;
+  error: string;
+}
+
+/** A driver the harness could not bind by its unique name (ELIBBAD: the kernel's self-test failed). */
+export interface UnbindableLine {
+  kind: 'unbindable';
+  algorithm: string;
+  target: string;
+  error: string;
+}
+
+/** Something that stopped or cut short part of the run: the target stopped answering, a request hung. */
+export interface IncidentLine {
+  kind: 'incident';
+  algorithm?: string;
+  target?: string;
+  source?: string;
+  message: string;
+}
+
+export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine;
+
+export interface DiscoveredDriverSummary {
+  driver: string;
+  priority: number;
+  selftest: string;
+  module: string;
+  internal: boolean;
+  /** binding by unique name: ok or errno */
+  bind?: string;
+}
+
+export interface DiscoveredAlgorithmSummary {
+  name: string;
+  afalgType?: string;
+  bound?: string;
+  drivers: DiscoveredDriverSummary[];
+}
+
+export interface RunMeta {
+  harnessVersion: string;
+  runId: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** false until the run finished every planned batch; a partial run says why */
+  complete: boolean;
+  incompleteReason?: string;
+  board: { name: string; transport: string; arch: string; file: string };
+  target: { kernelRelease: string; arch: string; accel?: string; accelReason?: string; agentVersion: string; node?: string };
+  /** /proc/crypto after discovery instantiated the catalog */
+  procCrypto: string;
+  discovery: DiscoveredAlgorithmSummary[];
+  vectors: { dir: string; sources: Array<{ family: string; origin: string; commit?: string }> };
+  options: { alg?: string[]; driver?: string[]; strategies: SplitStrategy[]; differential: number; seed?: string };
+  planned: { batches: number; executions: number };
+}

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { ALL_STRATEGIES, planRun, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
+import { matchesAny, namePattern } from '../../../harness/plan/name-pattern.js';
+import type { DiscoveredAlgorithm, DiscoveredDriver } from '../../../harness/discovery/discover.js';
+import type { CatalogAlgorithm } from '../../../vectors/catalog.js';
+import type { AlgorithmVectors, VectorCase } from '../../../vectors/vector-case.js';
+
+const driver = (name: string, priority: number, extra: Partial<DiscoveredDriver> = {}): DiscoveredDriver => ({
+  driver: name,
+  type: 'skcipher',
+  priority,
+  selftest: 'passed',
+  module: 'kernel',
+  internal: false,
+  refcnt: 1,
+  bind: 'ok',
+  ...extra,
+});
+
+const cbcAes: DiscoveredAlgorithm = {
+  name: 'cbc(aes)',
+  afalgType: 'skcipher',
+  bound: 'cbc-aes-aesni',
+  inCatalog: true,
+  drivers: [
+    driver('cbc-aes-aesni', 400),
+    driver('cbc(aes-aesni)', 300),
+    driver('__cbc-aes-aesni', 400, { internal: true, bind: undefined }),
+    driver('virtio_crypto_aes_cbc', 150),
+    driver('cbc-broken', 500, { selftest: 'unknown', bind: 'ELIBBAD' }),
+    driver('cbc(aes-generic)', 100),
+  ],
+};
+const sha256: DiscoveredAlgorithm = {
+  name: 'sha256',
+  afalgType: 'hash',
+  bound: 'sha256-avx2',
+  inCatalog: true,
+  drivers: [driver('sha256-avx2', 170, { type: 'shash' }), driver('sha256-generic', 100, { type: 'shash' })],
+};
+
+const testCatalog: CatalogAlgorithm[] = [
+  { name: 'cbc(aes)', type: 'skcipher' },
+  { name: 'sha256', type: 'hash' },
+  { name: 'xts(aes)', type: 'skcipher' },
+  { name: 'stdrng', type: 'rng' },
+];
+
+const skcipherCase = (id: string, bytes = 16): VectorCase => ({
+  id,
+  expectation: 'valid',
+  body: { type: 'skcipher', key: 'AAAAAAAAAAAAAAAAAAAAAA==', iv: 'AAAAAAAAAAAAAAAAAAAAAA==', op: 'encrypt', input: Buffer.alloc(bytes).toString('base64'), expect: Buffer.alloc(bytes).toString('base64') },
+});
+
+const vectors = (algorithm: string, count: number): AlgorithmVectors => ({
+  algorithm,
+  sources: [
+    {
+      source: 'nist/ciphers/AES/CBC/CBCGFSbox128.rsp',
+      family: 'nist',
+      cases: Array.from({ length: count }, (_, i) => skcipherCase(`line ${i}`)),
+      skipped: [
+        { id: 'tcId 1', reason: 'IV of 8 bytes' },
+        { id: 'tcId 2', reason: 'IV of 8 bytes' },
+        { id: 'tcId 3', reason: 'empty input' },
+      ],
+    },
+  ],
+  unusable: [{ source: 'wycheproof/testvectors_v1/aes_cbc_pkcs5_test.json', error: 'aes_cbc_pkcs5_test.json: /testGroups/0/tests/3/iv must match format "HexBytes"' }],
+});
+
+describe('plan/name-pattern', () => {
+  it('treats parentheses and commas literally and * as a wildcard', () => {
+    assert.ok(namePattern('cbc(aes)').test('cbc(aes)'));
+    assert.ok(!namePattern('cbc(aes)').test('cbcaes'));
+    assert.ok(namePattern('cbc(*)').test('cbc(des3_ede)'));
+    assert.ok(namePattern('rfc7539(chacha20,poly1305)').test('rfc7539(chacha20,poly1305)'));
+    assert.ok(namePattern('virtio_crypto_*').test('virtio_crypto_aes_cbc'));
+    assert.ok(!namePattern('sha256').test('sha256-generic'));
+  });
+  it('matches everything when no pattern is given', () => {
+    assert.ok(matchesAny('anything', undefined));
+    assert.ok(matchesAny('anything', []));
+    assert.ok(!matchesAny('anything', ['other']));
+  });
+});
+
+describe('plan/plan', () => {
+  it('targets the generic name first, then every public bindable driver; unbindable drivers become findings', () => {
+    const { targets, unbindable } = targetsOf(cbcAes, undefined);
+    assert.deepEqual(
+      targets.map((target) => target.name),
+      ['cbc(aes)', 'cbc-aes-aesni', 'cbc(aes-aesni)', 'virtio_crypto_aes_cbc', 'cbc(aes-generic)'],
+    );
+    assert.equal(targets[0]?.generic, true);
+    assert.equal(targets[0]?.boundDriver, 'cbc-aes-aesni');
+    assert.deepEqual(unbindable, [{ kind: 'unbindable', algorithm: 'cbc(aes)', target: 'cbc-broken', error: 'ELIBBAD' }]);
+  });
+
+  it('--driver narrows the drivers and drops the generic row unless it matches', () => {
+    assert.deepEqual(
+      targetsOf(cbcAes, ['virtio_*']).targets.map((target) => target.name),
+      ['virtio_crypto_aes_cbc'],
+    );
+    assert.deepEqual(
+      targetsOf(cbcAes, ['cbc(aes)', 'virtio_*']).targets.map((target) => target.name),
+      ['cbc(aes)', 'virtio_crypto_aes_cbc'],
+    );
+  });
+
+  it('hashes run without the in-place strategy', () => {
+    assert.deepEqual(strategiesFor('hash', ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross']);
+    assert.deepEqual(strategiesFor('skcipher', ALL_STRATEGIES), ALL_STRATEGIES);
+  });
+
+  it('rejects an unknown --alg with the list of known names', () => {
+    assert.throws(
+      () => planRun([cbcAes], { catalog: testCatalog, algPatterns: ['cbc(aez)'], strategies: ALL_STRATEGIES, vectorsOf: () => undefined, differential: 0 }),
+      (error: unknown) => error instanceof UnknownAlgorithmError && /unknown algorithm 'cbc\(aez\)'; known: cbc\(aes\), sha256, xts\(aes\)$/.test(error.message),
+    );
+  });
+
+  it('batches every case for every target and strategy, records skips by reason, unusable files and absent algorithms', () => {
+    const plan = planRun([cbcAes, sha256], {
+      catalog: testCatalog,
+      strategies: ALL_STRATEGIES,
+      vectorsOf: (algorithm) => (algorithm === 'cbc(aes)' ? vectors(algorithm, 700) : undefined),
+      differential: 0,
+      maxExecutions: 6000,
+    });
+    assert.deepEqual(plan.algorithms, ['cbc(aes)', 'sha256']);
+    assert.deepEqual(plan.absent, ['xts(aes)']);
+    // 700 cases × 5 targets × 4 strategies = 14,000 executions, at most 6,000 per request (300 cases)
+    assert.equal(plan.executions, 14000);
+    assert.deepEqual(
+      plan.batches.map((batch) => batch.cases.length),
+      [300, 300, 100],
+    );
+    for (const batch of plan.batches) assert.equal(batch.executions, batch.cases.length * 20);
+    const skips = plan.notes.filter((note) => note.kind === 'skip');
+    assert.deepEqual(
+      skips.map((skip) => (skip.kind === 'skip' ? [skip.algorithm, skip.reason, skip.count] : [])),
+      [
+        ['cbc(aes)', 'IV of 8 bytes', 2],
+        ['cbc(aes)', 'empty input', 1],
+        ['sha256', 'no vectors for this algorithm (add --differential N to compare drivers with the software one)', 0],
+      ],
+    );
+    assert.equal(plan.notes.filter((note) => note.kind === 'unusable').length, 1);
+    assert.equal(plan.notes.filter((note) => note.kind === 'unbindable').length, 1);
+  });
+
+  it('splits requests by payload size too', () => {
+    const plan = planRun([cbcAes], {
+      catalog: testCatalog,
+      strategies: ['oneshot'],
+      vectorsOf: () => ({ algorithm: 'cbc(aes)', unusable: [], sources: [{ source: 's', family: 'nist', skipped: [], cases: [skcipherCase('a', 60000), skcipherCase('b', 60000), skcipherCase('c', 60000)] }] }),
+      differential: 0,
+      maxPayloadBytes: 200_000,
+    });
+    assert.deepEqual(
+      plan.batches.map((batch) => batch.cases.map((c) => c.id)),
+      [['a'], ['b'], ['c']],
+    );
+  });
+
+  it('differential batches put the software reference first, even when discovery did not list it', () => {
+    const withReference: CatalogAlgorithm[] = [{ name: 'cbc(aes)', type: 'skcipher', reference: 'cbc(aes-generic)', params: { keySizes: [16] } } as CatalogAlgorithm];
+    const plan = planRun([cbcAes], {
+      catalog: withReference,
+      strategies: ['oneshot'],
+      vectorsOf: () => undefined,
+      differential: 3,
+      differentialOf: (_algorithm, count) => Array.from({ length: count }, (_, i) => skcipherCase(`seed s#${i}`)),
+    });
+    assert.equal(plan.batches.length, 1);
+    const [batch] = plan.batches;
+    assert.equal(batch?.differential, true);
+    assert.equal(batch?.source, 'differential');
+    assert.deepEqual(
+      batch?.targets.map((target) => target.name),
+      ['cbc(aes-generic)', 'cbc(aes)', 'cbc-aes-aesni', 'cbc(aes-aesni)', 'virtio_crypto_aes_cbc'],
+    );
+  });
+});
