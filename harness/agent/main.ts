@@ -14,9 +14,12 @@ import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type Request, t
 import { parseProcCrypto } from '../discovery/proc-crypto.js';
 import { refcntMoves } from '../discovery/refcnt-diff.js';
 import { sys } from './afalg-ffi.js';
+import { MatrixPool } from './matrix-pool.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from './version.js';
 
 const session = new AfAlgSession();
+/** matrix requests go to worker threads when the target has more than one CPU */
+const pool = process.env.AFALG_AGENT_WORKERS === '0' ? undefined : MatrixPool.forThisMachine();
 
 function procCrypto(): string {
   return fs.readFileSync('/proc/crypto', 'utf8');
@@ -75,7 +78,7 @@ function handle(request: Request): unknown {
     case 'run':
       return { outcomes: request.cases.map((c) => session.runCase(c)) };
     case 'matrix':
-      return session.runMatrix(request);
+      return pool ? pool.run(request) : session.runMatrix(request);
     case 'bye':
       return {};
     default:
@@ -150,14 +153,14 @@ function main(): void {
   const queue: Request[] = [];
   let busy = false;
   let ending = false;
-  const drain = (): void => {
+  const drain = async (): Promise<void> => {
     if (busy) return;
     busy = true;
     while (queue.length > 0) {
       const request = queue.shift() as Request;
       let reply: unknown;
       try {
-        reply = { id: request.id, ok: true, result: handle(request) };
+        reply = { id: request.id, ok: true, result: await handle(request) };
       } catch (error) {
         const err = error as Error & { code?: string };
         reply = { id: request.id, ok: false, error: { message: err.message, code: err.code } };
@@ -182,7 +185,7 @@ function main(): void {
       }
       queue.push(request);
       // answer in order, one batch at a time; let I/O run between batches
-      setImmediate(drain);
+      setImmediate(() => void drain());
     },
     onCorrupt(line) {
       link.write(encodeFrame({ id: -1, ok: false, error: { message: `corrupt frame: ${line.slice(0, 80)}` } }));

@@ -6,7 +6,7 @@
 import type { AgentClient } from '../agent-client.js';
 import { AgentError } from '../agent-client.js';
 import { TargetError } from '../errors.js';
-import type { MatrixRequestBody } from '../protocol/messages.js';
+import type { MatrixRequestBody, MatrixResult } from '../protocol/messages.js';
 import type { PlannedBatch, RunPlan } from '../plan/plan.js';
 import type { ResultsWriter } from '../results/results-writer.js';
 import { tallyBatch } from './tally.js';
@@ -33,21 +33,40 @@ export function matrixRequest(batch: PlannedBatch): MatrixRequestBody {
   };
 }
 
+/**
+ * Keeps `depth` requests in flight (default 2) so the link and the host's JSON work overlap the
+ * agent's; answers are still recorded in plan order.
+ */
 export async function executePlan(
   agent: AgentClient,
   plan: RunPlan,
   writer: ResultsWriter,
-  options: { requestTimeoutMs: number; progress?: RunProgress },
+  options: { requestTimeoutMs: number; progress?: RunProgress; depth?: number },
 ): Promise<ExecutionResult> {
   const progress = options.progress ?? new RunProgress(plan.executions);
+  const depth = Math.max(1, options.depth ?? 2);
   writer.append(plan.notes);
-  for (const batch of plan.batches) {
+  const inFlight: Array<{ batch: PlannedBatch; answer: Promise<MatrixResult> }> = [];
+  let next = 0;
+  const send = (): void => {
+    while (inFlight.length < depth && next < plan.batches.length) {
+      const batch = plan.batches[next++] as PlannedBatch;
+      const answer = agent.request('matrix', matrixRequest(batch), options.requestTimeoutMs);
+      answer.catch(() => undefined); // handled in order below
+      inFlight.push({ batch, answer });
+    }
+  };
+  send();
+  while (inFlight.length > 0) {
+    const { batch, answer } = inFlight.shift() as { batch: PlannedBatch; answer: Promise<MatrixResult> };
     try {
-      const result = await agent.request('matrix', matrixRequest(batch), options.requestTimeoutMs);
+      const result = await answer;
+      send();
       writer.append(tallyBatch(batch, result));
       progress.update(result.executed, { algorithm: batch.algorithm, source: batch.source, targets: batch.targets.length });
     } catch (error) {
       if (error instanceof AgentError) {
+        send();
         writer.append([{ kind: 'incident', algorithm: batch.algorithm, source: batch.source, message: error.message }]);
         continue;
       }
