@@ -131,4 +131,6 @@ export interface RunMeta {
   vectors: { dir: string; sources: Array<{ family: string; origin: string; commit?: string }> };
   options: { alg?: string[]; driver?: string[]; strategies: SplitStrategy[]; differential: number; seed?: string };
   planned: { batches: number; executions: number };
+  /** what execution did: executions done, wall time of the execution stage, executions per second */
+  execution?: { executed: number; seconds: number; perSecond: number };
 }

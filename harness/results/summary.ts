@@ -1,0 +1,285 @@
+/**
+ * A run's results folded into what reports show: one row per algorithm × target, the cases where
+ * the generic name and a driver disagree, the notes (skips, unusable files, unbindable drivers,
+ * incidents), totals and the verdict. Pure: from run.json and results.jsonl alone.
+ */
+import type { SplitStrategy } from '../protocol/messages.js';
+import { matchesAny } from '../plan/name-pattern.js';
+import type {
+  AcceptableOutcome,
+  CaseFailure,
+  DiscoveredAlgorithmSummary,
+  IncidentLine,
+  ResultLine,
+  RunMeta,
+  SkipLine,
+  TallyLine,
+  UnbindableLine,
+  UnusableLine,
+} from './result-model.js';
+
+const STRATEGY_ORDER: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+
+export interface SummaryRow {
+  algorithm: string;
+  /** the name bound with AF_ALG: a unique driver name, or the generic name itself */
+  target: string;
+  generic: boolean;
+  /** generic rows: the driver the generic name bound */
+  boundDriver?: string;
+  /** driver rows: the driver's priority from discovery */
+  priority?: number;
+  /** false when no result came back for this target (planned, but nothing ran) */
+  ran: boolean;
+  passed: number;
+  failed: number;
+  /** vectors of the algorithm the kernel cannot express: they apply to every target */
+  skipped: number;
+  acceptable: number;
+  failures: CaseFailure[];
+  acceptables: AcceptableOutcome[];
+  /** strategies with at least one failure, in the usual order */
+  strategiesFailed: SplitStrategy[];
+}
+
+/** A case (source + case id + strategy) the generic name and at least one driver did not agree on. */
+export interface Disagreement {
+  algorithm: string;
+  source: string;
+  case: string;
+  strategy: SplitStrategy;
+  /** how the generic name did */
+  generic: 'pass' | 'fail';
+  /** targets (generic name included) that ran the case and failed it */
+  failing: string[];
+  /** targets (generic name included) that ran the case and passed it */
+  passing: string[];
+}
+
+export interface SkipGroup {
+  algorithm: string;
+  source: string;
+  reason: string;
+  count: number;
+  cases: string[];
+}
+
+export type Verdict = 'pass' | 'fail' | 'incomplete';
+
+export interface RunSummary {
+  rows: SummaryRow[];
+  disagreements: Disagreement[];
+  unusable: UnusableLine[];
+  unbindable: UnbindableLine[];
+  incidents: IncidentLine[];
+  skips: SkipGroup[];
+  totals: {
+    passed: number;
+    failed: number;
+    /** sum of the rows' skipped (a skipped vector counts once per target) */
+    skipped: number;
+    /** vectors skipped, counted once whatever the number of targets */
+    skippedVectors: number;
+    acceptable: number;
+    /** algorithms with at least one row */
+    algorithms: number;
+    /** rows (algorithm × target) */
+    targets: number;
+  };
+  verdict: Verdict;
+  /** 0 pass, 1 fail or incomplete */
+  exitCode: 0 | 1;
+  /** lines of results.jsonl dropped as damaged (a run killed mid-write), as the reader counted them */
+  damagedLines: number;
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function strategyRank(strategy: SplitStrategy): number {
+  const rank = STRATEGY_ORDER.indexOf(strategy);
+  return rank < 0 ? STRATEGY_ORDER.length : rank;
+}
+
+function newRow(algorithm: string, target: string, generic: boolean): SummaryRow {
+  return { algorithm, target, generic, ran: false, passed: 0, failed: 0, skipped: 0, acceptable: 0, failures: [], acceptables: [], strategiesFailed: [] };
+}
+
+/** The targets the planner would have made for an algorithm: the generic name, then every bindable public driver. */
+function plannedTargets(discovered: DiscoveredAlgorithmSummary, driverPatterns: string[] | undefined): Array<{ target: string; generic: boolean }> {
+  const targets: Array<{ target: string; generic: boolean }> = [];
+  if (!driverPatterns || driverPatterns.length === 0 || matchesAny(discovered.name, driverPatterns)) targets.push({ target: discovered.name, generic: true });
+  for (const driver of discovered.drivers) {
+    if (driver.internal || driver.bind !== 'ok' || !matchesAny(driver.driver, driverPatterns)) continue;
+    targets.push({ target: driver.driver, generic: false });
+  }
+  return targets;
+}
+
+const caseKey = (source: string, id: string, strategy: SplitStrategy): string => `${source}\0${id}\0${strategy}`;
+
+function disagreementsOf(algorithm: string, rows: SummaryRow[], tallies: TallyLine[]): Disagreement[] {
+  const generic = rows.find((row) => row.generic);
+  if (!generic || rows.length < 2) return [];
+  // which source × strategy each target ran: a case counts only for targets that ran it
+  const ran = new Map<string, Set<string>>();
+  for (const line of tallies) {
+    let set = ran.get(line.target);
+    if (!set) ran.set(line.target, (set = new Set()));
+    set.add(`${line.source}\0${line.strategy}`);
+  }
+  const failedBy = new Map<string, { failure: CaseFailure; targets: Set<string> }>();
+  for (const row of rows) {
+    for (const failure of row.failures) {
+      const key = caseKey(failure.source, failure.case, failure.strategy);
+      let entry = failedBy.get(key);
+      if (!entry) failedBy.set(key, (entry = { failure, targets: new Set() }));
+      entry.targets.add(row.target);
+    }
+  }
+  const out: Disagreement[] = [];
+  for (const { failure, targets } of failedBy.values()) {
+    const ranIt = rows.filter((row) => ran.get(row.target)?.has(`${failure.source}\0${failure.strategy}`));
+    if (!ranIt.some((row) => row.target === generic.target)) continue;
+    const failing = ranIt.filter((row) => targets.has(row.target)).map((row) => row.target);
+    const passing = ranIt.filter((row) => !targets.has(row.target)).map((row) => row.target);
+    if (failing.length === 0 || passing.length === 0) continue;
+    out.push({ algorithm, source: failure.source, case: failure.case, strategy: failure.strategy, generic: targets.has(generic.target) ? 'fail' : 'pass', failing, passing });
+  }
+  return out.sort((a, b) => compareText(a.source, b.source) || compareText(a.case, b.case) || strategyRank(a.strategy) - strategyRank(b.strategy));
+}
+
+export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { damagedLines?: number } = {}): RunSummary {
+  const tallies: TallyLine[] = [];
+  const skipLines: SkipLine[] = [];
+  const unusable: UnusableLine[] = [];
+  const unbindable: UnbindableLine[] = [];
+  const incidents: IncidentLine[] = [];
+  for (const line of lines) {
+    switch (line.kind) {
+      case 'tally':
+        tallies.push(line);
+        break;
+      case 'skip':
+        skipLines.push(line);
+        break;
+      case 'unusable':
+        unusable.push(line);
+        break;
+      case 'unbindable':
+        unbindable.push(line);
+        break;
+      case 'incident':
+        incidents.push(line);
+        break;
+    }
+  }
+
+  const discovered = new Map(meta.discovery.map((algorithm) => [algorithm.name, algorithm]));
+  const priorityOf = (algorithm: string, driver: string): number | undefined =>
+    discovered.get(algorithm)?.drivers.find((d) => d.driver === driver)?.priority;
+
+  // rows: every target that reported, plus every target the plan would have had but that never did
+  const rows = new Map<string, SummaryRow>();
+  const rowKey = (algorithm: string, target: string): string => `${algorithm}\0${target}`;
+  const rowOf = (algorithm: string, target: string, generic: boolean): SummaryRow => {
+    const key = rowKey(algorithm, target);
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = newRow(algorithm, target, generic)));
+    return row;
+  };
+  for (const line of tallies) {
+    const row = rowOf(line.algorithm, line.target, line.generic);
+    row.ran = true;
+    row.passed += line.passed;
+    row.failed += line.failed;
+    row.acceptable += line.acceptable;
+    row.failures.push(...line.failures);
+    row.acceptables.push(...(line.acceptables ?? []));
+    if (line.boundDriver && !row.boundDriver) row.boundDriver = line.boundDriver;
+  }
+  const algorithmsInRun = new Set<string>();
+  for (const line of lines) if (line.algorithm !== undefined) algorithmsInRun.add(line.algorithm);
+  for (const algorithm of algorithmsInRun) {
+    const found = discovered.get(algorithm);
+    if (!found) continue;
+    for (const { target, generic } of plannedTargets(found, meta.options.driver)) {
+      // a planned-but-silent target, unless it was reported unbindable
+      if (unbindable.some((line) => line.algorithm === algorithm && line.target === target)) continue;
+      rowOf(algorithm, target, generic);
+    }
+  }
+
+  const skippedPerAlgorithm = new Map<string, number>();
+  const skipGroups = new Map<string, SkipGroup>();
+  for (const line of skipLines) {
+    skippedPerAlgorithm.set(line.algorithm, (skippedPerAlgorithm.get(line.algorithm) ?? 0) + line.count);
+    const key = `${line.algorithm}\0${line.source}\0${line.reason}`;
+    const group = skipGroups.get(key);
+    if (group) {
+      group.count += line.count;
+      for (const id of line.cases) if (!group.cases.includes(id)) group.cases.push(id);
+    } else {
+      skipGroups.set(key, { algorithm: line.algorithm, source: line.source, reason: line.reason, count: line.count, cases: [...line.cases] });
+    }
+  }
+
+  for (const row of rows.values()) {
+    row.skipped = skippedPerAlgorithm.get(row.algorithm) ?? 0;
+    if (row.generic) {
+      row.boundDriver ??= discovered.get(row.algorithm)?.bound;
+      if (row.boundDriver === undefined) delete row.boundDriver;
+    } else {
+      const priority = priorityOf(row.algorithm, row.target);
+      if (priority !== undefined) row.priority = priority;
+    }
+    const failedStrategies = new Set(row.failures.map((failure) => failure.strategy));
+    row.strategiesFailed = [...failedStrategies].sort((a, b) => strategyRank(a) - strategyRank(b));
+  }
+
+  const sortedRows = [...rows.values()].sort(
+    (a, b) =>
+      compareText(a.algorithm, b.algorithm) ||
+      Number(b.generic) - Number(a.generic) ||
+      (b.priority ?? Number.NEGATIVE_INFINITY) - (a.priority ?? Number.NEGATIVE_INFINITY) ||
+      compareText(a.target, b.target),
+  );
+
+  const disagreements: Disagreement[] = [];
+  const byAlgorithm = new Map<string, SummaryRow[]>();
+  for (const row of sortedRows) byAlgorithm.set(row.algorithm, [...(byAlgorithm.get(row.algorithm) ?? []), row]);
+  for (const [algorithm, algorithmRows] of byAlgorithm) {
+    disagreements.push(...disagreementsOf(algorithm, algorithmRows, tallies.filter((line) => line.algorithm === algorithm)));
+  }
+
+  const totals = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    skippedVectors: skipLines.reduce((sum, line) => sum + line.count, 0),
+    acceptable: 0,
+    algorithms: byAlgorithm.size,
+    targets: sortedRows.length,
+  };
+  for (const row of sortedRows) {
+    totals.passed += row.passed;
+    totals.failed += row.failed;
+    totals.skipped += row.skipped;
+    totals.acceptable += row.acceptable;
+  }
+
+  const failing = totals.failed > 0 || unbindable.length > 0 || incidents.length > 0;
+  const verdict: Verdict = failing ? 'fail' : meta.complete ? 'pass' : 'incomplete';
+
+  return {
+    rows: sortedRows,
+    disagreements,
+    unusable,
+    unbindable,
+    incidents,
+    skips: [...skipGroups.values()].sort((a, b) => compareText(a.algorithm, b.algorithm) || compareText(a.source, b.source) || compareText(a.reason, b.reason)),
+    totals,
+    verdict,
+    exitCode: verdict === 'pass' ? 0 : 1,
+    damagedLines: read.damagedLines ?? 0,
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * JUnit XML for CI: one <testsuite> per algorithm, one <testcase> per target (classname the
+ * algorithm), a <failure> listing the failed cases, <skipped> for targets that never ran, and a
+ * `run` suite whose `run-complete` case fails when the run did not finish.
+ */
+import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './run-terminal.js';
+
+/** Failures written out in full in one <failure> body; the rest are counted. */
+const MAX_FAILURES_IN_BODY = 100;
+/** Failures named in the one-line message attribute. */
+const MAX_FAILURES_IN_MESSAGE = 5;
+
+/**
+ * Characters XML 1.0 cannot carry at all, not even as character references: C0 controls other
+ * than tab, LF and CR, unpaired surrogates, U+FFFE and U+FFFF. They become visible `\uXXXX` text.
+ */
+const ILLEGAL_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Escape text for XML 1.0 element content (`attribute`: for a double-quoted attribute value). */
+export function xmlEscape(text: string, attribute = false): string {
+  const legal = text.replace(ILLEGAL_XML, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let escaped = legal.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  if (attribute) escaped = escaped.replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+  return escaped;
+}
+
+function attributes(values: Record<string, string | number | undefined>): string {
+  return Object.entries(values)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([name, value]) => ` ${name}="${xmlEscape(String(value), true)}"`)
+    .join('');
+}
+
+function failureDetail(failure: CaseFailure): string {
+  const lines = [`${failureTitle(failure)}: ${failure.status === 'error' ? 'error' : 'wrong answer'} (${failure.expectation} vector)`];
+  const bytes = hexPair(failure.expected, failure.got);
+  if (bytes.expected !== undefined) lines.push(`  expected ${bytes.expected}`);
+  if (bytes.got !== undefined) lines.push(`  got      ${bytes.got}`);
+  if (bytes.differsAt !== undefined) lines.push(`  differs  from byte ${bytes.differsAt}`);
+  const error = failureError(failure);
+  if (error !== undefined) lines.push(`  error    ${error}`);
+  if (failure.seed !== undefined) lines.push(`  seed     ${failure.seed}`);
+  if (failure.comment) lines.push(`  comment  ${failure.comment}`);
+  if (failure.flags && failure.flags.length > 0) lines.push(`  flags    ${failure.flags.join(', ')}`);
+  return lines.join('\n');
+}
+
+function rowCounts(row: SummaryRow): string {
+  const bound = row.generic ? `generic name, bound ${row.boundDriver ?? 'an unproved driver'}; ` : row.priority !== undefined ? `priority ${row.priority}; ` : '';
+  return `${bound}passed ${row.passed}, failed ${row.failed}, skipped ${row.skipped}, acceptable ${row.acceptable}`;
+}
+
+interface Case {
+  name: string;
+  classname: string;
+  /** <failure> */
+  failure?: { message: string; type: string; body?: string };
+  /** <skipped> */
+  skipped?: string;
+  out?: string;
+}
+
+function rowCase(row: SummaryRow): Case {
+  const base = { name: row.target, classname: row.algorithm, out: rowCounts(row) };
+  if (!row.ran) return { ...base, skipped: 'not run: no results came back for this target' };
+  if (row.failures.length === 0 && row.failed === 0) return base;
+  const named = row.failures.slice(0, MAX_FAILURES_IN_MESSAGE).map((failure) => `${failure.source} ${failure.case} [${failure.strategy}]`);
+  const more = row.failures.length > MAX_FAILURES_IN_MESSAGE ? `; and ${row.failures.length - MAX_FAILURES_IN_MESSAGE} more` : '';
+  const body = row.failures.slice(0, MAX_FAILURES_IN_BODY).map(failureDetail);
+  if (row.failures.length > MAX_FAILURES_IN_BODY) body.push(`… and ${row.failures.length - MAX_FAILURES_IN_BODY} more in results.jsonl`);
+  const statuses = [...new Set(row.failures.map((failure) => failure.status))].join(', ') || 'fail';
+  return {
+    ...base,
+    failure: {
+      message: `${row.failed} failed${strategiesNote(row)}${named.length > 0 ? `: ${named.join('; ')}${more}` : ''}`,
+      type: statuses,
+      body: body.join('\n'),
+    },
+  };
+}
+
+function renderCase(testCase: Case, indent: string): string {
+  const open = `${indent}<testcase${attributes({ name: testCase.name, classname: testCase.classname })}`;
+  const children: string[] = [];
+  if (testCase.failure) {
+    const { message, type, body } = testCase.failure;
+    children.push(
+      body !== undefined && body !== ''
+        ? `${indent}  <failure${attributes({ message, type })}>${xmlEscape(body)}</failure>`
+        : `${indent}  <failure${attributes({ message, type })}/>`,
+    );
+  }
+  if (testCase.skipped !== undefined) children.push(`${indent}  <skipped${attributes({ message: testCase.skipped })}/>`);
+  if (testCase.out !== undefined) children.push(`${indent}  <system-out>${xmlEscape(testCase.out)}</system-out>`);
+  return children.length === 0 ? `${open}/>` : `${open}>\n${children.join('\n')}\n${indent}</testcase>`;
+}
+
+export function renderJunit(summary: RunSummary, meta: RunMeta): string {
+  const suites = new Map<string, Case[]>();
+  const suite = (name: string): Case[] => {
+    let cases = suites.get(name);
+    if (!cases) suites.set(name, (cases = []));
+    return cases;
+  };
+  for (const row of summary.rows) suite(row.algorithm).push(rowCase(row));
+  for (const line of summary.unbindable) {
+    suite(line.algorithm).push({ name: line.target, classname: line.algorithm, failure: { message: `cannot bind the driver by its unique name: ${line.error}`, type: 'unbindable' } });
+  }
+  for (const line of summary.unusable) {
+    suite(line.algorithm).push({ name: `vectors ${line.source}`, classname: line.algorithm, skipped: `unusable vector file: ${line.error}` });
+  }
+  const runCases: Case[] = [
+    meta.complete
+      ? { name: 'run-complete', classname: 'run' }
+      : { name: 'run-complete', classname: 'run', failure: { message: meta.incompleteReason ?? 'the run did not finish (no reason recorded)', type: 'incomplete' } },
+  ];
+  if (summary.damagedLines > 0) {
+    const first = runCases[0] as Case;
+    first.out = `${plural(summary.damagedLines, 'damaged line')} at the end of results.jsonl ignored (the run was killed while writing)`;
+  }
+  summary.incidents.forEach((line, index) => {
+    const where = [line.target, line.source].filter((part) => part !== undefined).join(' ');
+    const testCase: Case = {
+      name: `incident ${index + 1}${where ? `: ${where}` : ''}`,
+      classname: line.algorithm ?? 'run',
+      failure: { message: line.message, type: 'incident' },
+    };
+    (line.algorithm !== undefined ? suite(line.algorithm) : runCases).push(testCase);
+  });
+
+  const properties = [
+    ['board', meta.board.name],
+    ['transport', meta.board.transport],
+    ['arch', meta.target.arch],
+    ['kernel', meta.target.kernelRelease],
+    ['accelerator', acceleratorOf(meta)],
+    ['harness', meta.harnessVersion],
+    ['agent', meta.target.agentVersion],
+    ['run', meta.runId],
+    ['complete', String(meta.complete)],
+  ] as const;
+  const propertiesXml = ['    <properties>', ...properties.map(([name, value]) => `      <property${attributes({ name, value })}/>`), '    </properties>'].join('\n');
+
+  const count = (cases: Case[]): { tests: number; failures: number; skipped: number } => ({
+    tests: cases.length,
+    failures: cases.filter((c) => c.failure).length,
+    skipped: cases.filter((c) => c.skipped !== undefined && !c.failure).length,
+  });
+  const names = [...suites.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ordered: Array<[string, Case[]]> = [...names.map((name): [string, Case[]] => [name, suites.get(name) as Case[]]), ['run', runCases]];
+
+  const seconds = meta.finishedAt ? (Date.parse(meta.finishedAt) - Date.parse(meta.startedAt)) / 1000 : undefined;
+  const time = seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds.toFixed(3) : undefined;
+  const all = ordered.flatMap(([, cases]) => cases);
+  const totals = count(all);
+
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(`<testsuites${attributes({ name: `afalg-harness ${meta.board.name}`, ...totals, errors: 0, time, timestamp: meta.startedAt })}>`);
+  for (const [name, cases] of ordered) {
+    out.push(`  <testsuite${attributes({ name, ...count(cases), errors: 0, timestamp: meta.startedAt, hostname: meta.board.name })}>`);
+    out.push(propertiesXml);
+    for (const testCase of cases) out.push(renderCase(testCase, '    '));
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,232 @@
+/**
+ * A run's results for the terminal: what ran where, the algorithm × target table, every failure
+ * (capped per row) with its bytes, the notes, and a final verdict line. Colour only when asked.
+ */
+import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+
+export const DEFAULT_MAX_FAILURES = 10;
+const HEX_LIMIT = 64;
+
+/** Control characters (C0, DEL, C1) as visible escapes, so no result text can drive the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Hex cut to 64 digits with `…` and the full length, so a long ciphertext stays one line. */
+export function truncateHex(hex: string, limit = HEX_LIMIT): string {
+  if (hex === '') return '(empty)';
+  if (hex.length <= limit) return hex;
+  return `${hex.slice(0, limit)}… (${Math.floor(hex.length / 2)} bytes)`;
+}
+
+/** Hex cut to a 64-digit window starting at hex digit `start` (even), with `…` on each cut side. */
+function hexWindow(hex: string, start: number, limit = HEX_LIMIT): string {
+  if (hex === '') return '(empty)';
+  if (start === 0) return truncateHex(hex, limit);
+  const end = start + limit;
+  return `…${hex.slice(start, end)}${end < hex.length ? '…' : ''} (${Math.floor(hex.length / 2)} bytes, shown from byte ${start / 2})`;
+}
+
+/**
+ * Expected and got side by side: both cut to 64 hex digits, on the same window, which starts
+ * just before the first differing byte when that lies beyond the first 32 bytes.
+ */
+export function hexPair(expected: string | undefined, got: string | undefined): { expected?: string; got?: string; differsAt?: number } {
+  if (expected === undefined || got === undefined) {
+    return { ...(expected !== undefined ? { expected: truncateHex(expected) } : {}), ...(got !== undefined ? { got: truncateHex(got) } : {}) };
+  }
+  const a = expected.toLowerCase();
+  const b = got.toLowerCase();
+  let digit = 0;
+  while (digit < a.length && digit < b.length && a[digit] === b[digit]) digit++;
+  if (digit === a.length && digit === b.length) return { expected: truncateHex(expected), got: truncateHex(got) };
+  const differsAt = Math.floor(digit / 2);
+  // the same window for both: four bytes before the difference, or as late as the longer one allows
+  const wanted = differsAt * 2 < HEX_LIMIT ? 0 : (differsAt - 4) * 2;
+  const start = Math.min(wanted, Math.max(0, Math.max(a.length, b.length) - HEX_LIMIT));
+  return { expected: hexWindow(expected, start), got: hexWindow(got, start), differsAt };
+}
+
+/** `cbc(aes) → cbc-aes-aesni` for a generic row, the driver name otherwise. */
+export function targetLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): string {
+  return row.generic ? `${row.target} → ${row.boundDriver ?? '?'}` : row.target;
+}
+
+/** `wycheproof/x.json tcId 17 [page-cross] decrypt` */
+export function failureTitle(failure: CaseFailure): string {
+  return `${failure.source} ${failure.case} [${failure.strategy}]${failure.op ? ` ${failure.op}` : ''}`;
+}
+
+/** `EBADMSG at read` / `at checkpoint 3` / undefined */
+export function failureError(failure: CaseFailure): string | undefined {
+  if (failure.error === undefined && failure.step === undefined) return undefined;
+  return [failure.error, failure.step !== undefined ? `at ${failure.step}` : undefined].filter((part) => part !== undefined).join(' ');
+}
+
+/** ` (page-cross, inplace)`: the strategies that failed, or nothing. */
+export function strategiesNote(row: Pick<SummaryRow, 'strategiesFailed'>): string {
+  return row.strategiesFailed.length > 0 ? ` (${row.strategiesFailed.join(', ')})` : '';
+}
+
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
+
+/** `COMPLETE` or `PARTIAL: reason` */
+export function completionOf(meta: RunMeta): string {
+  return meta.complete ? 'COMPLETE' : `PARTIAL: ${meta.incompleteReason ?? 'the run did not finish (no reason recorded)'}`;
+}
+
+export function acceleratorOf(meta: RunMeta): string {
+  if (!meta.target.accel) return 'none recorded';
+  return meta.target.accelReason ? `${meta.target.accel} (${meta.target.accelReason})` : meta.target.accel;
+}
+
+interface Paint {
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+function painter(color: boolean): Paint {
+  const wrap = (open: number, close: number) => (text: string) => (color ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
+}
+
+const padEnd = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+const padStart = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
+
+function verdictLine(summary: RunSummary, paint: Paint): string {
+  const { totals } = summary;
+  const counts = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.acceptable} acceptable across ${plural(totals.algorithms, 'algorithm')}, ${plural(totals.targets, 'target')}`;
+  const extra: string[] = [];
+  if (summary.unbindable.length > 0) extra.push(plural(summary.unbindable.length, 'unbindable driver'));
+  if (summary.incidents.length > 0) extra.push(plural(summary.incidents.length, 'incident'));
+  if (summary.unusable.length > 0) extra.push(plural(summary.unusable.length, 'unusable vector file'));
+  const tail = extra.length > 0 ? `; ${extra.join(', ')}` : '';
+  switch (summary.verdict) {
+    case 'pass':
+      return `${paint.bold(paint.green('PASS'))}: ${counts}${tail}`;
+    case 'fail':
+      return `${paint.bold(paint.red('FAIL'))}: ${counts}${tail}`;
+    case 'incomplete':
+      return `${paint.bold(paint.yellow('INCOMPLETE'))}: ${counts}${tail} (the run did not finish)`;
+  }
+}
+
+export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: { color?: boolean; maxFailures?: number } = {}): string {
+  const paint = painter(options.color === true);
+  const maxFailures = Math.max(0, options.maxFailures ?? DEFAULT_MAX_FAILURES);
+  const out: string[] = [];
+
+  // header
+  const completion = meta.complete ? paint.green('COMPLETE') : paint.yellow(printable(completionOf(meta)));
+  out.push(`${paint.bold(`afalg-harness ${printable(meta.harnessVersion)}`)} run ${printable(meta.runId)}: ${completion}`);
+  out.push(`board ${printable(meta.board.name)} (${printable(meta.board.transport)}, ${printable(meta.board.arch)}; ${printable(meta.board.file)})`);
+  out.push(
+    `kernel ${printable(meta.target.kernelRelease)} (${printable(meta.target.arch)}), accelerator ${printable(acceleratorOf(meta))}, agent ${printable(meta.target.agentVersion)}${meta.target.node ? ` on node ${printable(meta.target.node)}` : ''}`,
+  );
+  const timing = `started ${printable(meta.startedAt)}${meta.finishedAt ? `, finished ${printable(meta.finishedAt)}` : ''}`;
+  const diff = meta.options.differential > 0 ? `, differential ${meta.options.differential}${meta.options.seed ? ` (seed ${printable(meta.options.seed)})` : ''}` : '';
+  out.push(`${timing}; strategies ${meta.options.strategies.join(', ')}${diff}`);
+  out.push('');
+
+  // table
+  if (summary.rows.length === 0) {
+    out.push(paint.dim('no algorithm × target results'));
+  } else {
+    const header = ['algorithm', 'target', 'prio', 'passed', 'failed', 'skipped', 'acceptable'];
+    const cells = summary.rows.map((row, index) => {
+      const first = index === 0 || summary.rows[index - 1]?.algorithm !== row.algorithm;
+      const counts = row.ran ? [row.passed, row.failed] : ['-', '-'];
+      return [first ? printable(row.algorithm) : '', printable(targetLabel(row)), row.priority === undefined ? '' : String(row.priority), String(counts[0]), String(counts[1]), String(row.skipped), row.ran ? String(row.acceptable) : '-'];
+    });
+    const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => (cell[column] as string).length)));
+    const format = (cell: string[]): string =>
+      cell.map((text, column) => (column < 2 ? padEnd(text, widths[column] as number) : padStart(text, widths[column] as number))).join('  ');
+    out.push(paint.bold(format(header)));
+    summary.rows.forEach((row, index) => {
+      const line = format(cells[index] as string[]);
+      if (!row.ran) out.push(`${paint.dim(line)}  ${paint.yellow('not run')}`);
+      else if (row.failed > 0) out.push(`${line}  ${paint.red(`FAIL${strategiesNote(row)}`)}`);
+      else out.push(`${line}  ${paint.green('ok')}`);
+    });
+  }
+
+  // failures
+  const failing = summary.rows.filter((row) => row.failures.length > 0);
+  if (failing.length > 0) {
+    out.push('');
+    out.push(paint.bold(paint.red('failures')));
+    for (const row of failing) {
+      out.push(`  ${printable(row.algorithm)} on ${printable(targetLabel(row))}: ${row.failed} failed${strategiesNote(row)}`);
+      for (const failure of row.failures.slice(0, maxFailures)) {
+        out.push(`    ${printable(failureTitle(failure))}: ${failure.status === 'error' ? 'error' : 'wrong answer'} (${failure.expectation} vector)`);
+        const detail = (label: string, value: string): void => void out.push(`        ${padEnd(label, 8)} ${value}`);
+        const bytes = hexPair(failure.expected, failure.got);
+        if (bytes.expected !== undefined) detail('expected', bytes.expected);
+        if (bytes.got !== undefined) detail('got', bytes.got);
+        if (bytes.differsAt !== undefined) detail('differs', `from byte ${bytes.differsAt}`);
+        const error = failureError(failure);
+        if (error !== undefined) detail('error', printable(error));
+        if (failure.seed !== undefined) detail('seed', printable(failure.seed));
+        if (failure.comment) detail('comment', printable(failure.comment));
+        if (failure.flags && failure.flags.length > 0) detail('flags', printable(failure.flags.join(', ')));
+      }
+      if (row.failures.length > maxFailures) out.push(paint.dim(`    … and ${row.failures.length - maxFailures} more (results.jsonl has them all)`));
+    }
+  }
+
+  if (summary.disagreements.length > 0) {
+    out.push('');
+    out.push(paint.bold('generic name and drivers disagree'));
+    const shown = Math.max(maxFailures, 1) * 2;
+    for (const d of summary.disagreements.slice(0, shown)) {
+      out.push(`  ${printable(d.algorithm)} ${printable(d.source)} ${printable(d.case)} [${d.strategy}]: failed on ${printable(d.failing.join(', '))}; passed on ${printable(d.passing.join(', '))}`);
+    }
+    if (summary.disagreements.length > shown) out.push(paint.dim(`  … and ${summary.disagreements.length - shown} more`));
+  }
+
+  if (summary.skips.length > 0) {
+    out.push('');
+    out.push(paint.bold('skipped vectors (apply to every target)'));
+    for (const skip of summary.skips) {
+      const examples = skip.cases.length > 0 ? ` (${printable(skip.cases.join(', '))}${skip.count > skip.cases.length ? ', …' : ''})` : '';
+      const what = skip.count > 0 ? `${skip.count} × ${printable(skip.reason)}${examples}` : printable(skip.reason);
+      out.push(`  ${printable(skip.algorithm)}${skip.source === '-' ? '' : ` ${printable(skip.source)}`}: ${what}`);
+    }
+  }
+
+  if (summary.unusable.length > 0) {
+    out.push('');
+    out.push(paint.bold(paint.yellow('unusable vector files')));
+    for (const line of summary.unusable) out.push(`  ${printable(line.algorithm)} ${printable(line.source)}: ${printable(line.error)}`);
+  }
+
+  if (summary.unbindable.length > 0) {
+    out.push('');
+    out.push(paint.bold(paint.red('unbindable drivers')));
+    for (const line of summary.unbindable) out.push(`  ${printable(line.algorithm)} ${printable(line.target)}: ${printable(line.error)}`);
+  }
+
+  if (summary.incidents.length > 0) {
+    out.push('');
+    out.push(paint.bold(paint.red('incidents')));
+    for (const line of summary.incidents) {
+      const where = [line.algorithm, line.target, line.source].filter((part) => part !== undefined).map((part) => printable(part as string));
+      out.push(`  ${where.length > 0 ? `${where.join(' ')}: ` : ''}${printable(line.message)}`);
+    }
+  }
+
+  if (summary.damagedLines > 0) {
+    out.push('');
+    out.push(paint.yellow(`${plural(summary.damagedLines, 'damaged line')} at the end of results.jsonl ignored (the run was killed while writing)`));
+  }
+
+  out.push('');
+  out.push(verdictLine(summary, paint));
+  return out.join('\n') + '\n';
+}

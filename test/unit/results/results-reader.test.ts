@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BadInputError } from '../../../harness/errors.js';
+import { readRun, resultLineProblem, runMetaProblem } from '../../../harness/results/results-reader.js';
+import type { AcceptableOutcome, CaseFailure, IncidentLine, ResultLine, RunMeta, SkipLine, TallyLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
+import { useTempDir } from '../../support/temp-dir.js';
+import { fixtureLines, fixtureMeta, INCIDENT, writeRun } from './run-fixture.js';
+
+/**
+ * Every field of a model type made required: a fixture of this type stops compiling when a field
+ * is added to result-model.ts, and the schema test below then fails until the schema has it too.
+ */
+type DeepRequired<T> = T extends ReadonlyArray<infer U> ? Array<DeepRequired<U>> : T extends object ? { [K in keyof T]-?: DeepRequired<T[K]> } : T;
+
+const fullFailure: DeepRequired<CaseFailure> = {
+  source: 'differential',
+  case: 'seed 42#7',
+  strategy: 'chunks',
+  status: 'error',
+  expectation: 'invalid',
+  op: 'encrypt',
+  expected: '00ff',
+  got: '',
+  error: 'EIO',
+  step: 'read',
+  comment: 'c',
+  flags: ['Pseudorandom'],
+  seed: 'seed 42#7',
+};
+const fullAcceptable: DeepRequired<AcceptableOutcome> = { source: 's', case: 'tcId 1', strategy: 'inplace', outcome: 'rejected', error: 'EBADMSG' };
+const fullLines: Array<DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine>> = [
+  { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
+  { kind: 'skip', algorithm: 'gcm(aes)', source: 's', reason: 'r', count: 1, cases: ['tcId 2'] },
+  { kind: 'unusable', algorithm: 'gcm(aes)', source: 's', error: 'not JSON' },
+  { kind: 'unbindable', algorithm: 'gcm(aes)', target: 'gcm-aes-broken', error: 'ELIBBAD' },
+  { kind: 'incident', algorithm: 'gcm(aes)', target: 't', source: 's', message: 'm' },
+];
+const fullMeta: DeepRequired<RunMeta> = {
+  harnessVersion: '0.1.0',
+  runId: 'r1',
+  startedAt: '2025-03-14T09:26:53.000Z',
+  finishedAt: '2025-03-14T09:27:53.000Z',
+  complete: false,
+  incompleteReason: 'r',
+  board: { name: 'b', transport: 'qemu', arch: 'x86_64', file: '/b.json' },
+  procCrypto: '',
+  planned: { batches: 1, executions: 2 },
+  execution: { executed: 2, seconds: 0.5, perSecond: 4 },
+  target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20' },
+  discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, bind: 'ok' }] }],
+  vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc' }] },
+  options: { alg: ['gcm(*)'], driver: ['*'], strategies: ['oneshot', 'chunks', 'page-cross', 'inplace'], differential: 10, seed: '42' },
+};
+
+describe('results/results-reader', () => {
+  const tmp = useTempDir('afalg-results-reader-');
+
+  describe('the schema', () => {
+    it('accepts every field of every model type', () => {
+      assert.equal(runMetaProblem(fullMeta), undefined);
+      for (const line of fullLines) assert.equal(resultLineProblem(line), undefined, line.kind);
+    });
+
+    it('rejects unknown fields, unknown kinds and bad values, naming the field', () => {
+      assert.equal(resultLineProblem({ ...fullLines[0], passd: 3 }), "unknown field '/passd'");
+      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident"');
+      assert.equal(resultLineProblem({ ...fullLines[0], strategy: 'sideways' }), "field '/strategy' must be one of \"oneshot\", \"chunks\", \"page-cross\", \"inplace\"");
+      assert.match(resultLineProblem({ ...fullLines[0], passed: -1 }) ?? '', /^field '\/passed' must be >= 0/);
+      assert.match(resultLineProblem({ ...fullLines[0], failures: [{ ...fullFailure, got: 'xyz' }] }) ?? '', /^field '\/failures\/0\/got' must match pattern/);
+      assert.equal(resultLineProblem([1]), 'not a JSON object');
+      assert.equal(runMetaProblem({ ...fullMeta, complete: undefined }), "missing field '/complete'");
+    });
+
+    it('lets discovery entries carry extra fields from /proc/crypto', () => {
+      const meta = fixtureMeta();
+      const discovered = meta.discovery[0] as unknown as Record<string, unknown>;
+      discovered.boundProblem = 'none';
+      assert.equal(runMetaProblem(meta), undefined);
+    });
+  });
+
+  it('reads run.json and every line of results.jsonl', () => {
+    const dir = writeRun(path.join(tmp.path, 'whole'), fixtureMeta(), [...fixtureLines(), INCIDENT]);
+    const run = readRun(dir);
+    assert.equal(run.meta.board.name, 'qemu-x86_64');
+    assert.equal(run.lines.length, fixtureLines().length + 1);
+    assert.deepEqual(run.lines.at(-1), INCIDENT);
+    assert.equal(run.damagedLines, 0);
+  });
+
+  it('tolerates a last line cut short by a killed run, and counts it', () => {
+    const lines = fixtureLines();
+    const cut = JSON.stringify(lines[1]).slice(0, 57);
+    const dir = writeRun(path.join(tmp.path, 'killed'), fixtureMeta({ complete: false }), lines, cut);
+    const run = readRun(dir);
+    assert.equal(run.lines.length, lines.length);
+    assert.equal(run.damagedLines, 1);
+  });
+
+  it('tolerates blank lines and a NUL-filled tail, but not a damaged line in the middle', () => {
+    const lines = fixtureLines();
+    const nul = writeRun(path.join(tmp.path, 'nul'), fixtureMeta({ complete: false }), lines, '\n\u0000\u0000\u0000\u0000');
+    assert.equal(readRun(nul).damagedLines, 1);
+
+    const dir = path.join(tmp.path, 'middle');
+    writeRun(dir, fixtureMeta(), lines);
+    const physical = fs.readFileSync(path.join(dir, 'results.jsonl'), 'utf8').split('\n');
+    physical[3] = (physical[3] as string).slice(0, 40);
+    fs.writeFileSync(path.join(dir, 'results.jsonl'), physical.join('\n'));
+    assert.throws(
+      () => readRun(dir),
+      (error: Error) => error instanceof BadInputError && error.message.startsWith(`${path.join(dir, 'results.jsonl')}:4: not valid JSON`),
+    );
+  });
+
+  it('rejects a line that parses but breaks the schema, even the last one, with its line number', () => {
+    const lines: ResultLine[] = [...fixtureLines(), { ...INCIDENT, message: 7 } as unknown as ResultLine];
+    const dir = writeRun(path.join(tmp.path, 'schema'), fixtureMeta(), lines);
+    assert.throws(() => readRun(dir), { name: 'BadInputError', message: `${path.join(dir, 'results.jsonl')}:${lines.length}: field '/message' must be string` });
+  });
+
+  it('names run.json and the field when run.json is missing or invalid', () => {
+    const missing = path.join(tmp.path, 'nothing-here');
+    fs.mkdirSync(missing);
+    assert.throws(() => readRun(missing), { name: 'BadInputError', message: `${path.join(missing, 'run.json')}: not found (is ${missing} a run directory?)` });
+
+    const bad = { ...fixtureMeta(), board: { name: 'x', transport: 'qemu', arch: 'x86_64' } };
+    const dir = writeRun(path.join(tmp.path, 'bad-meta'), bad as unknown as RunMeta, fixtureLines());
+    assert.throws(() => readRun(dir), { name: 'BadInputError', message: `${path.join(dir, 'run.json')}: missing field '/board/file'` });
+
+    const broken = path.join(tmp.path, 'broken-meta');
+    writeRun(broken, fixtureMeta(), []);
+    fs.writeFileSync(path.join(broken, 'run.json'), '{"harnessVersion": ');
+    assert.throws(() => readRun(broken), (error: Error) => error instanceof BadInputError && error.message.startsWith(`${path.join(broken, 'run.json')}: not valid JSON`));
+  });
+
+  it('a partial run without results.jsonl has no lines; a complete one must have the file', () => {
+    const partial = writeRun(path.join(tmp.path, 'no-results'), fixtureMeta({ complete: false, incompleteReason: 'boot failed' }), []);
+    fs.rmSync(path.join(partial, 'results.jsonl'));
+    assert.deepEqual(readRun(partial).lines, []);
+    const complete = writeRun(path.join(tmp.path, 'no-results-complete'), fixtureMeta(), []);
+    fs.rmSync(path.join(complete, 'results.jsonl'));
+    assert.throws(() => readRun(complete), BadInputError);
+  });
+});
