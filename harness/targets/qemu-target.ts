@@ -163,9 +163,10 @@ export class QemuTarget implements Target {
         child.once('error', (error) => reject(fail(`cannot start ${board.qemu.binary}: ${error.message}`)));
       });
       exited.catch(() => undefined);
+      let readyTimer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        const timer = setTimeout(() => reject(fail(`the agent on ${board.name} was not ready within ${readySec} s`)), readySec * 1000);
-        child.once('exit', () => clearTimeout(timer));
+        readyTimer = setTimeout(() => reject(fail(`the agent on ${board.name} was not ready within ${readySec} s`)), readySec * 1000);
+        child.once('exit', () => clearTimeout(readyTimer));
       });
       timeout.catch(() => undefined);
       const requestMs = (board.timeouts?.requestSec ?? 120) * 1000;
@@ -174,6 +175,8 @@ export class QemuTarget implements Target {
       await Promise.race([agent.ready(), exited, timeout]);
       const readyAt = Date.now();
       const hello = await Promise.race([agent.request('hello', {}), exited, timeout]);
+      // ready: the start-up deadline no longer applies (it used to kill QEMU 60 s into a long run)
+      clearTimeout(readyTimer);
       const timings: TargetTimings = {
         bootMs: console.initStartedAt !== undefined ? console.initStartedAt - startedAt : undefined,
         guestAgentStartS: console.agentStartUptime,
@@ -191,6 +194,7 @@ export class QemuTarget implements Target {
       const target = new QemuTarget(agent, info, child, console, socketDir);
       target.unregister = unregister;
       child.removeAllListeners('exit');
+      child.once('exit', (code, signal) => console.push(Buffer.from(`[afalg-harness] QEMU exited (${signal ?? `code ${code}`})\n`)));
       return target;
     } catch (error) {
       if (error instanceof TargetError) throw error;
