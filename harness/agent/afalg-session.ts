@@ -319,6 +319,17 @@ export class AfAlgSession {
     } while (offset < length);
   }
 
+  /**
+   * An operation whose output is empty (decrypting a bare tag with no AAD): the kernel runs a
+   * request only when the read has room for something, and an unread request makes the next
+   * sendmsg fail with EINVAL. Offer one byte; the answer is 0 bytes or the operation's error.
+   */
+  private readEmpty(fd: number, addr: number): void {
+    const n = sys.read(fd, addr, 1);
+    if (n < 0) throw new AfAlgError('read', errnoName(lastErrno()));
+    if (n !== 0) throw new AfAlgError('read', `${n} bytes where none were due`);
+  }
+
   private readAll(fd: number, addr: number, length: number): void {
     let got = 0;
     while (got < length) {
@@ -380,7 +391,8 @@ export class AfAlgSession {
       const controlLength = this.control(d.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, d.iv, assoc.length);
       if (total > 0) this.send(opFd, inAddr, total, controlLength, strategy, chunks);
       else this.sendmsg(opFd, inAddr, 0, controlLength, 0);
-      this.readAll(opFd, outAddr, outLength);
+      if (outLength === 0) this.readEmpty(opFd, outAddr);
+      else this.readAll(opFd, outAddr, outLength);
       // the output repeats the associated data first; compare what follows it
       return this.judge(this.arena.bytes.subarray(outIndex + assoc.length, outIndex + outLength), d);
     });
