@@ -10,6 +10,9 @@ import { openTarget } from './targets/open-target.js';
 import { discover } from './discovery/discover.js';
 import { renderDiscovery } from '../reports/discovery-terminal.js';
 import { AGENT_VERSION } from './agent/version.js';
+import { runCommand, type RunArgs } from './run/run-command.js';
+import { reportCommand } from './run/report-command.js';
+import { vectorsFetchCommand, vectorsListCommand } from './run/vectors-commands.js';
 
 async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string }): Promise<number> {
   const board = loadBoard(argv.board);
@@ -67,6 +70,48 @@ async function main(): Promise<number> {
           .option('all', { type: 'boolean', default: false, describe: 'show every /proc/crypto entry, not only AF_ALG-reachable ones' })
           .option('console-log', { type: 'string', describe: "write the target's console to this file" }),
       run(discoverCommand),
+    )
+    .command(
+      'run',
+      'run every applicable vector through every driver of each algorithm, by unique name and by the generic name',
+      (y) =>
+        y
+          .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
+          .option('alg', { type: 'string', array: true, describe: "algorithm name or pattern (* and ? are wildcards), e.g. 'gcm(aes)' 'hmac(*)'" })
+          .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" })
+          .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })
+          .option('vectors', { type: 'string', describe: 'vectors directory (default: $AFALG_VECTORS_DIR, ../shared/vectors, then the fetched cache)' })
+          .option('strategies', { type: 'string', array: true, describe: 'split strategies: oneshot,chunks,page-cross,inplace (default all)' })
+          .option('differential', { type: 'number', default: 0, describe: 'also N random cases per algorithm, every driver compared with the software driver' })
+          .option('seed', { type: 'string', describe: 'seed of the differential cases (default random; printed and stored)' })
+          .option('mct-checkpoints', { type: 'number', default: 10, describe: 'Monte-Carlo hash checkpoints to run per file (100 = all)' })
+          .option('console-log', { type: 'string', describe: "write the target's console to this file" }),
+      run((argv: RunArgs) => runCommand(argv)),
+    )
+    .command(
+      'report <dir>',
+      'render the terminal summary, junit.xml and summary.md again from a results directory',
+      (y) => y.positional('dir', { type: 'string', demandOption: true }),
+      run(async (argv: { dir: string }) => reportCommand(argv.dir)),
+    )
+    .command('vectors', 'test vectors', (y) =>
+      y
+        .command(
+          'list',
+          'what vectors are available per algorithm, with case counts',
+          (yy) => yy.option('vectors', { type: 'string', describe: 'vectors directory' }).option('alg', { type: 'string', array: true, describe: 'algorithm name or pattern' }),
+          run(async (argv: { vectors?: string; alg?: string[] }) => vectorsListCommand(argv)),
+        )
+        .command(
+          'fetch',
+          'download the pinned Wycheproof commit and the NIST/RFC vectors, verified against the sha256 manifest',
+          (yy) =>
+            yy
+              .option('dest', { type: 'string', describe: 'where to put them (default: the user cache)' })
+              .option('only', { type: 'string', array: true, choices: ['wycheproof', 'nist'], describe: 'fetch one family only' }),
+          run(async (argv: { dest?: string; only?: string[] }) => vectorsFetchCommand({ ...(argv.dest ? { dest: argv.dest } : {}), ...(argv.only ? { only: argv.only as Array<'wycheproof' | 'nist'> } : {}) })),
+        )
+        .demandCommand(1),
     )
     .command('boards', 'board files', (y) =>
       y

@@ -507,7 +507,7 @@ function decodeCase(c: CaseBody | Case): DecodedCase {
   });
   switch (c.type) {
     case 'hash':
-      return { type: 'hash', key: c.key !== undefined ? b64(c.key) : null, msg: b64(c.msg), ...common(c.expect, undefined, c.expectMismatch) };
+      return { type: 'hash', key: c.key !== undefined ? b64(c.key) : null, msg: b64(c.msg), ...common(c.expect, c.expectError, c.expectMismatch) };
     case 'skcipher':
       return { type: 'skcipher', key: b64(c.key), iv: c.iv !== undefined ? b64(c.iv) : undefined, op: c.op, input: b64(c.input), ...common(c.expect, c.expectError) };
     case 'aead':

@@ -78,6 +78,11 @@ export function genericTwinProbes(): BindProbe[] {
   return [...plain].map(([name, type]) => ({ name: `${name}-generic`, type }));
 }
 
+/** The software reference driver of every catalog algorithm that names one. */
+export function referenceProbes(): BindProbe[] {
+  return catalog.flatMap((algorithm) => (algorithm.reference ? [{ name: algorithm.reference, type: algorithm.type }] : []));
+}
+
 /** Template instances over every public driver of each argument, not yet tried. */
 export function instantiationProbes(entries: CryptoEntry[], tried: Set<string>): BindProbe[] {
   const driversOf = (name: string): string[] => entries.filter((entry) => entry.name === name && !entry.internal).map((entry) => entry.driver);
@@ -100,6 +105,9 @@ export async function discover(agent: AgentClient): Promise<DiscoveryResult> {
   // software twins by their conventional driver name (aes-generic, ghash-generic…): binding one
   // autoloads its module, so templates below can be instantiated over it too
   await agent.request('bind', { probes: genericTwinProbes() });
+  // the all-software reference of each algorithm (gcm_base(ctr(aes-generic),ghash-generic)…): the
+  // generic bind alone would never build it, and differential mode compares every driver with it
+  await agent.request('bind', { probes: referenceProbes() });
   let procCrypto = (await agent.request('proc-crypto', {})).text;
   let entries = parseProcCrypto(procCrypto);
 

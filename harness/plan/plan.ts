@@ -163,7 +163,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     }
     const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
 
-    const { reference, params } = entry as CatalogAlgorithm & { reference?: string; params?: unknown };
+    const { reference, params } = entry;
     if (options.differential > 0 && reference && params && options.differentialOf) {
       const known = targets.find((target) => target.name === reference);
       const ordered = [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)];

@@ -67,6 +67,8 @@ export interface HashCase extends CaseBase {
   expect?: string;
   /** expect the digest to differ from `expect` (Wycheproof invalid MAC) */
   expectMismatch?: boolean;
+  /** errno name the operation must fail with (setkey of an invalid MAC key: EINVAL) */
+  expectError?: string;
 }
 
 export interface SkcipherCase extends CaseBase {

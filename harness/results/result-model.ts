@@ -128,7 +128,7 @@ export interface RunMeta {
   /** /proc/crypto after discovery instantiated the catalog */
   procCrypto: string;
   discovery: DiscoveredAlgorithmSummary[];
-  vectors: { dir: string; sources: Array<{ family: string; origin: string; commit?: string }> };
+  vectors: { dir: string; sources: Array<{ family: string; origin: string; commit?: string; version?: string; fetchedAt?: string }> };
   options: { alg?: string[]; driver?: string[]; strategies: SplitStrategy[]; differential: number; seed?: string };
   planned: { batches: number; executions: number };
   /** what execution did: executions done, wall time of the execution stage, executions per second */

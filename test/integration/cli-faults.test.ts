@@ -6,51 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { boardPath } from '../../harness/board/board.js';
-import { projectRoot } from '../../harness/paths.js';
-
-const cli = path.join(projectRoot, 'dist', 'harness', 'cli.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the CLI; with `interrupt`, send SIGINT `afterMs` after stderr first matches `when`. */
-function runCli(args: string[], options: { interrupt?: { when: RegExp; afterMs: number } } = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    let armed = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (options.interrupt && !armed && options.interrupt.when.test(stderr)) {
-        armed = true;
-        setTimeout(() => child.kill('SIGINT'), options.interrupt.afterMs);
-      }
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** pids of running QEMU processes whose command line mentions `marker` */
-function qemuPids(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.startsWith('qemu-system') && cmdline.includes(marker)) pids.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
+import { qemuPids, runCli } from '../support/cli.js';
 
 const variantDirs: string[] = [];
 

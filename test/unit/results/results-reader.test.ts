@@ -49,7 +49,7 @@ const fullMeta: DeepRequired<RunMeta> = {
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20' },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, bind: 'ok' }] }],
-  vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc' }] },
+  vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc', version: '38.0.4-1', fetchedAt: '2026-11-23T00:00:00Z' }] },
   options: { alg: ['gcm(*)'], driver: ['*'], strategies: ['oneshot', 'chunks', 'page-cross', 'inplace'], differential: 10, seed: '42' },
 };
 

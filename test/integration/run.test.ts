@@ -1,0 +1,161 @@
+/**
+ * `afalg-harness run` on the qemu-x86_64 guest, as a user runs it: real vectors through every
+ * driver of the real kernel; a vector file with one expected byte changed (never a mocked kernel)
+ * must be reported with its tcId and strategy; a guest that dies mid-run leaves a partial run.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli, qemuPids } from '../support/cli.js';
+import { useTempDir } from '../support/temp-dir.js';
+import { vectorPath, vectorsDir } from '../unit/vectors/vectors-dir.js';
+import { readRun } from '../../harness/results/results-reader.js';
+import { summarize } from '../../harness/results/summary.js';
+import type { TallyLine } from '../../harness/results/result-model.js';
+
+function tallies(dir: string): TallyLine[] {
+  return readRun(dir).lines.filter((line): line is TallyLine => line.kind === 'tally');
+}
+
+/** A vectors folder of links to the real one, with some Wycheproof files replaced. */
+function vectorsVariant(root: string, replace: Record<string, (data: Record<string, unknown>) => void>): string {
+  const dir = path.join(root, 'vectors');
+  const tests = path.join(dir, 'wycheproof', 'testvectors_v1');
+  fs.mkdirSync(tests, { recursive: true });
+  fs.symlinkSync(vectorPath('wycheproof', 'schemas'), path.join(dir, 'wycheproof', 'schemas'));
+  fs.symlinkSync(vectorPath('wycheproof', 'SOURCE.txt'), path.join(dir, 'wycheproof', 'SOURCE.txt'));
+  for (const name of fs.readdirSync(vectorPath('wycheproof', 'testvectors_v1'))) {
+    const original = vectorPath('wycheproof', 'testvectors_v1', name);
+    const change = replace[name];
+    if (!change) {
+      fs.symlinkSync(original, path.join(tests, name));
+      continue;
+    }
+    const data = JSON.parse(fs.readFileSync(original, 'utf8')) as Record<string, unknown>;
+    change(data);
+    fs.writeFileSync(path.join(tests, name), JSON.stringify(data));
+  }
+  return dir;
+}
+
+interface GcmTest {
+  tcId: number;
+  iv: string;
+  msg: string;
+  ct: string;
+  result: string;
+}
+
+describe('afalg-harness run on qemu-x86_64', function () {
+  this.timeout(300_000);
+  const tmp = useTempDir('afalg-run-');
+
+  it('an unknown --alg: the list of known names, exit 2, nothing booted', async () => {
+    const result = await runCli(['run', '--board', 'qemu-x86_64', '--alg', 'cbc(aez)', '--vectors', vectorsDir, '--out', path.join(tmp.path, 'unknown')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^afalg-harness: --alg: unknown algorithm 'cbc\(aez\)'; known: md5, sha1, .*cbc\(aes\), /m);
+    assert.doesNotMatch(result.stderr, /starting qemu/);
+  });
+
+  it('every driver of each algorithm, by unique name and by the generic name, passes real vectors under every strategy', async () => {
+    const out = path.join(tmp.path, 'green');
+    const algs = ['cbc(aes)', 'ccm(aes)', 'rfc4106(gcm(aes))', 'hmac(sha256)', 'cmac(aes)', 'sha1', 'xts(aes)'];
+    const result = await runCli(['run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out, ...algs.flatMap((alg) => ['--alg', alg])]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const { meta, lines } = readRun(out);
+    assert.equal(meta.complete, true);
+    assert.match(meta.target.kernelRelease, /^6\.1\./);
+    assert.match(meta.procCrypto, /driver\s+: virtio_crypto_aes_cbc/);
+    const summary = summarize(meta, lines);
+    assert.equal(summary.totals.failed, 0);
+    for (const alg of algs) {
+      const rows = summary.rows.filter((row) => row.algorithm === alg);
+      assert.ok(rows.length >= 2, `${alg}: the generic row and at least one driver`);
+      for (const row of rows) assert.ok(row.passed > 0 && row.failed === 0, `${alg} ${row.target}: ${row.passed} passed, ${row.failed} failed`);
+      assert.ok(rows.some((row) => row.generic && row.boundDriver), `${alg}: generic row names the driver it bound`);
+    }
+    const cbcTargets = new Set(tallies(out).filter((line) => line.algorithm === 'cbc(aes)').map((line) => line.target));
+    for (const driver of ['cbc(aes)', 'cbc-aes-aesni', 'cbc(aes-generic)', 'virtio_crypto_aes_cbc']) assert.ok(cbcTargets.has(driver), driver);
+    const strategies = new Set(tallies(out).filter((line) => line.target === 'virtio_crypto_aes_cbc').map((line) => line.strategy));
+    assert.deepEqual([...strategies].sort(), ['chunks', 'inplace', 'oneshot', 'page-cross']);
+    // the Wycheproof invalid key sizes of cmac(aes) were sent and refused by setkey: counted as passes
+    assert.ok(tallies(out).some((line) => line.algorithm === 'cmac(aes)' && line.source.endsWith('aes_cmac_test.json') && line.passed > 0));
+    for (const file of ['junit.xml', 'summary.md']) assert.ok(fs.existsSync(path.join(out, file)), file);
+    assert.match(result.stdout, /virtio_crypto_aes_cbc/);
+
+    const again = await runCli(['report', out]);
+    assert.equal(again.code, 0);
+    assert.equal(again.stdout, result.stdout.replace(/\x1b\[[0-9;]*m/g, ''));
+  });
+
+  it('a changed expected byte is reported with its tcId and strategy on every driver; an unusable file is listed and the run goes on', async () => {
+    const gcmFile = vectorPath('wycheproof', 'testvectors_v1', 'aes_gcm_test.json');
+    const gcm = JSON.parse(fs.readFileSync(gcmFile, 'utf8')) as { testGroups: Array<{ tests: GcmTest[] }> };
+    const victim = gcm.testGroups.flatMap((group) => group.tests).find((test) => test.result === 'valid' && test.iv.length === 24 && test.msg.length > 0);
+    assert.ok(victim);
+    const variant = vectorsVariant(tmp.path, {
+      'aes_gcm_test.json': (data) => {
+        for (const group of (data as unknown as typeof gcm).testGroups) {
+          for (const test of group.tests) {
+            if (test.tcId === victim.tcId) test.ct = ((parseInt(test.ct.slice(0, 2), 16) ^ 0x01).toString(16).padStart(2, '0') + test.ct.slice(2));
+          }
+        }
+      },
+      'aes_ccm_test.json': (data) => {
+        ((data.testGroups as Array<{ tests: Array<Record<string, unknown>> }>)[0]?.tests[0] as Record<string, unknown>).tcId = 'one';
+      },
+    });
+    const out = path.join(tmp.path, 'mutated');
+    const result = await runCli(['run', '--board', 'qemu-x86_64', '--vectors', variant, '--out', out, '--alg', 'gcm(aes)', '--alg', 'ccm(aes)', '--differential', '16', '--seed', 'mutated-run']);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /unusable vector file: .*aes_ccm_test\.json: .*\/testGroups\/0\/tests\/0\/tcId/);
+    const { meta, lines } = readRun(out);
+    assert.equal(meta.complete, true);
+    assert.ok(lines.some((line) => line.kind === 'unusable' && line.source.endsWith('aes_ccm_test.json')));
+    const gcmLines = tallies(out).filter((line) => line.algorithm === 'gcm(aes)' && line.source.endsWith('aes_gcm_test.json'));
+    const targets = new Set(gcmLines.map((line) => line.target));
+    assert.ok(targets.size >= 4, [...targets].join(', '));
+    for (const line of gcmLines) {
+      const ids = line.failures.map((failure) => failure.case).sort();
+      assert.deepEqual(ids, [`tcId ${victim.tcId} decrypt`, `tcId ${victim.tcId} encrypt`], `${line.target} ${line.strategy}`);
+      const encrypt = line.failures.find((failure) => failure.case.endsWith('encrypt'));
+      assert.equal(encrypt?.strategy, line.strategy);
+      assert.equal(encrypt?.got?.slice(2), encrypt?.expected?.slice(2), 'only the first byte differs');
+      assert.equal(line.failures.find((failure) => failure.case.endsWith('decrypt'))?.error, 'EBADMSG');
+    }
+    // ccm still ran from its NIST-free remainder? No: only Wycheproof here, and its one file is unusable
+    assert.ok(!tallies(out).some((line) => line.algorithm === 'ccm(aes)' && line.source.endsWith('aes_ccm_test.json')));
+    // differential cases ran through every gcm driver against the software reference, and agreed
+    const differential = tallies(out).filter((line) => line.algorithm === 'gcm(aes)' && line.source === 'differential');
+    assert.ok(differential.length >= 4 * 4);
+    assert.ok(differential.every((line) => line.failed === 0 && line.passed > 0));
+    const markdown = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+    assert.match(markdown, new RegExp(`tcId ${victim.tcId} encrypt`));
+    assert.match(fs.readFileSync(path.join(out, 'junit.xml'), 'utf8'), new RegExp(`tcId ${victim.tcId} encrypt`));
+  });
+
+  it('a guest that dies mid-run: everything gathered stays, run.json says complete: false and why, exit 3', async () => {
+    const out = path.join(tmp.path, 'killed');
+    let killed = false;
+    const watcher = setInterval(() => {
+      const results = path.join(out, 'results.jsonl');
+      if (killed || !fs.existsSync(results) || !fs.readFileSync(results, 'utf8').includes('"kind":"tally"')) return;
+      for (const pid of qemuPids('afalg-qemu-')) process.kill(pid, 'SIGKILL');
+      killed = true;
+    }, 200);
+    const result = await runCli(['run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out, '--alg', 'gcm(aes)']);
+    clearInterval(watcher);
+    assert.ok(killed, 'the guest was killed mid-run');
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /run cut short: gcm\(aes\) .*the agent link closed/);
+    const { meta, lines } = readRun(out);
+    assert.equal(meta.complete, false);
+    assert.match(meta.incompleteReason ?? '', /agent link closed/);
+    assert.ok(lines.filter((line) => line.kind === 'tally').length > 0);
+    assert.ok(lines.some((line) => line.kind === 'incident'));
+    const report = await runCli(['report', out]);
+    assert.equal(report.code, 1);
+    assert.match(report.stdout, /PARTIAL/);
+    assert.deepEqual(qemuPids('afalg-qemu-'), []);
+  });
+});
