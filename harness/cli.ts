@@ -13,6 +13,7 @@ import { AGENT_VERSION } from './agent/version.js';
 import { runCommand, type RunArgs } from './run/run-command.js';
 import { reportCommand } from './run/report-command.js';
 import { vectorsFetchCommand, vectorsListCommand } from './run/vectors-commands.js';
+import { resolveVectorsDir } from '../vectors/vectors-dir.js';
 
 async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string }): Promise<number> {
   const board = loadBoard(argv.board);
@@ -101,6 +102,16 @@ async function main(): Promise<number> {
           'what vectors are available per algorithm, with case counts',
           (yy) => yy.option('vectors', { type: 'string', describe: 'vectors directory' }).option('alg', { type: 'string', array: true, describe: 'algorithm name or pattern' }),
           run(async (argv: { vectors?: string; alg?: string[] }) => vectorsListCommand(argv)),
+        )
+        .command(
+          'where',
+          'print the vectors directory a run would use (exit 2 when there is none)',
+          (yy) => yy.option('vectors', { type: 'string', describe: 'vectors directory' }),
+          run(async (argv: { vectors?: string }) => {
+            const found = resolveVectorsDir(argv.vectors);
+            process.stdout.write(`${found.dir}\t${found.origin}\n`);
+            return EXIT.ok;
+          }),
         )
         .command(
           'fetch',

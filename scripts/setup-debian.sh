@@ -21,4 +21,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 npm ci --no-audit --no-fund
 npm run build
+# test vectors: use ../shared/vectors or $AFALG_VECTORS_DIR when present, else fetch the pinned sets
+# into the user cache (a family that cannot be downloaded is reported, and setup goes on)
+if ! node dist/harness/cli.js vectors where >/dev/null 2>&1; then
+  node dist/harness/cli.js vectors fetch || echo "setup: some vectors could not be fetched (see above); pass --vectors DIR to run"
+fi
 echo "setup: done"

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { genericTwinProbes, groupByName, instantiationProbes } from '../../../harness/discovery/discover.js';
+import { genericTwinProbes, groupByName, instantiationProbes, referenceProbes } from '../../../harness/discovery/discover.js';
 import { parseProcCrypto } from '../../../harness/discovery/proc-crypto.js';
 import { parseTemplateName } from '../../../harness/discovery/algorithm-name.js';
 import { projectRoot } from '../../../harness/paths.js';
@@ -128,6 +128,19 @@ describe('discovery/discover (pure helpers)', () => {
 
     it('proposes nothing when no argument has a driver', () => {
       assert.deepEqual(instantiationProbes([], new Set()), []);
+    });
+  });
+
+  describe('referenceProbes', () => {
+    it('asks for the all-software driver of algorithms whose generic bind would never build it', () => {
+      const byName = new Map(referenceProbes().map((probe) => [probe.name, probe.type]));
+      assert.equal(byName.get('gcm_base(ctr(aes-generic),ghash-generic)'), 'aead');
+      assert.equal(byName.get('rfc4106(gcm_base(ctr(aes-generic),ghash-generic))'), 'aead');
+      assert.equal(byName.get('cbc(aes-generic)'), 'skcipher');
+      assert.equal(byName.get('sha256-generic'), 'hash');
+      // one probe per catalog algorithm that names a reference, none for stdrng
+      assert.equal(byName.size, catalog.filter((algorithm) => algorithm.reference).length);
+      assert.ok(![...byName.keys()].some((name) => name.includes('stdrng')));
     });
   });
 
