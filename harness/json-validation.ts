@@ -40,20 +40,28 @@ export function describeSchemaError(error: ErrorObject): string {
   return `field '${at}' ${error.message ?? 'is invalid'}`;
 }
 
-/** Read, parse and validate a JSON file; throws BadInputError naming the file and field. */
-export function readValidatedJson<T>(file: string, schemaPath: string): T {
+/**
+ * Read and parse a JSON file; throws BadInputError naming the file. `missingHint` replaces the
+ * plain "cannot read" message when the file does not exist.
+ */
+export function readJsonFile(file: string, missingHint?: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
+    if (missingHint && (error as NodeJS.ErrnoException).code === 'ENOENT') throw new BadInputError(`${file}: ${missingHint}`);
     throw new BadInputError(`${file}: cannot read: ${(error as Error).message}`);
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new BadInputError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Read, parse and validate a JSON file; throws BadInputError naming the file and field. */
+export function readValidatedJson<T>(file: string, schemaPath: string): T {
+  const data = readJsonFile(file);
   const validate = validatorFor(schemaPath);
   if (!validate(data)) {
     const first = validate.errors?.[0];

@@ -221,6 +221,23 @@ interface FamilyContext {
   options: FetchVectorsOptions;
 }
 
+/** Check the unpacked files against the manifest, move them into place, record what was installed. */
+async function verifyAndInstall(
+  { dest, work, progress }: Pick<FamilyContext, 'dest' | 'work' | 'progress'>,
+  family: VectorFamily,
+  root: string,
+  files: FileHashes,
+  marker: FetchedMarker,
+): Promise<void> {
+  progress(`verifying ${Object.keys(files).length} files against vectors/manifest.json`);
+  await verifyVectorFiles(root, files, family);
+  const staged = path.join(work, `stage-${family}`);
+  moveListed(root, staged, files);
+  installFamily(staged, dest, family, work);
+  writeMarker(dest, marker);
+  progress(`installed ${Object.keys(files).length} files in ${path.join(dest, family)}`);
+}
+
 async function fetchWycheproof({ manifest, dest, work, progress, options }: FamilyContext): Promise<void> {
   const url = options.wycheproofUrl ?? wycheproofTarballUrl(manifest);
   const { repo, commit, files } = manifest.wycheproof;
@@ -258,15 +275,9 @@ async function fetchWycheproof({ manifest, dest, work, progress, options }: Fami
     throw new HarnessError(`vectors fetch wycheproof: cannot unpack the tarball from ${url}: ${(error as Error).message}`, EXIT.badInput);
   }
   fs.rmSync(tarball, { force: true });
-  progress(`verifying ${Object.keys(files).length} files against vectors/manifest.json`);
-  await verifyVectorFiles(extract, files, 'wycheproof');
-  const staged = path.join(work, 'stage-wycheproof');
-  moveListed(extract, staged, files);
-  installFamily(staged, dest, 'wycheproof', work);
-  writeMarker(dest, {
+  await verifyAndInstall({ dest, work, progress }, 'wycheproof', extract, files, {
     wycheproof: { repo, commit, url, fetchedAt: new Date().toISOString(), files: Object.keys(files).length },
   });
-  progress(`installed ${Object.keys(files).length} files in ${path.join(dest, 'wycheproof')}`);
 }
 
 async function fetchNist({ manifest, dest, work, progress }: FamilyContext): Promise<void> {
@@ -302,16 +313,9 @@ async function fetchNist({ manifest, dest, work, progress }: FamilyContext): Pro
   fs.mkdirSync(extract);
   await execFile('dpkg-deb', ['-x', path.join(work, deb), extract]);
   fs.rmSync(path.join(work, deb), { force: true });
-  const root = path.join(extract, packagePath);
-  progress(`verifying ${Object.keys(files).length} files against vectors/manifest.json`);
-  await verifyVectorFiles(root, files, 'nist');
-  const staged = path.join(work, 'stage-nist');
-  moveListed(root, staged, files);
-  installFamily(staged, dest, 'nist', work);
-  writeMarker(dest, {
+  await verifyAndInstall({ dest, work, progress }, 'nist', path.join(extract, packagePath), files, {
     nist: { debianPackage, version, fetchedAt: new Date().toISOString(), files: Object.keys(files).length },
   });
-  progress(`installed ${Object.keys(files).length} files in ${path.join(dest, 'nist')}`);
 }
 
 function asHarnessError(error: unknown, family: VectorFamily): HarnessError {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { BadInputError } from '../errors.js';
-import { describeSchemaError } from '../json-validation.js';
+import { describeSchemaError, readJsonFile } from '../json-validation.js';
 import { projectRoot } from '../paths.js';
 import { RESULTS_FILE, RUN_FILE, type ResultLine, type RunMeta } from './result-model.js';
 
@@ -81,20 +81,7 @@ export interface RunRead {
 
 function readMeta(dir: string): RunMeta {
   const file = path.join(dir, RUN_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new BadInputError(`${file}: not found (is ${dir} a run directory?)`);
-    throw new BadInputError(`${file}: cannot read: ${(error as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new BadInputError(`${file}: not valid JSON: ${(error as Error).message}`);
-  }
+  const data = readJsonFile(file, `not found (is ${dir} a run directory?)`);
   const problem = runMetaProblem(data);
   if (problem) throw new BadInputError(`${file}: ${problem}`);
   return data as RunMeta;
