@@ -24,6 +24,6 @@ npm run build
 # test vectors: use ../shared/vectors or $AFALG_VECTORS_DIR when present, else fetch the pinned sets
 # into the user cache (a family that cannot be downloaded is reported, and setup goes on)
 if ! node dist/harness/cli.js vectors where >/dev/null 2>&1; then
-  node dist/harness/cli.js vectors fetch || echo "setup: some vectors could not be fetched (see above); pass --vectors DIR to run"
+  node dist/harness/cli.js vectors fetch || echo "setup: some vectors could not be fetched (see above): runs use the rest and list the missing files; pass --vectors DIR to use a complete set"
 fi
 echo "setup: done"
