@@ -26,6 +26,16 @@ export const sys = {
   read: libc.func('intptr_t read(int fd, uintptr_t buf, size_t n)') as (fd: number, buf: number, n: number) => number,
   write: libc.func('intptr_t write(int fd, uintptr_t buf, size_t n)') as (fd: number, buf: number, n: number) => number,
   close: libc.func('int close(int fd)') as (fd: number) => number,
+  pipe2: libc.func('int pipe2(uintptr_t fds, int flags)') as (fds: number, flags: number) => number,
+  vmsplice: libc.func('intptr_t vmsplice(int fd, uintptr_t iov, size_t nr, unsigned int flags)') as (fd: number, iov: number, nr: number, flags: number) => number,
+  splice: libc.func('intptr_t splice(int fdIn, uintptr_t offIn, int fdOut, uintptr_t offOut, size_t len, unsigned int flags)') as (
+    fdIn: number,
+    offIn: number,
+    fdOut: number,
+    offOut: number,
+    len: number,
+    flags: number,
+  ) => number,
   getpagesize: libc.func('int getpagesize(void)') as () => number,
 };
 
@@ -53,6 +63,10 @@ export const ALG_SET_AEAD_AUTHSIZE = 5;
 export const ALG_OP_DECRYPT = 0;
 export const ALG_OP_ENCRYPT = 1;
 export const MSG_MORE = 0x8000;
+export const SPLICE_F_MORE = 4;
+export const O_CLOEXEC = 0o2000000;
+/** a pipe holds 16 pages by default: one splice moves at most that much */
+export const PIPE_PAGES = 16;
 
 const msghdrType = koffi.struct('afalg_msghdr', {
   msg_name: 'void *',

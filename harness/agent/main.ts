@@ -15,10 +15,14 @@ import { parseProcCrypto } from '../discovery/proc-crypto.js';
 import { refcntMoves } from '../discovery/refcnt-diff.js';
 import { sys } from './afalg-ffi.js';
 import { MatrixPool } from './matrix-pool.js';
+import { AfAlgBench } from './afalg-bench.js';
+import { runCReference } from './c-reference-runner.js';
+import { loadModuleCapturingLog } from './module-loader.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from './version.js';
 
 const session = new AfAlgSession();
 /** matrix requests go to worker threads when the target has more than one CPU */
+let bench: AfAlgBench | undefined;
 const pool = process.env.AFALG_AGENT_WORKERS === '0' ? undefined : MatrixPool.forThisMachine();
 
 function procCrypto(): string {
@@ -79,6 +83,12 @@ function handle(request: Request): unknown {
       return { outcomes: request.cases.map((c) => session.runCase(c)) };
     case 'matrix':
       return pool ? pool.run(request) : session.runMatrix(request);
+    case 'bench':
+      if (request.program) return runCReference(request);
+      bench ??= new AfAlgBench(session);
+      return bench.run(request);
+    case 'modprobe':
+      return loadModuleCapturingLog(request);
     case 'bye':
       return {};
     default:

@@ -161,6 +161,69 @@ export interface CaseOutcome {
   got?: string;
 }
 
+/** How benchmark data reaches the kernel: sendmsg/read, or vmsplice+splice into the op socket. */
+export type BenchPath = 'copy' | 'zerocopy';
+export type BenchOp = 'encrypt' | 'decrypt' | 'digest';
+
+/**
+ * One driver × operation × data path, over several sizes. The timing loop runs inside the agent (or
+ * inside the C reference program the agent starts): no protocol round trip inside a measurement.
+ * Per size: a warm-up (not counted), then `repetitions` timed slices of `repetitionMs` each.
+ */
+export interface BenchRequestBody {
+  type: 'hash' | 'skcipher' | 'aead';
+  alg: string;
+  /** `op` names the request itself */
+  operation: BenchOp;
+  path: BenchPath;
+  /** payload bytes per operation (plaintext/ciphertext or message; the AAD is extra) */
+  sizes: number[];
+  /** base64; absent: unkeyed hash */
+  key?: string;
+  /** base64 */
+  iv?: string;
+  /** aead: AAD bytes in front of the payload (IPsec forms: counting the IV) */
+  assocLength?: number;
+  authsize?: number;
+  warmupMs: number;
+  repetitionMs: number;
+  repetitions: number;
+  /** run this C reference program instead of the agent's own loop (same arguments, same answer) */
+  program?: string;
+}
+
+export interface BenchRepetition {
+  ops: number;
+  ns: number;
+}
+
+export interface BenchPoint {
+  size: number;
+  repetitions: BenchRepetition[];
+}
+
+export interface BenchResult {
+  points: BenchPoint[];
+  /** the engine that measured: agent (node + koffi) or the C program's path */
+  engine: string;
+}
+
+/** Load a kernel module with parameters and capture what it wrote to the kernel log (tcrypt). */
+export interface ModprobeRequestBody {
+  module: string;
+  /** key=value module parameters */
+  params: string[];
+}
+
+export interface ModprobeResult {
+  /** modprobe's exit status (tcrypt always refuses to stay loaded: non-zero is normal for it) */
+  exitCode: number;
+  stderr: string;
+  /** kernel log messages written while the module loaded, in order (text only) */
+  log: string[];
+  seconds: number;
+}
+
 export type Request =
   | { id: number; op: 'hello' }
   | { id: number; op: 'proc-crypto' }
@@ -168,6 +231,8 @@ export type Request =
   | { id: number; op: 'resolve'; probes: BindProbe[] }
   | { id: number; op: 'run'; cases: Case[] }
   | ({ id: number; op: 'matrix' } & MatrixRequestBody)
+  | ({ id: number; op: 'bench' } & BenchRequestBody)
+  | ({ id: number; op: 'modprobe' } & ModprobeRequestBody)
   | { id: number; op: 'bye' };
 
 export type RequestOp = Request['op'];
@@ -179,6 +244,8 @@ export interface ResultOf {
   resolve: { results: ResolveResult[] };
   run: { outcomes: CaseOutcome[] };
   matrix: MatrixResult;
+  bench: BenchResult;
+  modprobe: ModprobeResult;
   bye: Record<string, never>;
 }
 

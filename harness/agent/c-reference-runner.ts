@@ -1,0 +1,17 @@
+/**
+ * Runs the C reference loop (bench/afalg-speed.c, built by the host) for a bench request: same
+ * request, same answer shape, measured by a program with no JavaScript in its loop.
+ */
+import { spawnSync } from 'node:child_process';
+import type { BenchRequestBody, BenchResult } from '../protocol/messages.js';
+
+export async function runCReference(body: BenchRequestBody): Promise<BenchResult> {
+  // loaded on first use: the C reference is optional
+  const { cReferenceArgs, parseCReferenceOutput } = await import('../bench/c-reference.js');
+  const program = body.program as string;
+  const budgetMs = body.sizes.length * (body.warmupMs + body.repetitions * body.repetitionMs) + 30_000;
+  const child = spawnSync(program, cReferenceArgs(body), { encoding: 'utf8', timeout: budgetMs });
+  if (child.error) throw new Error(`${program}: ${child.error.message}`);
+  const { points } = parseCReferenceOutput(child.stdout);
+  return { points, engine: program };
+}
