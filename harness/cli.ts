@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** afalg-harness command line. */
 import fs from 'node:fs';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, HarnessError } from './errors.js';
 import { listBoards, loadBoard } from './board/board.js';
@@ -14,6 +14,18 @@ import { runCommand, type RunArgs } from './run/run-command.js';
 import { reportCommand } from './run/report-command.js';
 import { vectorsFetchCommand, vectorsListCommand } from './run/vectors-commands.js';
 import { resolveVectorsDir } from '../vectors/vectors-dir.js';
+import { DEFAULT_BENCH_ALGORITHMS } from './bench/bench-plan.js';
+
+
+const benchOptions = <T>(y: Argv<T>) =>
+  y
+    .option('sizes', { type: 'string', array: true, describe: 'payload sizes in bytes (default 16,64,256,1024,4096,16384,65536)' })
+    .option('seconds', { type: 'number', describe: 'measured time per point (driver × op × path × size), split into the repetitions (default 0.5)' })
+    .option('repetitions', { type: 'number', describe: 'timed repetitions per point: the median is reported with the spread (default 5)' })
+    .option('paths', { type: 'string', array: true, describe: 'data paths: copy (sendmsg/read), zerocopy (vmsplice+splice) (default both)' })
+    .option('tcrypt', { type: 'boolean', default: true, describe: "the kernel's own tcrypt figures as the ceiling (--no-tcrypt to skip)" })
+    .option('tcrypt-sec', { type: 'number', describe: 'tcrypt sec= per figure (default 1; 0: cycle counts, fast but noisy)' })
+    .option('c-reference', { type: 'boolean', default: true, describe: 'also measure with the C reference loop (bench/afalg-speed.c)' });
 
 async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string }): Promise<number> {
   const board = loadBoard(argv.board);
@@ -86,8 +98,25 @@ async function main(): Promise<number> {
           .option('differential', { type: 'number', default: 0, describe: 'also N random cases per algorithm, every driver compared with the software driver' })
           .option('seed', { type: 'string', describe: 'seed of the differential cases (default random; printed and stored)' })
           .option('mct-checkpoints', { type: 'number', default: 10, describe: 'Monte-Carlo hash checkpoints to run per file (100 = all)' })
-          .option('console-log', { type: 'string', describe: "write the target's console to this file" }),
+          .option('console-log', { type: 'string', describe: "write the target's console to this file" })
+          .option('bench', { type: 'boolean', default: false, describe: 'measure throughput too, after the vectors (see the bench command)' })
+          .group(['sizes', 'seconds', 'repetitions', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:')
+          .apply(benchOptions),
       run((argv: RunArgs) => runCommand(argv)),
+    )
+    .command(
+      'bench',
+      'measure throughput of every driver and the generic name (ops/s, MB/s, µs/op), with the C reference loop and tcrypt beside them',
+      (y) =>
+        benchOptions(
+          y
+            .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
+            .option('alg', { type: 'string', array: true, describe: `algorithm name or pattern (default: ${DEFAULT_BENCH_ALGORITHMS.join(' ')})` })
+            .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*')" })
+            .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })
+            .option('console-log', { type: 'string', describe: "write the target's console to this file" }),
+        ),
+      run((argv: Omit<RunArgs, 'differential' | 'mct-checkpoints'>) => runCommand({ ...argv, differential: 0, 'mct-checkpoints': 0, bench: true, runVectors: false })),
     )
     .command(
       'report <dir>',

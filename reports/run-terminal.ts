@@ -4,6 +4,7 @@
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
 
 export const DEFAULT_MAX_FAILURES = 10;
 const HEX_LIMIT = 64;
@@ -106,6 +107,8 @@ function verdictLine(summary: RunSummary, paint: Paint): string {
   if (summary.unbindable.length > 0) extra.push(plural(summary.unbindable.length, 'unbindable driver'));
   if (summary.incidents.length > 0) extra.push(plural(summary.incidents.length, 'incident'));
   if (summary.unusable.length > 0) extra.push(plural(summary.unusable.length, 'unusable vector file'));
+  if (summary.verdictCounts.critical > 0) extra.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
+  if (summary.verdictCounts.warning > 0) extra.push(plural(summary.verdictCounts.warning, 'priority warning'));
   const tail = extra.length > 0 ? `; ${extra.join(', ')}` : '';
   switch (summary.verdict) {
     case 'pass':
@@ -131,11 +134,15 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
   );
   const timing = `started ${printable(meta.startedAt)}${meta.finishedAt ? `, finished ${printable(meta.finishedAt)}` : ''}`;
   const diff = meta.options.differential > 0 ? `, differential ${meta.options.differential}${meta.options.seed ? ` (seed ${printable(meta.options.seed)})` : ''}` : '';
-  out.push(`${timing}; strategies ${meta.options.strategies.join(', ')}${diff}`);
+  const bench = meta.options.bench ? `bench ${meta.options.bench.seconds} s × ${meta.options.bench.repetitions} repetitions per point, paths ${meta.options.bench.paths.join(', ')}` : '';
+  const what = meta.options.vectors === false ? bench : `strategies ${meta.options.strategies.join(', ')}${diff}${bench ? `; ${bench}` : ''}`;
+  out.push(`${timing}; ${what}`);
   out.push('');
 
   // table
-  if (summary.rows.length === 0) {
+  if (summary.rows.length === 0 && meta.options.vectors === false) {
+    out.push(paint.dim('bench only: no vectors in this run'));
+  } else if (summary.rows.length === 0) {
     out.push(paint.dim('no algorithm × target results'));
   } else {
     const header = ['algorithm', 'target', 'prio', 'passed', 'failed', 'skipped', 'acceptable'];
@@ -220,6 +227,9 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
       out.push(`  ${where.length > 0 ? `${where.join(' ')}: ` : ''}${printable(line.message)}`);
     }
   }
+
+  out.push(...renderPrioritySection(summary, paint, printable));
+  out.push(...renderThroughputSection(summary, paint, printable));
 
   if (summary.damagedLines > 0) {
     out.push('');

@@ -2,7 +2,7 @@
  * The results of a run, as stored: `run.json` (what ran where) and `results.jsonl` (one line per
  * batch outcome). Reports are rendered from these two files alone.
  */
-import type { SplitStrategy } from '../protocol/messages.js';
+import type { BenchOp, BenchPath, BenchRepetition, SplitStrategy } from '../protocol/messages.js';
 import type { Expectation } from '../../vectors/vector-case.js';
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -96,7 +96,55 @@ export interface IncidentLine {
   message: string;
 }
 
-export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine;
+/**
+ * Throughput of one transform × operation × data path, as measured (every repetition kept, so
+ * statistics can be recomputed from the file alone).
+ */
+export interface BenchLine {
+  kind: 'bench';
+  algorithm: string;
+  /** the unique driver name bound, or the generic name itself */
+  target: string;
+  generic: boolean;
+  boundDriver?: string;
+  op: BenchOp;
+  path: BenchPath;
+  /** agent: the harness's own loop (node + koffi); c-reference: the C program doing the same syscalls */
+  engine: 'agent' | 'c-reference';
+  keyBytes: number;
+  assocBytes?: number;
+  authsize?: number;
+  points: Array<{ size: number; repetitions: BenchRepetition[] }>;
+}
+
+/** One figure the kernel's tcrypt module logged (in-kernel speed, no syscalls: the ceiling). */
+export interface TcryptFigure {
+  /** the algorithm tcrypt was asked for, e.g. cbc(aes) */
+  algorithm: string;
+  /** the driver tcrypt's transform got */
+  driver: string;
+  op: BenchOp;
+  keyBits?: number;
+  size: number;
+  /** sec=N runs: operations per second; cycles runs: derived from cycles when the clock is known */
+  opsPerSecond?: number;
+  /** cycles runs (sec=0): cycles per operation */
+  cycles?: number;
+  /** hashes: bytes per update (the figure is comparable with one-shot AF_ALG only when = size) */
+  updateSize?: number;
+}
+
+/** One tcrypt invocation: `modprobe tcrypt mode=… sec=…` and what it logged. */
+export interface TcryptLine {
+  kind: 'tcrypt';
+  params: string[];
+  seconds: number;
+  figures: TcryptFigure[];
+  /** why no figures: module missing, mode unknown to this kernel… */
+  error?: string;
+}
+
+export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | BenchLine | TcryptLine;
 
 export interface DiscoveredDriverSummary {
   driver: string;
@@ -104,12 +152,15 @@ export interface DiscoveredDriverSummary {
   selftest: string;
   module: string;
   internal: boolean;
+  /** async driver (accelerators and their SIMD wrappers) */
+  async?: boolean;
   /** binding by unique name: ok or errno */
   bind?: string;
 }
 
 export interface DiscoveredAlgorithmSummary {
   name: string;
+  /** absent: not reachable through AF_ALG (akcipher, kpp…): listed for the priority verdicts */
   afalgType?: string;
   bound?: string;
   drivers: DiscoveredDriverSummary[];
@@ -129,7 +180,17 @@ export interface RunMeta {
   procCrypto: string;
   discovery: DiscoveredAlgorithmSummary[];
   vectors: { dir: string; sources: Array<{ family: string; origin: string; commit?: string; version?: string; fetchedAt?: string }> };
-  options: { alg?: string[]; driver?: string[]; strategies: SplitStrategy[]; differential: number; seed?: string };
+  options: {
+    alg?: string[];
+    driver?: string[];
+    strategies: SplitStrategy[];
+    differential: number;
+    seed?: string;
+    /** throughput settings, when the run measured throughput */
+    bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcrypt: boolean; cReference: string };
+    /** false: a bench-only run (no vectors) */
+    vectors?: boolean;
+  };
   planned: { batches: number; executions: number };
   /** what execution did: executions done, wall time of the execution stage, executions per second */
   execution?: { executed: number; seconds: number; perSecond: number };

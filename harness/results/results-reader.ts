@@ -22,6 +22,8 @@ const LINE_DEFINITIONS: Record<ResultLine['kind'], string> = {
   unusable: 'UnusableLine',
   unbindable: 'UnbindableLine',
   incident: 'IncidentLine',
+  bench: 'BenchLine',
+  tcrypt: 'TcryptLine',
 };
 
 interface Validators {

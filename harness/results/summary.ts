@@ -5,8 +5,12 @@
  */
 import type { SplitStrategy } from '../protocol/messages.js';
 import { matchesAny } from '../plan/name-pattern.js';
+import { summarizeBench, type BenchSummary } from './bench-summary.js';
+import { REFERENCE_SIZE, countVerdicts, priorityTable, type PriorityTable, type PriorityVerdict, type Severity, type TargetEvidence } from './priority-verdicts.js';
 import type {
   AcceptableOutcome,
+  BenchLine,
+  TcryptLine,
   CaseFailure,
   DiscoveredAlgorithmSummary,
   IncidentLine,
@@ -86,6 +90,13 @@ export interface RunSummary {
     /** rows (algorithm × target) */
     targets: number;
   };
+  /** throughput, when the run measured it */
+  bench?: BenchSummary;
+  /** per algorithm: who serves the generic name, every candidate, and the priority verdicts */
+  priorities: PriorityTable[];
+  /** every priority verdict, most severe first */
+  verdicts: PriorityVerdict[];
+  verdictCounts: Record<Severity, number>;
   verdict: Verdict;
   /** 0 pass, 1 fail or incomplete */
   exitCode: 0 | 1;
@@ -154,6 +165,8 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
   const unusable: UnusableLine[] = [];
   const unbindable: UnbindableLine[] = [];
   const incidents: IncidentLine[] = [];
+  const benchLines: BenchLine[] = [];
+  const tcryptLines: TcryptLine[] = [];
   for (const line of lines) {
     switch (line.kind) {
       case 'tally':
@@ -170,6 +183,12 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
         break;
       case 'incident':
         incidents.push(line);
+        break;
+      case 'bench':
+        benchLines.push(line);
+        break;
+      case 'tcrypt':
+        tcryptLines.push(line);
         break;
     }
   }
@@ -198,7 +217,8 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     if (line.boundDriver && !row.boundDriver) row.boundDriver = line.boundDriver;
   }
   const algorithmsInRun = new Set<string>();
-  for (const line of lines) if (line.algorithm !== undefined) algorithmsInRun.add(line.algorithm);
+  // targets of the vector run (a bench-only run plans no vector rows)
+  for (const line of lines) if (line.kind !== 'bench' && line.kind !== 'tcrypt' && line.algorithm !== undefined) algorithmsInRun.add(line.algorithm);
   for (const algorithm of algorithmsInRun) {
     const found = discovered.get(algorithm);
     if (!found) continue;
@@ -267,7 +287,12 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     totals.acceptable += row.acceptable;
   }
 
-  const failing = totals.failed > 0 || unbindable.length > 0 || incidents.length > 0;
+  const bench = summarizeBench(benchLines, tcryptLines);
+  const priorities = priorityTables(meta, sortedRows, bench);
+  const verdicts = priorities.flatMap((table) => table.verdicts).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const verdictCounts = countVerdicts(verdicts);
+
+  const failing = totals.failed > 0 || unbindable.length > 0 || incidents.length > 0 || verdictCounts.critical > 0;
   const verdict: Verdict = failing ? 'fail' : meta.complete ? 'pass' : 'incomplete';
 
   return {
@@ -278,8 +303,51 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     incidents,
     skips: [...skipGroups.values()].sort((a, b) => compareText(a.algorithm, b.algorithm) || compareText(a.source, b.source) || compareText(a.reason, b.reason)),
     totals,
+    ...(bench ? { bench } : {}),
+    priorities,
+    verdicts,
+    verdictCounts,
     verdict,
     exitCode: verdict === 'pass' ? 0 : 1,
     damagedLines: read.damagedLines ?? 0,
   };
+}
+
+function severityRank(severity: Severity): number {
+  return severity === 'critical' ? 0 : severity === 'warning' ? 1 : 2;
+}
+
+/**
+ * Priority tables for the algorithms this run is about: those with vector or bench results, and on
+ * a run not narrowed by --alg every algorithm discovery listed (AF_ALG-reachable or not: a broken
+ * akcipher outranking its software twin is still a finding).
+ */
+function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench: BenchSummary | undefined): PriorityTable[] {
+  const inRun = new Set<string>([...rows.filter((row) => row.ran).map((row) => row.algorithm), ...(bench?.series.map((one) => one.algorithm) ?? [])]);
+  const narrowed = (meta.options.alg?.length ?? 0) > 0;
+  const speedAt4k = new Map<string, number>();
+  for (const one of bench?.series ?? []) {
+    if (one.engine !== 'agent' || one.path !== 'copy' || one.op === 'decrypt') continue;
+    const point = one.points.find((p) => p.size === REFERENCE_SIZE);
+    if (point && Number.isFinite(point.mbPerSecond)) speedAt4k.set(`${one.algorithm}\0${one.target}`, point.mbPerSecond);
+  }
+  const rowOf = new Map(rows.map((row) => [`${row.algorithm}\0${row.target}`, row]));
+  const tables: PriorityTable[] = [];
+  for (const algorithm of meta.discovery) {
+    if (!inRun.has(algorithm.name) && (narrowed || algorithm.drivers.filter((driver) => !driver.internal).length < 1)) continue;
+    const evidence = (target: string): TargetEvidence => {
+      const key = `${algorithm.name}\0${target}`;
+      const row = rowOf.get(key);
+      const mb = speedAt4k.get(key);
+      return {
+        ...(row?.ran ? { correct: row.failed === 0, failed: row.failed } : {}),
+        ...(mb !== undefined ? { mbPerSecond: mb } : {}),
+      };
+    };
+    const table = priorityTable(algorithm, evidence);
+    // algorithms outside the run are listed only when they have something to say
+    if (!inRun.has(algorithm.name) && table.verdicts.every((verdict) => verdict.severity === 'info')) continue;
+    tables.push(table);
+  }
+  return tables.sort((a, b) => compareText(a.algorithm, b.algorithm));
 }

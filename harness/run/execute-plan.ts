@@ -43,7 +43,7 @@ export async function executePlan(
   writer: ResultsWriter,
   options: { requestTimeoutMs: number; progress?: RunProgress; depth?: number },
 ): Promise<ExecutionResult> {
-  const progress = options.progress ?? new RunProgress(plan.executions);
+  const progress = options.progress ?? new RunProgress(plan.executions, { unit: 'executions' });
   const depth = Math.max(1, options.depth ?? 2);
   writer.append(plan.notes);
   const inFlight: Array<{ batch: PlannedBatch; answer: Promise<MatrixResult> }> = [];
@@ -63,7 +63,7 @@ export async function executePlan(
       const result = await answer;
       send();
       writer.append(tallyBatch(batch, result));
-      progress.update(result.executed, { algorithm: batch.algorithm, source: batch.source, targets: batch.targets.length });
+      progress.update(result.executed, `${batch.algorithm} × ${batch.targets.length} targets`, batch.source);
     } catch (error) {
       if (error instanceof AgentError) {
         send();

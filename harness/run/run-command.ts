@@ -21,6 +21,13 @@ import { loadAlgorithmVectors, sourcesFor } from '../../vectors/vector-sources.j
 import { differentialCases } from '../../vectors/differential.js';
 import { describeVectorOrigins, resolveVectorsDir } from '../../vectors/vectors-dir.js';
 import { writeReports } from '../../reports/reporters.js';
+import os from 'node:os';
+import { ALL_PATHS, DEFAULT_BENCH_SIZES, UnknownBenchAlgorithmError, planBench, type BenchPlan, type BenchSettings } from '../bench/bench-plan.js';
+import { MAX_BENCH_SIZE } from '../agent/afalg-bench.js';
+import { buildCReference } from '../bench/c-reference.js';
+import { executeBench } from './execute-bench.js';
+import type { BenchPath } from '../protocol/messages.js';
+import type { Board } from '../board/board.js';
 import { renderRunTerminal } from '../../reports/run-terminal.js';
 
 export interface RunArgs {
@@ -34,6 +41,53 @@ export interface RunArgs {
   seed?: string;
   'mct-checkpoints': number;
   'console-log'?: string;
+  /** measure throughput too (run --bench; the bench command sets it and turns vectors off) */
+  bench?: boolean;
+  /** false: no vectors (the bench command) */
+  runVectors?: boolean;
+  sizes?: string[];
+  seconds?: number;
+  repetitions?: number;
+  paths?: string[];
+  tcrypt?: boolean;
+  'tcrypt-sec'?: number;
+  'c-reference'?: boolean;
+}
+
+function numberList(option: string, values: string[] | undefined, fallback: number[]): number[] {
+  if (!values || values.length === 0) return fallback;
+  const list = values.flatMap((value) => String(value).split(',')).map((value) => value.trim()).filter(Boolean);
+  return list.map((value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_BENCH_SIZE) throw new BadInputError(`${option}: '${value}' is not a size in bytes from 1 to ${MAX_BENCH_SIZE}`);
+    return n;
+  });
+}
+
+/** Bench settings from the command line, checked before anything boots. */
+export function benchSettingsOf(argv: RunArgs): Omit<BenchSettings, 'cProgram'> {
+  const sizes = numberList('--sizes', argv.sizes, DEFAULT_BENCH_SIZES);
+  const seconds = argv.seconds ?? 0.5;
+  if (!(seconds > 0 && seconds <= 60)) throw new BadInputError(`--seconds: expected a time per point in seconds (0 < S ≤ 60), got ${argv.seconds}`);
+  const repetitions = argv.repetitions ?? 5;
+  if (!Number.isInteger(repetitions) || repetitions < 1 || repetitions > 100) throw new BadInputError(`--repetitions: expected 1..100, got ${argv.repetitions}`);
+  const paths = (argv.paths && argv.paths.length > 0 ? argv.paths.flatMap((p) => p.split(',')).map((p) => p.trim()) : [...ALL_PATHS]) as BenchPath[];
+  for (const p of paths) if (!ALL_PATHS.includes(p)) throw new BadInputError(`--paths: unknown data path '${p}'; known: ${ALL_PATHS.join(', ')}`);
+  const tcryptSec = argv['tcrypt-sec'] ?? 1;
+  if (!Number.isInteger(tcryptSec) || tcryptSec < 0 || tcryptSec > 10) throw new BadInputError(`--tcrypt-sec: expected 0 (cycle counts) to 10 seconds, got ${argv['tcrypt-sec']}`);
+  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), seconds, repetitions, paths, ...(argv.tcrypt !== false ? { tcryptSec } : {}) };
+}
+
+/**
+ * The C reference loop runs where the agent runs: on a QEMU board of the host's architecture the
+ * guest sees the host's files, so a program built here runs there.
+ */
+async function cReferenceFor(board: Board, wanted: boolean): Promise<{ program?: string; description: string }> {
+  if (!wanted) return { description: 'off (--no-c-reference)' };
+  if (board.transport !== 'qemu' || board.arch !== os.machine()) return { description: `not available on ${board.name}: the program is built for ${os.machine()} and reaches only QEMU guests sharing the host's files` };
+  const build = await buildCReference();
+  if ('unavailable' in build) return { description: build.unavailable };
+  return { program: build.program, description: build.program };
 }
 
 export function parseStrategies(names: string[] | undefined): SplitStrategy[] {
@@ -50,13 +104,29 @@ function runIdOf(board: string): string {
 }
 
 /** Plan against the catalog alone, before booting: unknown --alg fails fast. */
-function checkPatterns(patterns: string[] | undefined): void {
+function checkPatterns(patterns: string[] | undefined, settings: Omit<BenchSettings, 'cProgram'> | undefined): void {
+  try {
+    if (settings) planBench([], { catalog, algPatterns: patterns, settings });
+  } catch (error) {
+    if (error instanceof UnknownBenchAlgorithmError) throw new BadInputError(`--alg: ${error.message}`);
+    throw error;
+  }
+  if (settings && patterns === undefined) return;
   try {
     planRun([], { catalog, algPatterns: patterns, strategies: ALL_STRATEGIES, vectorsOf: () => undefined, differential: 0 });
   } catch (error) {
     if (error instanceof UnknownAlgorithmError) throw new BadInputError(`--alg: ${error.message}`);
     throw error;
   }
+}
+
+function emptyPlan(): RunPlan {
+  return { algorithms: [], absent: [], batches: [], notes: [], executions: 0 };
+}
+
+function describeBenchPlan(plan: BenchPlan, tcryptSec: number | undefined): string {
+  const tcrypt = plan.tcrypt.length > 0 ? `; tcrypt ${plan.tcrypt.map((mode) => mode.params.join(' ')).join(', ')} at sec=${tcryptSec}` : '';
+  return `bench: ${plan.algorithms.join(', ') || 'nothing'}: ${plan.benches.length} measurements${tcrypt}; about ${RunProgress.format(plan.estimatedSeconds)}`;
 }
 
 function describePlan(plan: RunPlan): string {
@@ -66,15 +136,20 @@ function describePlan(plan: RunPlan): string {
 
 export async function runCommand(argv: RunArgs): Promise<number> {
   const board = loadBoard(argv.board);
-  const vectors = resolveVectorsDir(argv.vectors);
+  const wantVectors = argv.runVectors !== false;
+  const vectors = wantVectors ? resolveVectorsDir(argv.vectors) : undefined;
   const strategies = parseStrategies(argv.strategies);
-  checkPatterns(argv.alg);
+  const benchSettings = argv.bench ? benchSettingsOf(argv) : undefined;
+  if (wantVectors) checkPatterns(argv.alg, undefined);
+  if (benchSettings) checkPatterns(argv.alg, benchSettings);
   if (!Number.isInteger(argv.differential) || argv.differential < 0) throw new BadInputError(`--differential: expected a case count ≥ 0, got ${argv.differential}`);
   const seed = argv.seed ?? crypto.randomBytes(4).toString('hex');
   const runId = runIdOf(board.name);
   const outDir = path.resolve(argv.out ?? path.join('results', runId));
   if (fs.existsSync(path.join(outDir, RUN_FILE))) throw new BadInputError(`--out ${outDir}: already holds a run (run.json); choose another directory`);
-  process.stderr.write(`vectors: ${vectors.dir} (${vectors.origin})\n`);
+  if (vectors) process.stderr.write(`vectors: ${vectors.dir} (${vectors.origin})\n`);
+  const cReference = benchSettings ? await cReferenceFor(board, argv['c-reference'] !== false) : undefined;
+  if (cReference) process.stderr.write(`C reference loop: ${cReference.description}\n`);
 
   const target = await openTarget(board, { consoleLog: argv['console-log'] });
   const writer = new ResultsWriter(outDir);
@@ -87,7 +162,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   let completed = false;
   try {
     const discovery = await discover(target.agent);
-    const plan = planRun(discovery.algorithms, {
+    const plan: RunPlan = !vectors ? emptyPlan() : planRun(discovery.algorithms, {
       catalog,
       algPatterns: argv.alg,
       driverPatterns: argv.driver,
@@ -98,7 +173,11 @@ export async function runCommand(argv: RunArgs): Promise<number> {
     });
     for (const note of plan.notes) if (note.kind === 'unusable') process.stderr.write(`unusable vector file: ${note.error}\n`);
     if (plan.absent.length > 0) process.stderr.write(`not on this target: ${plan.absent.join(', ')}\n`);
-    process.stderr.write(`${describePlan(plan)}${argv.differential > 0 ? `, differential seed ${seed}` : ''}\n`);
+    if (vectors) process.stderr.write(`${describePlan(plan)}${argv.differential > 0 ? `, differential seed ${seed}` : ''}\n`);
+    const benchPlan: BenchPlan | undefined = benchSettings
+      ? planBench(discovery.algorithms, { catalog, algPatterns: argv.alg, driverPatterns: argv.driver, settings: { ...benchSettings, ...(cReference?.program ? { cProgram: cReference.program } : {}) } })
+      : undefined;
+    if (benchPlan) process.stderr.write(`${describeBenchPlan(benchPlan, benchSettings?.tcryptSec)}\n`);
     const hello = target.info.hello;
     meta = {
       harnessVersion: AGENT_VERSION,
@@ -115,8 +194,9 @@ export async function runCommand(argv: RunArgs): Promise<number> {
         node: hello.node,
       },
       procCrypto: discovery.procCrypto,
+      // every algorithm with a public driver: AF_ALG-reachable or not, a priority hazard is a finding
       discovery: discovery.algorithms
-        .filter((algorithm) => algorithm.afalgType !== undefined && algorithm.drivers.some((driver) => !driver.internal))
+        .filter((algorithm) => algorithm.drivers.some((driver) => !driver.internal))
         .map((algorithm) => ({
           name: algorithm.name,
           afalgType: algorithm.afalgType,
@@ -127,21 +207,47 @@ export async function runCommand(argv: RunArgs): Promise<number> {
             selftest: driver.selftest,
             module: driver.module,
             internal: driver.internal,
+            ...(driver.async !== undefined ? { async: driver.async } : {}),
             ...(driver.bind ? { bind: driver.bind } : {}),
           })),
         })),
-      vectors: { dir: vectors.dir, sources: describeVectorOrigins(vectors.dir) },
-      options: { ...(argv.alg ? { alg: argv.alg } : {}), ...(argv.driver ? { driver: argv.driver } : {}), strategies, differential: argv.differential, ...(argv.differential > 0 ? { seed } : {}) },
+      vectors: vectors ? { dir: vectors.dir, sources: describeVectorOrigins(vectors.dir) } : { dir: '', sources: [] },
+      options: {
+        ...(argv.alg ? { alg: argv.alg } : {}),
+        ...(argv.driver ? { driver: argv.driver } : {}),
+        strategies,
+        differential: argv.differential,
+        ...(argv.differential > 0 ? { seed } : {}),
+        ...(benchSettings
+          ? {
+              bench: {
+                sizes: benchSettings.sizes,
+                seconds: benchSettings.seconds,
+                repetitions: benchSettings.repetitions,
+                paths: benchSettings.paths,
+                tcrypt: benchSettings.tcryptSec !== undefined,
+                cReference: cReference?.description ?? 'off',
+              },
+            }
+          : {}),
+        ...(vectors ? {} : { vectors: false }),
+      },
       planned: { batches: plan.batches.length, executions: plan.executions },
     };
     writer.writeMeta(meta);
     const requestTimeoutMs = (board.timeouts?.requestSec ?? 120) * 1000;
-    const execution = await executePlan(target.agent, plan, writer, { requestTimeoutMs, progress: new RunProgress(plan.executions) });
+    let execution = await executePlan(target.agent, plan, writer, { requestTimeoutMs, progress: new RunProgress(plan.executions, { unit: 'executions' }) });
+    const vectorStage = execution;
+    if (benchPlan && execution.complete) {
+      const benched = await executeBench(target.agent, benchPlan, writer, { ...(benchSettings?.tcryptSec !== undefined ? { tcryptSec: benchSettings.tcryptSec } : {}) });
+      process.stderr.write(`bench: ${benched.requests} measurements in ${RunProgress.format(benched.seconds)}\n`);
+      if (!benched.complete) execution = { ...execution, complete: false, incompleteReason: benched.incompleteReason ?? 'the benchmark was cut short' };
+    }
     meta = {
       ...meta,
       complete: execution.complete,
       finishedAt: new Date().toISOString(),
-      execution: { executed: execution.executed, seconds: Number(execution.seconds.toFixed(2)), perSecond: Math.round(execution.rate) },
+      execution: { executed: vectorStage.executed, seconds: Number(vectorStage.seconds.toFixed(2)), perSecond: Math.round(vectorStage.rate) },
     };
     if (execution.complete) delete meta.incompleteReason;
     else meta.incompleteReason = execution.incompleteReason;
@@ -151,7 +257,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
       process.stderr.write(`run cut short: ${execution.incompleteReason}\nlast console lines of ${board.name}:\n`);
       for (const line of target.consoleTail(20)) process.stderr.write(`  | ${line}\n`);
     }
-    process.stderr.write(`executed ${execution.executed} in ${execution.seconds.toFixed(1)} s (${Math.round(execution.rate)}/s)\n`);
+    if (vectors) process.stderr.write(`executed ${vectorStage.executed} in ${vectorStage.seconds.toFixed(1)} s (${Math.round(vectorStage.rate)}/s)\n`);
   } finally {
     unregister();
     writer.close();

@@ -1,19 +1,37 @@
 /**
- * Progress of a long run: on a terminal one live line (done/total, rate, ETA, where it is); in CI
- * (not a TTY) a plain line when the algorithm changes and at most every 10 s.
+ * Progress of long work: on a terminal one live line (done/total, rate, ETA, what it is doing now);
+ * in CI (not a TTY) a plain line when the subject changes and at most every 10 s.
  */
+export interface ProgressOptions {
+  /** the tag at the start of the line: run, bench */
+  title?: string;
+  /** what is counted: shown after the rate (executions/s) */
+  unit?: string;
+  /** counting estimated seconds of work rather than items: shown as `12/300 s`, no rate */
+  seconds?: boolean;
+  out?: NodeJS.WriteStream;
+}
+
 export class RunProgress {
   private done = 0;
   private readonly started = Date.now();
   private lastLog = 0;
-  private lastAlgorithm = '';
+  private lastSubject = '';
   private readonly live: boolean;
+  private readonly title: string;
+  private readonly unit: string | undefined;
+  private readonly seconds: boolean;
+  private readonly out: NodeJS.WriteStream;
 
   constructor(
     private readonly total: number,
-    private readonly out: NodeJS.WriteStream = process.stderr,
+    options: ProgressOptions = {},
   ) {
-    this.live = Boolean(out.isTTY) && process.env.CI !== 'true';
+    this.out = options.out ?? process.stderr;
+    this.title = options.title ?? 'run';
+    this.unit = options.unit;
+    this.seconds = options.seconds === true;
+    this.live = Boolean(this.out.isTTY) && process.env.CI !== 'true';
   }
 
   static format(seconds: number): string {
@@ -22,29 +40,40 @@ export class RunProgress {
     return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
   }
 
-  update(executed: number, where: { algorithm: string; source: string; targets: number }): void {
-    this.done += executed;
+  /**
+   * `amount` more units are done; `subject` says what was being worked on (the algorithm and
+   * targets); `detail` adds where exactly (source, driver, size). A new subject always logs in CI.
+   */
+  update(amount: number, subject: string, detail = ''): void {
+    this.done += amount;
     const elapsed = (Date.now() - this.started) / 1000;
     const rate = this.done / Math.max(elapsed, 0.001);
-    const eta = (this.total - this.done) / Math.max(rate, 1);
-    const percent = this.total > 0 ? Math.floor((100 * this.done) / this.total) : 100;
-    const line = `[run] ${this.done}/${this.total} (${percent}%) ${Math.round(rate)}/s ETA ${RunProgress.format(eta)} — ${where.algorithm} × ${where.targets} targets, ${where.source}`;
+    const eta = (this.total - this.done) / Math.max(rate, 1e-9);
+    const percent = this.total > 0 ? Math.min(100, Math.floor((100 * this.done) / this.total)) : 100;
+    const rateText = this.unit ? ` ${Math.round(rate)} ${this.unit}/s` : '';
+    const count = this.seconds ? `${RunProgress.format(this.done)}/${RunProgress.format(this.total)} of estimated work` : `${Math.round(this.done)}/${Math.round(this.total)}`;
+    const line = `[${this.title}] ${count} (${percent}%)${rateText} ETA ${RunProgress.format(eta)} — ${subject}${detail ? `, ${detail}` : ''}`;
     if (this.live) {
       const width = this.out.columns ?? 120;
       this.out.write(`\r\x1b[K${line.slice(0, width - 1)}`);
       return;
     }
     const now = Date.now();
-    if (where.algorithm !== this.lastAlgorithm || now - this.lastLog >= 10_000) {
+    if (subject !== this.lastSubject || now - this.lastLog >= 10_000) {
       this.out.write(`${line}\n`);
       this.lastLog = now;
-      this.lastAlgorithm = where.algorithm;
+      this.lastSubject = subject;
     }
+  }
+
+  /** Clear the live line (before other output). */
+  pause(): void {
+    if (this.live) this.out.write('\r\x1b[K');
   }
 
   finish(): { executed: number; seconds: number; rate: number } {
     const seconds = (Date.now() - this.started) / 1000;
-    if (this.live) this.out.write('\r\x1b[K');
+    this.pause();
     return { executed: this.done, seconds, rate: this.done / Math.max(seconds, 0.001) };
   }
 }

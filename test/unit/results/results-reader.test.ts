@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../../harness/errors.js';
 import { readRun, resultLineProblem, runMetaProblem } from '../../../harness/results/results-reader.js';
-import type { AcceptableOutcome, CaseFailure, IncidentLine, ResultLine, RunMeta, SkipLine, TallyLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
+import type { AcceptableOutcome, BenchLine, CaseFailure, IncidentLine, ResultLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
 import { useTempDir } from '../../support/temp-dir.js';
 import { fixtureLines, fixtureMeta, INCIDENT, writeRun } from './run-fixture.js';
 
@@ -29,12 +29,35 @@ const fullFailure: DeepRequired<CaseFailure> = {
   seed: 'seed 42#7',
 };
 const fullAcceptable: DeepRequired<AcceptableOutcome> = { source: 's', case: 'tcId 1', strategy: 'inplace', outcome: 'rejected', error: 'EBADMSG' };
-const fullLines: Array<DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine>> = [
+const fullLines: Array<
+  DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine>
+> = [
   { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
   { kind: 'skip', algorithm: 'gcm(aes)', source: 's', reason: 'r', count: 1, cases: ['tcId 2'] },
   { kind: 'unusable', algorithm: 'gcm(aes)', source: 's', error: 'not JSON' },
   { kind: 'unbindable', algorithm: 'gcm(aes)', target: 'gcm-aes-broken', error: 'ELIBBAD' },
   { kind: 'incident', algorithm: 'gcm(aes)', target: 't', source: 's', message: 'm' },
+  {
+    kind: 'bench',
+    algorithm: 'gcm(aes)',
+    target: 'gcm(aes)',
+    generic: true,
+    boundDriver: 'generic-gcm-aesni',
+    op: 'decrypt',
+    path: 'zerocopy',
+    engine: 'c-reference',
+    keyBytes: 16,
+    assocBytes: 16,
+    authsize: 16,
+    points: [{ size: 4096, repetitions: [{ ops: 100, ns: 100_000_000 }] }],
+  },
+  {
+    kind: 'tcrypt',
+    params: ['mode=211', 'sec=1'],
+    seconds: 12.5,
+    figures: [{ algorithm: 'gcm(aes)', driver: 'generic-gcm-aesni', op: 'encrypt', keyBits: 128, size: 16, opsPerSecond: 1000, cycles: 2000, updateSize: 16 }],
+    error: 'e',
+  },
 ];
 const fullMeta: DeepRequired<RunMeta> = {
   harnessVersion: '0.1.0',
@@ -48,9 +71,17 @@ const fullMeta: DeepRequired<RunMeta> = {
   planned: { batches: 1, executions: 2 },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20' },
-  discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, bind: 'ok' }] }],
+  discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: false, bind: 'ok' }] }],
   vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc', version: '38.0.4-1', fetchedAt: '2026-11-23T00:00:00Z' }] },
-  options: { alg: ['gcm(*)'], driver: ['*'], strategies: ['oneshot', 'chunks', 'page-cross', 'inplace'], differential: 10, seed: '42' },
+  options: {
+    alg: ['gcm(*)'],
+    driver: ['*'],
+    strategies: ['oneshot', 'chunks', 'page-cross', 'inplace'],
+    differential: 10,
+    seed: '42',
+    bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcrypt: true, cReference: '/cache/afalg-speed' },
+    vectors: true,
+  },
 };
 
 describe('results/results-reader', () => {
@@ -64,7 +95,7 @@ describe('results/results-reader', () => {
 
     it('rejects unknown fields, unknown kinds and bad values, naming the field', () => {
       assert.equal(resultLineProblem({ ...fullLines[0], passd: 3 }), "unknown field '/passd'");
-      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident"');
+      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "bench", "tcrypt"');
       assert.equal(resultLineProblem({ ...fullLines[0], strategy: 'sideways' }), "field '/strategy' must be one of \"oneshot\", \"chunks\", \"page-cross\", \"inplace\"");
       assert.match(resultLineProblem({ ...fullLines[0], passed: -1 }) ?? '', /^field '\/passed' must be >= 0/);
       assert.match(resultLineProblem({ ...fullLines[0], failures: [{ ...fullFailure, got: 'xyz' }] }) ?? '', /^field '\/failures\/0\/got' must match pattern/);

@@ -1,0 +1,179 @@
+/**
+ * Priority-selection verdicts: does the kernel serve each generic name with the right driver?
+ * For every algorithm, the driver the generic name bound (proved by discovery, or inferred from
+ * priorities where AF_ALG cannot bind the type) against every candidate with its priority,
+ * self-test, correctness (from the vector run) and speed (from the benchmark). Pure.
+ *
+ *   critical  the selected driver (or the generic name) fails vectors
+ *   critical  a driver whose self-test failed or never ran outranks the selected one
+ *   warning   a correct driver at least 1.2× faster at 4 KiB has a lower priority than the selected one
+ *   info      an accelerator (async, from a module other than the core kernel) is not selected
+ */
+import type { DiscoveredAlgorithmSummary } from './result-model.js';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export type VerdictRule = 'selected-fails-vectors' | 'untested-driver-outranks-selected' | 'faster-driver-ranked-lower' | 'accelerator-not-selected';
+
+export interface PriorityVerdict {
+  algorithm: string;
+  severity: Severity;
+  rule: VerdictRule;
+  message: string;
+  /** the drivers the verdict is about: the selected one first when it matters */
+  drivers: string[];
+}
+
+export interface PriorityCandidate {
+  driver: string;
+  priority: number;
+  selftest: string;
+  module: string;
+  async?: boolean;
+  selected: boolean;
+  /** true: passed every vector it ran; false: failed some; undefined: not run */
+  correct?: boolean;
+  failed?: number;
+  /** MB/s at the reference size (4 KiB), agent copy path, encrypt or digest */
+  mbPerSecond?: number;
+  accelerator: boolean;
+}
+
+export interface PriorityTable {
+  algorithm: string;
+  afalgType?: string;
+  /** the driver the generic name is served by */
+  selected?: string;
+  /** proved: refcnt delta while a socket held the generic name; inferred: highest priority with a passed self-test */
+  selectedHow?: 'proved' | 'inferred';
+  /** the generic name's own vector result */
+  genericCorrect?: boolean;
+  genericMbPerSecond?: number;
+  /** every public driver, highest priority first */
+  candidates: PriorityCandidate[];
+  verdicts: PriorityVerdict[];
+}
+
+/** What the vector run and the benchmark say about one target (driver name or generic name). */
+export interface TargetEvidence {
+  /** passed every vector it ran (undefined: nothing ran) */
+  correct?: boolean;
+  failed?: number;
+  mbPerSecond?: number;
+}
+
+export const FASTER_FACTOR = 1.2;
+export const REFERENCE_SIZE = 4096;
+
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** An accelerator: an async driver from a loadable module, not a generic software twin. */
+export function isAccelerator(driver: { driver: string; module: string; async?: boolean }): boolean {
+  return driver.async === true && driver.module !== 'kernel' && !/generic/.test(driver.driver);
+}
+
+const fmt = (mbPerSecond: number): string => `${mbPerSecond >= 100 ? mbPerSecond.toFixed(0) : mbPerSecond.toFixed(1)} MB/s`;
+
+export function priorityTable(algorithm: DiscoveredAlgorithmSummary, evidence: (target: string) => TargetEvidence): PriorityTable {
+  const publicDrivers = algorithm.drivers.filter((driver) => !driver.internal).sort((a, b) => b.priority - a.priority);
+  let selected = algorithm.bound;
+  let selectedHow: PriorityTable['selectedHow'] = selected !== undefined ? 'proved' : undefined;
+  if (selected === undefined) {
+    selected = publicDrivers.find((driver) => driver.selftest === 'passed')?.driver;
+    if (selected !== undefined) selectedHow = 'inferred';
+  }
+  const candidates: PriorityCandidate[] = publicDrivers.map((driver) => {
+    const found = evidence(driver.driver);
+    return {
+      driver: driver.driver,
+      priority: driver.priority,
+      selftest: driver.selftest,
+      module: driver.module,
+      ...(driver.async !== undefined ? { async: driver.async } : {}),
+      selected: driver.driver === selected,
+      ...(found.correct !== undefined ? { correct: found.correct } : {}),
+      ...(found.failed !== undefined ? { failed: found.failed } : {}),
+      ...(found.mbPerSecond !== undefined ? { mbPerSecond: found.mbPerSecond } : {}),
+      accelerator: isAccelerator(driver),
+    };
+  });
+  const generic = evidence(algorithm.name);
+  const table: PriorityTable = {
+    algorithm: algorithm.name,
+    ...(algorithm.afalgType !== undefined ? { afalgType: algorithm.afalgType } : {}),
+    ...(selected !== undefined ? { selected, selectedHow } : {}),
+    ...(generic.correct !== undefined ? { genericCorrect: generic.correct } : {}),
+    ...(generic.mbPerSecond !== undefined ? { genericMbPerSecond: generic.mbPerSecond } : {}),
+    candidates,
+    verdicts: [],
+  };
+  table.verdicts = verdictsOf(table);
+  return table;
+}
+
+function verdictsOf(table: PriorityTable): PriorityVerdict[] {
+  const { algorithm } = table;
+  const verdicts: PriorityVerdict[] = [];
+  const selected = table.candidates.find((candidate) => candidate.selected);
+  const how = table.selectedHow === 'inferred' ? 'would select (inferred from priorities)' : 'selects';
+
+  if (selected?.correct === false || table.genericCorrect === false) {
+    const who = selected ? `${selected.driver} (priority ${selected.priority})` : 'its driver';
+    const failures = selected?.correct === false ? `${selected.failed ?? 'some'} failed executions` : 'failures through the generic name';
+    verdicts.push({
+      algorithm,
+      severity: 'critical',
+      rule: 'selected-fails-vectors',
+      message: `the generic name ${algorithm} ${how} ${who}, which fails vectors (${failures}): every user of ${algorithm} gets wrong results`,
+      drivers: selected ? [selected.driver] : [],
+    });
+  }
+
+  if (selected) {
+    for (const candidate of table.candidates) {
+      if (candidate.selected || candidate.selftest === 'passed' || candidate.priority <= selected.priority) continue;
+      verdicts.push({
+        algorithm,
+        severity: 'critical',
+        rule: 'untested-driver-outranks-selected',
+        message: `${candidate.driver} (priority ${candidate.priority}, selftest: ${candidate.selftest}) outranks the selected ${selected.driver} (priority ${selected.priority}): the kernel's self-test rejected it or never ran, and it is one failed check away from serving ${algorithm}`,
+        drivers: [candidate.driver, selected.driver],
+      });
+    }
+  }
+
+  const selectedSpeed = selected?.mbPerSecond ?? table.genericMbPerSecond;
+  if (selected && selectedSpeed !== undefined) {
+    for (const candidate of table.candidates) {
+      if (candidate.selected || candidate.correct !== true || candidate.mbPerSecond === undefined) continue;
+      if (candidate.priority >= selected.priority || candidate.mbPerSecond < FASTER_FACTOR * selectedSpeed) continue;
+      verdicts.push({
+        algorithm,
+        severity: 'warning',
+        rule: 'faster-driver-ranked-lower',
+        message: `${candidate.driver} (priority ${candidate.priority}) is correct and ${(candidate.mbPerSecond / selectedSpeed).toFixed(2)}× faster at 4 KiB (${fmt(candidate.mbPerSecond)} vs ${fmt(selectedSpeed)}) than the selected ${selected.driver} (priority ${selected.priority})`,
+        drivers: [candidate.driver, selected.driver],
+      });
+    }
+  }
+
+  for (const candidate of table.candidates) {
+    if (candidate.selected || !candidate.accelerator) continue;
+    const beaten = selected ? ` (${selected.driver} has priority ${selected.priority}, this one ${candidate.priority})` : '';
+    verdicts.push({
+      algorithm,
+      severity: 'info',
+      rule: 'accelerator-not-selected',
+      message: `accelerator ${candidate.driver} from module ${candidate.module} is never selected for ${algorithm}${beaten}; it serves only callers that name it`,
+      drivers: [candidate.driver],
+    });
+  }
+  return verdicts.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
+/** Counts per severity. */
+export function countVerdicts(verdicts: readonly PriorityVerdict[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const verdict of verdicts) counts[verdict.severity]++;
+  return counts;
+}

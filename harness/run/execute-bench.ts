@@ -1,0 +1,101 @@
+/**
+ * Runs a bench plan: one request at a time (measurements must not share the CPU), each answer
+ * recorded before the next question; then the tcrypt modes. A driver that refuses a request is an
+ * incident and the run goes on; a target that stops answering ends it with what was gathered.
+ */
+import { AgentError, type AgentClient } from '../agent-client.js';
+import { TargetError } from '../errors.js';
+import type { BenchPlan, PlannedBench } from '../bench/bench-plan.js';
+import { keyBytesOf } from '../bench/bench-plan.js';
+import { parseTcryptLog, TcryptLogError } from '../bench/tcrypt.js';
+import type { BenchLine, TcryptLine } from '../results/result-model.js';
+import type { ResultsWriter } from '../results/results-writer.js';
+import { RunProgress } from './run-progress.js';
+
+export interface BenchExecution {
+  complete: boolean;
+  incompleteReason?: string;
+  requests: number;
+  seconds: number;
+}
+
+function benchLine(bench: PlannedBench, points: BenchLine['points']): BenchLine {
+  const { request } = bench;
+  return {
+    kind: 'bench',
+    algorithm: bench.algorithm,
+    target: bench.target,
+    generic: bench.generic,
+    ...(bench.boundDriver ? { boundDriver: bench.boundDriver } : {}),
+    op: request.operation,
+    path: request.path,
+    engine: bench.engine,
+    keyBytes: keyBytesOf(request),
+    ...(request.assocLength !== undefined ? { assocBytes: request.assocLength } : {}),
+    ...(request.authsize !== undefined ? { authsize: request.authsize } : {}),
+    points,
+  };
+}
+
+export async function executeBench(
+  agent: AgentClient,
+  plan: BenchPlan,
+  writer: ResultsWriter,
+  options: { tcryptSec?: number; progress?: RunProgress },
+): Promise<BenchExecution> {
+  const started = Date.now();
+  const progress = options.progress ?? new RunProgress(plan.estimatedSeconds, { title: 'bench', seconds: true });
+  let requests = 0;
+  const cut = (subject: string, error: TargetError): BenchExecution => {
+    writer.append([{ kind: 'incident', message: `${subject}: ${error.message}` }]);
+    progress.finish();
+    return { complete: false, incompleteReason: `${subject}: ${error.message}`, requests, seconds: (Date.now() - started) / 1000 };
+  };
+  if (plan.notes.length > 0) for (const note of plan.notes) process.stderr.write(`bench: ${note}\n`);
+  for (const bench of plan.benches) {
+    const subject = `${bench.algorithm} ${bench.request.operation}`;
+    const detail = `${bench.target} ${bench.engine === 'agent' ? bench.request.path : 'C reference'}`;
+    progress.update(0, subject, detail);
+    try {
+      const result = await agent.request('bench', bench.request, (bench.estimatedSeconds + 60) * 1000);
+      writer.append([benchLine(bench, result.points)]);
+    } catch (error) {
+      if (error instanceof AgentError) {
+        writer.append([{ kind: 'incident', algorithm: bench.algorithm, target: bench.target, message: `bench ${bench.request.operation} ${bench.request.path} (${bench.engine}): ${error.message}` }]);
+      } else if (error instanceof TargetError) {
+        return cut(`bench ${bench.target} ${bench.request.operation}`, error);
+      } else throw error;
+    }
+    requests++;
+    progress.update(bench.estimatedSeconds, subject, detail);
+  }
+  for (const mode of plan.tcrypt) {
+    const params = [...mode.params, `sec=${options.tcryptSec ?? 1}`];
+    const estimated = options.tcryptSec === 0 ? 2 : mode.secondsAtSec1 * (options.tcryptSec ?? 1);
+    const subject = `tcrypt ${params.join(' ')}`;
+    progress.update(0, subject, `${mode.algorithms.join(', ')} in the kernel, about ${RunProgress.format(estimated)}`);
+    try {
+      const result = await agent.request('modprobe', { module: 'tcrypt', params }, (estimated * 3 + 120) * 1000);
+      const line: TcryptLine = { kind: 'tcrypt', params, seconds: Number(result.seconds.toFixed(2)), figures: [] };
+      try {
+        const parsed = parseTcryptLog(result.log);
+        line.figures = parsed.figures;
+        if (parsed.figures.length === 0) {
+          line.error = result.stderr || parsed.problems[0] || `tcrypt logged no figures (modprobe exit ${result.exitCode})`;
+        }
+      } catch (error) {
+        if (!(error instanceof TcryptLogError)) throw error;
+        line.error = error.message;
+      }
+      writer.append([line]);
+    } catch (error) {
+      if (error instanceof AgentError) writer.append([{ kind: 'tcrypt', params, seconds: 0, figures: [], error: error.message }]);
+      else if (error instanceof TargetError) return cut(subject, error);
+      else throw error;
+    }
+    requests++;
+    progress.update(estimated, subject);
+  }
+  progress.finish();
+  return { complete: true, requests, seconds: (Date.now() - started) / 1000 };
+}
