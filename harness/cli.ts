@@ -120,7 +120,7 @@ async function main(): Promise<number> {
     )
     .command(
       'report <dir>',
-      'render the terminal summary, junit.xml and summary.md again from a results directory',
+      'render the terminal summary, junit.xml, summary.md (with charts/*.svg) and report.html again from a results directory',
       (y) => y.positional('dir', { type: 'string', demandOption: true }),
       run(async (argv: { dir: string }) => reportCommand(argv.dir)),
     )

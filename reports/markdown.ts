@@ -1,10 +1,15 @@
 /**
- * summary.md: the run as a document to hand over. What ran where, the correctness matrix, the
- * failures (capped, with how many more), what was skipped and why, unusable files, incidents.
+ * summary.md: the run as a document to hand over. What ran where, the priority selection per
+ * algorithm, the correctness matrix, the failures (capped, with how many more), what was skipped
+ * and why, unusable files, incidents, and the throughput tables with their charts (SVG files
+ * written next to summary.md, see `markdownChartFiles`).
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+import type { BenchSummary } from '../harness/results/bench-summary.js';
+import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
 import { acceleratorOf, failureError, hexPair, plural, strategiesNote } from './run-terminal.js';
+import { BAR_SIZE, chartsFor, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, throughputRows, type ChartSet } from './throughput-charts.js';
 
 /** Failures listed per row; the rest are counted. */
 export const MARKDOWN_MAX_FAILURES_PER_ROW = 10;
@@ -61,6 +66,178 @@ function table(header: string[], rows: string[][], align: Array<'l' | 'r'>): str
   return [`| ${header.join(' | ')} |`, `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
 }
 
+/** ✔ / ✘ n failed / not run */
+export function candidateCorrectness(candidate: Pick<PriorityCandidate, 'correct' | 'failed'>): string {
+  if (candidate.correct === true) return '✔';
+  if (candidate.correct === false) return `✘ ${candidate.failed ?? 'some'} failed`;
+  return 'not run';
+}
+
+/** What the exit code says about this run, in a sentence. */
+export function exitCodeMeaning(summary: RunSummary, meta: RunMeta): string {
+  if (summary.exitCode === 0) return 'pass: the run is complete, every execution passed, every driver could be bound, nothing went wrong on the target, and no priority verdict is critical.';
+  const reasons: string[] = [];
+  if (summary.totals.failed > 0) reasons.push(plural(summary.totals.failed, 'failed execution'));
+  if (summary.unbindable.length > 0) reasons.push(plural(summary.unbindable.length, 'driver that cannot be bound', 'drivers that cannot be bound'));
+  if (summary.incidents.length > 0) reasons.push(plural(summary.incidents.length, 'incident'));
+  if (summary.verdictCounts.critical > 0) reasons.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
+  if (!meta.complete) reasons.push('the run did not finish');
+  return `${summary.verdict === 'incomplete' ? 'incomplete' : 'fail'}: ${reasons.length > 0 ? reasons.join(', ') : 'see the details below'}.`;
+}
+
+/** Where the charts of an algorithm × op go, relative to summary.md. */
+export function chartFile(chart: Pick<ChartSet, 'slug'>, kind: 'line' | 'bar'): string {
+  return kind === 'line' ? `charts/${chart.slug}.svg` : `charts/${chart.slug}-bar.svg`;
+}
+
+/** The chart files summary.md refers to (none without throughput results). */
+export function markdownChartFiles(summary: RunSummary): Array<{ file: string; content: string }> {
+  if (!summary.bench) return [];
+  const files: Array<{ file: string; content: string }> = [];
+  for (const chart of chartsFor(summary.bench)) {
+    if (chart.lineSvg !== '') files.push({ file: chartFile(chart, 'line'), content: chart.lineSvg });
+    if (chart.barSvg !== '') files.push({ file: chartFile(chart, 'bar'), content: chart.barSvg });
+  }
+  return files;
+}
+
+const SEVERITY_LABEL = { critical: '**CRITICAL**', warning: '**WARNING**', info: 'info' } as const;
+
+function prioritySection(summary: RunSummary): string[] {
+  const out: string[] = ['## Priority selection', ''];
+  out.push(
+    'A program that asks for an algorithm by its generic name gets the registered driver with the highest priority whose self-test passed. ' +
+      'For each algorithm: which driver that is (proved by binding the generic name, or inferred from priorities), and every candidate.',
+  );
+  out.push('');
+  const counts = summary.verdictCounts;
+  out.push(`Verdicts: ${counts.critical} critical, ${counts.warning} warning, ${counts.info} info.`);
+  out.push('');
+  if (summary.verdicts.length > 0) {
+    for (const verdict of summary.verdicts) out.push(`- ${SEVERITY_LABEL[verdict.severity]} ${mdText(verdict.algorithm)}: ${mdText(verdict.message)}`);
+    out.push('');
+  }
+  for (const priority of summary.priorities) {
+    out.push(`### ${mdText(priority.algorithm)}`);
+    out.push('');
+    const served = priority.selected
+      ? `Generic name → ${mdText(priority.selected)} (${priority.selectedHow === 'proved' ? 'proved' : 'inferred from priorities'})`
+      : 'No driver serves the generic name (none passed its self-test)';
+    const extra: string[] = [];
+    if (priority.genericCorrect !== undefined) extra.push(`generic name ${priority.genericCorrect ? 'correct' : '**fails vectors**'}`);
+    if (priority.genericMbPerSecond !== undefined) extra.push(`${formatMb(priority.genericMbPerSecond)} MB/s at 4 KiB through the generic name`);
+    if (priority.afalgType === undefined) extra.push('not reachable through AF_ALG');
+    out.push(`${served}${extra.length > 0 ? `; ${extra.join('; ')}` : ''}.`);
+    out.push('');
+    if (priority.candidates.length > 0) {
+      out.push(
+        ...table(
+          ['Driver', 'Priority', 'Self-test', 'Module', 'Async', 'Accelerator', 'Correctness', 'MB/s at 4 KiB'],
+          priority.candidates.map((candidate) => [
+            `${mdText(candidate.driver)}${candidate.selected ? ' (selected)' : ''}`,
+            String(candidate.priority),
+            mdText(candidate.selftest),
+            mdText(candidate.module),
+            candidate.async === undefined ? '-' : candidate.async ? 'async' : 'sync',
+            candidate.accelerator ? 'yes' : 'no',
+            candidateCorrectness(candidate),
+            formatMb(candidate.mbPerSecond),
+          ]),
+          ['l', 'r', 'l', 'l', 'l', 'l', 'l', 'r'],
+        ),
+      );
+      out.push('');
+    }
+    for (const verdict of priority.verdicts) out.push(`- ${SEVERITY_LABEL[verdict.severity]}: ${mdText(verdict.message)}`);
+    if (priority.verdicts.length > 0) out.push('');
+  }
+  return out;
+}
+
+function throughputSection(bench: BenchSummary, meta: RunMeta): string[] {
+  const out: string[] = ['## Throughput', ''];
+  out.push(
+    'MB/s is 10⁶ payload bytes per second, the median of the repetitions; the spread is half of (fastest − slowest) over the median. ' +
+      'Copy and zero-copy are the harness agent through AF_ALG; the C reference makes the same system calls from C (harness/C: the cost of the harness); ' +
+      'tcrypt is the kernel measuring the driver in-kernel, the ceiling with no system call.',
+  );
+  out.push('');
+  const settings = meta.options.bench;
+  if (settings) {
+    out.push(`Settings: sizes ${settings.sizes.map(formatSize).join(', ')}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${settings.paths.join(', ')}; tcrypt ${settings.tcrypt ? 'on' : 'off'}.`);
+    out.push('');
+  }
+  for (const chart of chartsFor(bench)) {
+    const name = `${chart.algorithm} ${chart.op}`;
+    out.push(`### ${mdText(name)}`);
+    out.push('');
+    // alt text: no brackets (they would end it)
+    const alt = name.replace(/[[\]\\]/g, '');
+    if (chart.lineSvg !== '') out.push(`![${alt}](${chartFile(chart, 'line')})`, '');
+    if (chart.barSvg !== '') out.push(`![${alt} at ${formatSize(BAR_SIZE)}](${chartFile(chart, 'bar')})`, '');
+    const rows = throughputRows(bench, chart.algorithm, chart.op);
+    const optional = [
+      { header: 'Zero-copy MB/s', has: rows.some((row) => row.comparison?.zerocopy !== undefined), cell: (row: (typeof rows)[number]) => formatMb(row.comparison?.zerocopy) },
+      { header: 'C reference MB/s', has: rows.some((row) => row.comparison?.cReference !== undefined), cell: (row: (typeof rows)[number]) => formatMb(row.comparison?.cReference) },
+      { header: 'Harness/C', has: rows.some((row) => row.comparison?.harnessOverC !== undefined), cell: (row: (typeof rows)[number]) => formatRatio(row.comparison?.harnessOverC) },
+      {
+        header: 'tcrypt MB/s',
+        has: rows.some((row) => row.comparison?.tcrypt !== undefined),
+        cell: (row: (typeof rows)[number]) =>
+          row.comparison?.tcrypt === undefined ? '—' : `${formatMb(row.comparison.tcrypt)}${row.comparison.tcryptSize !== undefined ? ` (at ${formatSize(row.comparison.tcryptSize)})` : ''}`,
+      },
+      { header: 'AF_ALG/tcrypt', has: rows.some((row) => row.comparison?.afalgOverTcrypt !== undefined), cell: (row: (typeof rows)[number]) => formatRatio(row.comparison?.afalgOverTcrypt) },
+    ].filter((column) => column.has);
+    out.push(
+      ...table(
+        ['Target', 'Size', 'MB/s', 'ops/s', 'µs/op', 'Spread', ...optional.map((column) => column.header)],
+        rows.map((row) => [
+          row.generic ? `${mdText(row.target)} (generic → ${mdText(row.comparison?.driver ?? '?')})` : mdText(row.target),
+          formatSize(row.size),
+          formatMb(row.copy?.mbPerSecond),
+          formatOps(row.copy?.opsPerSecond),
+          formatUs(row.copy?.usPerOp),
+          formatSpread(row.copy?.spread),
+          ...optional.map((column) => column.cell(row)),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', ...optional.map((): 'r' => 'r')],
+      ),
+    );
+    out.push('');
+  }
+  out.push('### Goals');
+  out.push('');
+  out.push(
+    ...table(
+      ['Goal', 'Threshold', 'Size', 'Worst measured', 'Where', 'Met', 'Note'],
+      bench.goals.map((goal) => [
+        mdText(goal.name),
+        `≥ ${goal.threshold}`,
+        formatSize(goal.size),
+        formatRatio(goal.worst, 3),
+        mdText(goal.worstAt ?? '—'),
+        goal.met === undefined ? '—' : goal.met ? '✔' : '✘',
+        mdText(goal.note ?? ''),
+      ]),
+      ['l', 'r', 'r', 'r', 'l', 'l', 'l'],
+    ),
+  );
+  out.push('');
+  if (bench.tcrypt.runs.length > 0) {
+    out.push('### tcrypt runs');
+    out.push('');
+    out.push(
+      ...table(
+        ['Parameters', 'Seconds', 'Figures', 'Error'],
+        bench.tcrypt.runs.map((run) => [mdText(run.params.join(' ')), run.seconds.toFixed(1), String(run.figures), mdText(run.error ?? '')]),
+        ['l', 'r', 'r', 'l'],
+      ),
+    );
+    out.push('');
+  }
+  return out;
+}
+
 export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
   const out: string[] = [];
   const verdict = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[summary.verdict];
@@ -87,6 +264,8 @@ export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
     ),
   );
   out.push('');
+
+  if (summary.priorities.length > 0 || summary.verdicts.length > 0) out.push(...prioritySection(summary));
 
   out.push('## Correctness matrix');
   out.push('');
@@ -200,6 +379,8 @@ export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
     if (summary.damagedLines > 0) out.push(`- ${plural(summary.damagedLines, 'damaged line')} at the end of results.jsonl ignored (the run was killed while writing).`);
     out.push('');
   }
+
+  if (summary.bench) out.push(...throughputSection(summary.bench, meta));
 
   return out.join('\n').replace(/\n*$/, '\n');
 }

@@ -9,8 +9,9 @@ import { BadInputError } from '../harness/errors.js';
 import type { RunMeta } from '../harness/results/result-model.js';
 import { readRun } from '../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../harness/results/summary.js';
+import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
+import { markdownChartFiles, renderMarkdown } from './markdown.js';
 import { renderRunTerminal } from './run-terminal.js';
 
 export interface Reporter {
@@ -18,14 +19,20 @@ export interface Reporter {
   /** file name inside the run directory; none: the output is for the terminal */
   file?: string;
   render(summary: RunSummary, meta: RunMeta): string;
+  /**
+   * Files that go with the main one (charts a Markdown file links to), as paths relative to the
+   * run directory (`charts/cbc-aes-encrypt.svg`). Written by writeReports only with `file`.
+   */
+  extraFiles?(summary: RunSummary, meta: RunMeta): Array<{ file: string; content: string }>;
 }
 
 export const reporters: ReadonlyMap<string, Reporter> = new Map<string, Reporter>(
   [
     { name: 'terminal', render: (summary: RunSummary, meta: RunMeta) => renderRunTerminal(summary, meta) },
     { name: 'junit', file: 'junit.xml', render: renderJunit },
-    { name: 'markdown', file: 'summary.md', render: renderMarkdown },
-  ].map((reporter) => [reporter.name, reporter]),
+    { name: 'markdown', file: 'summary.md', render: renderMarkdown, extraFiles: (summary: RunSummary) => markdownChartFiles(summary) },
+    { name: 'html', file: 'report.html', render: renderHtml },
+  ].map((reporter): [string, Reporter] => [reporter.name, reporter]),
 );
 
 /** The reporters of these names; BadInputError for an unknown one, listing the known ones. */
@@ -42,9 +49,28 @@ export function fileReporterNames(): string[] {
   return [...reporters.values()].filter((reporter) => reporter.file !== undefined).map((reporter) => reporter.name);
 }
 
+/** Write `content` to `target` atomically (a temporary file renamed over it), making its folder. */
+function writeAtomically(target: string, content: string): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.tmp-${process.pid}`;
+  fs.writeFileSync(temporary, content);
+  fs.renameSync(temporary, target);
+}
+
+/** `relative` inside `dir`, or BadInputError for an absolute path or one that climbs out. */
+function insideDir(dir: string, relative: string): string {
+  const resolved = path.resolve(dir, relative);
+  const within = path.relative(path.resolve(dir), resolved);
+  if (path.isAbsolute(relative) || within === '' || within.startsWith('..') || path.isAbsolute(within)) {
+    throw new BadInputError(`report file '${relative}' is not a path inside the run directory`);
+  }
+  return path.join(dir, within);
+}
+
 /**
  * Read the run in `dir`, summarize it, and write each named file reporter's output into `dir`
- * (default: every file reporter). Reporters without a file are skipped here. Returns the paths written.
+ * (default: every file reporter), each followed by its extra files (charts). Reporters without a
+ * file are skipped here. Returns the paths written.
  */
 export function writeReports(dir: string, names?: readonly string[]): { summary: RunSummary; meta: RunMeta; written: string[] } {
   const chosen = reportersNamed(names ?? fileReporterNames());
@@ -54,10 +80,13 @@ export function writeReports(dir: string, names?: readonly string[]): { summary:
   for (const reporter of chosen) {
     if (reporter.file === undefined) continue;
     const target = path.join(dir, reporter.file);
-    const temporary = `${target}.tmp-${process.pid}`;
-    fs.writeFileSync(temporary, reporter.render(summary, meta));
-    fs.renameSync(temporary, target);
+    writeAtomically(target, reporter.render(summary, meta));
     written.push(target);
+    for (const extra of reporter.extraFiles?.(summary, meta) ?? []) {
+      const file = insideDir(dir, extra.file);
+      writeAtomically(file, extra.content);
+      written.push(file);
+    }
   }
   return { summary, meta, written };
 }

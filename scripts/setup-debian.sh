@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # One-time set-up on a Debian (bookworm) machine: the host tools the harness drives, then the
 # project's own dependencies and build. Safe to run again. Needs root (or sudo) for apt-get.
+#   --tests   also what the test suite needs: Debian's chromium (the HTML report is opened headless)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(qemu-system-x86 kmod cpio xz-utils dpkg apt)
+# gcc + libc6-dev build the C reference loop (bench/afalg-speed.c) that throughput is compared with
+packages=(qemu-system-x86 kmod cpio xz-utils dpkg apt gcc libc6-dev linux-libc-dev)
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages+=(chromium) ;;
+    *) echo "setup: unknown option $arg (known: --tests)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

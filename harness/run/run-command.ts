@@ -267,6 +267,6 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   if (!meta) return EXIT.target;
   const { summary, written } = writeReports(outDir);
   process.stdout.write(renderRunTerminal(summary, meta, { color: Boolean(process.stdout.isTTY) }));
-  process.stderr.write(`results: ${outDir} (${['results.jsonl', 'run.json', ...written.map((file) => path.basename(file))].join(', ')})\n`);
+  process.stderr.write(`results: ${outDir} (${['results.jsonl', 'run.json', ...written.map((file) => path.relative(outDir, file))].join(', ')})\n`);
   return completed ? summary.exitCode : EXIT.target;
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
 import type { ResultLine } from '../../../harness/results/result-model.js';
-import { MARKDOWN_MAX_FAILURES_PER_ROW, mdText, renderMarkdown } from '../../../reports/markdown.js';
+import { MARKDOWN_MAX_FAILURES_PER_ROW, markdownChartFiles, mdText, renderMarkdown } from '../../../reports/markdown.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
+import { benchMeta, benchRun, benchRunLines } from './fixture-bench.js';
 
 describe('reports/markdown', () => {
   it('has the title, the header table, the matrix, the failure, the skips and the incidents', () => {
@@ -45,5 +46,59 @@ describe('reports/markdown', () => {
     const meta = fixtureMeta();
     const md = renderMarkdown(summarize(meta, [...fixtureLines(), { kind: 'unusable', algorithm: ALGORITHM, source: 'nist/x.rsp', error: 'bad | pipe\nnew line' }]), meta);
     assert.ok(md.includes('| cbc(aes) | nist/x.rsp | bad \\| pipe new line |'));
+  });
+});
+
+describe('reports/markdown: priority selection and throughput', () => {
+  it('lists the priority verdicts and a candidate table per algorithm', () => {
+    const { meta, summary } = benchRun();
+    const md = renderMarkdown(summary, meta);
+    assert.ok(md.indexOf('## Priority selection') < md.indexOf('## Correctness matrix'));
+    assert.ok(md.includes('Verdicts: 0 critical, 0 warning, 1 info.\n\n- info cbc(aes): accelerator virtio_crypto_aes_cbc from module virtio_crypto is never selected for cbc(aes)'));
+    assert.ok(md.includes('### cbc(aes)\n\nGeneric name → cbc-aes-aesni (proved); generic name correct; '));
+    assert.ok(md.includes('| Driver | Priority | Self-test | Module | Async | Accelerator | Correctness | MB/s at 4 KiB |'));
+    assert.match(md, /\| cbc-aes-aesni \(selected\) \| 400 \| passed \| aesni_intel \| async \| yes \| ✔ \| \d[\d,]* \|/);
+    assert.match(md, /\| virtio_crypto_aes_cbc \| 150 \| passed \| virtio_crypto \| async \| yes \| ✘ 1 failed \| \d[\d,.]* \|/);
+    assert.ok(md.includes('| cbc(aes-aesni) | 300 | passed | kernel | sync | no | ✔ | — |'));
+    assert.ok(md.includes('| sha256-ssse3 | 150 | passed | sha256_ssse3 | - | no | not run | — |'));
+  });
+
+  it('puts the critical verdicts first, in bold', () => {
+    const base = benchMeta();
+    const meta = benchMeta({
+      discovery: base.discovery.map((algorithm) =>
+        algorithm.name === ALGORITHM ? { ...algorithm, drivers: [{ driver: 'cbc-aes-untested', priority: 500, selftest: 'unknown', module: 'x', internal: false, bind: 'ELIBBAD' }, ...algorithm.drivers] } : algorithm,
+      ),
+    });
+    const md = renderMarkdown(summarize(meta, benchRunLines()), meta);
+    assert.ok(md.includes('Verdicts: 1 critical, 0 warning, 1 info.\n\n- **CRITICAL** cbc(aes): cbc-aes-untested (priority 500, selftest: unknown) outranks the selected cbc-aes-aesni (priority 400)'));
+  });
+
+  it('has the throughput tables, the chart images, the goals and the tcrypt runs', () => {
+    const { meta, summary } = benchRun();
+    const md = renderMarkdown(summary, meta);
+    assert.ok(md.includes('## Throughput\n'));
+    assert.ok(md.includes('### cbc(aes) encrypt\n\n![cbc(aes) encrypt](charts/cbc-aes-encrypt.svg)\n\n![cbc(aes) encrypt at 4 KiB](charts/cbc-aes-encrypt-bar.svg)\n'));
+    assert.ok(md.includes('![sha256 digest](charts/sha256-digest.svg)'));
+    assert.ok(md.includes('| Target | Size | MB/s | ops/s | µs/op | Spread | Zero-copy MB/s | C reference MB/s | Harness/C | tcrypt MB/s | AF_ALG/tcrypt |'));
+    assert.match(md, /\| cbc-aes-aesni \| 4 KiB \| [\d,]+ \| [\d,]+ \| [\d.]+ \| ±[\d.]+ % \| [\d,]+ \| [\d,]+ \| \d\.\d\d \| [\d,]+ \| 0\.\d\d \|/);
+    assert.match(md, /\| cbc-aes-aesni \| 64 KiB \| .* \| [\d,]+ \(at 4 KiB\) \| — \|/);
+    assert.ok(md.includes('| Target | Size | MB/s | ops/s | µs/op | Spread | C reference MB/s | Harness/C | tcrypt MB/s | AF_ALG/tcrypt |'), 'sha256: no zero-copy column');
+    assert.ok(md.includes('### Goals\n\n| Goal | Threshold | Size | Worst measured | Where | Met | Note |'));
+    assert.match(md, /\| harness\/C \| ≥ 0\.95 \| 4 KiB \| \d\.\d{3} \| [^|]+ \| [✔✘] \|  \|/);
+    assert.match(md, /\| AF_ALG\/tcrypt \| ≥ 0\.9 \| 4 KiB \| 0\.\d{3} \| [^|]+ \| ✘ \| asked at 64 KiB; this kernel's tcrypt measures up to 4096 bytes, so checked there \|/);
+    assert.ok(md.includes('| mode=600 sec=1 | 0.4 | 0 | modprobe: ERROR: could not insert tcrypt: Unknown symbol in module |'));
+    assert.deepEqual(
+      markdownChartFiles(summary).map((file) => file.file),
+      ['charts/cbc-aes-encrypt.svg', 'charts/cbc-aes-encrypt-bar.svg', 'charts/cbc-aes-decrypt.svg', 'charts/cbc-aes-decrypt-bar.svg', 'charts/sha256-digest.svg', 'charts/sha256-digest-bar.svg'],
+    );
+    assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'));
+  });
+
+  it('has neither throughput section nor chart files without bench results', () => {
+    const meta = fixtureMeta();
+    const summary = summarize(meta, fixtureLines());
+    assert.ok(!renderMarkdown(summary, meta).includes('## Throughput'));
+    assert.deepEqual(markdownChartFiles(summary), []);
   });
 });
