@@ -39,6 +39,18 @@ export const sys = {
   getpagesize: libc.func('int getpagesize(void)') as () => number,
 };
 
+const syscall = libc.func('long syscall(long number, ...)') as (...args: unknown[]) => number | bigint;
+
+/** finit_module(2) system call numbers (glibc has no wrapper). */
+const FINIT_MODULE: Record<string, number> = { x64: 313, arm64: 273, arm: 379, ia32: 350, riscv64: 273 };
+
+/** Load a kernel module from an open file with a parameter string; returns 0 or -1 (errno set). */
+export function finitModule(fd: number, params: string): number {
+  const number = FINIT_MODULE[process.arch];
+  if (number === undefined) throw new Error(`finit_module: no system call number known for ${process.arch}`);
+  return Number(syscall(number, 'int', fd, 'const char *', params, 'int', 0));
+}
+
 /** errno of the last libc call made through `sys`. */
 export function lastErrno(): number {
   return koffi.errno();

@@ -2,24 +2,56 @@
  * Loading a kernel module on the target with parameters, capturing what it writes to the kernel
  * log (tcrypt reports its speed figures there and then refuses to stay loaded).
  *
- * modprobe runs without a shell, from the target's own root. On the QEMU board the agent runs in a
- * chroot of the host's tree while the guest's modules live in the initramfs: init's root
- * (/proc/1/root) is used then.
+ * The module itself is loaded with finit_module(2) directly: busybox's modprobe retries a failed
+ * finit_module with init_module, so a module that always refuses to stay loaded (tcrypt) ran its
+ * whole test twice (seen on the guest: every figure logged twice, twice the time). Its
+ * dependencies, which load normally, go through the target's own modprobe, without a shell. On the
+ * QEMU board the agent runs in a chroot of the host's tree while the guest's modules live in the
+ * initramfs: init's root (/proc/1/root) is used then.
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { ModprobeRequestBody, ModprobeResult } from '../protocol/messages.js';
+import { errnoName, finitModule, lastErrno } from './afalg-ffi.js';
 
 const MODULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const MODULE_PARAM = /^[A-Za-z0-9_]{1,64}=[A-Za-z0-9_.,()+-]{0,128}$/;
 
-/** The command that runs the target's own modprobe: plain, or through init's root. */
-export function modprobeCommand(release = os.release()): string[] {
-  if (fs.existsSync(`/lib/modules/${release}`)) return ['modprobe'];
+interface ModuleRoot {
+  /** /lib/modules/<release> as this process sees it */
+  dir: string;
+  /** the command that runs the target's own modprobe */
+  modprobe: string[];
+}
+
+function moduleRoot(release = os.release()): ModuleRoot {
+  if (fs.existsSync(`/lib/modules/${release}`)) return { dir: `/lib/modules/${release}`, modprobe: ['modprobe'] };
+  const initRoot = `/proc/1/root/lib/modules/${release}`;
   // init's busybox (static) does the chroot: the host tree the agent runs in may have no chroot binary
-  if (fs.existsSync(`/proc/1/root/lib/modules/${release}`)) return ['/proc/1/root/bin/busybox', 'chroot', '/proc/1/root', '/sbin/modprobe'];
+  if (fs.existsSync(initRoot)) return { dir: initRoot, modprobe: ['/proc/1/root/bin/busybox', 'chroot', '/proc/1/root', '/sbin/modprobe'] };
   throw new Error(`no modules for ${release} under /lib/modules (nor under init's root)`);
+}
+
+/** The module's file and its dependencies (module names), from modules.dep. */
+export function lookUpModule(modulesDep: string, name: string): { file: string; dependencies: string[] } | undefined {
+  const wanted = name.replace(/-/g, '_');
+  const moduleName = (file: string): string => path.basename(file).replace(/\.ko(\.[a-z]+)?$/, '').replace(/-/g, '_');
+  for (const line of modulesDep.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const file = line.slice(0, colon).trim();
+    if (moduleName(file) !== wanted) continue;
+    const dependencies = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(moduleName);
+    return { file, dependencies };
+  }
+  return undefined;
 }
 
 /** Read every kernel log record available on a non-blocking /dev/kmsg descriptor. */
@@ -40,24 +72,50 @@ function readRecords(fd: number, keep: boolean): string[] {
     if (!keep) continue;
     // "<prio>,<seq>,<usec>,<flags>[,…];<message>\n[ continuation lines]"
     const record = buffer.toString('utf8', 0, n);
-    const text = record.slice(record.indexOf(';') + 1).split('\n')[0] ?? '';
-    messages.push(text);
+    messages.push(record.slice(record.indexOf(';') + 1).split('\n')[0] ?? '');
   }
+}
+
+function runModprobe(root: ModuleRoot, args: string[]): { exitCode: number; stderr: string } {
+  const [command, ...prefix] = root.modprobe;
+  const child = spawnSync(command as string, [...prefix, ...args], { encoding: 'utf8', timeout: 120_000 });
+  if (child.error) throw new Error(`modprobe: ${child.error.message}`);
+  return { exitCode: child.status ?? -1, stderr: child.stderr.trim() };
 }
 
 export function loadModuleCapturingLog(body: ModprobeRequestBody): ModprobeResult {
   if (!MODULE_NAME.test(body.module)) throw new Error(`modprobe: bad module name ${JSON.stringify(body.module)}`);
   for (const param of body.params) if (!MODULE_PARAM.test(param)) throw new Error(`modprobe: bad module parameter ${JSON.stringify(param)}`);
-  const [command, ...prefix] = modprobeCommand();
-  const fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const root = moduleRoot();
+  const found = lookUpModule(fs.readFileSync(path.join(root.dir, 'modules.dep'), 'utf8'), body.module);
+  if (!found) return { exitCode: 1, stderr: `module ${body.module} not found in ${root.dir}/modules.dep`, log: [], seconds: 0 };
+  for (const dependency of found.dependencies) {
+    const loaded = runModprobe(root, [dependency]);
+    if (loaded.exitCode !== 0) return { ...loaded, stderr: `dependency ${dependency}: ${loaded.stderr}`, log: [], seconds: 0 };
+  }
+  const kmsg = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
-    readRecords(fd, false);
+    readRecords(kmsg, false);
     const started = process.hrtime.bigint();
-    const child = spawnSync(command as string, [...prefix, body.module, ...body.params], { encoding: 'utf8', timeout: 30 * 60_000 });
+    let exitCode = 0;
+    let stderr = '';
+    if (/\.ko$/.test(found.file)) {
+      const moduleFd = fs.openSync(path.join(root.dir, found.file), 'r');
+      try {
+        if (finitModule(moduleFd, body.params.join(' ')) !== 0) {
+          exitCode = 1;
+          stderr = `finit_module ${found.file}: ${errnoName(lastErrno())}`;
+        }
+      } finally {
+        fs.closeSync(moduleFd);
+      }
+    } else {
+      // a compressed module: the target's modprobe knows how to load it
+      ({ exitCode, stderr } = runModprobe(root, [body.module, ...body.params]));
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (child.error) throw new Error(`modprobe: ${child.error.message}`);
-    return { exitCode: child.status ?? -1, stderr: child.stderr.trim(), log: readRecords(fd, true), seconds };
+    return { exitCode, stderr, log: readRecords(kmsg, true), seconds };
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(kmsg);
   }
 }

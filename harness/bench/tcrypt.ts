@@ -32,10 +32,10 @@ const FIXED_MODES: TcryptMode[] = [
   {
     params: ['mode=500'],
     algorithms: ['ecb(aes)', 'cbc(aes)', 'xts(aes)', 'cts(cbc(aes))', 'ctr(aes)', 'rfc3686(ctr(aes))'],
-    secondsAtSec1: 380,
+    secondsAtSec1: 365,
   },
-  { params: ['mode=501'], algorithms: ['ecb(des3_ede)', 'cbc(des3_ede)'], secondsAtSec1: 100 },
-  { params: ['mode=211'], algorithms: ['gcm(aes)', 'rfc4106(gcm(aes))'], secondsAtSec1: 200 },
+  { params: ['mode=501'], algorithms: ['ecb(des3_ede)', 'cbc(des3_ede)'], secondsAtSec1: 60 },
+  { params: ['mode=211'], algorithms: ['gcm(aes)', 'rfc4106(gcm(aes))'], secondsAtSec1: 65 },
   { params: ['mode=212'], algorithms: ['rfc4309(ccm(aes))'], secondsAtSec1: 60 },
   { params: ['mode=213'], algorithms: ['rfc7539esp(chacha20,poly1305)'], secondsAtSec1: 60 },
   { params: ['mode=214'], algorithms: ['chacha20'], secondsAtSec1: 10 },

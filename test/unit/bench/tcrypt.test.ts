@@ -4,7 +4,12 @@ import path from 'node:path';
 import { parseTcryptLog, tcryptLogLines, tcryptModesFor, TcryptLogError } from '../../../harness/bench/tcrypt.js';
 import { projectRoot } from '../../../harness/paths.js';
 
-/** Kernel log records captured from Debian's 6.1 kernel in the qemu-x86_64 guest (TCG) through the agent's modprobe op. */
+/**
+ * Kernel log records captured from Debian's 6.1 kernel in the qemu-x86_64 guest (TCG) through the
+ * agent's modprobe op. These were loaded with busybox's modprobe, which retries tcrypt's refused
+ * finit_module with init_module: each log holds the whole mode twice (the agent now calls
+ * finit_module itself, once).
+ */
 const captured = (name: string): string[] => fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'tcrypt', `linux-6.1-x86_64-tcg-${name}.log`), 'utf8').split('\n');
 
 describe('bench/tcrypt', () => {
@@ -16,7 +21,7 @@ describe('bench/tcrypt', () => {
   it('reads the async hash mode (sec=1): every block/update pair of sha256-avx2, continuation lines included', () => {
     const { figures, problems } = parseTcryptLog(captured('mode=404-sec=1'));
     assert.deepEqual(problems, []);
-    // Linux 6.1 logs the whole mode twice: 2 × 22 block/update pairs
+    // loaded twice by busybox: 2 × 22 block/update pairs
     assert.equal(figures.length, 44);
     assert.ok(figures.every((figure) => figure.algorithm === 'sha256' && figure.driver === 'sha256-avx2' && figure.op === 'digest'));
     assert.deepEqual(figures[0], { algorithm: 'sha256', driver: 'sha256-avx2', op: 'digest', size: 16, updateSize: 16, opsPerSecond: 291567 });
@@ -49,6 +54,17 @@ describe('bench/tcrypt', () => {
       [...new Set(figures.filter((figure) => figure.algorithm === 'cbc(aes)').map((figure) => figure.size))],
       [16, 64, 128, 256, 1024, 1424, 4096],
     );
+  });
+
+  it('reads the async cipher mode (sec=1): operations per second of every AES mode, key size and block size', () => {
+    const { figures } = parseTcryptLog(captured('mode=500-sec=1'));
+    const cbc = figures.filter((figure) => figure.driver === 'cbc-aes-aesni' && figure.op === 'encrypt' && figure.keyBits === 128);
+    assert.deepEqual(cbc[0], { algorithm: 'cbc(aes)', driver: 'cbc-aes-aesni', op: 'encrypt', keyBits: 128, size: 16, opsPerSecond: 1600412 });
+    assert.deepEqual(
+      cbc.slice(0, 7).map((figure) => figure.size),
+      [16, 64, 128, 256, 1024, 1424, 4096],
+    );
+    assert.ok(figures.every((figure) => (figure.opsPerSecond ?? 0) > 0 && figure.cycles === undefined));
   });
 
   it('refuses a figure that comes before any header, and reports failure lines', () => {
