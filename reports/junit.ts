@@ -111,6 +111,15 @@ export function renderJunit(summary: RunSummary, meta: RunMeta): string {
   for (const line of summary.unusable) {
     suite(line.algorithm).push({ name: `vectors ${line.source}`, classname: line.algorithm, skipped: `unusable vector file: ${line.error}` });
   }
+  // priority selection: one case per algorithm; a critical verdict fails it, the others are its output
+  for (const table of summary.priorities) {
+    const critical = table.verdicts.filter((verdict) => verdict.severity === 'critical');
+    const others = table.verdicts.filter((verdict) => verdict.severity !== 'critical');
+    const testCase: Case = { name: `priority selection (${table.selected ?? 'no driver'} selected)`, classname: table.algorithm };
+    if (critical.length > 0) testCase.failure = { message: critical.map((verdict) => verdict.message).join('; '), type: 'priority-critical' };
+    if (others.length > 0) testCase.out = others.map((verdict) => `${verdict.severity}: ${verdict.message}`).join('\n');
+    suite(table.algorithm).push(testCase);
+  }
   const runCases: Case[] = [
     meta.complete
       ? { name: 'run-complete', classname: 'run' }

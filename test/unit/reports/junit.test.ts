@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
 import type { ResultLine } from '../../../harness/results/result-model.js';
 import { renderJunit, xmlEscape } from '../../../reports/junit.js';
-import { ALGORITHM, fixtureLines, fixtureMeta, INCIDENT, WYCHEPROOF } from '../results/run-fixture.js';
+import { ALGORITHM, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 
 interface XmlElement {
   name: string;
@@ -113,9 +113,12 @@ describe('reports/junit', () => {
         ['cbc(aes-aesni)', ALGORITHM],
         ['virtio_crypto_aes_cbc', ALGORITHM],
         ['cbc(aes-generic)', ALGORITHM],
+        ['priority selection (cbc-aes-aesni selected)', ALGORITHM],
         [`incident 1: ${INCIDENT.kind === 'incident' ? INCIDENT.source : ''}`, ALGORITHM],
       ],
     );
+    // virtio fails, but it is not the selected driver: no critical verdict
+    assert.equal(child(caseNamed(suite, 'priority selection (cbc-aes-aesni selected)'), 'failure'), undefined);
     const failure = child(caseNamed(suite, 'virtio_crypto_aes_cbc'), 'failure');
     assert.ok(failure);
     assert.equal(failure.attributes.message, `1 failed (page-cross): ${WYCHEPROOF} tcId 117 [page-cross]`);
@@ -123,11 +126,23 @@ describe('reports/junit', () => {
     assert.match(failure.text, /\n {2}expected …00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \(80 bytes, shown from byte 48\)\n {2}got {6}…[0-9a-f]{32}deadbeef/);
     assert.match(failure.text, /\n {2}differs {2}from byte 64\n/);
     assert.equal(child(caseNamed(suite, 'cbc-aes-aesni'), 'failure'), undefined);
-    assert.equal(suite.attributes.tests, '6');
+    assert.equal(suite.attributes.tests, '7');
     assert.equal(suite.attributes.failures, '2');
     const run = suiteNamed(root, 'run');
     assert.equal(child(caseNamed(run, 'run-complete'), 'failure'), undefined);
     assert.equal(root.attributes.time, '259.500');
+  });
+
+  it('a critical priority verdict fails the algorithm\'s priority case: the selected driver fails vectors', () => {
+    const lines = fixtureLines().map((line) =>
+      line.kind === 'tally' && line.target === 'cbc-aes-aesni' && line.strategy === 'oneshot' ? { ...line, failed: 1, failures: [{ ...VIRTIO_FAILURE, strategy: 'oneshot' as const }] } : line,
+    );
+    const root = parseXml(renderJunit(summarize(fixtureMeta(), lines), fixtureMeta()));
+    const suite = suiteNamed(root, ALGORITHM);
+    assert.ok(suite);
+    const failure = child(caseNamed(suite, 'priority selection (cbc-aes-aesni selected)'), 'failure');
+    assert.equal(failure?.attributes.type, 'priority-critical');
+    assert.match(failure?.attributes.message ?? '', /the generic name cbc\(aes\) selects cbc-aes-aesni \(priority 400\), which fails vectors/);
   });
 
   it('a partial run fails run-complete with the reason; silent targets are skipped; unbindable drivers fail', () => {
