@@ -88,7 +88,7 @@ async function main(): Promise<number> {
       'run',
       'run every applicable vector through every driver of each algorithm, by unique name and by the generic name',
       (y) =>
-        y
+        benchOptions(y)
           .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
           .option('alg', { type: 'string', array: true, describe: "algorithm name or pattern (* and ? are wildcards), e.g. 'gcm(aes)' 'hmac(*)'" })
           .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" })
@@ -100,8 +100,7 @@ async function main(): Promise<number> {
           .option('mct-checkpoints', { type: 'number', default: 10, describe: 'Monte-Carlo hash checkpoints to run per file (100 = all)' })
           .option('console-log', { type: 'string', describe: "write the target's console to this file" })
           .option('bench', { type: 'boolean', default: false, describe: 'measure throughput too, after the vectors (see the bench command)' })
-          .group(['sizes', 'seconds', 'repetitions', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:')
-          .apply(benchOptions),
+          .group(['sizes', 'seconds', 'repetitions', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:'),
       run((argv: RunArgs) => runCommand(argv)),
     )
     .command(

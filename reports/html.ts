@@ -442,17 +442,18 @@ function throughput(bench: BenchSummary, meta: RunMeta): string {
   out.push('<h3 id="goals">Goals</h3>');
   out.push(
     table(
-      ['Goal', 'Threshold', 'Size', 'Worst measured', 'Where', 'Met', 'Note'],
+      ['Goal', 'Threshold', 'Size', 'Median (met?)', 'Worst measured', 'Where', 'Met', 'Note'],
       bench.goals.map((goal) => [
         esc(goal.name),
         `≥ ${goal.threshold}`,
         esc(formatSize(goal.size)),
+        esc(`${formatRatio(goal.median, 3)}${goal.count !== undefined ? ` (${goal.count})` : ''}`),
         esc(formatRatio(goal.worst, 3)),
         esc(goal.worstAt ?? '—'),
         goal.met === undefined ? '<span class="muted">—</span>' : goal.met ? '<span class="ok">✔</span>' : '<span class="bad">✘</span>',
         esc(goal.note ?? ''),
       ]),
-      { numeric: [1, 2, 3] },
+      { numeric: [1, 2, 3, 4] },
     ),
   );
 

@@ -209,17 +209,18 @@ function throughputSection(bench: BenchSummary, meta: RunMeta): string[] {
   out.push('');
   out.push(
     ...table(
-      ['Goal', 'Threshold', 'Size', 'Worst measured', 'Where', 'Met', 'Note'],
+      ['Goal', 'Threshold', 'Size', 'Median (met?)', 'Worst measured', 'Where', 'Met', 'Note'],
       bench.goals.map((goal) => [
         mdText(goal.name),
         `≥ ${goal.threshold}`,
         formatSize(goal.size),
+        `${formatRatio(goal.median, 3)}${goal.count !== undefined ? ` (${goal.count})` : ''}`,
         formatRatio(goal.worst, 3),
         mdText(goal.worstAt ?? '—'),
         goal.met === undefined ? '—' : goal.met ? '✔' : '✘',
         mdText(goal.note ?? ''),
       ]),
-      ['l', 'r', 'r', 'r', 'l', 'l', 'l'],
+      ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
     ),
   );
   out.push('');

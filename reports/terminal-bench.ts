@@ -75,7 +75,8 @@ export function renderThroughputSection(summary: RunSummary, paint: TerminalPain
   if (bench.goals.length > 0) {
     out.push(paint.bold('  goals'));
     for (const goal of bench.goals) {
-      const measured = goal.worst !== undefined ? `worst ${goal.worst.toFixed(2)} (${printable(goal.worstAt ?? '')})` : 'nothing to compare';
+      const measured =
+        goal.median !== undefined ? `median ${goal.median.toFixed(2)} over ${goal.count}, worst ${(goal.worst ?? 0).toFixed(2)} (${printable(goal.worstAt ?? '')})` : 'nothing to compare';
       const state = goal.met === undefined ? paint.dim('n/a') : goal.met ? paint.green('met') : paint.yellow('not met');
       out.push(`    ${goal.name} ≥ ${goal.threshold} at ${sizeLabel(goal.size)}: ${measured} ${state}${goal.note ? paint.dim(` — ${printable(goal.note)}`) : ''}`);
     }

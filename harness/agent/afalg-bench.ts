@@ -11,11 +11,8 @@ import { performance } from 'node:perf_hooks';
 import {
   ALG_OP_DECRYPT,
   ALG_OP_ENCRYPT,
-  ALG_SET_AEAD_ASSOCLEN,
   ALG_SET_AEAD_AUTHSIZE,
-  ALG_SET_IV,
   ALG_SET_KEY,
-  ALG_SET_OP,
   MSG_MORE,
   NativeArena,
   O_CLOEXEC,
@@ -27,7 +24,8 @@ import {
   layout,
   sys,
 } from './afalg-ffi.js';
-import { AfAlgError, type AfAlgSession } from './afalg-session.js';
+import type { AfAlgSession } from './afalg-session.js';
+import { AfAlgError, readFully, writeControlMessages } from './afalg-wire.js';
 import type { BenchPoint, BenchRepetition, BenchRequestBody, BenchResult } from '../protocol/messages.js';
 
 /** Largest payload: AF_ALG's send buffer must hold a whole request (about 208 KiB by default). */
@@ -169,27 +167,9 @@ export class AfAlgBench {
 
   /** Control messages at CMSG: op, IV, assoclen. Returns their length. */
   private control(op: number, iv: Buffer | undefined, assoclen: number | undefined): number {
-    const { cmsghdr, cmsgAlign } = layout;
-    let at = CMSG;
-    const add = (type: number, dataLength: number): number => {
-      const cmsgLen = cmsghdr.size + dataLength;
-      this.arena.bytes.fill(0, at, at + cmsgAlign(cmsgLen));
-      this.arena.setWord(at, cmsgLen);
-      this.arena.view.setInt32(at + cmsghdr.level, SOL_ALG, true);
-      this.arena.view.setInt32(at + cmsghdr.type, type, true);
-      const data = at + cmsghdr.size;
-      at += cmsgAlign(cmsgLen);
-      return data;
-    };
-    this.arena.view.setUint32(add(ALG_SET_OP, 4), op, true);
-    if (iv !== undefined) {
-      const data = add(ALG_SET_IV, 4 + iv.length);
-      this.arena.view.setUint32(data, iv.length, true);
-      this.arena.bytes.set(iv, data + 4);
-    }
-    if (assoclen !== undefined) this.arena.view.setUint32(add(ALG_SET_AEAD_ASSOCLEN, 4), assoclen, true);
-    if (at - CMSG > 192) throw new AfAlgError('send', 'control messages too long');
-    return at - CMSG;
+    const length = writeControlMessages(this.arena, CMSG, op, iv, assoclen);
+    if (length > 192) throw new AfAlgError('send', 'control messages too long');
+    return length;
   }
 
   /** A msghdr at `offset`: one iovec (or none) and the control messages at CMSG. */
@@ -220,13 +200,7 @@ export class AfAlgBench {
   }
 
   private readAll(fd: number, addr: number, length: number): void {
-    let got = 0;
-    while (got < length) {
-      const n = sys.read(fd, addr + got, length - got);
-      if (n < 0) throw new AfAlgError('read', errnoName(lastErrno()));
-      if (n === 0) throw new AfAlgError('read', `short read ${got}/${length}`);
-      got += n;
-    }
+    readFully(fd, addr, length);
   }
 
   close(): void {

@@ -6,11 +6,8 @@ import {
   AF_ALG,
   ALG_OP_DECRYPT,
   ALG_OP_ENCRYPT,
-  ALG_SET_AEAD_ASSOCLEN,
   ALG_SET_AEAD_AUTHSIZE,
-  ALG_SET_IV,
   ALG_SET_KEY,
-  ALG_SET_OP,
   MSG_MORE,
   NativeArena,
   SOCK_CLOEXEC,
@@ -21,17 +18,10 @@ import {
   layout,
   sys,
 } from './afalg-ffi.js';
+import { AfAlgError, readFully, writeControlMessages } from './afalg-wire.js';
 import type { AfAlgType, Case, CaseBody, CaseOutcome, CaseStatus, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
 
-/** A syscall that failed: which step, which errno. */
-export class AfAlgError extends Error {
-  constructor(
-    readonly step: string,
-    readonly errno: string,
-  ) {
-    super(`${step}: ${errno}`);
-  }
-}
+export { AfAlgError };
 
 /** Largest input or output one case may carry (AF_ALG's send buffer holds ~208 KiB). */
 export const MAX_DATA = 128 * 1024;
@@ -260,26 +250,7 @@ export class AfAlgSession {
 
   /** Build the control messages for the first sendmsg; returns their total length. */
   private control(op: number | undefined, iv: Buffer | undefined, assoclen: number | undefined): number {
-    const { cmsghdr, cmsgAlign } = layout;
-    let at = this.cmsgOffset;
-    const add = (type: number, dataLength: number): number => {
-      const cmsgLen = cmsghdr.size + dataLength;
-      this.arena.bytes.fill(0, at, at + cmsgAlign(cmsgLen));
-      this.arena.setWord(at, cmsgLen);
-      this.arena.view.setInt32(at + cmsghdr.level, SOL_ALG, true);
-      this.arena.view.setInt32(at + cmsghdr.type, type, true);
-      const data = at + cmsghdr.size;
-      at += cmsgAlign(cmsgLen);
-      return data;
-    };
-    if (op !== undefined) this.arena.view.setUint32(add(ALG_SET_OP, 4), op, true);
-    if (iv !== undefined) {
-      const data = add(ALG_SET_IV, 4 + iv.length);
-      this.arena.view.setUint32(data, iv.length, true);
-      this.arena.bytes.set(iv, data + 4);
-    }
-    if (assoclen !== undefined) this.arena.view.setUint32(add(ALG_SET_AEAD_ASSOCLEN, 4), assoclen, true);
-    return at - this.cmsgOffset;
+    return writeControlMessages(this.arena, this.cmsgOffset, op, iv, assoclen);
   }
 
   private sendmsg(fd: number, addr: number, length: number, controlLength: number, flags: number): void {
@@ -331,13 +302,7 @@ export class AfAlgSession {
   }
 
   private readAll(fd: number, addr: number, length: number): void {
-    let got = 0;
-    while (got < length) {
-      const n = sys.read(fd, addr + got, length - got);
-      if (n < 0) throw new AfAlgError('read', errnoName(lastErrno()));
-      if (n === 0) throw new AfAlgError('read', `short read ${got}/${length}`);
-      got += n;
-    }
+    readFully(fd, addr, length);
   }
 
   /** Compare an output with the case's expectation; the output is copied only when it is needed. */

@@ -6,7 +6,7 @@
  */
 import type { BenchOp, BenchPath } from '../protocol/messages.js';
 import type { BenchLine, TcryptFigure, TcryptLine } from './result-model.js';
-import { pointStats, ratio, type PointStats } from '../bench/bench-stats.js';
+import { median, pointStats, ratio, type PointStats } from '../bench/bench-stats.js';
 
 export interface ThroughputSeries {
   algorithm: string;
@@ -46,9 +46,13 @@ export interface ThroughputGoal {
   /** the ratio that must be reached */
   threshold: number;
   size: number;
+  /** the median over every driver × operation measured at that size: what `met` is judged on */
+  median?: number;
   /** the worst ratio measured at that size (undefined: nothing to compare) */
   worst?: number;
   worstAt?: string;
+  /** how many driver × operation ratios there were */
+  count?: number;
   met?: boolean;
   note?: string;
 }
@@ -176,31 +180,35 @@ export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: re
   };
 }
 
-function worstRatio(
+function ratioFigures(
   rows: readonly ThroughputComparison[],
   pick: (row: ThroughputComparison) => number | undefined,
-): { worst?: number; worstAt?: string } {
+): { median?: number; worst?: number; worstAt?: string; count?: number } {
   let worst: number | undefined;
   let worstAt: string | undefined;
+  const values: number[] = [];
   for (const row of rows) {
     const value = pick(row);
     if (value === undefined) continue;
+    values.push(value);
     if (worst === undefined || value < worst) {
       worst = value;
       worstAt = `${row.target} ${row.op}`;
     }
   }
-  return { ...(worst !== undefined ? { worst } : {}), ...(worstAt !== undefined ? { worstAt } : {}) };
+  if (worst === undefined || worstAt === undefined) return {};
+  return { median: median(values), worst, worstAt, count: values.length };
 }
 
 /** The harness's own goals: harness/C ≥ 0.95 at 4 KiB and ≥ 0.8 at 64 B; AF_ALG/tcrypt ≥ 0.9 at 64 KiB. */
 function goalsOf(rows: readonly ThroughputComparison[]): ThroughputGoal[] {
   const goal = (name: string, threshold: number, size: number, pick: (row: ThroughputComparison) => number | undefined, note?: string): ThroughputGoal => {
-    const found = worstRatio(
+    const found = ratioFigures(
       rows.filter((row) => row.size === size),
       pick,
     );
-    return { name, threshold, size, ...found, ...(found.worst !== undefined ? { met: found.worst >= threshold } : {}), ...(note ? { note } : {}) };
+    // judged on the median: one noisy point (TCG, a busy host) must not decide; the worst is shown
+    return { name, threshold, size, ...found, ...(found.median !== undefined ? { met: found.median >= threshold } : {}), ...(note ? { note } : {}) };
   };
   const goals = [goal('harness/C', 0.95, 4096, (row) => row.harnessOverC), goal('harness/C', 0.8, 64, (row) => row.harnessOverC)];
   // tcrypt stops below 64 KiB on some kernels: then the goal is checked at the largest size it measured

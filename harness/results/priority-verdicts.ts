@@ -67,9 +67,13 @@ export const REFERENCE_SIZE = 4096;
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
-/** An accelerator: an async driver from a loadable module, not a generic software twin. */
+/**
+ * An accelerator: an async driver from a loadable module, neither a generic software twin nor a
+ * template instance (`gcm_base(ctr(aes-aesni),ghash-clmulni)` is async because its parts are, and
+ * its module is the template's).
+ */
 export function isAccelerator(driver: { driver: string; module: string; async?: boolean }): boolean {
-  return driver.async === true && driver.module !== 'kernel' && !/generic/.test(driver.driver);
+  return driver.async === true && driver.module !== 'kernel' && !/generic/.test(driver.driver) && !driver.driver.includes('(');
 }
 
 const fmt = (mbPerSecond: number): string => `${mbPerSecond >= 100 ? mbPerSecond.toFixed(0) : mbPerSecond.toFixed(1)} MB/s`;

@@ -216,7 +216,7 @@ describe('reports/html', () => {
     const sha = element(section, 't-sha256-digest');
     assert.ok(!sha.includes('Zero-copy MB/s'), 'no empty column');
     const goals = section.slice(section.indexOf('id="goals"'));
-    assert.match(goals, /<td>harness\/C<\/td><td class="num">≥ 0.95<\/td><td class="num">4 KiB<\/td><td class="num">[\d.]+<\/td><td>[^<]+<\/td><td><span class="(?:ok">✔|bad">✘)<\/span><\/td>/);
+    assert.match(goals, /<td>harness\/C<\/td><td class="num">≥ 0.95<\/td><td class="num">4 KiB<\/td><td class="num">[\d.]+ \(\d+\)<\/td><td class="num">[\d.]+<\/td><td>[^<]+<\/td><td><span class="(?:ok">✔|bad">✘)<\/span><\/td>/);
     assert.match(goals, /AF_ALG\/tcrypt.*asked at 64 KiB; this kernel&#39;s tcrypt measures up to 4096 bytes/s);
     assert.match(goals, /<span class="mono">mode=600 sec=1<\/span><\/td><td class="num">0.4<\/td><td class="num">0<\/td><td><span class="bad">modprobe: ERROR: could not insert tcrypt: Unknown symbol in module<\/span>/);
   });

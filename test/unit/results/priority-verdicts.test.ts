@@ -171,5 +171,7 @@ describe('results/priority-verdicts', () => {
     assert.equal(isAccelerator({ driver: 'cbc(aes-generic)', module: 'kernel', async: false }), false);
     assert.equal(isAccelerator({ driver: 'sha256-generic', module: 'sha256_generic', async: true }), false);
     assert.equal(isAccelerator({ driver: 'cbc(aes-aesni)', module: 'kernel', async: true }), false);
+    assert.equal(isAccelerator({ driver: 'gcm_base(ctr(aes-aesni),ghash-clmulni)', module: 'gcm', async: true }), false);
+    assert.equal(isAccelerator({ driver: 'rfc4106-gcm-aesni', module: 'aesni_intel', async: true }), true);
   });
 });
