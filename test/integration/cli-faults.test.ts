@@ -39,6 +39,25 @@ describe('afalg-harness CLI faults', function () {
     assert.match(lines[0] ?? '', new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: unknown field '/qemu/memory'`));
   });
 
+  it('bench with a bad size, time or path, or an algorithm it cannot measure: one line, exit 2, nothing booted', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--sizes', '16,0'], /^afalg-harness: --sizes: '0' is not a size in bytes from 1 to 131072$/],
+      [['--sizes', '262144'], /^afalg-harness: --sizes: '262144' is not a size/],
+      [['--seconds', '0'], /^afalg-harness: --seconds: expected a time per point/],
+      [['--paths', 'mmap'], /^afalg-harness: --paths: unknown data path 'mmap'; known: copy, zerocopy$/],
+      [['--alg', 'stdrng'], /^afalg-harness: --alg: no algorithm to benchmark matches 'stdrng'; known: .*cbc\(aes\)/],
+    ];
+    for (const [args, message] of cases) {
+      const before = qemuPids('afalg').length;
+      const result = await runCli(['bench', '--board', 'qemu-x86_64', ...args]);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0] ?? '', message);
+      assert.equal(qemuPids('afalg').length, before);
+    }
+  });
+
   it('a board file with a wrong type: names the field, exit 2', async () => {
     const file = boardVariant((board) => {
       (board.qemu as Record<string, unknown>).smp = 'two';
