@@ -10,7 +10,7 @@ import { projectRoot } from '../../../harness/paths.js';
  * finit_module with init_module: each log holds the whole mode twice (the agent now calls
  * finit_module itself, once).
  */
-const captured = (name: string): string[] => fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'tcrypt', `linux-6.1-x86_64-tcg-${name}.log`), 'utf8').split('\n');
+const captured = (name: string): string[] => fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'tcrypt', `linux-6.1-x86_64-tcg-${name}.kmsg`), 'utf8').split('\n');
 
 describe('bench/tcrypt', () => {
   it('joins pr_cont pieces to their line and drops the prefix and escaped newlines', () => {
