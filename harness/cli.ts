@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, HarnessError } from './errors.js';
-import { listBoards, loadBoard } from './board/board.js';
+import { asQemuBoard, listBoards, loadBoard } from './board/board.js';
 import { prepareGuestImage } from '../qemu/guest-image.js';
 import { openTarget } from './targets/open-target.js';
 import { discover } from './discovery/discover.js';
@@ -65,8 +65,7 @@ async function main(): Promise<number> {
               .option('force', { type: 'boolean', default: false, describe: 'rebuild even if cached' }),
           run(async (argv: { board?: string; arch?: string; force: boolean }) => {
             const board = loadBoard(argv.board ?? `qemu-${argv.arch ?? 'x86_64'}`);
-            if (board.transport !== 'qemu') throw new HarnessError(`board ${board.name} is not a qemu board`, EXIT.badInput);
-            const image = await prepareGuestImage(board, { force: argv.force });
+            const image = await prepareGuestImage(asQemuBoard(board), { force: argv.force });
             process.stdout.write(`${image.dir}\n`);
             return EXIT.ok;
           }),

@@ -26,15 +26,52 @@ export interface QemuBoardConfig {
   extraArgs?: string[];
 }
 
+export interface SerialBoardConfig {
+  device: string;
+  baudRate: number;
+  login: { user: string; passwordEnv?: string; loginPrompt?: string; passwordPrompt?: string };
+  /** regular expression of the shell prompt */
+  prompt: string;
+  /** command and arguments, run without a shell */
+  powerCycle?: string[];
+}
+
+export interface SshBoardConfig {
+  host: string;
+  port?: number;
+  user: string;
+  keyFile?: string;
+  hostKeySha256?: string;
+}
+
+export interface AgentDeployment {
+  node?: string;
+  dir?: string;
+  preinstalled?: string;
+}
+
+export type Transport = 'qemu' | 'serial' | 'ssh' | 'local';
+
 export interface Board {
   name: string;
   description?: string;
   arch: Arch;
-  transport: 'qemu';
-  timeouts?: { agentReadySec?: number; requestSec?: number };
-  qemu: QemuBoardConfig;
+  transport: Transport;
+  timeouts?: { agentReadySec?: number; requestSec?: number; loginSec?: number; bootSec?: number };
+  qemu?: QemuBoardConfig;
+  serial?: SerialBoardConfig;
+  ssh?: SshBoardConfig;
+  agent?: AgentDeployment;
   /** the file it was read from */
   file: string;
+}
+
+export type QemuBoard = Board & { transport: 'qemu'; qemu: QemuBoardConfig };
+
+/** The board as a QEMU board (the schema guarantees the qemu section for transport qemu). */
+export function asQemuBoard(board: Board): QemuBoard {
+  if (board.transport !== 'qemu' || !board.qemu) throw new BadInputError(`board ${board.name} (${board.file}) is not a qemu board`);
+  return board as QemuBoard;
 }
 
 export const boardsDir = path.join(projectRoot, 'boards');

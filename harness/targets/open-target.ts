@@ -1,5 +1,6 @@
 /** Open a board's target by its transport. */
-import type { Board } from '../board/board.js';
+import { asQemuBoard, type Board } from '../board/board.js';
+import { BadInputError } from '../errors.js';
 import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
 import type { Target } from './target.js';
 
@@ -8,6 +9,8 @@ export type OpenTargetOptions = QemuTargetOptions;
 export async function openTarget(board: Board, options: OpenTargetOptions = {}): Promise<Target> {
   switch (board.transport) {
     case 'qemu':
-      return QemuTarget.start(board, options);
+      return QemuTarget.start(asQemuBoard(board), options);
+    default:
+      throw new BadInputError(`board ${board.name}: transport '${board.transport}' is not available yet`);
   }
 }

@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Board } from '../board/board.js';
+import type { QemuBoard } from '../board/board.js';
 import { AgentClient } from '../agent-client.js';
 import { TargetError } from '../errors.js';
 import { requireHostTools } from '../exec.js';
@@ -113,7 +113,7 @@ export class QemuTarget implements Target {
     private readonly socketDir: string,
   ) {}
 
-  static async start(board: Board, options: QemuTargetOptions = {}): Promise<QemuTarget> {
+  static async start(board: QemuBoard, options: QemuTargetOptions = {}): Promise<QemuTarget> {
     requireHostTools([{ command: board.qemu.binary, debianPackage: QEMU_PACKAGES[board.qemu.binary] ?? 'qemu-system' }], `board ${board.name}`);
     if (!fs.existsSync(agentEntry)) {
       throw new TargetError(`the agent is not built (${agentEntry} missing): run 'npm run build'`);

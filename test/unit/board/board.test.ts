@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { boardPath, boardSchemaPath, boardsDir, listBoards, loadBoard } from '../../../harness/board/board.js';
+import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoard } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/errors.js';
 import { projectRoot } from '../../../harness/paths.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -57,7 +57,7 @@ describe('board/board', () => {
 
   describe('loadBoard', () => {
     it('loads the bundled qemu-x86_64 board', () => {
-      const board = loadBoard('qemu-x86_64');
+      const board = asQemuBoard(loadBoard('qemu-x86_64'));
       assert.equal(board.name, 'qemu-x86_64');
       assert.equal(board.arch, 'x86_64');
       assert.equal(board.transport, 'qemu');

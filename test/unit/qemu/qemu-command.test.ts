@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadBoard, type Board } from '../../../harness/board/board.js';
+import { asQemuBoard, loadBoard, type QemuBoard } from '../../../harness/board/board.js';
 import { VIRTIO_PORT_NAME } from '../../../harness/agent/version.js';
 import { qemuArgs, type QemuLaunch } from '../../../qemu/qemu-command.js';
 import type { GuestImage } from '../../../qemu/guest-image.js';
@@ -40,12 +40,12 @@ function valuesOf(args: string[], flag: string): string[] {
   return args.flatMap((arg, i) => (arg === flag ? [args[i + 1] ?? ''] : []));
 }
 
-function withQemu(board: Board, changes: Partial<Board['qemu']>): Board {
+function withQemu(board: QemuBoard, changes: Partial<QemuBoard['qemu']>): QemuBoard {
   return { ...board, qemu: { ...board.qemu, ...changes } };
 }
 
 describe('qemu/qemu-command', () => {
-  const board = loadBoard('qemu-x86_64');
+  const board = asQemuBoard(loadBoard('qemu-x86_64'));
 
   it('uses TCG with multi-threading and the board TCG cpu', () => {
     const args = qemuArgs(board, image, launch('tcg'));
