@@ -99,6 +99,7 @@ async function main(): Promise<number> {
           .option('mct-checkpoints', { type: 'number', default: 10, describe: 'Monte-Carlo hash checkpoints to run per file (100 = all)' })
           .option('console-log', { type: 'string', describe: "write the target's console to this file" })
           .option('bench', { type: 'boolean', default: false, describe: 'measure throughput too, after the vectors (see the bench command)' })
+          .option('spec', { type: 'string', describe: 'drivers-spec file (or name in drivers-spec/): requirements the board must meet; any unmet one exits 1' })
           .group(['sizes', 'seconds', 'repetitions', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:'),
       run((argv: RunArgs) => runCommand(argv)),
     )
@@ -112,7 +113,8 @@ async function main(): Promise<number> {
             .option('alg', { type: 'string', array: true, describe: `algorithm name or pattern (default: ${DEFAULT_BENCH_ALGORITHMS.join(' ')})` })
             .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*')" })
             .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })
-            .option('console-log', { type: 'string', describe: "write the target's console to this file" }),
+            .option('console-log', { type: 'string', describe: "write the target's console to this file" })
+            .option('spec', { type: 'string', describe: 'drivers-spec file (or name in drivers-spec/): requirements the board must meet; any unmet one exits 1' }),
         ),
       run((argv: Omit<RunArgs, 'differential' | 'mct-checkpoints'>) => runCommand({ ...argv, differential: 0, 'mct-checkpoints': 0, bench: true, runVectors: false })),
     )

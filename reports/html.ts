@@ -2,7 +2,7 @@
  * report.html: the run as one self-contained page to hand to a customer. No network at all: the
  * styles are inline, the one script is inline, the charts are SVG drawn on the host (ECharts
  * server-side rendering) and inlined, and a Content-Security-Policy forbids loading anything.
- * Sections: header and verdict, priority selection, correctness matrix, failures, notes (skips,
+ * Sections: header and verdict, qualification against a drivers-spec (when the run had one), priority selection, correctness matrix, failures, notes (skips,
  * unusable files, unbindable drivers, incidents, disagreements), throughput, /proc/crypto.
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
@@ -11,6 +11,7 @@ import type { PriorityCandidate, PriorityTable, PriorityVerdict, Severity } from
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import { acceleratorOf, failureError, hexPair, plural, strategiesNote } from './run-terminal.js';
 import { candidateCorrectness, exitCodeMeaning } from './markdown.js';
+import { specCountText, specVerdictOf, verdictWithSpec, type SpecVerdict } from '../harness/spec/drivers-spec.js';
 import {
   BAR_SIZE,
   chartsFor,
@@ -77,8 +78,9 @@ function rowLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): 
 // ---------------------------------------------------------------------------------------------
 // header
 
-function header(summary: RunSummary, meta: RunMeta): string {
-  const verdictText = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[summary.verdict];
+function header(summary: RunSummary, meta: RunMeta, spec: SpecVerdict | undefined): string {
+  const { verdict, exitCode } = verdictWithSpec(summary, spec);
+  const verdictText = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[verdict];
   const { totals } = summary;
   const completion = meta.complete
     ? '<span id="completion" class="badge big complete">COMPLETE</span>'
@@ -117,12 +119,13 @@ function header(summary: RunSummary, meta: RunMeta): string {
     `<p class="kicker">afalg-harness · Linux kernel crypto driver qualification</p>`,
     `<h1>${esc(meta.board.name)} <span class="muted">· kernel ${esc(meta.target.kernelRelease)}</span></h1>`,
     `<div class="status-line">${completion}</div>`,
-    `<div id="verdict" class="verdict verdict-${summary.verdict}">`,
+    `<div id="verdict" class="verdict verdict-${verdict}">`,
     `<div class="verdict-word">${verdictText}</div>`,
     '<div class="verdict-text">',
     `<p><strong>${esc(counts)}</strong>.</p>`,
     `<p>${esc(verdictCounts)}${summary.unbindable.length > 0 ? `; ${plural(summary.unbindable.length, 'unbindable driver')}` : ''}${summary.incidents.length > 0 ? `; ${plural(summary.incidents.length, 'incident')}` : ''}.</p>`,
-    `<p class="exit">Exit code <strong>${summary.exitCode}</strong>: ${esc(exitCodeMeaning(summary, meta))}</p>`,
+    spec ? `<p class="spec-line">drivers-spec <strong>${esc(spec.spec)}</strong>: <a href="#spec">${esc(specCountText(spec))}</a>.</p>` : '',
+    `<p class="exit">Exit code <strong>${exitCode}</strong>: ${esc(exitCodeMeaning(summary, meta))}</p>`,
     '</div>',
     '</div>',
     `<dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>`,
@@ -130,8 +133,9 @@ function header(summary: RunSummary, meta: RunMeta): string {
   ].join('\n');
 }
 
-function nav(summary: RunSummary): string {
+function nav(summary: RunSummary, spec: SpecVerdict | undefined): string {
   const links: Array<[string, string]> = [
+    ...(spec ? [['spec', 'Qualification'] as [string, string]] : []),
     ['priorities', 'Priority selection'],
     ['correctness', 'Correctness'],
     ['failures', 'Failures'],
@@ -140,6 +144,33 @@ function nav(summary: RunSummary): string {
   if (summary.bench) links.push(['throughput', 'Throughput']);
   links.push(['proc-crypto-section', '/proc/crypto']);
   return `<nav class="toc">${links.map(([id, text]) => `<a href="#${id}">${text}</a>`).join('')}</nav>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// qualification against a drivers-spec
+
+function specHtml(spec: SpecVerdict): string {
+  const out = ['<section id="spec">', '<h2>Qualification (drivers-spec)</h2>'];
+  out.push(
+    `<p class="lead">What this board must deliver, as stated by <strong>${esc(spec.spec)}</strong>${spec.description !== undefined ? `: ${esc(spec.description)}` : '.'} <span class="mono small">${esc(spec.file)}</span></p>`,
+  );
+  out.push(`<p><span id="spec-badge" class="badge big spec-badge ${spec.unmet > 0 ? 'spec-unmet' : 'spec-met'}">${esc(specCountText(spec))}</span></p>`);
+  const rows = spec.results.map(
+    (result) =>
+      `<tr class="${result.met ? 'req-met' : 'req-unmet'}"><td><span class="mono">${esc(result.id)}</span><br>${esc(result.requirement)}</td><td class="req-state">${
+        result.met ? '<span class="ok" title="met">✔</span>' : '<span class="bad" title="not met">✘</span>'
+      }</td><td>${esc(result.evidence)}</td><td>${result.why !== undefined ? esc(result.why) : '<span class="muted">—</span>'}</td></tr>`,
+  );
+  out.push(
+    [
+      '<table class="spec">',
+      '<thead><tr><th>Requirement</th><th>Met</th><th>Evidence</th><th>Why</th></tr></thead>',
+      `<tbody>${rows.join('\n')}</tbody>`,
+      '</table>',
+    ].join('\n'),
+  );
+  out.push('</section>');
+  return out.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,6 +537,11 @@ a { color: var(--accent); }
 .badge.complete { background: var(--pass-bg); color: var(--pass); border: 1px solid var(--pass); }
 .badge.partial { background: var(--warn-bg); color: var(--warn); border: 1px solid var(--warn); }
 .partial-reason { color: var(--warn); font-weight: 600; }
+.badge.spec-badge { text-transform: none; letter-spacing: 0; }
+.badge.spec-met { background: var(--pass-bg); color: var(--pass); border: 1px solid var(--pass); }
+.badge.spec-unmet { background: var(--fail-bg); color: var(--fail); border: 1px solid var(--fail); }
+table.spec tr.req-unmet td { background: var(--fail-bg); }
+table.spec td.req-state { font-size: 1.1rem; text-align: center; }
 .sev-critical.badge { background: var(--fail); color: #fff; }
 .sev-warning.badge { background: #e69500; color: #1d1d1d; }
 .sev-info.badge { background: var(--info); color: #fff; }
@@ -598,11 +634,13 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
 
 export function renderHtml(summary: RunSummary, meta: RunMeta): string {
   const anchors = failureAnchors(summary);
+  const spec = specVerdictOf(meta, summary);
   const title = `Crypto driver qualification: ${meta.board.name}, kernel ${meta.target.kernelRelease}`;
   const body = [
-    header(summary, meta),
-    nav(summary),
+    header(summary, meta, spec),
+    nav(summary, spec),
     '<main>',
+    spec ? specHtml(spec) : '',
     priorities(summary),
     correctness(summary, meta, anchors),
     failures(summary, anchors),
@@ -626,7 +664,7 @@ export function renderHtml(summary: RunSummary, meta: RunMeta): string {
     `<title>${esc(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
-    `<body class="verdict-is-${summary.verdict}">`,
+    `<body class="verdict-is-${verdictWithSpec(summary, spec).verdict}">`,
     ...body.filter((part) => part !== ''),
     `<script>${SCRIPT}</script>`,
     '</body>',

@@ -1,11 +1,13 @@
 /**
  * JUnit XML for CI: one <testsuite> per algorithm, one <testcase> per target (classname the
  * algorithm), a <failure> listing the failed cases, <skipped> for targets that never ran, and a
- * `run` suite whose `run-complete` case fails when the run did not finish.
+ * `run` suite whose `run-complete` case fails when the run did not finish. A run with a drivers-spec
+ * adds a `drivers-spec` suite: one case per requirement, an unmet one failing with its evidence.
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
 import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './run-terminal.js';
+import { specVerdictOf, type SpecVerdict } from '../harness/spec/drivers-spec.js';
 
 /** Failures written out in full in one <failure> body; the rest are counted. */
 const MAX_FAILURES_IN_BODY = 100;
@@ -97,6 +99,15 @@ function renderCase(testCase: Case, indent: string): string {
   return children.length === 0 ? `${open}/>` : `${open}>\n${children.join('\n')}\n${indent}</testcase>`;
 }
 
+/** One case per requirement: classname drivers-spec.NAME; unmet → <failure> with the evidence. */
+function specCases(spec: SpecVerdict): Case[] {
+  return spec.results.map((result): Case => {
+    const detail = [`requirement: ${result.requirement}`, `evidence: ${result.evidence}`, ...(result.why !== undefined ? [`why: ${result.why}`] : [])].join('\n');
+    const base = { name: result.id, classname: `drivers-spec.${spec.spec}` };
+    return result.met ? { ...base, out: detail } : { ...base, failure: { message: result.evidence, type: 'requirement-unmet', body: detail } };
+  });
+}
+
 export function renderJunit(summary: RunSummary, meta: RunMeta): string {
   const suites = new Map<string, Case[]>();
   const suite = (name: string): Case[] => {
@@ -158,7 +169,12 @@ export function renderJunit(summary: RunSummary, meta: RunMeta): string {
     skipped: cases.filter((c) => c.skipped !== undefined && !c.failure).length,
   });
   const names = [...suites.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const ordered: Array<[string, Case[]]> = [...names.map((name): [string, Case[]] => [name, suites.get(name) as Case[]]), ['run', runCases]];
+  const spec = specVerdictOf(meta, summary);
+  const ordered: Array<[string, Case[]]> = [
+    ...names.map((name): [string, Case[]] => [name, suites.get(name) as Case[]]),
+    ...(spec ? [['drivers-spec', specCases(spec)] as [string, Case[]]] : []),
+    ['run', runCases],
+  ];
 
   const seconds = meta.finishedAt ? (Date.parse(meta.finishedAt) - Date.parse(meta.startedAt)) / 1000 : undefined;
   const time = seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds.toFixed(3) : undefined;

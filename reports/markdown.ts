@@ -9,6 +9,7 @@ import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
 import { acceleratorOf, failureError, hexPair, plural, strategiesNote } from './run-terminal.js';
+import { specCountText, specVerdictOf, verdictWithSpec, type SpecVerdict } from '../harness/spec/drivers-spec.js';
 import { BAR_SIZE, chartsFor, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, throughputRows, type ChartSet } from './throughput-charts.js';
 
 /** Failures listed per row; the rest are counted. */
@@ -73,16 +74,22 @@ export function candidateCorrectness(candidate: Pick<PriorityCandidate, 'correct
   return 'not run';
 }
 
-/** What the exit code says about this run, in a sentence. */
+/** What the exit code says about this run, in a sentence (an unmet drivers-spec requirement fails the run). */
 export function exitCodeMeaning(summary: RunSummary, meta: RunMeta): string {
-  if (summary.exitCode === 0) return 'pass: the run is complete, every execution passed, every driver could be bound, nothing went wrong on the target, and no priority verdict is critical.';
+  const spec = specVerdictOf(meta, summary);
+  const { verdict, exitCode } = verdictWithSpec(summary, spec);
+  if (exitCode === 0) {
+    const checks = 'the run is complete, every execution passed, every driver could be bound, nothing went wrong on the target';
+    return spec ? `pass: ${checks}, no priority verdict is critical, and every requirement of drivers-spec ${spec.spec} is met.` : `pass: ${checks}, and no priority verdict is critical.`;
+  }
   const reasons: string[] = [];
   if (summary.totals.failed > 0) reasons.push(plural(summary.totals.failed, 'failed execution'));
   if (summary.unbindable.length > 0) reasons.push(plural(summary.unbindable.length, 'driver that cannot be bound', 'drivers that cannot be bound'));
   if (summary.incidents.length > 0) reasons.push(plural(summary.incidents.length, 'incident'));
   if (summary.verdictCounts.critical > 0) reasons.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
+  if (spec && spec.unmet > 0) reasons.push(`${plural(spec.unmet, 'unmet requirement')} of drivers-spec ${spec.spec}`);
   if (!meta.complete) reasons.push('the run did not finish');
-  return `${summary.verdict === 'incomplete' ? 'incomplete' : 'fail'}: ${reasons.length > 0 ? reasons.join(', ') : 'see the details below'}.`;
+  return `${verdict === 'incomplete' ? 'incomplete' : 'fail'}: ${reasons.length > 0 ? reasons.join(', ') : 'see the details below'}.`;
 }
 
 /** Where the charts of an algorithm × op go, relative to summary.md. */
@@ -239,12 +246,30 @@ function throughputSection(bench: BenchSummary, meta: RunMeta): string[] {
   return out;
 }
 
+function specSection(spec: SpecVerdict): string[] {
+  const out: string[] = ['## Qualification (drivers-spec)', ''];
+  out.push(`Requirements of **${mdText(spec.spec)}** (${mdText(spec.file)})${spec.description !== undefined ? `: ${mdText(spec.description)}` : '.'}`);
+  out.push('');
+  out.push(`**${specCountText(spec)}.**${spec.unmet > 0 ? ` ${plural(spec.unmet, 'requirement is', 'requirements are')} not met: the run fails.` : ''}`);
+  out.push('');
+  out.push(
+    ...table(
+      ['Requirement', 'Met', 'Evidence', 'Why'],
+      spec.results.map((result) => [`**${mdText(result.id)}**: ${mdText(result.requirement)}`, result.met ? '✔' : '✘', mdText(result.evidence), mdText(result.why ?? '')]),
+      ['l', 'l', 'l', 'l'],
+    ),
+  );
+  out.push('');
+  return out;
+}
+
 export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
   const out: string[] = [];
-  const verdict = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[summary.verdict];
+  const spec = specVerdictOf(meta, summary);
+  const verdict = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[verdictWithSpec(summary, spec).verdict];
   out.push(`# Crypto driver correctness: ${mdText(meta.board.name)}, kernel ${mdText(meta.target.kernelRelease)}`);
   out.push('');
-  out.push(`**Verdict: ${verdict}.** ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped, ${summary.totals.acceptable} acceptable, across ${plural(summary.totals.algorithms, 'algorithm')} and ${plural(summary.totals.targets, 'target')}.`);
+  out.push(`**Verdict: ${verdict}.** ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped, ${summary.totals.acceptable} acceptable, across ${plural(summary.totals.algorithms, 'algorithm')} and ${plural(summary.totals.targets, 'target')}.${spec ? ` drivers-spec ${mdText(spec.spec)}: ${specCountText(spec)}.` : ''}`);
   out.push('');
   const status = meta.complete ? 'complete' : `**partial**: ${mdText(meta.incompleteReason ?? 'the run did not finish (no reason recorded)')}`;
   out.push(
@@ -265,6 +290,8 @@ export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
     ),
   );
   out.push('');
+
+  if (spec) out.push(...specSection(spec));
 
   if (summary.priorities.length > 0 || summary.verdicts.length > 0) out.push(...prioritySection(summary));
 

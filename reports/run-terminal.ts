@@ -5,6 +5,7 @@
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
+import { specCountText, specVerdictOf, verdictWithSpec, type SpecVerdict } from '../harness/spec/drivers-spec.js';
 
 export const DEFAULT_MAX_FAILURES = 10;
 const HEX_LIMIT = 64;
@@ -100,7 +101,7 @@ function painter(color: boolean): Paint {
 const padEnd = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 const padStart = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
 
-function verdictLine(summary: RunSummary, paint: Paint): string {
+function verdictLine(summary: RunSummary, paint: Paint, spec: SpecVerdict | undefined): string {
   const { totals } = summary;
   const counts = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.acceptable} acceptable across ${plural(totals.algorithms, 'algorithm')}, ${plural(totals.targets, 'target')}`;
   const extra: string[] = [];
@@ -109,8 +110,9 @@ function verdictLine(summary: RunSummary, paint: Paint): string {
   if (summary.unusable.length > 0) extra.push(plural(summary.unusable.length, 'unusable vector file'));
   if (summary.verdictCounts.critical > 0) extra.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
   if (summary.verdictCounts.warning > 0) extra.push(plural(summary.verdictCounts.warning, 'priority warning'));
+  if (spec && spec.unmet > 0) extra.push(plural(spec.unmet, 'unmet drivers-spec requirement'));
   const tail = extra.length > 0 ? `; ${extra.join(', ')}` : '';
-  switch (summary.verdict) {
+  switch (verdictWithSpec(summary, spec).verdict) {
     case 'pass':
       return `${paint.bold(paint.green('PASS'))}: ${counts}${tail}`;
     case 'fail':
@@ -118,6 +120,22 @@ function verdictLine(summary: RunSummary, paint: Paint): string {
     case 'incomplete':
       return `${paint.bold(paint.yellow('INCOMPLETE'))}: ${counts}${tail} (the run did not finish)`;
   }
+}
+
+/** The drivers-spec requirements: met ones on one line with their evidence, unmet ones with what was found and why. */
+function specSection(spec: SpecVerdict, paint: Paint): string[] {
+  const count = specCountText(spec);
+  const out = ['', `${paint.bold(`drivers-spec ${printable(spec.spec)}: `)}${spec.unmet > 0 ? paint.bold(paint.red(count)) : paint.bold(paint.green(count))}${paint.dim(` (${printable(spec.file)})`)}`];
+  for (const result of spec.results) {
+    if (result.met) {
+      out.push(`  ${paint.green('✔')} ${printable(result.id)}: ${printable(result.evidence)}`);
+      continue;
+    }
+    out.push(`  ${paint.red('✘')} ${printable(result.id)}: ${printable(result.requirement)}`);
+    out.push(`      found: ${printable(result.evidence)}`);
+    if (result.why !== undefined) out.push(paint.dim(`      why:   ${printable(result.why)}`));
+  }
+  return out;
 }
 
 export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: { color?: boolean; maxFailures?: number } = {}): string {
@@ -236,7 +254,10 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
     out.push(paint.yellow(`${plural(summary.damagedLines, 'damaged line')} at the end of results.jsonl ignored (the run was killed while writing)`));
   }
 
+  const spec = specVerdictOf(meta, summary);
+  if (spec) out.push(...specSection(spec, paint));
+
   out.push('');
-  out.push(verdictLine(summary, paint));
+  out.push(verdictLine(summary, paint, spec));
   return out.join('\n') + '\n';
 }

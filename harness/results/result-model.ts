@@ -192,6 +192,8 @@ export interface RunMeta {
     vectors?: boolean;
   };
   planned: { batches: number; executions: number };
+  /** the drivers-spec given with --spec: its file and content, evaluated when reports are rendered */
+  spec?: { file: string; content: unknown };
   /** what execution did: executions done, wall time of the execution stage, executions per second */
   execution?: { executed: number; seconds: number; perSecond: number };
 }

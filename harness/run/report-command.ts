@@ -2,10 +2,12 @@
 import path from 'node:path';
 import { writeReports } from '../../reports/reporters.js';
 import { renderRunTerminal } from '../../reports/run-terminal.js';
+import { specVerdictOf, verdictWithSpec } from '../spec/drivers-spec.js';
 
 export async function reportCommand(dir: string): Promise<number> {
   const { summary, meta, written } = writeReports(dir);
   process.stdout.write(renderRunTerminal(summary, meta, { color: Boolean(process.stdout.isTTY) }));
   process.stderr.write(`wrote ${written.map((file) => path.relative(process.cwd(), file) || file).join(', ')}\n`);
-  return summary.exitCode;
+  // a drivers-spec stored with the run counts as in the run itself: an unmet requirement exits 1
+  return verdictWithSpec(summary, specVerdictOf(meta, summary)).exitCode;
 }

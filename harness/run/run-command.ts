@@ -29,6 +29,8 @@ import { executeBench } from './execute-bench.js';
 import type { BenchPath } from '../protocol/messages.js';
 import type { Board } from '../board/board.js';
 import { renderRunTerminal } from '../../reports/run-terminal.js';
+// drivers-spec (--spec): validated before booting, stored in run.json, an unmet requirement exits 1
+import { loadDriversSpec, specContent, specVerdictOf, verdictWithSpec } from '../spec/drivers-spec.js';
 
 export interface RunArgs {
   board: string;
@@ -52,6 +54,8 @@ export interface RunArgs {
   tcrypt?: boolean;
   'tcrypt-sec'?: number;
   'c-reference'?: boolean;
+  /** drivers-spec file or bundled name: requirements the board must meet */
+  spec?: string;
 }
 
 function numberList(option: string, values: string[] | undefined, fallback: number[]): number[] {
@@ -136,6 +140,8 @@ function describePlan(plan: RunPlan): string {
 
 export async function runCommand(argv: RunArgs): Promise<number> {
   const board = loadBoard(argv.board);
+  // drivers-spec: a bad file stops here, before anything boots (BadInputError, exit 2)
+  const driversSpec = argv.spec !== undefined ? loadDriversSpec(argv.spec) : undefined;
   const wantVectors = argv.runVectors !== false;
   const vectors = wantVectors ? resolveVectorsDir(argv.vectors) : undefined;
   const strategies = parseStrategies(argv.strategies);
@@ -150,6 +156,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   if (vectors) process.stderr.write(`vectors: ${vectors.dir} (${vectors.origin})\n`);
   const cReference = benchSettings ? await cReferenceFor(board, argv['c-reference'] !== false) : undefined;
   if (cReference) process.stderr.write(`C reference loop: ${cReference.description}\n`);
+  if (driversSpec) process.stderr.write(`drivers-spec: ${driversSpec.name} (${driversSpec.file}), ${driversSpec.requirements.length} requirements\n`);
 
   const target = await openTarget(board, { consoleLog: argv['console-log'] });
   const writer = new ResultsWriter(outDir);
@@ -234,6 +241,8 @@ export async function runCommand(argv: RunArgs): Promise<number> {
       },
       planned: { batches: plan.batches.length, executions: plan.executions },
     };
+    // drivers-spec: stored with the run so that `report DIR` evaluates it again
+    if (driversSpec) meta.spec = { file: driversSpec.file, content: specContent(driversSpec) };
     writer.writeMeta(meta);
     const requestTimeoutMs = (board.timeouts?.requestSec ?? 120) * 1000;
     let execution = await executePlan(target.agent, plan, writer, { requestTimeoutMs, progress: new RunProgress(plan.executions, { unit: 'executions' }) });
@@ -268,5 +277,6 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   const { summary, written } = writeReports(outDir);
   process.stdout.write(renderRunTerminal(summary, meta, { color: Boolean(process.stdout.isTTY) }));
   process.stderr.write(`results: ${outDir} (${['results.jsonl', 'run.json', ...written.map((file) => path.relative(outDir, file))].join(', ')})\n`);
-  return completed ? summary.exitCode : EXIT.target;
+  // drivers-spec: any unmet requirement makes the exit code 1 (besides the summary's own rule)
+  return completed ? verdictWithSpec(summary, specVerdictOf(meta, summary)).exitCode : EXIT.target;
 }

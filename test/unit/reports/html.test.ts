@@ -194,6 +194,34 @@ describe('reports/html', () => {
     assert.match(element(html, 'verdict'), /1 critical/);
   });
 
+  it('shows the drivers-spec qualification in #spec: the badge, each requirement met or not, escaped', () => {
+    const { meta, summary } = benchRun();
+    const withSpec = {
+      ...meta,
+      spec: {
+        file: '/specs/<vendor>.json',
+        content: {
+          name: 'vendor',
+          description: EVIL,
+          requirements: [
+            { id: 'cbc', kind: 'served-by', algorithm: 'cbc(aes)', driver: '*-aesni', why: EVIL },
+            { id: 'sha', kind: 'min-priority', algorithm: 'sha256', priority: 300 },
+          ],
+        },
+      },
+    } as RunMeta;
+    const html = renderHtml(summary, withSpec);
+    const section = element(html, 'spec');
+    assert.ok(!section.includes(EVIL) && section.includes(esc(EVIL)));
+    assert.ok(section.includes(esc('/specs/<vendor>.json')));
+    assert.match(element(section, 'spec-badge'), /class="badge big spec-badge spec-unmet">1 of 2 requirements met</);
+    assert.match(section, /<tr class="req-met"><td><span class="mono">cbc<\/span><br>the generic name cbc\(aes\) is served by a driver matching \*-aesni<\/td><td class="req-state"><span class="ok" title="met">✔<\/span><\/td><td>served by cbc-aes-aesni \(priority 400\)<\/td>/);
+    assert.match(section, /<tr class="req-unmet">.*<td>served by sha256-avx2 \(priority 170\), below 300<\/td><td><span class="muted">—<\/span><\/td><\/tr>/);
+    assert.match(html, /<nav class="toc"><a href="#spec">Qualification<\/a>/);
+    assert.ok(html.indexOf('id="spec"') < html.indexOf('id="priorities"'));
+    assert.ok(!renderHtml(summary, meta).includes('id="spec"'), 'no section without a spec');
+  });
+
   it('has no throughput section without bench results, and says so for a throughput-only run', () => {
     const meta = fixtureMeta();
     const html = renderHtml(summarize(meta, fixtureLines()), meta);

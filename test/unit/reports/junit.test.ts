@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
-import type { ResultLine } from '../../../harness/results/result-model.js';
+import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
 import { renderJunit, xmlEscape } from '../../../reports/junit.js';
 import { ALGORITHM, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 
@@ -160,6 +160,34 @@ describe('reports/junit', () => {
     assert.equal(child(caseNamed(suite, 'cbc-aes-broken'), 'failure')?.attributes.message, 'cannot bind the driver by its unique name: ELIBBAD');
     assert.equal(child(caseNamed(suite, 'vectors nist/bad.rsp'), 'skipped')?.attributes.message, 'unusable vector file: line 3: no "=" in <record>');
     assert.equal(root.attributes.failures, '3');
+  });
+
+  it('a run with a drivers-spec adds a well-formed drivers-spec suite: one case per requirement, unmet ones failing with the evidence', () => {
+    const meta = {
+      ...fixtureMeta(),
+      spec: {
+        file: '/specs/vendor.json',
+        content: {
+          name: 'vendor',
+          requirements: [
+            { id: 'cbc', kind: 'served-by', algorithm: 'cbc(aes)', driver: '*-aesni', why: 'speed <and> "power" & more' },
+            { id: 'virtio', kind: 'passes-vectors', driver: 'virtio_crypto_*' },
+          ],
+        },
+      },
+    } as RunMeta;
+    const root = parseXml(renderJunit(summarize(meta, fixtureLines()), meta));
+    const suite = suiteNamed(root, 'drivers-spec');
+    assert.ok(suite);
+    assert.deepEqual([suite.attributes.tests, suite.attributes.failures], ['2', '1']);
+    const met = caseNamed(suite, 'cbc');
+    assert.equal(met?.attributes.classname, 'drivers-spec.vendor');
+    assert.equal(child(met, 'failure'), undefined);
+    assert.equal(child(met, 'system-out')?.text, 'requirement: the generic name cbc(aes) is served by a driver matching *-aesni\nevidence: served by cbc-aes-aesni (priority 400)\nwhy: speed <and> "power" & more');
+    const failure = child(caseNamed(suite, 'virtio'), 'failure');
+    assert.equal(failure?.attributes.type, 'requirement-unmet');
+    assert.equal(failure?.attributes.message, '1 of 1 driver did not pass: virtio_crypto_aes_cbc (cbc(aes)): 1 failed of 360');
+    assert.equal(root.children.at(-1)?.attributes.name, 'run', 'the run suite stays last');
   });
 
   it('the checker itself rejects what is not well-formed', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
-import type { ResultLine } from '../../../harness/results/result-model.js';
+import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
 import { hexPair, renderRunTerminal, truncateHex } from '../../../reports/run-terminal.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 
@@ -84,6 +84,11 @@ describe('reports/run-terminal', () => {
     const plain = renderRunTerminal(summarize(meta, lines), meta);
     assert.ok(plain.includes('bad\\x1b[2Jthing\\x07'));
     assert.ok(!plain.includes('\u001b'));
+    const withSpec = { ...meta, spec: { file: '/specs/x\u001b.json', content: { name: 'x', requirements: [{ id: 'a', kind: 'served-by', algorithm: 'cbc(aes)', driver: 'virtio_*', why: 'evil\u001b[2J' }] } } } as RunMeta;
+    const specText = renderRunTerminal(summarize(withSpec, lines), withSpec);
+    assert.ok(specText.includes('drivers-spec x: 0 of 1 requirement met (/specs/x\\x1b.json)'));
+    assert.ok(specText.includes('      why:   evil\\x1b[2J'));
+    assert.ok(!specText.includes('\u001b'));
     const coloured = renderRunTerminal(summarize(meta, lines), meta, { color: true });
     assert.ok(coloured.includes(`${ESC}31m`));
     assert.ok(coloured.includes(`${ESC}1m${ESC}31mFAIL${ESC}39m${ESC}22m`));

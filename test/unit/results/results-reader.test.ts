@@ -69,6 +69,7 @@ const fullMeta: DeepRequired<RunMeta> = {
   board: { name: 'b', transport: 'qemu', arch: 'x86_64', file: '/b.json' },
   procCrypto: '',
   planned: { batches: 1, executions: 2 },
+  spec: { file: '/work/main/drivers-spec/qemu-x86_64.json', content: { name: 'qemu-x86_64', requirements: [] } },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20' },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: false, bind: 'ok' }] }],
