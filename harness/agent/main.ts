@@ -107,14 +107,17 @@ function findVirtioPort(name: string): string {
 }
 
 interface Link {
-  write(text: string): void;
+  /** resolves when the bytes are handed to the OS (a full pipe makes it wait, never drops them) */
+  write(text: string): Promise<void>;
   start(onData: (chunk: Buffer) => void, onEnd: () => void): void;
   close(): void;
 }
 
 function stdioLink(): Link {
   return {
-    write: (text) => fs.writeSync(1, text),
+    // stdout may be a non-blocking pipe (an SSH exec channel): a synchronous write of a large
+    // answer would fail with EAGAIN; the stream queues and honours back-pressure
+    write: (text) => new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve()))),
     start(onData, onEnd) {
       process.stdin.on('data', onData);
       process.stdin.on('end', onEnd);
@@ -128,7 +131,7 @@ function deviceLink(device: string): Link {
   const fd = fs.openSync(device, 'r+');
   let open = true;
   return {
-    write: (text) => {
+    write: async (text) => {
       const bytes = Buffer.from(text);
       let offset = 0;
       while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
@@ -175,7 +178,7 @@ function main(): void {
         const err = error as Error & { code?: string };
         reply = { id: request.id, ok: false, error: { message: err.message, code: err.code } };
       }
-      link.write(encodeFrame(reply));
+      await link.write(encodeFrame(reply));
       if (request.op === 'bye') {
         ending = true;
         session.close();
@@ -184,13 +187,21 @@ function main(): void {
       }
     }
     busy = false;
+    if (inputEnded) finish();
+  };
+  let inputEnded = false;
+  const finish = (): void => {
+    if (ending) return;
+    ending = true;
+    session.close();
+    process.exit(0);
   };
 
   const decoder = new FrameDecoder({
     onMessage(message) {
       const request = message as Request;
       if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.op !== 'string') {
-        link.write(encodeFrame({ id: -1, ok: false, error: { message: 'malformed request: needs numeric id and string op' } }));
+        void link.write(encodeFrame({ id: -1, ok: false, error: { message: 'malformed request: needs numeric id and string op' } }));
         return;
       }
       queue.push(request);
@@ -198,20 +209,19 @@ function main(): void {
       setImmediate(() => void drain());
     },
     onCorrupt(line) {
-      link.write(encodeFrame({ id: -1, ok: false, error: { message: `corrupt frame: ${line.slice(0, 80)}` } }));
+      void link.write(encodeFrame({ id: -1, ok: false, error: { message: `corrupt frame: ${line.slice(0, 80)}` } }));
     },
   });
 
   link.start(
     (chunk) => decoder.push(chunk),
     () => {
-      if (!ending) {
-        session.close();
-        process.exit(0);
-      }
+      // the host closed its end: answer what was asked, then leave
+      inputEnded = true;
+      if (!busy && queue.length === 0) finish();
     },
   );
-  link.write(encodeFrame({ event: 'ready', agentVersion: AGENT_VERSION, pid: process.pid }));
+  void link.write(encodeFrame({ event: 'ready', agentVersion: AGENT_VERSION, pid: process.pid }));
 }
 
 main();
