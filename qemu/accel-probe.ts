@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import type { Board } from '../harness/board/board.js';
+import type { QemuBoard } from '../harness/board/board.js';
 import { cacheDir } from '../harness/paths.js';
 import type { GuestImage } from './guest-image.js';
 import { qemuArgs } from './qemu-command.js';
@@ -24,7 +24,7 @@ interface ProbeCache {
   [key: string]: AccelChoice;
 }
 
-function probeKey(board: Board): string {
+function probeKey(board: QemuBoard): string {
   return [os.release(), board.qemu.binary, board.qemu.cpu.kvm, board.qemu.machine].join('|');
 }
 
@@ -38,7 +38,7 @@ function kvmUsable(): boolean {
 }
 
 /** Boot under KVM and report whether init printed its first line within the bound. */
-function probeKvm(board: Board, image: GuestImage, boundMs: number): Promise<string | undefined> {
+function probeKvm(board: QemuBoard, image: GuestImage, boundMs: number): Promise<string | undefined> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-probe-'));
   const args = qemuArgs(board, image, {
     accel: 'kvm',
@@ -73,7 +73,7 @@ function probeKvm(board: Board, image: GuestImage, boundMs: number): Promise<str
   });
 }
 
-export async function chooseAccel(board: Board, image: GuestImage): Promise<AccelChoice> {
+export async function chooseAccel(board: QemuBoard, image: GuestImage): Promise<AccelChoice> {
   const requested = board.qemu.accel;
   if (requested === 'tcg') return { accel: 'tcg', reason: 'board asks for tcg' };
   if (requested === 'kvm') return { accel: 'kvm', reason: 'board asks for kvm' };

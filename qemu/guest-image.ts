@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import type { Board } from '../harness/board/board.js';
+import type { QemuBoard } from '../harness/board/board.js';
 import { cacheDir, projectRoot } from '../harness/paths.js';
 import { execFile, requireHostTools } from '../harness/exec.js';
 import { BadInputError, HarnessError } from '../harness/errors.js';
@@ -65,7 +65,7 @@ async function download(pkg: DebianPackage, arch: string, dir: string): Promise<
   return path.join(dir, fetched);
 }
 
-function hashRecipe(board: Board, kernel: DebianPackage, busybox: DebianPackage): string {
+function hashRecipe(board: QemuBoard, kernel: DebianPackage, busybox: DebianPackage): string {
   const recipe = {
     IMAGE_FORMAT,
     kernel,
@@ -78,7 +78,7 @@ function hashRecipe(board: Board, kernel: DebianPackage, busybox: DebianPackage)
   return crypto.createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
 }
 
-function imagesDir(board: Board): string {
+function imagesDir(board: QemuBoard): string {
   return cacheDir('images', board.qemu.debianArch);
 }
 
@@ -90,7 +90,7 @@ function readManifest(dir: string): GuestImage | undefined {
 }
 
 /** The newest complete image for this board's architecture (used when apt cannot be asked). */
-function newestCachedImage(board: Board): GuestImage | undefined {
+function newestCachedImage(board: QemuBoard): GuestImage | undefined {
   const base = imagesDir(board);
   if (!fs.existsSync(base)) return undefined;
   return fs
@@ -151,7 +151,7 @@ function aptListsMtime(): number {
  * Which kernel and busybox apt offers changes only when apt's lists change (apt-get update), so
  * the answer is remembered until then: a second prepare does not wait on apt-cache.
  */
-async function resolvePackages(board: Board, refresh: boolean): Promise<AptAnswer> {
+async function resolvePackages(board: QemuBoard, refresh: boolean): Promise<AptAnswer> {
   const { debianArch, kernelPackage } = board.qemu;
   const memoFile = cacheDir('apt-answers.json');
   const key = `${kernelPackage}:${debianArch}`;
@@ -181,7 +181,7 @@ export interface PrepareOptions {
   progress?: NodeJS.WritableStream;
 }
 
-export async function prepareGuestImage(board: Board, options: PrepareOptions = {}): Promise<GuestImage> {
+export async function prepareGuestImage(board: QemuBoard, options: PrepareOptions = {}): Promise<GuestImage> {
   const { debianArch, kernelPackage } = board.qemu;
   requireHostTools(
     [

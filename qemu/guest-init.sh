@@ -5,6 +5,12 @@
 # Settings arrive as kernel command-line words, which the kernel hands to init as variables:
 #   afalg_agent=9p       run the host's node and agent from the host file system (9p, read-only)
 #   afalg_node=PATH      node on the host     afalg_script=PATH   agent entry point on the host
+#   afalg_agent=board    play a board for the serial and SSH transports: a login on ttyS1 (root,
+#                        password afalg_password), dropbear on port 22 (key afalg_authkey: the
+#                        base64 of an ssh-ed25519 public key; dropbear unpacked on the host at
+#                        afalg_dropbear), node on PATH (the host's, run from the 9p share with the
+#                        host's loader afalg_loader). No agent is started: the harness must log in
+#                        and deploy it.
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -30,6 +36,42 @@ case "$afalg_agent" in
     mount -t devtmpfs dev /host/dev || fail "mount /host/dev"
     stage agent-start
     chroot /host /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ "$afalg_node" "$afalg_script" --port auto
+    ;;
+  board)
+    mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host || fail "mount 9p hostroot"
+    mkdir -p /usr/bin /usr/sbin /usr/lib /root/.ssh /etc/dropbear /var/log /tmp
+    /bin/busybox --install -s 2>/dev/null
+    echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd
+    echo 'root:*:19000:0:99999:7:::' > /etc/shadow
+    echo 'root:x:0:' > /etc/group
+    echo '/bin/sh' > /etc/shells
+    [ -n "$afalg_password" ] && echo "root:$(mkpasswd -m sha512 "$afalg_password"):19000:0:99999:7:::" > /etc/shadow
+    host_libs=/host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu
+    # host programs run with the host's dynamic loader, linked where their ELF headers look for it
+    # (/lib64's link on the host is absolute, so it cannot be followed through the share)
+    mkdir -p /lib64 && ln -sf "/host$afalg_loader" /lib64/ld-linux-x86-64.so.2
+    printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec /host%s "$@"\n' "$host_libs" "$afalg_node" > /usr/bin/node
+    chmod 755 /usr/bin/node
+    export PATH=/bin:/sbin:/usr/bin
+    modprobe virtio_net 2>/dev/null
+    ip link set lo up
+    ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2
+    if [ -n "$afalg_authkey" ] && [ -n "$afalg_dropbear" ]; then
+      echo "ssh-ed25519 $afalg_authkey" > /root/.ssh/authorized_keys
+      chmod 700 /root/.ssh; chmod 600 /root/.ssh/authorized_keys
+      d="/host$afalg_dropbear"
+      # dropbear starts sftp as /usr/lib/sftp-server (openssh-sftp-server's, unpacked beside it)
+      printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec %s "$@"\n' "$host_libs" "$d/usr/lib/openssh/sftp-server" > /usr/lib/sftp-server
+      chmod 755 /usr/lib/sftp-server
+      # run directly (dropbear re-executes itself per connection), in the foreground of a background
+      # job, logging to the console (-F -E); key logins only (-s)
+      LD_LIBRARY_PATH="$d/lib/x86_64-linux-gnu:$d/usr/lib/x86_64-linux-gnu:$host_libs" "$d/usr/sbin/dropbear" -R -F -E -p 22 -s &
+      for i in $(seq 1 100); do netstat -tln | grep -q ':22 ' && break; sleep 0.1; done
+    fi
+    # a login on the second serial port, again and again
+    ( while true; do setsid getty -L 115200 ttyS1 vt100; done ) &
+    stage board-ready
+    while true; do sleep 3600; done
     ;;
   *)
     fail "unknown afalg_agent='$afalg_agent'"

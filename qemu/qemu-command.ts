@@ -1,5 +1,5 @@
 /** The QEMU command line for a board: a pure function of the board, the image and the run's paths. */
-import type { Board } from '../harness/board/board.js';
+import type { QemuBoard } from '../harness/board/board.js';
 import { VIRTIO_PORT_NAME } from '../harness/agent/version.js';
 import type { GuestImage } from './guest-image.js';
 
@@ -10,11 +10,18 @@ export interface QemuLaunch {
   /** host paths the guest runs the agent from (over the read-only 9p share of /) */
   nodePath: string;
   agentScript: string;
+  /**
+   * board: the guest plays a board for the serial/SSH transports (guest-init.sh) instead of running
+   * the agent over 9p; the caller adds the kernel arguments and QEMU devices that mode needs
+   */
+  mode?: '9p' | 'board';
+  extraKernelArgs?: string[];
+  extraQemuArgs?: string[];
 }
 
 const UNSAFE_CMDLINE = /[\s"']/;
 
-export function qemuArgs(board: Board, image: GuestImage, launch: QemuLaunch): string[] {
+export function qemuArgs(board: QemuBoard, image: GuestImage, launch: QemuLaunch): string[] {
   const q = board.qemu;
   for (const [what, value] of [['node', launch.nodePath], ['agent', launch.agentScript]] as const) {
     if (UNSAFE_CMDLINE.test(value)) throw new Error(`the ${what} path ${JSON.stringify(value)} has a space or quote; the kernel command line cannot carry it`);
@@ -24,10 +31,11 @@ export function qemuArgs(board: Board, image: GuestImage, launch: QemuLaunch): s
     `console=${q.console}`,
     'quiet',
     'panic=-1',
-    'afalg_agent=9p',
+    `afalg_agent=${launch.mode ?? '9p'}`,
     `afalg_node=${launch.nodePath}`,
     `afalg_script=${launch.agentScript}`,
     ...(q.kernelArgs ?? []),
+    ...(launch.extraKernelArgs ?? []),
   ].join(' ');
   const args = [
     '-M', q.machine,
@@ -52,6 +60,6 @@ export function qemuArgs(board: Board, image: GuestImage, launch: QemuLaunch): s
   if (q.virtioCrypto) {
     args.push('-object', 'cryptodev-backend-builtin,id=cryptodev0', '-device', 'virtio-crypto-pci,cryptodev=cryptodev0');
   }
-  args.push(...(q.extraArgs ?? []));
+  args.push(...(q.extraArgs ?? []), ...(launch.extraQemuArgs ?? []));
   return args;
 }

@@ -2,6 +2,7 @@
 import { asQemuBoard, type Board } from '../board/board.js';
 import { BadInputError } from '../errors.js';
 import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
+import { SshTarget } from '../transports/ssh-target.js';
 import type { Target } from './target.js';
 
 export type OpenTargetOptions = QemuTargetOptions;
@@ -10,6 +11,8 @@ export async function openTarget(board: Board, options: OpenTargetOptions = {}):
   switch (board.transport) {
     case 'qemu':
       return QemuTarget.start(asQemuBoard(board), options);
+    case 'ssh':
+      return SshTarget.start(board);
     default:
       throw new BadInputError(`board ${board.name}: transport '${board.transport}' is not available yet`);
   }
