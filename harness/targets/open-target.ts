@@ -3,6 +3,7 @@ import { asQemuBoard, type Board } from '../board/board.js';
 import { BadInputError } from '../errors.js';
 import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
 import { SshTarget } from '../transports/ssh-target.js';
+import { SerialTarget } from '../transports/serial-target.js';
 import type { Target } from './target.js';
 
 export type OpenTargetOptions = QemuTargetOptions;
@@ -13,6 +14,8 @@ export async function openTarget(board: Board, options: OpenTargetOptions = {}):
       return QemuTarget.start(asQemuBoard(board), options);
     case 'ssh':
       return SshTarget.start(board);
+    case 'serial':
+      return SerialTarget.start(board);
     default:
       throw new BadInputError(`board ${board.name}: transport '${board.transport}' is not available yet`);
   }
