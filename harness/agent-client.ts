@@ -85,6 +85,15 @@ export class AgentClient {
       }
       return;
     }
+    if (message.id === -1 && !message.ok && this.pending.size > 0) {
+      // the agent could not read a request (bytes lost or mangled on the link): fail the oldest now
+      // rather than let it wait out its timeout
+      const [oldestId, oldest] = this.pending.entries().next().value as [number, Pending];
+      this.pending.delete(oldestId);
+      clearTimeout(oldest.timer);
+      oldest.reject(new AgentError(oldest.op, `the request reached the agent damaged (${message.error.message.slice(0, 60)}): bytes were lost on the link`));
+      return;
+    }
     const pending = this.pending.get(message.id);
     if (!pending) {
       if (!message.ok) this.options.onNoise?.(`[agent error] ${message.error.message}`);

@@ -5,6 +5,7 @@
  * and slow UARTs drop or mangle long ones); base64 needs no quoting.
  */
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import type { CommandResult, WriteFileOptions } from '../transports/remote-shell.js';
 import { shellQuote } from '../transports/remote-shell.js';
 import { DeployError } from './deploy-agent.js';
@@ -15,6 +16,8 @@ export type RunLine = (commandLine: string) => Promise<CommandResult>;
 export interface SerialWriteOptions extends WriteFileOptions {
   /** longest command line sent, default 512 characters */
   maxLineChars?: number;
+  /** the target has gunzip: send the bytes gzipped (koffi.node shrinks 3.5×) */
+  gzip?: boolean;
 }
 
 export const DEFAULT_MAX_LINE_CHARS = 512;
@@ -50,7 +53,7 @@ export async function serialWriteFile(runLine: RunLine, remotePath: string, data
     return result;
   };
 
-  const base64 = data.toString('base64');
+  const base64 = (options.gzip ? zlib.gzipSync(data, { level: 9 }) : data).toString('base64');
   const lines = base64AppendLines(b64Path, base64, options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS);
   await run(`: > ${quotedB64}`, `creating ${b64Path}`);
   options.onProgress?.(0, data.length);
@@ -60,7 +63,7 @@ export async function serialWriteFile(runLine: RunLine, remotePath: string, data
     chars += lineChars;
     options.onProgress?.(Math.min(data.length, Math.floor((chars * 3) / 4)), data.length);
   }
-  const decode = await runLine(`base64 -d ${quotedB64} > ${quoted}`);
+  const decode = await runLine(options.gzip ? `base64 -d ${quotedB64} | gunzip > ${quoted}` : `base64 -d ${quotedB64} > ${quoted}`);
   if (decode.code !== 0) {
     const missing = decode.code === 127 ? ' (the target has no base64: enable it in busybox or install coreutils)' : '';
     throw new DeployError(`upload of ${remotePath} over the console failed: base64 -d exited ${decode.code}${missing}${firstLine(decode.stderr || decode.stdout) ? `: ${firstLine(decode.stderr || decode.stdout)}` : ''}`);

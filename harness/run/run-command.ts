@@ -177,6 +177,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
       differential: argv.differential,
       vectorsOf: (algorithm) => (sourcesFor(algorithm).length > 0 ? loadAlgorithmVectors(algorithm, vectors.dir, { mctCheckpoints: argv['mct-checkpoints'] }) : undefined),
       differentialOf: (algorithm, count) => differentialCases(algorithm, count, seed),
+      ...(target.link ? { maxPayloadBytes: target.link.maxRequestBytes } : {}),
     });
     for (const note of plan.notes) if (note.kind === 'unusable') process.stderr.write(`unusable vector file: ${note.error}\n`);
     if (plan.absent.length > 0) process.stderr.write(`not on this target: ${plan.absent.join(', ')}\n`);
@@ -245,7 +246,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
     if (driversSpec) meta.spec = { file: driversSpec.file, content: specContent(driversSpec) };
     writer.writeMeta(meta);
     const requestTimeoutMs = (board.timeouts?.requestSec ?? 120) * 1000;
-    let execution = await executePlan(target.agent, plan, writer, { requestTimeoutMs, progress: new RunProgress(plan.executions, { unit: 'executions' }) });
+    let execution = await executePlan(target.agent, plan, writer, { requestTimeoutMs, progress: new RunProgress(plan.executions, { unit: 'executions' }), ...(target.link ? { depth: target.link.pipelineDepth } : {}) });
     const vectorStage = execution;
     if (benchPlan && execution.complete) {
       const benched = await executeBench(target.agent, benchPlan, writer, { ...(benchSettings?.tcryptSec !== undefined ? { tcryptSec: benchSettings.tcryptSec } : {}) });

@@ -22,9 +22,19 @@ export interface TargetInfo {
   timings: TargetTimings;
 }
 
+/** What the link between host and agent can take. */
+export interface LinkLimits {
+  /** requests in flight at once (a console without flow control must take one at a time) */
+  pipelineDepth: number;
+  /** largest request payload, bytes */
+  maxRequestBytes: number;
+}
+
 export interface Target {
   readonly agent: AgentClient;
   readonly info: TargetInfo;
+  /** absent: a fast, flow-controlled link (virtio-serial, SSH) */
+  readonly link?: LinkLimits;
   /** the last console lines (for diagnostics) */
   consoleTail(lines: number): string[];
   /** say bye, wait for the target to stop, kill it if it does not */

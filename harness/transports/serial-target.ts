@@ -104,9 +104,13 @@ export function serialPassword(board: Board, config: SerialBoardConfig): string 
   return value;
 }
 
+/** Console lines for uploads: well under the 4095 characters of a canonical-mode tty line. */
+const UPLOAD_LINE_CHARS = 2048;
+
 export class SerialShell implements RemoteShell {
   readonly description: string;
   private sequence = 0;
+  private gunzip: boolean | undefined;
 
   constructor(
     private readonly port: SerialPort,
@@ -132,8 +136,9 @@ export class SerialShell implements RemoteShell {
     return this.runLine(commandLine(argv), options.timeoutMs);
   }
 
-  writeFile(remotePath: string, data: Buffer, options: WriteFileOptions = {}): Promise<void> {
-    return serialWriteFile((line) => this.runLine(line), remotePath, data, options);
+  async writeFile(remotePath: string, data: Buffer, options: WriteFileOptions = {}): Promise<void> {
+    this.gunzip ??= (await this.runLine('command -v gunzip >/dev/null')).code === 0;
+    return serialWriteFile((line) => this.runLine(line), remotePath, data, { ...options, gzip: this.gunzip, maxLineChars: UPLOAD_LINE_CHARS });
   }
 }
 
@@ -185,6 +190,12 @@ async function login(board: Board, config: SerialBoardConfig, port: SerialPort, 
 
 export class SerialTarget implements Target {
   private unregister: () => void = () => undefined;
+  /**
+   * A UART without flow control drops bytes once the tty's buffers are full (the agent's main
+   * thread starved by its workers reads late): one request at a time, each small. Seen on the QEMU
+   * board: two 384 KiB requests in flight lost bytes and a request was never answered.
+   */
+  readonly link = { pipelineDepth: 1, maxRequestBytes: 32 * 1024 };
 
   private constructor(
     readonly agent: AgentClient,
