@@ -88,7 +88,12 @@ async function main(): Promise<number> {
       'run every applicable vector through every driver of each algorithm, by unique name and by the generic name',
       (y) =>
         benchOptions(y)
-          .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
+          .option('board', { type: 'string', describe: 'board name (boards/NAME.json) or file' })
+          .option('resume', { type: 'string', describe: "continue the partial run in DIR (its board, options and plan; what is done is skipped)" })
+          .check((argv) => {
+            if (argv.board === undefined && argv.resume === undefined) throw new Error('Missing required argument: board (or --resume DIR)');
+            return true;
+          })
           .option('alg', { type: 'string', array: true, describe: "algorithm name or pattern (* and ? are wildcards), e.g. 'gcm(aes)' 'hmac(*)'" })
           .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" })
           .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })

@@ -97,5 +97,19 @@ export function loadBoard(nameOrPath: string): Board {
     throw new BadInputError(`board '${nameOrPath}' not found (${file}); known boards: ${listBoards().join(', ')}`);
   }
   const board = readValidatedJson<Omit<Board, 'file'>>(file, boardSchemaPath);
+  // prompts are regular expressions: a bad one is a board-file error, found before anything connects
+  const prompts: Array<[string, string | undefined]> = [
+    ['/serial/prompt', board.serial?.prompt],
+    ['/serial/login/loginPrompt', board.serial?.login.loginPrompt],
+    ['/serial/login/passwordPrompt', board.serial?.login.passwordPrompt],
+  ];
+  for (const [field, source] of prompts) {
+    if (source === undefined) continue;
+    try {
+      new RegExp(source, 'm');
+    } catch (error) {
+      throw new BadInputError(`${file}: field '${field}': not a regular expression: ${(error as Error).message}`);
+    }
+  }
   return { ...board, file };
 }

@@ -26,6 +26,11 @@ export interface PlannedTarget {
 }
 
 export interface PlannedBatch {
+  /**
+   * stable across re-plans of the same run (same vectors, discovery and limits): what a resumed run
+   * matches against the batches results.jsonl says are done
+   */
+  id: string;
   algorithm: string;
   type: AfAlgType;
   source: string;
@@ -65,7 +70,7 @@ export interface PlanOptions {
 }
 
 const DEFAULT_MAX_EXECUTIONS = 6000;
-const DEFAULT_MAX_PAYLOAD = 384 * 1024;
+export const DEFAULT_MAX_PAYLOAD = 384 * 1024;
 
 /** Rough wire size of a case: its base64 fields plus the JSON around them. */
 function payloadSize(vectorCase: VectorCase): number {
@@ -94,7 +99,7 @@ export function targetsOf(algorithm: DiscoveredAlgorithm, driverPatterns: string
 
 /** Split a list of cases into requests small enough for the link and the request timeout. */
 function batchesOf(
-  base: Omit<PlannedBatch, 'cases' | 'executions'>,
+  base: Omit<PlannedBatch, 'cases' | 'executions' | 'id'>,
   cases: VectorCase[],
   limits: { maxExecutions: number; maxPayloadBytes: number },
 ): PlannedBatch[] {
@@ -103,7 +108,10 @@ function batchesOf(
   let executions = 0;
   let bytes = 0;
   const flush = (): void => {
-    if (current.length > 0) batches.push({ ...base, cases: current, executions });
+    if (current.length > 0) {
+      const id = [base.algorithm, base.source, `${current[0]?.id}…${current.at(-1)?.id}`, current.length, base.targets.map((target) => target.name).join(','), base.strategies.join(',')].join('|');
+      batches.push({ id, ...base, cases: current, executions });
+    }
     current = [];
     executions = 0;
     bytes = 0;

@@ -94,6 +94,23 @@ export interface IncidentLine {
   target?: string;
   source?: string;
   message: string;
+  /** the link to the target was lost (not one batch failing): a resumed run recovers from it */
+  link?: boolean;
+}
+
+/** A batch whose lines are all written: a resumed run skips it. */
+export interface BatchDoneLine {
+  kind: 'done';
+  batch: string;
+  executions: number;
+}
+
+/** The run was resumed here (`run --resume DIR`): link incidents before this line are recovered. */
+export interface ResumedLine {
+  kind: 'resumed';
+  at: string;
+  /** why the previous attempt stopped */
+  after?: string;
 }
 
 /**
@@ -144,7 +161,7 @@ export interface TcryptLine {
   error?: string;
 }
 
-export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | BenchLine | TcryptLine;
+export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | BenchLine | TcryptLine | BatchDoneLine | ResumedLine;
 
 export interface DiscoveredDriverSummary {
   driver: string;
@@ -186,12 +203,17 @@ export interface RunMeta {
     strategies: SplitStrategy[];
     differential: number;
     seed?: string;
+    /** Monte-Carlo checkpoints per file (a resume plans with the same) */
+    mctCheckpoints?: number;
     /** throughput settings, when the run measured throughput */
-    bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcrypt: boolean; cReference: string };
+    bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcrypt: boolean; tcryptSec?: number; cReference: string };
     /** false: a bench-only run (no vectors) */
     vectors?: boolean;
   };
-  planned: { batches: number; executions: number };
+  /** maxRequestBytes: the request size limit the plan was cut with (a resume re-plans with the same) */
+  planned: { batches: number; executions: number; maxRequestBytes?: number };
+  /** every resume of this run: when, and why the attempt before it stopped */
+  resumed?: Array<{ at: string; after: string }>;
   /** the drivers-spec given with --spec: its file and content, evaluated when reports are rendered */
   spec?: { file: string; content: unknown };
   /** what execution did: executions done, wall time of the execution stage, executions per second */

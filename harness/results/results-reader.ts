@@ -24,6 +24,8 @@ const LINE_DEFINITIONS: Record<ResultLine['kind'], string> = {
   incident: 'IncidentLine',
   bench: 'BenchLine',
   tcrypt: 'TcryptLine',
+  done: 'BatchDoneLine',
+  resumed: 'ResumedLine',
 };
 
 interface Validators {

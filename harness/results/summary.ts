@@ -76,6 +76,8 @@ export interface RunSummary {
   unusable: UnusableLine[];
   unbindable: UnbindableLine[];
   incidents: IncidentLine[];
+  /** link losses a resumed run recovered from (listed, not failures) */
+  recovered: IncidentLine[];
   skips: SkipGroup[];
   totals: {
     passed: number;
@@ -167,6 +169,12 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
   const incidents: IncidentLine[] = [];
   const benchLines: BenchLine[] = [];
   const tcryptLines: TcryptLine[] = [];
+  // a link lost before the last resume was recovered from: that attempt's incident does not fail the run
+  const lastResume = lines.reduce((at, line, index) => (line.kind === 'resumed' ? index : at), -1);
+  const recovered: IncidentLine[] = [];
+  lines.forEach((line, index) => {
+    if (line.kind === 'incident' && line.link && index < lastResume) recovered.push(line);
+  });
   for (const line of lines) {
     switch (line.kind) {
       case 'tally':
@@ -182,7 +190,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
         unbindable.push(line);
         break;
       case 'incident':
-        incidents.push(line);
+        if (!recovered.includes(line)) incidents.push(line);
         break;
       case 'bench':
         benchLines.push(line);
@@ -218,7 +226,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
   }
   const algorithmsInRun = new Set<string>();
   // targets of the vector run (a bench-only run plans no vector rows)
-  for (const line of lines) if (line.kind !== 'bench' && line.kind !== 'tcrypt' && line.algorithm !== undefined) algorithmsInRun.add(line.algorithm);
+  for (const line of lines) if ((line.kind === 'tally' || line.kind === 'skip' || line.kind === 'unusable' || line.kind === 'unbindable' || line.kind === 'incident') && line.algorithm !== undefined) algorithmsInRun.add(line.algorithm);
   for (const algorithm of algorithmsInRun) {
     const found = discovered.get(algorithm);
     if (!found) continue;
@@ -301,6 +309,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     unusable,
     unbindable,
     incidents,
+    recovered,
     skips: [...skipGroups.values()].sort((a, b) => compareText(a.algorithm, b.algorithm) || compareText(a.source, b.source) || compareText(a.reason, b.reason)),
     totals,
     ...(bench ? { bench } : {}),

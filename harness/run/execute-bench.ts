@@ -37,22 +37,31 @@ function benchLine(bench: PlannedBench, points: BenchLine['points']): BenchLine 
   };
 }
 
+/** What identifies a measurement, in the plan and in results.jsonl alike. */
+export function benchKey(bench: { algorithm: string; target: string; engine: string; request?: { operation: string; path: string }; op?: string; path?: string }): string {
+  return [bench.algorithm, bench.target, bench.request?.operation ?? bench.op, bench.request?.path ?? bench.path, bench.engine].join('|');
+}
+
 export async function executeBench(
   agent: AgentClient,
   plan: BenchPlan,
   writer: ResultsWriter,
-  options: { tcryptSec?: number; progress?: RunProgress },
+  options: { tcryptSec?: number; progress?: RunProgress; done?: { benches: ReadonlySet<string>; tcrypt: ReadonlySet<string> } },
 ): Promise<BenchExecution> {
   const started = Date.now();
   const progress = options.progress ?? new RunProgress(plan.estimatedSeconds, { title: 'bench', seconds: true });
   let requests = 0;
   const cut = (subject: string, error: TargetError): BenchExecution => {
-    writer.append([{ kind: 'incident', message: `${subject}: ${error.message}` }]);
+    writer.append([{ kind: 'incident', message: `${subject}: ${error.message}`, link: true }]);
     progress.finish();
     return { complete: false, incompleteReason: `${subject}: ${error.message}`, requests, seconds: (Date.now() - started) / 1000 };
   };
   if (plan.notes.length > 0) for (const note of plan.notes) process.stderr.write(`bench: ${note}\n`);
   for (const bench of plan.benches) {
+    if (options.done?.benches.has(benchKey(bench))) {
+      progress.update(bench.estimatedSeconds, `${bench.algorithm} ${bench.request.operation}`, `${bench.target}: measured before the resume`);
+      continue;
+    }
     const subject = `${bench.algorithm} ${bench.request.operation}`;
     const detail = `${bench.target} ${bench.engine === 'agent' ? bench.request.path : 'C reference'}`;
     progress.update(0, subject, detail);
@@ -71,6 +80,7 @@ export async function executeBench(
   }
   for (const mode of plan.tcrypt) {
     const params = [...mode.params, `sec=${options.tcryptSec ?? 1}`];
+    if (options.done?.tcrypt.has(params.join(' '))) continue;
     const estimated = options.tcryptSec === 0 ? 2 : mode.secondsAtSec1 * (options.tcryptSec ?? 1);
     const subject = `tcrypt ${params.join(' ')}`;
     progress.update(0, subject, `${mode.algorithms.join(', ')} in the kernel, about ${RunProgress.format(estimated)}`);

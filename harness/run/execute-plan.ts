@@ -41,16 +41,19 @@ export async function executePlan(
   agent: AgentClient,
   plan: RunPlan,
   writer: ResultsWriter,
-  options: { requestTimeoutMs: number; progress?: RunProgress; depth?: number },
+  options: { requestTimeoutMs: number; progress?: RunProgress; depth?: number; done?: ReadonlySet<string> },
 ): Promise<ExecutionResult> {
   const progress = options.progress ?? new RunProgress(plan.executions, { unit: 'executions' });
   const depth = Math.max(1, options.depth ?? 2);
-  writer.append(plan.notes);
+  const done = options.done ?? new Set<string>();
+  // a resumed run has its notes already
+  if (done.size === 0) writer.append(plan.notes);
+  const batches = plan.batches.filter((batch) => !done.has(batch.id));
   const inFlight: Array<{ batch: PlannedBatch; answer: Promise<MatrixResult> }> = [];
   let next = 0;
   const send = (): void => {
-    while (inFlight.length < depth && next < plan.batches.length) {
-      const batch = plan.batches[next++] as PlannedBatch;
+    while (inFlight.length < depth && next < batches.length) {
+      const batch = batches[next++] as PlannedBatch;
       const answer = agent.request('matrix', matrixRequest(batch), options.requestTimeoutMs);
       answer.catch(() => undefined); // handled in order below
       inFlight.push({ batch, answer });
@@ -62,7 +65,8 @@ export async function executePlan(
     try {
       const result = await answer;
       send();
-      writer.append(tallyBatch(batch, result));
+      // the batch's lines and its done mark in one write: a resume never counts a batch twice
+      writer.append([...tallyBatch(batch, result), { kind: 'done', batch: batch.id, executions: result.executed }]);
       progress.update(result.executed, `${batch.algorithm} × ${batch.targets.length} targets`, batch.source);
     } catch (error) {
       if (error instanceof AgentError) {
@@ -72,7 +76,7 @@ export async function executePlan(
       }
       if (error instanceof TargetError) {
         const message = `${batch.algorithm} (${batch.source}): ${error.message}`;
-        writer.append([{ kind: 'incident', algorithm: batch.algorithm, source: batch.source, message: error.message }]);
+        writer.append([{ kind: 'incident', algorithm: batch.algorithm, source: batch.source, message: error.message, link: true }]);
         return { complete: false, incompleteReason: message, ...progress.finish() };
       }
       throw error;

@@ -11,7 +11,7 @@ import { discover } from '../discovery/discover.js';
 import { BadInputError, EXIT } from '../errors.js';
 import { AGENT_VERSION } from '../agent/version.js';
 import type { SplitStrategy } from '../protocol/messages.js';
-import { ALL_STRATEGIES, UnknownAlgorithmError, planRun, type RunPlan } from '../plan/plan.js';
+import { ALL_STRATEGIES, DEFAULT_MAX_PAYLOAD, UnknownAlgorithmError, planRun, type RunPlan } from '../plan/plan.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { RUN_FILE, type RunMeta } from '../results/result-model.js';
 import { executePlan } from './execute-plan.js';
@@ -25,7 +25,8 @@ import os from 'node:os';
 import { ALL_PATHS, DEFAULT_BENCH_SIZES, UnknownBenchAlgorithmError, planBench, type BenchPlan, type BenchSettings } from '../bench/bench-plan.js';
 import { MAX_BENCH_SIZE } from '../agent/afalg-bench.js';
 import { buildCReference } from '../bench/c-reference.js';
-import { executeBench } from './execute-bench.js';
+import { benchKey, executeBench } from './execute-bench.js';
+import { readRun } from '../results/results-reader.js';
 import type { BenchPath } from '../protocol/messages.js';
 import type { Board } from '../board/board.js';
 import { renderRunTerminal } from '../../reports/run-terminal.js';
@@ -33,7 +34,8 @@ import { renderRunTerminal } from '../../reports/run-terminal.js';
 import { loadDriversSpec, specContent, specVerdictOf, verdictWithSpec } from '../spec/drivers-spec.js';
 
 export interface RunArgs {
-  board: string;
+  /** absent only with --resume (the run's own board) */
+  board?: string;
   alg?: string[];
   driver?: string[];
   out?: string;
@@ -56,6 +58,60 @@ export interface RunArgs {
   'c-reference'?: boolean;
   /** drivers-spec file or bundled name: requirements the board must meet */
   spec?: string;
+  /** continue the partial run in this directory: same board, options and plan; done batches skipped */
+  resume?: string;
+}
+
+interface ResumeState {
+  dir: string;
+  meta: RunMeta;
+  doneBatches: Set<string>;
+  doneBenches: Set<string>;
+  doneTcrypt: Set<string>;
+}
+
+/**
+ * `--resume DIR`: the partial run's own options become this run's arguments, so the re-plan cuts
+ * the same batches (same vectors, seed, request size) and the done marks in results.jsonl match.
+ */
+function resumeState(dirArg: string, argv: RunArgs): { argv: RunArgs; state: ResumeState } {
+  const dir = path.resolve(dirArg);
+  const { meta, lines } = readRun(dir);
+  if (meta.complete) throw new BadInputError(`--resume ${dir}: that run is complete; nothing to resume`);
+  if (argv.board !== undefined && argv.board !== meta.board.file && argv.board !== meta.board.name) {
+    throw new BadInputError(`--resume ${dir}: the run was made on board ${meta.board.name} (${meta.board.file}), not ${argv.board}`);
+  }
+  const options = meta.options;
+  const resumed: RunArgs = {
+    ...argv,
+    board: meta.board.file,
+    out: dir,
+    differential: options.differential,
+    'mct-checkpoints': options.mctCheckpoints ?? argv['mct-checkpoints'],
+    strategies: options.strategies,
+    ...(options.alg ? { alg: options.alg } : {}),
+    ...(options.driver ? { driver: options.driver } : {}),
+    ...(options.seed ? { seed: options.seed } : {}),
+    ...(options.vectors === false ? { runVectors: false } : { vectors: meta.vectors.dir }),
+    ...(options.bench
+      ? {
+          bench: true,
+          sizes: options.bench.sizes.map(String),
+          seconds: options.bench.seconds,
+          repetitions: options.bench.repetitions,
+          paths: options.bench.paths,
+          tcrypt: options.bench.tcrypt,
+          ...(options.bench.tcryptSec !== undefined ? { 'tcrypt-sec': options.bench.tcryptSec } : {}),
+        }
+      : { bench: false }),
+  };
+  const state: ResumeState = { dir, meta, doneBatches: new Set(), doneBenches: new Set(), doneTcrypt: new Set() };
+  for (const line of lines) {
+    if (line.kind === 'done') state.doneBatches.add(line.batch);
+    else if (line.kind === 'bench') state.doneBenches.add(benchKey(line));
+    else if (line.kind === 'tcrypt' && line.error === undefined) state.doneTcrypt.add(line.params.join(' '));
+  }
+  return { argv: resumed, state };
 }
 
 function numberList(option: string, values: string[] | undefined, fallback: number[]): number[] {
@@ -138,10 +194,14 @@ function describePlan(plan: RunPlan): string {
   return `plan: ${plan.algorithms.length} algorithms, ${batches} requests, ${plan.executions} executions (case × target × strategy)`;
 }
 
-export async function runCommand(argv: RunArgs): Promise<number> {
+export async function runCommand(args: RunArgs): Promise<number> {
+  const resuming = args.resume !== undefined ? resumeState(args.resume, args) : undefined;
+  const argv = resuming?.argv ?? args;
+  if (argv.board === undefined) throw new BadInputError('--board is required (or --resume DIR)');
   const board = loadBoard(argv.board);
   // drivers-spec: a bad file stops here, before anything boots (BadInputError, exit 2)
   const driversSpec = argv.spec !== undefined ? loadDriversSpec(argv.spec) : undefined;
+  if (resuming && driversSpec) throw new BadInputError('--resume: the run keeps the drivers-spec it was started with; --spec cannot change it');
   const wantVectors = argv.runVectors !== false;
   const vectors = wantVectors ? resolveVectorsDir(argv.vectors) : undefined;
   const strategies = parseStrategies(argv.strategies);
@@ -150,9 +210,13 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   if (benchSettings) checkPatterns(argv.alg, benchSettings);
   if (!Number.isInteger(argv.differential) || argv.differential < 0) throw new BadInputError(`--differential: expected a case count ≥ 0, got ${argv.differential}`);
   const seed = argv.seed ?? crypto.randomBytes(4).toString('hex');
-  const runId = runIdOf(board.name);
+  const runId = resuming?.state.meta.runId ?? runIdOf(board.name);
   const outDir = path.resolve(argv.out ?? path.join('results', runId));
-  if (fs.existsSync(path.join(outDir, RUN_FILE))) throw new BadInputError(`--out ${outDir}: already holds a run (run.json); choose another directory`);
+  if (!resuming && fs.existsSync(path.join(outDir, RUN_FILE))) throw new BadInputError(`--out ${outDir}: already holds a run (run.json); choose another directory, or --resume ${outDir} if it is partial`);
+  if (resuming) {
+    const { state } = resuming;
+    process.stderr.write(`resuming ${outDir}: ${state.doneBatches.size} requests and ${state.doneBenches.size} measurements already done (stopped: ${state.meta.incompleteReason ?? 'no reason recorded'})\n`);
+  }
   if (vectors) process.stderr.write(`vectors: ${vectors.dir} (${vectors.origin})\n`);
   const cReference = benchSettings ? await cReferenceFor(board, argv['c-reference'] !== false) : undefined;
   if (cReference) process.stderr.write(`C reference loop: ${cReference.description}\n`);
@@ -177,7 +241,12 @@ export async function runCommand(argv: RunArgs): Promise<number> {
       differential: argv.differential,
       vectorsOf: (algorithm) => (sourcesFor(algorithm).length > 0 ? loadAlgorithmVectors(algorithm, vectors.dir, { mctCheckpoints: argv['mct-checkpoints'] }) : undefined),
       differentialOf: (algorithm, count) => differentialCases(algorithm, count, seed),
-      ...(target.link ? { maxPayloadBytes: target.link.maxRequestBytes } : {}),
+      // a resumed run cuts its batches as the first attempt did, whatever this link prefers
+      ...(resuming?.state.meta.planned.maxRequestBytes !== undefined
+        ? { maxPayloadBytes: resuming.state.meta.planned.maxRequestBytes }
+        : target.link
+          ? { maxPayloadBytes: target.link.maxRequestBytes }
+          : {}),
     });
     for (const note of plan.notes) if (note.kind === 'unusable') process.stderr.write(`unusable vector file: ${note.error}\n`);
     if (plan.absent.length > 0) process.stderr.write(`not on this target: ${plan.absent.join(', ')}\n`);
@@ -190,7 +259,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
     meta = {
       harnessVersion: AGENT_VERSION,
       runId,
-      startedAt: new Date().toISOString(),
+      startedAt: resuming?.state.meta.startedAt ?? new Date().toISOString(),
       complete: false,
       incompleteReason: 'the run did not finish (the harness stopped before the end)',
       board: { name: board.name, transport: board.transport, arch: board.arch, file: board.file },
@@ -226,6 +295,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
         strategies,
         differential: argv.differential,
         ...(argv.differential > 0 ? { seed } : {}),
+        mctCheckpoints: argv['mct-checkpoints'],
         ...(benchSettings
           ? {
               bench: {
@@ -234,22 +304,39 @@ export async function runCommand(argv: RunArgs): Promise<number> {
                 repetitions: benchSettings.repetitions,
                 paths: benchSettings.paths,
                 tcrypt: benchSettings.tcryptSec !== undefined,
+                ...(benchSettings.tcryptSec !== undefined ? { tcryptSec: benchSettings.tcryptSec } : {}),
                 cReference: cReference?.description ?? 'off',
               },
             }
           : {}),
         ...(vectors ? {} : { vectors: false }),
       },
-      planned: { batches: plan.batches.length, executions: plan.executions },
+      planned: { batches: plan.batches.length, executions: plan.executions, maxRequestBytes: resuming?.state.meta.planned.maxRequestBytes ?? target.link?.maxRequestBytes ?? DEFAULT_MAX_PAYLOAD },
+      ...(resuming
+        ? { resumed: [...(resuming.state.meta.resumed ?? []), { at: new Date().toISOString(), after: resuming.state.meta.incompleteReason ?? 'no reason recorded' }] }
+        : {}),
     };
+    if (resuming) {
+      meta.spec = resuming.state.meta.spec;
+      if (meta.spec === undefined) delete meta.spec;
+      writer.append([{ kind: 'resumed', at: new Date().toISOString(), after: resuming.state.meta.incompleteReason ?? 'no reason recorded' }]);
+    }
     // drivers-spec: stored with the run so that `report DIR` evaluates it again
     if (driversSpec) meta.spec = { file: driversSpec.file, content: specContent(driversSpec) };
     writer.writeMeta(meta);
     const requestTimeoutMs = (board.timeouts?.requestSec ?? 120) * 1000;
-    let execution = await executePlan(target.agent, plan, writer, { requestTimeoutMs, progress: new RunProgress(plan.executions, { unit: 'executions' }), ...(target.link ? { depth: target.link.pipelineDepth } : {}) });
+    let execution = await executePlan(target.agent, plan, writer, {
+      requestTimeoutMs,
+      progress: new RunProgress(plan.executions, { unit: 'executions' }),
+      ...(target.link ? { depth: target.link.pipelineDepth } : {}),
+      ...(resuming ? { done: resuming.state.doneBatches } : {}),
+    });
     const vectorStage = execution;
     if (benchPlan && execution.complete) {
-      const benched = await executeBench(target.agent, benchPlan, writer, { ...(benchSettings?.tcryptSec !== undefined ? { tcryptSec: benchSettings.tcryptSec } : {}) });
+      const benched = await executeBench(target.agent, benchPlan, writer, {
+        ...(benchSettings?.tcryptSec !== undefined ? { tcryptSec: benchSettings.tcryptSec } : {}),
+        ...(resuming ? { done: { benches: resuming.state.doneBenches, tcrypt: resuming.state.doneTcrypt } } : {}),
+      });
       process.stderr.write(`bench: ${benched.requests} measurements in ${RunProgress.format(benched.seconds)}\n`);
       if (!benched.complete) execution = { ...execution, complete: false, incompleteReason: benched.incompleteReason ?? 'the benchmark was cut short' };
     }

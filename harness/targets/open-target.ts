@@ -4,6 +4,7 @@ import { BadInputError } from '../errors.js';
 import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
 import { SshTarget } from '../transports/ssh-target.js';
 import { SerialTarget } from '../transports/serial-target.js';
+import { LocalTarget } from '../transports/local-target.js';
 import type { Target } from './target.js';
 
 export type OpenTargetOptions = QemuTargetOptions;
@@ -16,6 +17,8 @@ export async function openTarget(board: Board, options: OpenTargetOptions = {}):
       return SshTarget.start(board);
     case 'serial':
       return SerialTarget.start(board);
+    case 'local':
+      return LocalTarget.start(board);
     default:
       throw new BadInputError(`board ${board.name}: transport '${board.transport}' is not available yet`);
   }

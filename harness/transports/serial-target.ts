@@ -144,7 +144,8 @@ export class SerialShell implements RemoteShell {
 
 /** Log in on the console (or find a shell already open), then make the shell quiet and predictable. */
 async function login(board: Board, config: SerialBoardConfig, port: SerialPort, reader: PortReader, password: string | undefined): Promise<void> {
-  const loginSec = board.timeouts?.loginSec ?? 60;
+  // after a power cycle the board boots first: bootSec on top of loginSec
+  const loginSec = (board.timeouts?.loginSec ?? 60) + (config.powerCycle ? (board.timeouts?.bootSec ?? 120) : 0);
   const loginPrompt = regex(config.login.loginPrompt ?? 'login: ?$', '/serial/login/loginPrompt', board);
   const passwordPrompt = regex(config.login.passwordPrompt ?? '[Pp]assword: ?$', '/serial/login/passwordPrompt', board);
   const shellPrompt = regex(config.prompt, '/serial/prompt', board);

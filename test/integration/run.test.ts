@@ -164,5 +164,24 @@ describe('afalg-harness run on qemu-x86_64', function () {
     assert.equal(report.code, 1);
     assert.match(report.stdout, /PARTIAL/);
     assert.deepEqual(qemuPids('afalg-qemu-'), []);
+
+    // --resume: a new guest, the same plan; what was done is skipped, the rest runs, nothing counted twice
+    const doneBefore = lines.filter((line) => line.kind === 'done').length;
+    assert.ok(doneBefore > 0);
+    const resumed = await runCli(['run', '--resume', out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`resuming ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ${doneBefore} requests .* already done \\(stopped: .*agent link closed`));
+    const after = readRun(out);
+    assert.equal(after.meta.complete, true);
+    assert.equal(after.meta.resumed?.length, 1);
+    const batches = after.lines.filter((line) => line.kind === 'done').map((line) => (line.kind === 'done' ? line.batch : ''));
+    assert.equal(new Set(batches).size, batches.length, 'a batch ran twice');
+    assert.equal(batches.length, after.meta.planned.batches);
+    const summary = summarize(after.meta, after.lines);
+    assert.equal(summary.verdict, 'pass');
+    assert.equal(summary.recovered.length, 1);
+    assert.equal(summary.incidents.length, 0);
+    // every target ran every planned execution once: the same count as the planned total
+    assert.equal(summary.totals.passed + summary.totals.failed, after.meta.planned.executions);
   });
 });

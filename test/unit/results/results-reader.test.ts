@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../../harness/errors.js';
 import { readRun, resultLineProblem, runMetaProblem } from '../../../harness/results/results-reader.js';
-import type { AcceptableOutcome, BenchLine, CaseFailure, IncidentLine, ResultLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
+import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, IncidentLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
 import { useTempDir } from '../../support/temp-dir.js';
 import { fixtureLines, fixtureMeta, INCIDENT, writeRun } from './run-fixture.js';
 
@@ -30,13 +30,15 @@ const fullFailure: DeepRequired<CaseFailure> = {
 };
 const fullAcceptable: DeepRequired<AcceptableOutcome> = { source: 's', case: 'tcId 1', strategy: 'inplace', outcome: 'rejected', error: 'EBADMSG' };
 const fullLines: Array<
-  DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine>
+  DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine> | DeepRequired<BatchDoneLine> | DeepRequired<ResumedLine>
 > = [
   { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
   { kind: 'skip', algorithm: 'gcm(aes)', source: 's', reason: 'r', count: 1, cases: ['tcId 2'] },
   { kind: 'unusable', algorithm: 'gcm(aes)', source: 's', error: 'not JSON' },
   { kind: 'unbindable', algorithm: 'gcm(aes)', target: 'gcm-aes-broken', error: 'ELIBBAD' },
-  { kind: 'incident', algorithm: 'gcm(aes)', target: 't', source: 's', message: 'm' },
+  { kind: 'incident', algorithm: 'gcm(aes)', target: 't', source: 's', message: 'm', link: true },
+  { kind: 'done', batch: 'gcm(aes)|s|tcId 1…tcId 9|9|gcm(aes)|oneshot', executions: 9 },
+  { kind: 'resumed', at: '2025-03-14T09:30:00.000Z', after: 'the agent link closed' },
   {
     kind: 'bench',
     algorithm: 'gcm(aes)',
@@ -68,7 +70,8 @@ const fullMeta: DeepRequired<RunMeta> = {
   incompleteReason: 'r',
   board: { name: 'b', transport: 'qemu', arch: 'x86_64', file: '/b.json' },
   procCrypto: '',
-  planned: { batches: 1, executions: 2 },
+  planned: { batches: 1, executions: 2, maxRequestBytes: 32768 },
+  resumed: [{ at: '2025-03-14T09:30:00.000Z', after: 'the agent link closed' }],
   spec: { file: '/work/main/drivers-spec/qemu-x86_64.json', content: { name: 'qemu-x86_64', requirements: [] } },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20' },
@@ -80,7 +83,8 @@ const fullMeta: DeepRequired<RunMeta> = {
     strategies: ['oneshot', 'chunks', 'page-cross', 'inplace'],
     differential: 10,
     seed: '42',
-    bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcrypt: true, cReference: '/cache/afalg-speed' },
+    bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcrypt: true, tcryptSec: 1, cReference: '/cache/afalg-speed' },
+    mctCheckpoints: 10,
     vectors: true,
   },
 };
@@ -96,7 +100,7 @@ describe('results/results-reader', () => {
 
     it('rejects unknown fields, unknown kinds and bad values, naming the field', () => {
       assert.equal(resultLineProblem({ ...fullLines[0], passd: 3 }), "unknown field '/passd'");
-      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "bench", "tcrypt"');
+      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "bench", "tcrypt", "done", "resumed"');
       assert.equal(resultLineProblem({ ...fullLines[0], strategy: 'sideways' }), "field '/strategy' must be one of \"oneshot\", \"chunks\", \"page-cross\", \"inplace\"");
       assert.match(resultLineProblem({ ...fullLines[0], passed: -1 }) ?? '', /^field '\/passed' must be >= 0/);
       assert.match(resultLineProblem({ ...fullLines[0], failures: [{ ...fullFailure, got: 'xyz' }] }) ?? '', /^field '\/failures\/0\/got' must match pattern/);

@@ -15,6 +15,7 @@ const aeadCase = (id: string, expectation: VectorCase['expectation'] = 'valid'):
 });
 
 const batch = (cases: VectorCase[], differential = false): PlannedBatch => ({
+  id: 'gcm(aes)|test',
   algorithm: 'gcm(aes)',
   type: 'aead',
   source: 'wycheproof/testvectors_v1/aes_gcm_test.json',

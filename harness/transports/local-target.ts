@@ -1,0 +1,153 @@
+/**
+ * Local transport: this machine's own kernel. The agent runs as a child process of the harness
+ * (the same Node.js, the built dist/harness/agent/main.js, speaking the protocol on its stdio);
+ * nothing is uploaded and nothing is booted.
+ *
+ * It is meant for machines whose own kernel has AF_ALG (a board running the harness itself, a
+ * workstation). On the development container this project is built on, the kernel has no AF_ALG
+ * at all (socket(AF_ALG, …) fails with EAFNOSUPPORT): there `local` still says hello and reads
+ * /proc/crypto, but every bind of discovery fails.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Duplex } from 'node:stream';
+import type { Arch, Board } from '../board/board.js';
+import { BadInputError, TargetError } from '../errors.js';
+import type { AgentClient } from '../agent-client.js';
+import { agentEntry } from '../paths.js';
+import { registerLive } from '../targets/live-targets.js';
+import type { Target, TargetInfo } from '../targets/target.js';
+import { ConsoleLines, startAgentLink } from './agent-link.js';
+
+/** How long stop() waits for the agent to exit after bye before it kills it. */
+const STOP_GRACE_MS = 5_000;
+
+/** What os.machine() says on each board architecture. */
+const MACHINES: Record<Arch, readonly string[]> = {
+  x86_64: ['x86_64'],
+  aarch64: ['aarch64', 'arm64'],
+  armhf: ['armv7l', 'armv6l', 'armv8l', 'arm'],
+};
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Resolves when the child has exited (at once when it already has). */
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (hasExited(child)) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+export class LocalTarget implements Target {
+  private unregister: () => void = () => undefined;
+  private stopped = false;
+
+  private constructor(
+    readonly agent: AgentClient,
+    readonly info: TargetInfo,
+    private readonly child: ChildProcess,
+    private readonly console: ConsoleLines,
+  ) {}
+
+  /** The agent's process id (while it runs). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<LocalTarget> {
+    const machine = os.machine();
+    if (!MACHINES[board.arch].includes(machine)) {
+      throw new BadInputError(`${board.file}: transport local runs on this machine, which is ${machine}, but the board says arch '${board.arch}'`);
+    }
+    if (!fs.existsSync(agentEntry)) throw new BadInputError(`the agent is not built (${agentEntry} is missing): run npm run build`);
+    const out = options.progress ?? process.stderr;
+    const startedAt = Date.now();
+    const what = `${board.name} (local, ${os.hostname()})`;
+    const console = new ConsoleLines();
+    // no --port: the agent speaks the protocol on stdin/stdout; stderr is diagnostics only
+    const child = spawn(process.execPath, [agentEntry], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const unregister = registerLive({
+      kill: () => {
+        if (!hasExited(child)) child.kill('SIGKILL');
+      },
+    });
+    let partial = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) console.push(`[agent stderr] ${line}`);
+    });
+    child.stderr?.on('end', () => {
+      if (partial.trim()) console.push(`[agent stderr] ${partial}`);
+      partial = '';
+    });
+    const fail = (message: string): TargetError => new TargetError(message, [`last lines from ${what}:`, ...console.tail(15).map((line) => `  | ${line}`)]);
+    // the link's ready wait does not end when the process does: race it with the exit
+    const exited = new Promise<never>((_, reject) => {
+      child.once('exit', (code, signal) => reject(fail(`the agent on ${what} exited (${signal ?? `code ${code}`}) before it was ready`)));
+      child.once('error', (error) => reject(fail(`cannot start the agent on ${what}: ${error.message}`)));
+    });
+    exited.catch(() => undefined);
+    try {
+      if (!child.stdout || !child.stdin) throw fail(`the agent on ${what} has no stdio`);
+      const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
+      const link = startAgentLink(stream, {
+        what,
+        readyTimeoutMs: (board.timeouts?.agentReadySec ?? 60) * 1000,
+        requestTimeoutMs: (board.timeouts?.requestSec ?? 120) * 1000,
+        console,
+      });
+      link.catch(() => undefined);
+      const { agent, hello } = await Promise.race([link, exited]);
+      const info: TargetInfo = { board: board.name, transport: 'local', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt } };
+      const target = new LocalTarget(agent, info, child, console);
+      target.unregister = unregister;
+      out.write(`agent ${hello.agentVersion} running locally (pid ${child.pid}, node ${hello.node}, kernel ${hello.kernelRelease})\n`);
+      return target;
+    } catch (error) {
+      if (!hasExited(child)) child.kill('SIGKILL');
+      await exitOf(child);
+      unregister();
+      throw error;
+    }
+  }
+
+  consoleTail(lines: number): string[] {
+    return this.console.tail(lines);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const exited = exitOf(this.child);
+    try {
+      if (!this.agent.closed) await this.agent.request('bye', {}, STOP_GRACE_MS);
+    } catch {
+      // the agent may already be gone
+    }
+    // closing our end of its stdin also ends an agent that did not get the bye
+    this.agent.close();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
+    });
+    const outcome = await Promise.race([exited, grace]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.child.kill('SIGKILL');
+      await exited;
+    }
+    this.unregister();
+  }
+
+  kill(): void {
+    this.stopped = true;
+    if (!hasExited(this.child)) this.child.kill('SIGKILL');
+    this.agent.close();
+    this.unregister();
+  }
+}
