@@ -11,6 +11,7 @@ import { useTempDir } from '../support/temp-dir.js';
 import { vectorPath, vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
+import { projectRoot } from '../../harness/paths.js';
 import type { TallyLine } from '../../harness/results/result-model.js';
 
 function tallies(dir: string): TallyLine[] {
@@ -139,6 +140,18 @@ describe('afalg-harness run on qemu-x86_64', function () {
     const markdown = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
     assert.match(markdown, new RegExp(`tcId ${victim.tcId} encrypt`));
     assert.match(fs.readFileSync(path.join(out, 'junit.xml'), 'utf8'), new RegExp(`tcId ${victim.tcId} encrypt`));
+  });
+
+  it('a drivers-spec the board does not meet: exit 1, each unmet requirement with its evidence and why, in every report', async () => {
+    const out = path.join(tmp.path, 'spec-fails');
+    const spec = path.join(projectRoot, 'test', 'fixtures', 'specs', 'qemu-x86_64-fails.json');
+    const result = await runCli(['run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out, '--alg', 'cbc(aes)', 'sha256', '--strategies', 'oneshot', '--spec', spec]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(summarize(readRun(out).meta, readRun(out).lines).totals.failed, 0, 'every vector passes: only the spec fails');
+    assert.match(result.stdout, /✘ cbc-aes-served-by-virtio: [^\n]*\n\s+found: served by cbc-aes-aesni \(priority 400\)[^\n]*\n\s+why: /);
+    assert.match(result.stdout, /✘ sha256-priority-300: [^\n]*\n\s+found: served by sha256-avx2 \(priority 170\), below 300/);
+    assert.match(result.stdout, /FAIL: .* 0 failed, .*; 2 unmet drivers-spec requirements/);
+    for (const file of ['summary.md', 'report.html', 'junit.xml']) assert.match(fs.readFileSync(path.join(out, file), 'utf8'), /served by cbc-aes-aesni/, file);
   });
 
   it('a guest that dies mid-run: everything gathered stays, run.json says complete: false and why, exit 3', async () => {

@@ -13,6 +13,7 @@ import { useTempDir } from '../support/temp-dir.js';
 import { startBoardGuest, type BoardGuest } from '../support/board-guest.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
+import ssh2 from 'ssh2';
 
 const SUBSET = ['--alg', 'cbc(aes)', 'hmac(sha256)', 'rfc4106(gcm(aes))', '--strategies', 'oneshot,chunks'];
 
@@ -64,6 +65,40 @@ describe('serial and SSH transports (the QEMU guest as a board)', function () {
     assert.match(result.stderr, /connected: ssh root@127\.0\.0\.1:\d+/);
     assert.match(result.stderr, /agent [0-9a-f]{16} uploaded \(node v\d+/);
     assert.equal(readRun(out).meta.board.transport, 'ssh');
+    assert.deepEqual(verdicts(out), reference);
+  });
+
+  it('SSH link lost mid-run (the agent killed on the board): partial with the reason, then --resume reconnects, skips what is done and finishes', async () => {
+    const board = boardFile('qemu-as-ssh-board', { transport: 'ssh', ssh: { host: '127.0.0.1', port: guest.sshPort, user: 'root', keyFile: guest.keyFile }, timeouts: { requestSec: 30 } });
+    const out = path.join(tmp.path, 'ssh-killed');
+    let killed = false;
+    const killAgent = (): void => {
+      const client = new ssh2.Client();
+      client.on('ready', () => client.exec('killall -9 node', () => setTimeout(() => client.end(), 500)));
+      client.on('error', () => undefined);
+      client.connect({ host: '127.0.0.1', port: guest.sshPort, username: 'root', privateKey: fs.readFileSync(guest.keyFile) });
+    };
+    const watcher = setInterval(() => {
+      const results = path.join(out, 'results.jsonl');
+      if (killed || !fs.existsSync(results) || !fs.readFileSync(results, 'utf8').includes('"kind":"done"')) return;
+      killed = true;
+      killAgent();
+    }, 200);
+    const started = Date.now();
+    const cut = await runCli(['run', '--board', board, ...SUBSET, '--out', out]);
+    clearInterval(watcher);
+    assert.ok(killed);
+    assert.equal(cut.code, 3, cut.stderr);
+    assert.ok(Date.now() - started < 120_000, 'the loss was detected within the request timeout');
+    const partial = readRun(out);
+    assert.equal(partial.meta.complete, false);
+    assert.match(partial.meta.incompleteReason ?? '', /agent link closed|did not answer/);
+    const resumed = await runCli(['run', '--resume', out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resuming .*: \d+ requests/);
+    assert.match(resumed.stderr, /already on the target/);
+    const after = readRun(out);
+    assert.equal(after.meta.complete, true);
     assert.deepEqual(verdicts(out), reference);
   });
 
