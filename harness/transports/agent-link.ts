@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { AgentClient } from '../agent-client.js';
 import { TargetError } from '../errors.js';
 import type { HelloResult } from '../protocol/messages.js';
+import type { Target, TargetInfo } from '../targets/target.js';
 
 /** The last lines a target printed outside the protocol, for diagnostics. */
 export class ConsoleLines {
@@ -45,5 +46,41 @@ export async function startAgentLink(
     return { agent, hello, readyMs };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * A target reached through a link the harness opened (a serial port, an SSH connection): stopping
+ * says bye to the agent, then closes the agent stream and the link itself.
+ */
+export abstract class LinkedTarget implements Target {
+  protected unregister: () => void = () => undefined;
+
+  protected constructor(
+    readonly agent: AgentClient,
+    readonly info: TargetInfo,
+    protected readonly console: ConsoleLines,
+  ) {}
+
+  /** close the transport's own link (port, connection) */
+  protected abstract closeLink(): void;
+
+  consoleTail(lines: number): string[] {
+    return this.console.tail(lines);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      if (!this.agent.closed) await this.agent.request('bye', {}, 5_000);
+    } catch {
+      // the link may already be gone
+    }
+    this.kill();
+  }
+
+  kill(): void {
+    this.agent.close();
+    this.closeLink();
+    this.unregister();
   }
 }

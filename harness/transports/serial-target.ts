@@ -14,9 +14,9 @@ import type { Board, SerialBoardConfig } from '../board/board.js';
 import { BadInputError, TargetError } from '../errors.js';
 import type { AgentClient } from '../agent-client.js';
 import { registerLive } from '../targets/live-targets.js';
-import type { Target, TargetInfo } from '../targets/target.js';
+import type { TargetInfo } from '../targets/target.js';
 import { commandLine, type CommandResult, type RemoteShell, type WriteFileOptions } from './remote-shell.js';
-import { ConsoleLines, startAgentLink } from './agent-link.js';
+import { ConsoleLines, LinkedTarget, startAgentLink } from './agent-link.js';
 import { serialWriteFile } from '../deploy/serial-upload.js';
 import { agentCommandFor } from '../deploy/deploy-agent.js';
 import { buildAgentBundle } from '../deploy/agent-bundle.js';
@@ -189,8 +189,7 @@ async function login(board: Board, config: SerialBoardConfig, port: SerialPort, 
   reader.reset();
 }
 
-export class SerialTarget implements Target {
-  private unregister: () => void = () => undefined;
+export class SerialTarget extends LinkedTarget {
   /**
    * A UART without flow control drops bytes once the tty's buffers are full (the agent's main
    * thread starved by its workers reads late): one request at a time, each small. Seen on the QEMU
@@ -199,11 +198,17 @@ export class SerialTarget implements Target {
   readonly link = { pipelineDepth: 1, maxRequestBytes: 32 * 1024 };
 
   private constructor(
-    readonly agent: AgentClient,
-    readonly info: TargetInfo,
+    agent: AgentClient,
+    info: TargetInfo,
     private readonly port: SerialPort,
-    private readonly console: ConsoleLines,
-  ) {}
+    console: ConsoleLines,
+  ) {
+    super(agent, info, console);
+  }
+
+  protected closeLink(): void {
+    if (this.port.isOpen) this.port.close();
+  }
 
   static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<SerialTarget> {
     const config = board.serial;
@@ -257,26 +262,5 @@ export class SerialTarget implements Target {
       if (port.isOpen) port.close();
       throw error;
     }
-  }
-
-  consoleTail(lines: number): string[] {
-    return this.console.tail(lines);
-  }
-
-  async stop(): Promise<void> {
-    try {
-      if (!this.agent.closed) await this.agent.request('bye', {}, 5_000);
-    } catch {
-      // the link may already be gone
-    }
-    this.agent.close();
-    if (this.port.isOpen) this.port.close();
-    this.unregister();
-  }
-
-  kill(): void {
-    this.agent.close();
-    if (this.port.isOpen) this.port.close();
-    this.unregister();
   }
 }

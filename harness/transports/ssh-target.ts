@@ -10,9 +10,9 @@ import type { Board, SshBoardConfig } from '../board/board.js';
 import { BadInputError, TargetError } from '../errors.js';
 import type { AgentClient } from '../agent-client.js';
 import { registerLive } from '../targets/live-targets.js';
-import type { Target, TargetInfo } from '../targets/target.js';
+import type { TargetInfo } from '../targets/target.js';
 import { commandLine, type CommandResult, type RemoteShell, type WriteFileOptions } from './remote-shell.js';
-import { ConsoleLines, startAgentLink } from './agent-link.js';
+import { ConsoleLines, LinkedTarget, startAgentLink } from './agent-link.js';
 import { agentCommandFor } from '../deploy/deploy-agent.js';
 import { buildAgentBundle } from '../deploy/agent-bundle.js';
 import { uploadProgressReporter } from '../deploy/upload-progress.js';
@@ -173,15 +173,19 @@ export class SshShell implements RemoteShell {
   }
 }
 
-export class SshTarget implements Target {
-  private unregister: () => void = () => undefined;
-
+export class SshTarget extends LinkedTarget {
   private constructor(
-    readonly agent: AgentClient,
-    readonly info: TargetInfo,
+    agent: AgentClient,
+    info: TargetInfo,
     private readonly client: ssh2.Client,
-    private readonly console: ConsoleLines,
-  ) {}
+    console: ConsoleLines,
+  ) {
+    super(agent, info, console);
+  }
+
+  protected closeLink(): void {
+    this.client.end();
+  }
 
   static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<SshTarget> {
     const config = board.ssh;
@@ -220,26 +224,5 @@ export class SshTarget implements Target {
       client.end();
       throw error;
     }
-  }
-
-  consoleTail(lines: number): string[] {
-    return this.console.tail(lines);
-  }
-
-  async stop(): Promise<void> {
-    try {
-      if (!this.agent.closed) await this.agent.request('bye', {}, 5_000);
-    } catch {
-      // the link may already be gone
-    }
-    this.agent.close();
-    this.client.end();
-    this.unregister();
-  }
-
-  kill(): void {
-    this.agent.close();
-    this.client.end();
-    this.unregister();
   }
 }
