@@ -17,7 +17,7 @@ import { sys } from './afalg-ffi.js';
 import { MatrixPool } from './matrix-pool.js';
 import { AfAlgBench } from './afalg-bench.js';
 import { runCReference } from './c-reference-runner.js';
-import { loadModuleCapturingLog } from './module-loader.js';
+import { insmodCapturingLog, loadModuleCapturingLog } from './module-loader.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from './version.js';
 
 const session = new AfAlgSession();
@@ -89,6 +89,8 @@ function handle(request: Request): unknown {
       return bench.run(request);
     case 'modprobe':
       return loadModuleCapturingLog(request);
+    case 'insmod':
+      return insmodCapturingLog(request);
     case 'bye':
       return {};
     default:

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { ModprobeRequestBody, ModprobeResult } from '../protocol/messages.js';
+import type { InsmodRequestBody, ModprobeRequestBody, ModprobeResult } from '../protocol/messages.js';
 import { errnoName, finitModule, lastErrno } from './afalg-ffi.js';
 
 const MODULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -81,6 +81,31 @@ function runModprobe(root: ModuleRoot, args: string[]): { exitCode: number; stde
   const child = spawnSync(command as string, [...prefix, ...args], { encoding: 'utf8', timeout: 120_000 });
   if (child.error) throw new Error(`modprobe: ${child.error.message}`);
   return { exitCode: child.status ?? -1, stderr: child.stderr.trim() };
+}
+
+/** finit_module of a file, capturing the kernel log it writes (fixtures: the self-test result). */
+export function insmodCapturingLog(body: InsmodRequestBody): ModprobeResult {
+  for (const param of body.params) if (!MODULE_PARAM.test(param)) throw new Error(`insmod: bad module parameter ${JSON.stringify(param)}`);
+  if (!/\.ko$/.test(body.path)) throw new Error(`insmod: ${body.path} is not a .ko file`);
+  const kmsg = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    readRecords(kmsg, false);
+    const started = process.hrtime.bigint();
+    const moduleFd = fs.openSync(body.path, 'r');
+    let exitCode = 0;
+    let stderr = '';
+    try {
+      if (finitModule(moduleFd, body.params.join(' ')) !== 0) {
+        exitCode = 1;
+        stderr = `finit_module ${body.path}: ${errnoName(lastErrno())}`;
+      }
+    } finally {
+      fs.closeSync(moduleFd);
+    }
+    return { exitCode, stderr, log: readRecords(kmsg, true), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } finally {
+    fs.closeSync(kmsg);
+  }
 }
 
 export function loadModuleCapturingLog(body: ModprobeRequestBody): ModprobeResult {

@@ -215,6 +215,12 @@ export interface ModprobeRequestBody {
   params: string[];
 }
 
+/** Load a module from a file on the target (a fixture built on the host: over 9p on QEMU). */
+export interface InsmodRequestBody {
+  path: string;
+  params: string[];
+}
+
 export interface ModprobeResult {
   /** modprobe's exit status (tcrypt always refuses to stay loaded: non-zero is normal for it) */
   exitCode: number;
@@ -233,6 +239,7 @@ export type Request =
   | ({ id: number; op: 'matrix' } & MatrixRequestBody)
   | ({ id: number; op: 'bench' } & BenchRequestBody)
   | ({ id: number; op: 'modprobe' } & ModprobeRequestBody)
+  | ({ id: number; op: 'insmod' } & InsmodRequestBody)
   | { id: number; op: 'bye' };
 
 export type RequestOp = Request['op'];
@@ -246,6 +253,7 @@ export interface ResultOf {
   matrix: MatrixResult;
   bench: BenchResult;
   modprobe: ModprobeResult;
+  insmod: ModprobeResult;
   bye: Record<string, never>;
 }
 

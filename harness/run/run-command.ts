@@ -8,7 +8,7 @@ import { loadBoard } from '../board/board.js';
 import { openTarget } from '../targets/open-target.js';
 import { registerLive } from '../targets/live-targets.js';
 import { discover } from '../discovery/discover.js';
-import { BadInputError, EXIT } from '../errors.js';
+import { BadInputError, EXIT, HarnessError } from '../errors.js';
 import { AGENT_VERSION } from '../agent/version.js';
 import type { SplitStrategy } from '../protocol/messages.js';
 import { ALL_STRATEGIES, DEFAULT_MAX_PAYLOAD, UnknownAlgorithmError, planRun, type RunPlan } from '../plan/plan.js';
@@ -29,6 +29,7 @@ import { benchKey, executeBench } from './execute-bench.js';
 import { readRun } from '../results/results-reader.js';
 import type { BenchPath } from '../protocol/messages.js';
 import type { Board } from '../board/board.js';
+import type { Target } from '../targets/target.js';
 import { renderRunTerminal } from '../../reports/run-terminal.js';
 // drivers-spec (--spec): validated before booting, stored in run.json, an unmet requirement exits 1
 import { loadDriversSpec, specContent, specVerdictOf, verdictWithSpec } from '../spec/drivers-spec.js';
@@ -60,6 +61,31 @@ export interface RunArgs {
   spec?: string;
   /** continue the partial run in this directory: same board, options and plan; done batches skipped */
   resume?: string;
+  /** kernel modules (.ko built for the guest's kernel) loaded into the target before discovery */
+  'load-module'?: string[];
+}
+
+/**
+ * Load extra kernel modules (test fixtures, a vendor's driver under test) before discovery, so
+ * they are discovered and judged like any driver. QEMU guests read the host's file over 9p.
+ */
+async function loadModules(target: Target, board: Board, files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    const result = await target.agent.request('insmod', { path: file, params: [] });
+    const log = result.log.filter((line) => line.trim() !== '');
+    if (result.exitCode !== 0) throw new HarnessError(`--load-module ${file}: ${result.stderr}${log.length > 0 ? ` (kernel: ${log.at(-1)})` : ''}`, EXIT.target);
+    process.stderr.write(`loaded ${path.basename(file)} into ${board.name}${log.length > 0 ? ` (kernel: ${log.join(' | ')})` : ''}\n`);
+  }
+}
+
+function checkModuleFiles(board: Board, files: readonly string[] | undefined): string[] {
+  if (!files || files.length === 0) return [];
+  if (board.transport !== 'qemu') throw new BadInputError(`--load-module: only QEMU boards read module files from the host; on ${board.name} (${board.transport}) load the module on the board first`);
+  return files.map((file) => {
+    const resolved = path.resolve(file);
+    if (!fs.existsSync(resolved) || !resolved.endsWith('.ko')) throw new BadInputError(`--load-module ${file}: no such .ko file`);
+    return fs.realpathSync(resolved);
+  });
 }
 
 interface ResumeState {
@@ -199,6 +225,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const argv = resuming?.argv ?? args;
   if (argv.board === undefined) throw new BadInputError('--board is required (or --resume DIR)');
   const board = loadBoard(argv.board);
+  const moduleFiles = checkModuleFiles(board, argv['load-module']);
   // drivers-spec: a bad file stops here, before anything boots (BadInputError, exit 2)
   const driversSpec = argv.spec !== undefined ? loadDriversSpec(argv.spec) : undefined;
   if (resuming && driversSpec) throw new BadInputError('--resume: the run keeps the drivers-spec it was started with; --spec cannot change it');
@@ -232,6 +259,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   let completed = false;
   try {
+    await loadModules(target, board, moduleFiles);
     const discovery = await discover(target.agent);
     const plan: RunPlan = !vectors ? emptyPlan() : planRun(discovery.algorithms, {
       catalog,
