@@ -26,7 +26,8 @@ const benchOptions = <T>(y: Argv<T>) =>
     .option('tcrypt', { type: 'boolean', default: true, describe: "the kernel's own tcrypt figures as the ceiling (--no-tcrypt to skip)" })
     .option('tcrypt-sec', { type: 'number', describe: 'tcrypt sec= per figure (default 1; 0: cycle counts, fast but noisy)' })
     .option('c-reference', { type: 'boolean', default: true, describe: 'also measure with the C reference loop (bench/afalg-speed.c)' })
-    .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel, e.g. a qemu/fixtures build) loaded before discovery' });
+    .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
+    .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" });
 
 async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string }): Promise<number> {
   const board = loadBoard(argv.board);

@@ -24,6 +24,8 @@ export interface QemuBoardConfig {
   virtioCrypto?: boolean;
   kernelArgs?: string[];
   extraArgs?: string[];
+  /** fault-injection fixtures loaded before discovery (qemu/fixtures) */
+  fixtures?: string[];
 }
 
 export interface SerialBoardConfig {

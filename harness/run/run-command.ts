@@ -30,6 +30,7 @@ import { readRun } from '../results/results-reader.js';
 import type { BenchPath } from '../protocol/messages.js';
 import type { Board } from '../board/board.js';
 import type { Target } from '../targets/target.js';
+import { buildFixtures, listFixtures } from '../../qemu/fixtures.js';
 import { renderRunTerminal } from '../../reports/run-terminal.js';
 // drivers-spec (--spec): validated before booting, stored in run.json, an unmet requirement exits 1
 import { loadDriversSpec, specContent, specVerdictOf, verdictWithSpec } from '../spec/drivers-spec.js';
@@ -63,6 +64,15 @@ export interface RunArgs {
   resume?: string;
   /** kernel modules (.ko built for the guest's kernel) loaded into the target before discovery */
   'load-module'?: string[];
+  /** fault-injection fixtures (qemu/fixtures) built for the guest's kernel and loaded; 'all' for every one */
+  fixtures?: string[];
+}
+
+/** The fixtures to load: --fixtures, else the board's qemu.fixtures. */
+export function fixturesWanted(board: Board, asked: readonly string[] | undefined): string[] {
+  const names = (asked && asked.length > 0 ? asked.flatMap((name) => name.split(',')) : (board.qemu?.fixtures ?? [])).map((name) => name.trim()).filter(Boolean);
+  if (names.length > 0 && board.transport !== 'qemu') throw new BadInputError(`--fixtures: fixtures are built for and loaded into QEMU guests; ${board.name} is a ${board.transport} board`);
+  return names.includes('all') ? listFixtures() : names;
 }
 
 /**
@@ -226,6 +236,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (argv.board === undefined) throw new BadInputError('--board is required (or --resume DIR)');
   const board = loadBoard(argv.board);
   const moduleFiles = checkModuleFiles(board, argv['load-module']);
+  const fixtures = fixturesWanted(board, argv.fixtures);
+  for (const name of fixtures) if (!listFixtures().includes(name)) throw new BadInputError(`--fixtures: unknown fixture '${name}'; known: ${listFixtures().join(', ')}`);
   // drivers-spec: a bad file stops here, before anything boots (BadInputError, exit 2)
   const driversSpec = argv.spec !== undefined ? loadDriversSpec(argv.spec) : undefined;
   if (resuming && driversSpec) throw new BadInputError('--resume: the run keeps the drivers-spec it was started with; --spec cannot change it');
@@ -259,7 +271,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   let completed = false;
   try {
-    await loadModules(target, board, moduleFiles);
+    const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, target.info.hello.kernelRelease) : [];
+    await loadModules(target, board, [...fixtureFiles, ...moduleFiles]);
     const discovery = await discover(target.agent);
     const plan: RunPlan = !vectors ? emptyPlan() : planRun(discovery.algorithms, {
       catalog,

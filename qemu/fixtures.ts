@@ -1,0 +1,62 @@
+/**
+ * Fault-injection fixtures (qemu/fixtures/*.c): small out-of-tree kernel modules that register a
+ * deliberately faulty driver above the good ones, built on the host against Debian's
+ * linux-headers-<kver> for the guest's exact kernel, cached by source content.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot, cacheDir } from '../harness/paths.js';
+import { execFile } from '../harness/exec.js';
+import { BadInputError, HarnessError } from '../harness/errors.js';
+
+export const fixturesDir = path.join(projectRoot, 'qemu', 'fixtures');
+const PREFIX = 'afalg_fixture_';
+
+/** Fixture names: the source files qemu/fixtures/afalg_fixture_<name>.c. */
+export function listFixtures(): string[] {
+  return fs
+    .readdirSync(fixturesDir)
+    .filter((file) => file.startsWith(PREFIX) && file.endsWith('.c'))
+    .map((file) => file.slice(PREFIX.length, -2))
+    .sort();
+}
+
+export function headersDir(kernelRelease: string): string {
+  return `/usr/src/linux-headers-${kernelRelease}`;
+}
+
+/** Build the named fixtures for a kernel release (cached); returns their .ko paths in order. */
+export async function buildFixtures(names: readonly string[], kernelRelease: string): Promise<string[]> {
+  const known = listFixtures();
+  for (const name of names) {
+    if (!known.includes(name)) throw new BadInputError(`unknown fixture '${name}'; known: ${known.join(', ')}`);
+  }
+  const headers = headersDir(kernelRelease);
+  if (!fs.existsSync(path.join(headers, 'Makefile'))) {
+    throw new BadInputError(`fixtures need the kernel headers of the guest: apt-get install linux-headers-${kernelRelease} (not found at ${headers})`);
+  }
+  const sources = names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`));
+  const digest = crypto.createHash('sha256');
+  for (const file of sources) digest.update(file).update(fs.readFileSync(file));
+  const outDir = cacheDir('fixtures', kernelRelease, digest.digest('hex').slice(0, 16));
+  const modules = names.map((name) => path.join(outDir, `${PREFIX}${name}.ko`));
+  if (modules.every((file) => fs.existsSync(file))) return modules;
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-fixtures-'));
+  try {
+    for (const file of sources) fs.copyFileSync(file, path.join(work, path.basename(file)));
+    fs.writeFileSync(path.join(work, 'Kbuild'), names.map((name) => `obj-m += ${PREFIX}${name}.o\n`).join(''));
+    try {
+      await execFile('make', ['-C', headers, `M=${work}`, 'modules']);
+    } catch (error) {
+      throw new HarnessError(`building fixtures ${names.join(', ')} against ${headers} failed: ${(error as Error).message}`, 2);
+    }
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const name of names) fs.copyFileSync(path.join(work, `${PREFIX}${name}.ko`), path.join(outDir, `${PREFIX}${name}.ko`));
+    return modules;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
