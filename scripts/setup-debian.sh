@@ -2,14 +2,16 @@
 # One-time set-up on a Debian (bookworm) machine: the host tools the harness drives, then the
 # project's own dependencies and build. Safe to run again. Needs root (or sudo) for apt-get.
 #   --tests   also what the test suite needs: Debian's chromium (the HTML report is opened headless)
+#             and the guest kernel's headers (the fault-injection fixtures in qemu/fixtures build against them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # gcc + libc6-dev build the C reference loop (bench/afalg-speed.c) that throughput is compared with
 packages=(qemu-system-x86 kmod cpio xz-utils dpkg apt gcc libc6-dev linux-libc-dev)
+tests=false
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(chromium) ;;
+    --tests) packages+=(chromium); tests=true ;;
     *) echo "setup: unknown option $arg (known: --tests)" >&2; exit 2 ;;
   esac
 done
@@ -22,6 +24,13 @@ sudo_cmd=()
 # apt-cache must know linux-image-amd64 for 'qemu prepare': refresh the lists once if they are empty
 if [ "${#missing[@]}" -gt 0 ] || ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
   "${sudo_cmd[@]}" apt-get update -q
+fi
+if [ "$tests" = true ]; then
+  # linux-image-amd64 → linux-image-6.1.0-NN-amd64 → linux-headers-6.1.0-NN-amd64 (the guest's kernel)
+  kernel=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\([^ ]*\)$/\1/p' | head -1)
+  if [ -n "$kernel" ] && ! dpkg-query -W -f='${Status}' "linux-headers-$kernel" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("linux-headers-$kernel")
+  fi
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
