@@ -12,10 +12,15 @@ import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
 import { listFixtures } from '../../qemu/fixtures.js';
 
+/** the fixtures that give wrong answers */
 const FIXTURE_DRIVERS: Record<string, { algorithm: string; driver: string }> = {
   sha256_odd: { algorithm: 'sha256', driver: 'sha256-fixture-odd-updates' },
   gcm_empty_aad: { algorithm: 'gcm(aes)', driver: 'gcm-aes-fixture-empty-aad' },
   cbc_many_sg: { algorithm: 'cbc(aes)', driver: 'cbc-aes-fixture-many-sg' },
+};
+/** the fixtures that are right, only slow */
+const SLOW_FIXTURES: Record<string, { algorithm: string; driver: string }> = {
+  sha224_slow: { algorithm: 'sha224', driver: 'sha224-fixture-slow' },
 };
 
 describe('fault-injection fixtures on qemu-x86_64', function () {
@@ -39,7 +44,7 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
   });
 
   it('every fixture is known to this test, loaded, and registered with a passed self-test', () => {
-    assert.deepEqual(listFixtures().sort(), Object.keys(FIXTURE_DRIVERS).sort());
+    assert.deepEqual(listFixtures().sort(), [...Object.keys(FIXTURE_DRIVERS), ...Object.keys(SLOW_FIXTURES)].sort());
     for (const name of listFixtures()) assert.match(stderr, new RegExp(`loaded afalg_fixture_${name}\\.ko`));
     for (const { algorithm, driver } of Object.values(FIXTURE_DRIVERS)) {
       const candidate = summary.priorities.find((table) => table.algorithm === algorithm)?.candidates.find((c) => c.driver === driver);
@@ -65,6 +70,23 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     // cbc: no fixed vector is long enough; differential cases carry the seed that reproduces them
     const cbc = failuresOf('cbc-aes-fixture-many-sg');
     assert.ok(cbc.length > 0 && cbc.every((failure) => failure.source === 'differential' && /^seed fixtures#\d+$/.test(failure.seed ?? '')));
+  });
+
+  it('a correct driver ten times slower that outranks the others: no failure, a priority warning from the benchmark', async () => {
+    const out = path.join(tmp.path, 'slow');
+    const result = await runCli([
+      'run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out, '--alg', 'sha224', '--strategies', 'oneshot',
+      '--bench', '--sizes', '4096', '--seconds', '0.3', '--paths', 'copy', '--no-tcrypt', '--no-c-reference', '--fixtures', 'sha224_slow',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const { meta, lines } = readRun(out);
+    const slow = summarize(meta, lines);
+    const { driver } = SLOW_FIXTURES.sha224_slow as { driver: string };
+    assert.equal(slow.rows.find((row) => row.target === driver)?.failed, 0);
+    const warnings = slow.verdicts.filter((verdict) => verdict.rule === 'faster-driver-ranked-lower');
+    assert.ok(warnings.length > 0);
+    for (const warning of warnings) assert.equal(warning.drivers[1], driver);
+    assert.ok(warnings.some((warning) => warning.drivers[0] === 'sha224-generic'));
   });
 
   it('the priority verdicts say each generic name selects a failing driver', () => {
