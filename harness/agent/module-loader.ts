@@ -27,10 +27,12 @@ interface ModuleRoot {
 }
 
 function moduleRoot(release = os.release()): ModuleRoot {
-  if (fs.existsSync(`/lib/modules/${release}`)) return { dir: `/lib/modules/${release}`, modprobe: ['modprobe'] };
+  // modules.dep, not the directory: a host with this release's headers installed has
+  // /lib/modules/<release>/build and nothing else (seen on the QEMU board, whose agent runs in the host's tree)
+  if (fs.existsSync(`/lib/modules/${release}/modules.dep`)) return { dir: `/lib/modules/${release}`, modprobe: ['modprobe'] };
   const initRoot = `/proc/1/root/lib/modules/${release}`;
   // init's busybox (static) does the chroot: the host tree the agent runs in may have no chroot binary
-  if (fs.existsSync(initRoot)) return { dir: initRoot, modprobe: ['/proc/1/root/bin/busybox', 'chroot', '/proc/1/root', '/sbin/modprobe'] };
+  if (fs.existsSync(`${initRoot}/modules.dep`)) return { dir: initRoot, modprobe: ['/proc/1/root/bin/busybox', 'chroot', '/proc/1/root', '/sbin/modprobe'] };
   throw new Error(`no modules for ${release} under /lib/modules (nor under init's root)`);
 }
 
