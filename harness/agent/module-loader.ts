@@ -85,34 +85,44 @@ function runModprobe(root: ModuleRoot, args: string[]): { exitCode: number; stde
   return { exitCode: child.status ?? -1, stderr: child.stderr.trim() };
 }
 
-/** finit_module of a file, capturing the kernel log it writes (fixtures: the self-test result). */
-export function insmodCapturingLog(body: InsmodRequestBody): ModprobeResult {
-  for (const param of body.params) if (!MODULE_PARAM.test(param)) throw new Error(`insmod: bad module parameter ${JSON.stringify(param)}`);
-  if (!/\.ko$/.test(body.path)) throw new Error(`insmod: ${body.path} is not a .ko file`);
+/** Run `load` and return what it reports with the kernel log records written meanwhile. */
+function capturingKernelLog(load: () => { exitCode: number; stderr: string }): ModprobeResult {
   const kmsg = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     readRecords(kmsg, false);
     const started = process.hrtime.bigint();
-    const moduleFd = fs.openSync(body.path, 'r');
-    let exitCode = 0;
-    let stderr = '';
-    try {
-      if (finitModule(moduleFd, body.params.join(' ')) !== 0) {
-        exitCode = 1;
-        stderr = `finit_module ${body.path}: ${errnoName(lastErrno())}`;
-      }
-    } finally {
-      fs.closeSync(moduleFd);
-    }
-    return { exitCode, stderr, log: readRecords(kmsg, true), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    const { exitCode, stderr } = load();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { exitCode, stderr, log: readRecords(kmsg, true), seconds };
   } finally {
     fs.closeSync(kmsg);
   }
 }
 
+/** finit_module(2) of a module file with its parameters. */
+function finitFile(file: string, params: readonly string[]): { exitCode: number; stderr: string } {
+  const moduleFd = fs.openSync(file, 'r');
+  try {
+    return finitModule(moduleFd, params.join(' ')) === 0 ? { exitCode: 0, stderr: '' } : { exitCode: 1, stderr: `finit_module ${file}: ${errnoName(lastErrno())}` };
+  } finally {
+    fs.closeSync(moduleFd);
+  }
+}
+
+function checkParams(params: readonly string[], what: string): void {
+  for (const param of params) if (!MODULE_PARAM.test(param)) throw new Error(`${what}: bad module parameter ${JSON.stringify(param)}`);
+}
+
+/** finit_module of a file, capturing the kernel log it writes (fixtures: the self-test result). */
+export function insmodCapturingLog(body: InsmodRequestBody): ModprobeResult {
+  checkParams(body.params, 'insmod');
+  if (!/\.ko$/.test(body.path)) throw new Error(`insmod: ${body.path} is not a .ko file`);
+  return capturingKernelLog(() => finitFile(body.path, body.params));
+}
+
 export function loadModuleCapturingLog(body: ModprobeRequestBody): ModprobeResult {
   if (!MODULE_NAME.test(body.module)) throw new Error(`modprobe: bad module name ${JSON.stringify(body.module)}`);
-  for (const param of body.params) if (!MODULE_PARAM.test(param)) throw new Error(`modprobe: bad module parameter ${JSON.stringify(param)}`);
+  checkParams(body.params, 'modprobe');
   const root = moduleRoot();
   const found = lookUpModule(fs.readFileSync(path.join(root.dir, 'modules.dep'), 'utf8'), body.module);
   if (!found) return { exitCode: 1, stderr: `module ${body.module} not found in ${root.dir}/modules.dep`, log: [], seconds: 0 };
@@ -120,29 +130,6 @@ export function loadModuleCapturingLog(body: ModprobeRequestBody): ModprobeResul
     const loaded = runModprobe(root, [dependency]);
     if (loaded.exitCode !== 0) return { ...loaded, stderr: `dependency ${dependency}: ${loaded.stderr}`, log: [], seconds: 0 };
   }
-  const kmsg = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  try {
-    readRecords(kmsg, false);
-    const started = process.hrtime.bigint();
-    let exitCode = 0;
-    let stderr = '';
-    if (/\.ko$/.test(found.file)) {
-      const moduleFd = fs.openSync(path.join(root.dir, found.file), 'r');
-      try {
-        if (finitModule(moduleFd, body.params.join(' ')) !== 0) {
-          exitCode = 1;
-          stderr = `finit_module ${found.file}: ${errnoName(lastErrno())}`;
-        }
-      } finally {
-        fs.closeSync(moduleFd);
-      }
-    } else {
-      // a compressed module: the target's modprobe knows how to load it
-      ({ exitCode, stderr } = runModprobe(root, [body.module, ...body.params]));
-    }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { exitCode, stderr, log: readRecords(kmsg, true), seconds };
-  } finally {
-    fs.closeSync(kmsg);
-  }
+  // an uncompressed module is loaded directly; a compressed one by the target's modprobe
+  return capturingKernelLog(() => (/\.ko$/.test(found.file) ? finitFile(path.join(root.dir, found.file), body.params) : runModprobe(root, [body.module, ...body.params])));
 }
