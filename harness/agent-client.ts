@@ -4,7 +4,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { FrameDecoder, encodeFrame } from './protocol/codec.js';
-import type { AgentMessage, ReadyEvent, Request, RequestOp, ResultOf } from './protocol/messages.js';
+import type { AgentMessage, MatrixHang, ReadyEvent, Request, RequestOp, ResultOf } from './protocol/messages.js';
 import { TargetError } from './errors.js';
 
 type RequestBody<Op extends RequestOp> = Omit<Extract<Request, { op: Op }>, 'id' | 'op'>;
@@ -20,6 +20,10 @@ export class AgentError extends Error {
   constructor(
     readonly op: string,
     message: string,
+    /** the agent's error code, e.g. 'hang' */
+    readonly code?: string,
+    /** code 'hang': the operation that never returned (the target must be restarted) */
+    readonly hang?: MatrixHang,
   ) {
     super(`agent ${op}: ${message}`);
   }
@@ -102,7 +106,7 @@ export class AgentClient {
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
     if (message.ok) pending.resolve(message.result);
-    else pending.reject(new AgentError(pending.op, message.error.message));
+    else pending.reject(new AgentError(pending.op, message.error.message, message.error.code, message.error.hang));
   }
 
   private failAll(reason: string): void {

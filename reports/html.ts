@@ -6,7 +6,7 @@
  * unusable files, unbindable drivers, incidents, disagreements), throughput, /proc/crypto.
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
-import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { PriorityCandidate, PriorityTable, PriorityVerdict, Severity } from '../harness/results/priority-verdicts.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import { acceleratorOf, failureError, hexPair, plural, strategiesNote } from './run-terminal.js';
@@ -254,7 +254,7 @@ function failureAnchors(summary: RunSummary): Map<SummaryRow, string> {
 
 function matrixCell(row: SummaryRow, anchor: string | undefined): string {
   const state = !row.ran ? 'notrun' : row.failed > 0 ? 'fail' : 'pass';
-  const status = !row.ran ? 'not run' : row.failed > 0 ? `FAIL${strategiesNote(row)}` : 'pass';
+  const status = !row.ran ? 'not run' : row.hung ? 'HANG' : row.failed > 0 ? `FAIL${strategiesNote(row)}` : 'pass';
   const counts = row.ran
     ? `<span class="counts">${row.passed} passed · ${row.failed} failed · ${row.skipped} skipped · ${row.acceptable} acceptable</span>`
     : `<span class="counts">no results came back · ${row.skipped} skipped</span>`;
@@ -309,7 +309,7 @@ function failureHtml(failure: CaseFailure, id: string): string {
     `<dt>Strategy</dt><dd>${esc(failure.strategy)}</dd>`,
   ];
   if (failure.op) facts.push(`<dt>Operation</dt><dd>${esc(failure.op)}</dd>`);
-  facts.push(`<dt>Outcome</dt><dd>${failure.status === 'error' ? 'unexpected error' : 'wrong answer'} (${esc(failure.expectation)} vector)</dd>`);
+  facts.push(`<dt>Outcome</dt><dd>${outcomeText(failure.status)} (${esc(failure.expectation)} vector)</dd>`);
   facts.push(hexValue('Expected', bytes.expected, failure.expected));
   facts.push(hexValue('Got', bytes.got, failure.got));
   if (bytes.differsAt !== undefined) facts.push(`<dt>Differs</dt><dd>from byte ${bytes.differsAt}</dd>`);
@@ -394,6 +394,11 @@ function notes(summary: RunSummary): string {
     any = true;
     out.push('<h3 id="unusable">Unusable vector files</h3>');
     out.push(table(['Algorithm', 'File', 'Error'], summary.unusable.map((line) => [esc(line.algorithm), `<span class="mono">${esc(line.source)}</span>`, esc(line.error)])));
+  }
+  if (summary.hangs.length > 0) {
+    any = true;
+    out.push('<h3 id="hangs">Hangs</h3>');
+    out.push(`<ul class="incidents">${summary.hangs.map((line) => `<li class="bad-border"><strong>${esc(line.algorithm)}</strong>: ${esc(describeHang(line))}${line.seed !== undefined ? ` (seed ${esc(line.seed)})` : ''}; ${esc(hangAftermath(line))}.</li>`).join('')}</ul>`);
   }
   if (summary.incidents.length > 0 || summary.damagedLines > 0) {
     any = true;

@@ -5,7 +5,7 @@
  * adds a `drivers-spec` suite: one case per requirement, an unmet one failing with its evidence.
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
-import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+import { outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './run-terminal.js';
 import { specVerdictOf, type SpecVerdict } from '../harness/spec/drivers-spec.js';
 
@@ -36,7 +36,7 @@ function attributes(values: Record<string, string | number | undefined>): string
 }
 
 function failureDetail(failure: CaseFailure): string {
-  const lines = [`${failureTitle(failure)}: ${failure.status === 'error' ? 'error' : 'wrong answer'} (${failure.expectation} vector)`];
+  const lines = [`${failureTitle(failure)}: ${outcomeText(failure.status)} (${failure.expectation} vector)`];
   const bytes = hexPair(failure.expected, failure.got);
   if (bytes.expected !== undefined) lines.push(`  expected ${bytes.expected}`);
   if (bytes.got !== undefined) lines.push(`  got      ${bytes.got}`);

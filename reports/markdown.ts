@@ -5,7 +5,7 @@
  * written next to summary.md, see `markdownChartFiles`).
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
-import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
 import { acceleratorOf, failureError, hexPair, plural, strategiesNote } from './run-terminal.js';
@@ -38,13 +38,14 @@ function targetCell(row: SummaryRow): string {
 
 function resultCell(row: SummaryRow): string {
   if (!row.ran) return 'not run';
+  if (row.hung) return `**HANG**${strategiesNote(row)}`;
   if (row.failed > 0) return `**FAIL**${strategiesNote(row)}`;
   return 'pass';
 }
 
 function failureItem(failure: CaseFailure): string[] {
   const lines = [
-    `- ${mdText(failure.source)}, ${mdText(failure.case)}, strategy ${failure.strategy}${failure.op ? `, ${mdText(failure.op)}` : ''}: ${failure.status === 'error' ? 'unexpected error' : 'wrong answer'} (${failure.expectation} vector)`,
+    `- ${mdText(failure.source)}, ${mdText(failure.case)}, strategy ${failure.strategy}${failure.op ? `, ${mdText(failure.op)}` : ''}: ${outcomeText(failure.status)} (${failure.expectation} vector)`,
   ];
   const bytes = hexPair(failure.expected, failure.got);
   const hex = (text: string): string => {
@@ -84,6 +85,7 @@ export function exitCodeMeaning(summary: RunSummary, meta: RunMeta): string {
   }
   const reasons: string[] = [];
   if (summary.totals.failed > 0) reasons.push(plural(summary.totals.failed, 'failed execution'));
+  if (summary.hangs.length > 0) reasons.push(plural(summary.hangs.length, 'hang'));
   if (summary.unbindable.length > 0) reasons.push(plural(summary.unbindable.length, 'driver that cannot be bound', 'drivers that cannot be bound'));
   if (summary.incidents.length > 0) reasons.push(plural(summary.incidents.length, 'incident'));
   if (summary.verdictCounts.critical > 0) reasons.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
@@ -269,7 +271,7 @@ export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
   const verdict = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[verdictWithSpec(summary, spec).verdict];
   out.push(`# Crypto driver correctness: ${mdText(meta.board.name)}, kernel ${mdText(meta.target.kernelRelease)}`);
   out.push('');
-  out.push(`**Verdict: ${verdict}.** ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped, ${summary.totals.acceptable} acceptable, across ${plural(summary.totals.algorithms, 'algorithm')} and ${plural(summary.totals.targets, 'target')}.${spec ? ` drivers-spec ${mdText(spec.spec)}: ${specCountText(spec)}.` : ''}`);
+  out.push(`**Verdict: ${verdict}.** ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped, ${summary.totals.acceptable} acceptable, across ${plural(summary.totals.algorithms, 'algorithm')} and ${plural(summary.totals.targets, 'target')}.${summary.hangs.length > 0 ? ` ${plural(summary.hangs.length, 'hang')} (see Hangs).` : ''}${spec ? ` drivers-spec ${mdText(spec.spec)}: ${specCountText(spec)}.` : ''}`);
   out.push('');
   const status = meta.complete ? 'complete' : `**partial**: ${mdText(meta.incompleteReason ?? 'the run did not finish (no reason recorded)')}`;
   out.push(
@@ -394,6 +396,13 @@ export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
     out.push('## Unusable vector files');
     out.push('');
     out.push(...table(['Algorithm', 'File', 'Error'], summary.unusable.map((line) => [mdText(line.algorithm), mdText(line.source), mdText(line.error)]), ['l', 'l', 'l']));
+    out.push('');
+  }
+
+  if (summary.hangs.length > 0) {
+    out.push('## Hangs');
+    out.push('');
+    for (const line of summary.hangs) out.push(`- ${mdText(line.algorithm)}: ${mdText(describeHang(line))}${line.seed !== undefined ? ` (seed ${mdText(line.seed)})` : ''}; ${hangAftermath(line)}.`);
     out.push('');
   }
 

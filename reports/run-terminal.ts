@@ -3,7 +3,7 @@
  * (capped per row) with its bytes, the notes, and a final verdict line. Colour only when asked.
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
-import type { RunSummary, SummaryRow } from '../harness/results/summary.js';
+import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
 import { specCountText, specVerdictOf, verdictWithSpec, type SpecVerdict } from '../harness/spec/drivers-spec.js';
 
@@ -106,6 +106,7 @@ function verdictLine(summary: RunSummary, paint: Paint, spec: SpecVerdict | unde
   const counts = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.acceptable} acceptable across ${plural(totals.algorithms, 'algorithm')}, ${plural(totals.targets, 'target')}`;
   const extra: string[] = [];
   if (summary.unbindable.length > 0) extra.push(plural(summary.unbindable.length, 'unbindable driver'));
+  if (summary.hangs.length > 0) extra.push(plural(summary.hangs.length, 'hang'));
   if (summary.incidents.length > 0) extra.push(plural(summary.incidents.length, 'incident'));
   if (summary.unusable.length > 0) extra.push(plural(summary.unusable.length, 'unusable vector file'));
   if (summary.verdictCounts.critical > 0) extra.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
@@ -176,6 +177,7 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
     summary.rows.forEach((row, index) => {
       const line = format(cells[index] as string[]);
       if (!row.ran) out.push(`${paint.dim(line)}  ${paint.yellow('not run')}`);
+      else if (row.hung) out.push(`${line}  ${paint.red(`HANG${strategiesNote(row)}`)}`);
       else if (row.failed > 0) out.push(`${line}  ${paint.red(`FAIL${strategiesNote(row)}`)}`);
       else out.push(`${line}  ${paint.green('ok')}`);
     });
@@ -189,7 +191,7 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
     for (const row of failing) {
       out.push(`  ${printable(row.algorithm)} on ${printable(targetLabel(row))}: ${row.failed} failed${strategiesNote(row)}`);
       for (const failure of row.failures.slice(0, maxFailures)) {
-        out.push(`    ${printable(failureTitle(failure))}: ${failure.status === 'error' ? 'error' : 'wrong answer'} (${failure.expectation} vector)`);
+        out.push(`    ${printable(failureTitle(failure))}: ${outcomeText(failure.status)} (${failure.expectation} vector)`);
         const detail = (label: string, value: string): void => void out.push(`        ${padEnd(label, 8)} ${value}`);
         const bytes = hexPair(failure.expected, failure.got);
         if (bytes.expected !== undefined) detail('expected', bytes.expected);
@@ -235,6 +237,12 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
     out.push('');
     out.push(paint.bold(paint.red('unbindable drivers')));
     for (const line of summary.unbindable) out.push(`  ${printable(line.algorithm)} ${printable(line.target)}: ${printable(line.error)}`);
+  }
+
+  if (summary.hangs.length > 0) {
+    out.push('');
+    out.push(paint.bold(paint.red('hangs')));
+    for (const line of summary.hangs) out.push(`  ${printable(line.algorithm)}: ${printable(describeHang(line))}${line.seed !== undefined ? ` (seed ${printable(line.seed)})` : ''}; ${hangAftermath(line)}`);
   }
 
   if (summary.incidents.length > 0) {

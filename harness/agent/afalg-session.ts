@@ -19,9 +19,13 @@ import {
   sys,
 } from './afalg-ffi.js';
 import { AfAlgError, readFully, writeControlMessages } from './afalg-wire.js';
+import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseBody, CaseOutcome, CaseStatus, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
 
 export { AfAlgError };
+
+/** Strategies by the index a progress beacon carries. */
+export const STRATEGY_CODES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
 
 /** Largest input or output one case may carry (AF_ALG's send buffer holds ~208 KiB). */
 export const MAX_DATA = 128 * 1024;
@@ -52,6 +56,8 @@ export class AfAlgSession {
   private readonly keyMax = 4096 - 512;
   private readonly inOffset: number;
   private readonly outOffset: number;
+  /** where this session is in a matrix request, for the agent's hang watchdog */
+  private beacon: ProgressBeacon | undefined;
 
   constructor() {
     this.pageSize = sys.getpagesize();
@@ -59,6 +65,11 @@ export class AfAlgSession {
     this.inOffset = this.pageSize;
     this.outOffset = this.inOffset + region;
     this.arena = new NativeArena(this.outOffset + region, this.pageSize);
+  }
+
+  /** Mark every operation of matrix requests on this beacon (a worker's, read by the main thread). */
+  watchWith(beacon: ProgressBeacon): void {
+    this.beacon = beacon;
   }
 
   close(): void {
@@ -116,6 +127,7 @@ export class AfAlgSession {
       let algs = body.algs;
       if (body.differential) {
         const reference = body.algs[0] ?? '';
+        this.beacon?.mark(index, 0, STRATEGY_CODES.indexOf('oneshot'));
         const raw = this.execute(decoded, reference, 'oneshot', undefined);
         executed++;
         if (raw.status !== 'pass' || raw.output === undefined) {
@@ -130,6 +142,7 @@ export class AfAlgSession {
       for (const alg of algs) {
         for (const strategy of strategies) {
           if (body.differential && alg === body.algs[0] && strategy === 'oneshot') continue;
+          this.beacon?.mark(index, body.algs.indexOf(alg), STRATEGY_CODES.indexOf(strategy));
           const raw = this.execute(decoded, alg, strategy, undefined);
           executed++;
           if (raw.status === 'pass' && !wire.report) continue;
@@ -384,6 +397,7 @@ export class AfAlgSession {
       for (let checkpoint = 0; checkpoint < d.checkpoints.length; checkpoint++) {
         const window = d.variant === 'sha2' ? 3 : 1;
         for (let k = 0; k < window; k++) bytes.set(seed, inIndex + k * size);
+        this.beacon?.beat();
         for (let i = 0; i < 1000; i++) {
           this.sendmsg(opFd, inAddr, window * size, 0, 0);
           const n = sys.read(opFd, outAddr, size);

@@ -14,15 +14,18 @@ import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type Request, t
 import { parseProcCrypto } from '../discovery/proc-crypto.js';
 import { refcntMoves } from '../discovery/refcnt-diff.js';
 import { sys } from './afalg-ffi.js';
-import { MatrixPool } from './matrix-pool.js';
+import { HangError, MatrixPool } from './matrix-pool.js';
 import { AfAlgBench } from './afalg-bench.js';
 import { runCReference } from './c-reference-runner.js';
 import { insmodCapturingLog, loadModuleCapturingLog } from './module-loader.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from './version.js';
 
 const session = new AfAlgSession();
-/** matrix requests go to worker threads when the target has more than one CPU */
 let bench: AfAlgBench | undefined;
+/**
+ * matrix requests run on worker threads (one per CPU), watched for hangs by this thread;
+ * AFALG_AGENT_WORKERS=0 runs them here, unwatched (a hang then shows only as a request timeout)
+ */
 const pool = process.env.AFALG_AGENT_WORKERS === '0' ? undefined : MatrixPool.forThisMachine();
 
 function procCrypto(): string {
@@ -178,7 +181,7 @@ function main(): void {
         reply = { id: request.id, ok: true, result: await handle(request) };
       } catch (error) {
         const err = error as Error & { code?: string };
-        reply = { id: request.id, ok: false, error: { message: err.message, code: err.code } };
+        reply = { id: request.id, ok: false, error: { message: err.message, code: err.code, ...(error instanceof HangError ? { hang: error.hang } : {}) } };
       }
       await link.write(encodeFrame(reply));
       if (request.op === 'bye') {

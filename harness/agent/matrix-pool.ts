@@ -1,11 +1,19 @@
 /**
- * Runs matrix requests on several worker threads, each with its own AF_ALG session: the cases of a
- * request are split into contiguous shares, and the answers merged back with their indexes. On a
- * two-CPU guest this keeps both CPUs busy with kernel crypto instead of one.
+ * Runs matrix requests on worker threads, each with its own AF_ALG session: the cases of a request
+ * are split into contiguous shares, and the answers merged back with their indexes. On a two-CPU
+ * guest this keeps both CPUs busy with kernel crypto instead of one.
+ *
+ * The workers also keep the agent's main thread out of the kernel: while they run, the main thread
+ * watches their progress beacons, and an operation that has not returned within the request's hang
+ * limit is reported as a hang (HangError) naming the transform, case, strategy and length. The
+ * worker cannot be freed (it sleeps uninterruptibly in the kernel), so the pool refuses further
+ * matrix requests: the target needs a restart.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { MatrixOutcome, MatrixRequestBody, MatrixResult } from '../protocol/messages.js';
+import type { MatrixHang, MatrixOutcome, MatrixRequestBody, MatrixResult } from '../protocol/messages.js';
+import { ProgressBeacon, StallWatch } from './progress-beacon.js';
+import { STRATEGY_CODES } from './afalg-session.js';
 
 interface Pending {
   resolve(result: MatrixResult): void;
@@ -14,15 +22,52 @@ interface Pending {
 
 /** Fewer cases than this run on one worker: the split would cost more than it saves. */
 const MIN_CASES_PER_WORKER = 8;
+/** the hang limit when a request names none */
+export const DEFAULT_HANG_SEC = 20;
+
+/** A matrix request one of whose operations never returned. */
+export class HangError extends Error {
+  readonly code = 'hang';
+  constructor(readonly hang: MatrixHang) {
+    super(`${hang.alg} did not complete ${hang.op ?? 'an operation'} of ${hang.bytes} bytes (case ${hang.index}, strategy ${hang.strategy}) within ${hang.seconds} s: the driver hangs`);
+  }
+}
+
+/** Bytes of data one execution of a case hands the kernel. */
+function bytesOf(body: MatrixRequestBody['cases'][number]): number {
+  const size = (base64: string | undefined): number => (base64 === undefined ? 0 : Buffer.byteLength(base64, 'base64'));
+  switch (body.type) {
+    case 'hash':
+      return size(body.msg);
+    case 'skcipher':
+      return size(body.input);
+    case 'aead':
+      return size(body.assoc) + size(body.input);
+    case 'hash-mct':
+      return 3 * size(body.seed);
+    default:
+      return 0;
+  }
+}
+
+function opOf(body: MatrixRequestBody['cases'][number]): string | undefined {
+  if (body.type === 'skcipher' || body.type === 'aead') return body.op;
+  if (body.type === 'hash') return body.key !== undefined ? 'mac' : 'digest';
+  if (body.type === 'hash-mct') return 'mct';
+  return undefined;
+}
 
 export class MatrixPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers: Array<{ worker: Worker; beacon: ProgressBeacon }> = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** set once an operation hung: a worker is lost in the kernel for good */
+  private hung: HangError | undefined;
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./matrix-worker.js', import.meta.url));
+      const beacon = ProgressBeacon.create();
+      const worker = new Worker(new URL('./matrix-worker.js', import.meta.url), { workerData: { beacon: beacon.cells } });
       worker.on('message', (message: { id: number; result?: MatrixResult; error?: string }) => {
         const pending = this.pending.get(message.id);
         if (!pending) return;
@@ -35,14 +80,16 @@ export class MatrixPool {
         this.pending.clear();
       });
       worker.unref();
-      this.workers.push(worker);
+      this.workers.push({ worker, beacon });
     }
   }
 
-  /** One worker per CPU the target has, at most `max`; none on a single-CPU target. */
-  static forThisMachine(max = 4): MatrixPool | undefined {
-    const cpus = Math.min(os.availableParallelism(), max);
-    return cpus >= 2 ? new MatrixPool(cpus) : undefined;
+  /**
+   * One worker per CPU the target has, at most `max`, and one on a single-CPU target: the main
+   * thread must stay free to notice a hang.
+   */
+  static forThisMachine(max = 4): MatrixPool {
+    return new MatrixPool(Math.max(1, Math.min(os.availableParallelism(), max)));
   }
 
   private send(worker: Worker, body: MatrixRequestBody): Promise<MatrixResult> {
@@ -54,23 +101,62 @@ export class MatrixPool {
   }
 
   async run(body: MatrixRequestBody): Promise<MatrixResult> {
+    if (this.hung) throw new HangError({ ...this.hung.hang });
     const shares = Math.max(1, Math.min(this.workers.length, Math.floor(body.cases.length / MIN_CASES_PER_WORKER)));
     const size = Math.ceil(body.cases.length / shares);
-    const parts = await Promise.all(
-      Array.from({ length: shares }, (_, share) =>
-        this.send(this.workers[share] as Worker, { ...body, cases: body.cases.slice(share * size, (share + 1) * size) }).then((result) => ({ result, offset: share * size })),
-      ),
-    );
-    const outcomes: MatrixOutcome[] = [];
-    let executed = 0;
-    for (const { result, offset } of parts) {
-      executed += result.executed;
-      for (const outcome of result.outcomes) outcomes.push({ ...outcome, index: outcome.index + offset, ref: String(outcome.index + offset) });
+    const hangMs = (body.hangSec ?? DEFAULT_HANG_SEC) * 1000;
+    const running = Array.from({ length: shares }, (_, share) => {
+      const { worker, beacon } = this.workers[share] as { worker: Worker; beacon: ProgressBeacon };
+      const offset = share * size;
+      const state = { done: false, watch: new StallWatch(beacon, Date.now()), beacon, offset };
+      const answer = this.send(worker, { ...body, cases: body.cases.slice(offset, offset + size) }).then((result) => {
+        state.done = true;
+        return { result, offset };
+      });
+      return { state, answer };
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setInterval(() => {
+        const now = Date.now();
+        for (const { state } of running) {
+          if (state.done) continue;
+          const stalled = state.watch.stalledMs(now);
+          if (stalled < hangMs) continue;
+          const at = state.beacon.read();
+          const index = state.offset + at.caseIndex;
+          const wire = body.cases[index];
+          const op = wire ? opOf(wire) : undefined;
+          this.hung = new HangError({
+            alg: body.algs[at.algIndex] ?? body.algs[0] ?? '',
+            strategy: STRATEGY_CODES[at.strategyIndex] ?? 'oneshot',
+            index,
+            ...(op !== undefined ? { op } : {}),
+            bytes: wire ? bytesOf(wire) : 0,
+            seconds: Math.round(stalled / 1000),
+          });
+          reject(this.hung);
+          return;
+        }
+      }, Math.min(1000, Math.max(50, hangMs / 4)));
+    });
+    try {
+      const parts = await Promise.race([Promise.all(running.map((one) => one.answer)), watchdog]);
+      const outcomes: MatrixOutcome[] = [];
+      let executed = 0;
+      for (const { result, offset } of parts) {
+        executed += result.executed;
+        for (const outcome of result.outcomes) outcomes.push({ ...outcome, index: outcome.index + offset, ref: String(outcome.index + offset) });
+      }
+      return { executed, outcomes };
+    } finally {
+      clearInterval(timer);
     }
-    return { executed, outcomes };
   }
 
   close(): Promise<number[]> {
-    return Promise.all(this.workers.map((worker) => worker.terminate()));
+    // a worker lost in the kernel cannot be joined; the process exits without it
+    if (this.hung) return Promise.resolve([]);
+    return Promise.all(this.workers.map(({ worker }) => worker.terminate()));
   }
 }

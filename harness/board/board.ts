@@ -59,7 +59,7 @@ export interface Board {
   description?: string;
   arch: Arch;
   transport: Transport;
-  timeouts?: { agentReadySec?: number; requestSec?: number; loginSec?: number; bootSec?: number };
+  timeouts?: { agentReadySec?: number; requestSec?: number; hangSec?: number; loginSec?: number; bootSec?: number };
   qemu?: QemuBoardConfig;
   serial?: SerialBoardConfig;
   ssh?: SshBoardConfig;

@@ -35,9 +35,19 @@ export function resolveBoundDriver(name: string, moves: RefcntMove[], entries?: 
   if (candidates.length === 0) {
     return { candidates: [], problem: moves.length === 0 ? 'no refcnt moved while the socket was held' : 'no public entry of that name gained a reference' };
   }
-  // several public entries rose (another user allocated at the same moment): prefer the highest priority
+  // several public entries rose: a driver that wraps a fallback of the same name (a hardware driver
+  // holding the software one for what it cannot do), or another user allocating at the same moment
   const priority = new Map((entries ?? []).map((entry) => [entry.driver, entry.priority]));
   const sorted = [...candidates].sort((a, b) => (priority.get(b.driver) ?? 0) - (priority.get(a.driver) ?? 0));
+  // the kernel binds the highest-priority usable entry of a name: if that entry is among those that
+  // rose, it is the one bound, and the others are held through it (or by someone else)
+  const top = (entries ?? [])
+    .filter((entry) => !entry.internal && entry.name === name && entry.selftest === 'passed')
+    .sort((a, b) => b.priority - a.priority)[0];
+  const first = sorted[0];
+  if (top && first && first.driver === top.driver && (priority.get(sorted[1]?.driver ?? '') ?? -1) < top.priority) {
+    return { driver: top.driver, candidates: sorted.map((move) => move.driver) };
+  }
   return {
     candidates: sorted.map((move) => move.driver),
     problem: `ambiguous: ${sorted.map((move) => move.driver).join(', ')} all gained references`,

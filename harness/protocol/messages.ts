@@ -131,6 +131,26 @@ export interface MatrixRequestBody {
   strategies: SplitStrategy[];
   cases: Array<CaseBody & { report?: boolean; strategies?: SplitStrategy[] }>;
   differential?: boolean;
+  /**
+   * one operation that has not returned after this many seconds is a hang: the agent answers the
+   * request with error code 'hang' (and the target needs a restart: the thread stays in the kernel)
+   */
+  hangSec?: number;
+}
+
+/** What hung: the error of a matrix request the agent's watchdog gave up on (code 'hang'). */
+export interface MatrixHang {
+  /** the transform bound (driver or generic name) */
+  alg: string;
+  strategy: SplitStrategy;
+  /** index of the case in the request */
+  index: number;
+  /** encrypt, decrypt, digest… */
+  op?: string;
+  /** bytes of data the operation was given (AEAD: associated data + text) */
+  bytes: number;
+  /** how long the operation had been running when the watchdog gave up */
+  seconds: number;
 }
 
 export interface MatrixOutcome extends CaseOutcome {
@@ -260,6 +280,8 @@ export interface ResultOf {
 export interface AgentError {
   message: string;
   code?: string;
+  /** code 'hang': the operation that never returned */
+  hang?: MatrixHang;
 }
 
 export type Response =

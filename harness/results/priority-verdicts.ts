@@ -34,6 +34,8 @@ export interface PriorityCandidate {
   /** true: passed every vector it ran; false: failed some; undefined: not run */
   correct?: boolean;
   failed?: number;
+  /** an operation never returned (the watchdog cut it) */
+  hung?: boolean;
   /** MB/s at the reference size (4 KiB), agent copy path, encrypt or digest */
   mbPerSecond?: number;
   accelerator: boolean;
@@ -59,6 +61,8 @@ export interface TargetEvidence {
   /** passed every vector it ran (undefined: nothing ran) */
   correct?: boolean;
   failed?: number;
+  /** an operation never returned */
+  hung?: boolean;
   mbPerSecond?: number;
 }
 
@@ -97,6 +101,7 @@ export function priorityTable(algorithm: DiscoveredAlgorithmSummary, evidence: (
       selected: driver.driver === selected,
       ...(found.correct !== undefined ? { correct: found.correct } : {}),
       ...(found.failed !== undefined ? { failed: found.failed } : {}),
+      ...(found.hung ? { hung: true } : {}),
       ...(found.mbPerSecond !== undefined ? { mbPerSecond: found.mbPerSecond } : {}),
       accelerator: isAccelerator(driver),
     };
@@ -128,7 +133,9 @@ function verdictsOf(table: PriorityTable): PriorityVerdict[] {
       algorithm,
       severity: 'critical',
       rule: 'selected-fails-vectors',
-      message: `the generic name ${algorithm} ${how} ${who}, which fails vectors (${failures}): every user of ${algorithm} gets wrong results`,
+      message: selected?.hung
+        ? `the generic name ${algorithm} ${how} ${who}, which hangs (an operation never completed; ${failures}): a user of ${algorithm} can wait forever`
+        : `the generic name ${algorithm} ${how} ${who}, which fails vectors (${failures}): every user of ${algorithm} gets wrong results`,
       drivers: selected ? [selected.driver] : [],
     });
   }

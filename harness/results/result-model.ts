@@ -15,7 +15,8 @@ export interface CaseFailure {
   /** the case id within the source (tcId / line / seed#index) */
   case: string;
   strategy: SplitStrategy;
-  status: 'fail' | 'error';
+  /** hang: the operation never returned (see the run's hang lines) */
+  status: 'fail' | 'error' | 'hang';
   expectation: Expectation;
   /** encrypt, decrypt, digest, mac, mct */
   op?: string;
@@ -98,6 +99,36 @@ export interface IncidentLine {
   link?: boolean;
 }
 
+/**
+ * One operation never returned: the agent's watchdog gave up on it. The target (generic name or
+ * driver) is not asked anything more in this run; with a generic target, the bound driver neither.
+ */
+export interface HangLine {
+  kind: 'hang';
+  algorithm: string;
+  /** the name bound when it hung: a unique driver name or the generic name */
+  target: string;
+  generic: boolean;
+  /** generic targets: the driver the generic name bound (the one that hung) */
+  boundDriver?: string;
+  source: string;
+  /** the case id within the source (tcId / COUNT / seed#index) */
+  case: string;
+  strategy: SplitStrategy;
+  /** encrypt, decrypt, digest, mac, mct */
+  op?: string;
+  /** what the vector expects of the case */
+  expectation?: Expectation;
+  /** bytes of data the operation was given */
+  bytes: number;
+  /** the hang limit that cut it, seconds */
+  seconds: number;
+  /** differential cases: the seed that regenerates the case */
+  seed?: string;
+  /** what happened next: the target restarted and the run went on, or the run stopped here */
+  then: 'restarted' | 'stopped';
+}
+
 /** A batch whose lines are all written: a resumed run skips it. */
 export interface BatchDoneLine {
   kind: 'done';
@@ -161,7 +192,7 @@ export interface TcryptLine {
   error?: string;
 }
 
-export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | BenchLine | TcryptLine | BatchDoneLine | ResumedLine;
+export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | HangLine | BenchLine | TcryptLine | BatchDoneLine | ResumedLine;
 
 export interface DiscoveredDriverSummary {
   driver: string;
@@ -205,6 +236,8 @@ export interface RunMeta {
     seed?: string;
     /** Monte-Carlo checkpoints per file (a resume plans with the same) */
     mctCheckpoints?: number;
+    /** one operation not returning within this many seconds is a hang */
+    hangSec?: number;
     /** throughput settings, when the run measured throughput */
     bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcrypt: boolean; tcryptSec?: number; cReference: string };
     /** false: a bench-only run (no vectors) */

@@ -22,6 +22,7 @@ const LINE_DEFINITIONS: Record<ResultLine['kind'], string> = {
   unusable: 'UnusableLine',
   unbindable: 'UnbindableLine',
   incident: 'IncidentLine',
+  hang: 'HangLine',
   bench: 'BenchLine',
   tcrypt: 'TcryptLine',
   done: 'BatchDoneLine',

@@ -13,6 +13,7 @@ import type {
   TcryptLine,
   CaseFailure,
   DiscoveredAlgorithmSummary,
+  HangLine,
   IncidentLine,
   ResultLine,
   RunMeta,
@@ -44,6 +45,8 @@ export interface SummaryRow {
   acceptables: AcceptableOutcome[];
   /** strategies with at least one failure, in the usual order */
   strategiesFailed: SplitStrategy[];
+  /** an operation on this target never returned (itself, or through the generic name bound to it) */
+  hung?: boolean;
 }
 
 /** A case (source + case id + strategy) the generic name and at least one driver did not agree on. */
@@ -76,6 +79,8 @@ export interface RunSummary {
   unusable: UnusableLine[];
   unbindable: UnbindableLine[];
   incidents: IncidentLine[];
+  /** operations that never returned, in the order they happened */
+  hangs: HangLine[];
   /** link losses a resumed run recovered from (listed, not failures) */
   recovered: IncidentLine[];
   skips: SkipGroup[];
@@ -167,6 +172,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
   const unusable: UnusableLine[] = [];
   const unbindable: UnbindableLine[] = [];
   const incidents: IncidentLine[] = [];
+  const hangs: HangLine[] = [];
   const benchLines: BenchLine[] = [];
   const tcryptLines: TcryptLine[] = [];
   // a link lost before the last resume was recovered from: that attempt's incident does not fail the run
@@ -191,6 +197,9 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
         break;
       case 'incident':
         if (!recovered.includes(line)) incidents.push(line);
+        break;
+      case 'hang':
+        hangs.push(line);
         break;
       case 'bench':
         benchLines.push(line);
@@ -224,9 +233,32 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     row.acceptables.push(...(line.acceptables ?? []));
     if (line.boundDriver && !row.boundDriver) row.boundDriver = line.boundDriver;
   }
+  // a hang is a failure of the target that hung and, through a generic name, of the driver bound to it
+  for (const hang of hangs) {
+    const failure: CaseFailure = {
+      source: hang.source,
+      case: hang.case,
+      strategy: hang.strategy,
+      status: 'hang',
+      expectation: hang.expectation ?? 'valid',
+      ...(hang.op !== undefined ? { op: hang.op } : {}),
+      error: `no answer within ${hang.seconds} s (${hang.bytes} bytes)`,
+      ...(hang.seed !== undefined ? { seed: hang.seed } : {}),
+    };
+    const hungRows: Array<{ target: string; generic: boolean; failure: CaseFailure }> = [{ target: hang.target, generic: hang.generic, failure }];
+    if (hang.generic && hang.boundDriver) hungRows.push({ target: hang.boundDriver, generic: false, failure: { ...failure, comment: `through the generic name ${hang.target}` } });
+    for (const one of hungRows) {
+      const row = rowOf(hang.algorithm, one.target, one.generic);
+      row.ran = true;
+      row.hung = true;
+      row.failed += 1;
+      row.failures.push(one.failure);
+      if (one.generic && hang.boundDriver && !row.boundDriver) row.boundDriver = hang.boundDriver;
+    }
+  }
   const algorithmsInRun = new Set<string>();
   // targets of the vector run (a bench-only run plans no vector rows)
-  for (const line of lines) if ((line.kind === 'tally' || line.kind === 'skip' || line.kind === 'unusable' || line.kind === 'unbindable' || line.kind === 'incident') && line.algorithm !== undefined) algorithmsInRun.add(line.algorithm);
+  for (const line of lines) if ((line.kind === 'tally' || line.kind === 'skip' || line.kind === 'unusable' || line.kind === 'unbindable' || line.kind === 'incident' || line.kind === 'hang') && line.algorithm !== undefined) algorithmsInRun.add(line.algorithm);
   for (const algorithm of algorithmsInRun) {
     const found = discovered.get(algorithm);
     if (!found) continue;
@@ -309,6 +341,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     unusable,
     unbindable,
     incidents,
+    hangs,
     recovered,
     skips: [...skipGroups.values()].sort((a, b) => compareText(a.algorithm, b.algorithm) || compareText(a.source, b.source) || compareText(a.reason, b.reason)),
     totals,
@@ -320,6 +353,22 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     exitCode: verdict === 'pass' ? 0 : 1,
     damagedLines: read.damagedLines ?? 0,
   };
+}
+
+/** How a failed execution went, in words. */
+export function outcomeText(status: CaseFailure['status']): string {
+  return status === 'hang' ? 'no answer (hang)' : status === 'error' ? 'unexpected error' : 'wrong answer';
+}
+
+/** One line for a hang: who, what request, how long. */
+export function describeHang(line: HangLine): string {
+  const through = line.generic && line.boundDriver ? ` (bound to ${line.boundDriver})` : '';
+  return `${line.target}${through} hung: ${line.op ?? 'an operation'} of ${line.bytes} bytes, ${line.source} ${line.case} [${line.strategy}], no answer within ${line.seconds} s`;
+}
+
+/** What the harness did about a hang. */
+export function hangAftermath(line: HangLine): string {
+  return line.then === 'restarted' ? 'the target was restarted and the run went on without it' : 'the run stopped here';
 }
 
 function severityRank(severity: Severity): number {
@@ -350,6 +399,7 @@ function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench: Bench
       const mb = speedAt4k.get(key);
       return {
         ...(row?.ran ? { correct: row.failed === 0, failed: row.failed } : {}),
+        ...(row?.hung ? { hung: true } : {}),
         ...(mb !== undefined ? { mbPerSecond: mb } : {}),
       };
     };

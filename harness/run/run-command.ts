@@ -13,8 +13,8 @@ import { AGENT_VERSION } from '../agent/version.js';
 import type { SplitStrategy } from '../protocol/messages.js';
 import { ALL_STRATEGIES, DEFAULT_MAX_PAYLOAD, UnknownAlgorithmError, planRun, type RunPlan } from '../plan/plan.js';
 import { ResultsWriter } from '../results/results-writer.js';
-import { RUN_FILE, type RunMeta } from '../results/result-model.js';
-import { executePlan } from './execute-plan.js';
+import { RUN_FILE, type HangLine, type RunMeta } from '../results/result-model.js';
+import { describeHang, executePlan, targetsTakenOutBy, type ExecutionResult } from './execute-plan.js';
 import { RunProgress } from './run-progress.js';
 import { catalog } from '../../vectors/catalog.js';
 import { loadAlgorithmVectors, sourcesFor } from '../../vectors/vector-sources.js';
@@ -66,7 +66,13 @@ export interface RunArgs {
   'load-module'?: string[];
   /** fault-injection fixtures (qemu/fixtures) built for the guest's kernel and loaded; 'all' for every one */
   fixtures?: string[];
+  /** one operation not returning within this many seconds is a hang (default: the board's, else 20) */
+  'hang-sec'?: number;
 }
+
+/** A QEMU guest is restarted after a hang at most this many times in one run. */
+const MAX_RESTARTS = 8;
+const DEFAULT_HANG_SEC = 20;
 
 /** The fixtures to load: --fixtures, else the board's qemu.fixtures. */
 export function fixturesWanted(board: Board, asked: readonly string[] | undefined): string[] {
@@ -104,6 +110,8 @@ interface ResumeState {
   doneBatches: Set<string>;
   doneBenches: Set<string>;
   doneTcrypt: Set<string>;
+  /** hang lines of the earlier attempts: their targets stay out */
+  hangs: HangLine[];
 }
 
 /**
@@ -124,6 +132,7 @@ function resumeState(dirArg: string, argv: RunArgs): { argv: RunArgs; state: Res
     out: dir,
     differential: options.differential,
     'mct-checkpoints': options.mctCheckpoints ?? argv['mct-checkpoints'],
+    ...(options.hangSec !== undefined ? { 'hang-sec': options.hangSec } : {}),
     strategies: options.strategies,
     ...(options.alg ? { alg: options.alg } : {}),
     ...(options.driver ? { driver: options.driver } : {}),
@@ -141,9 +150,10 @@ function resumeState(dirArg: string, argv: RunArgs): { argv: RunArgs; state: Res
         }
       : { bench: false }),
   };
-  const state: ResumeState = { dir, meta, doneBatches: new Set(), doneBenches: new Set(), doneTcrypt: new Set() };
+  const state: ResumeState = { dir, meta, doneBatches: new Set(), doneBenches: new Set(), doneTcrypt: new Set(), hangs: [] };
   for (const line of lines) {
     if (line.kind === 'done') state.doneBatches.add(line.batch);
+    else if (line.kind === 'hang') state.hangs.push(line);
     else if (line.kind === 'bench') state.doneBenches.add(benchKey(line));
     else if (line.kind === 'tcrypt' && line.error === undefined) state.doneTcrypt.add(line.params.join(' '));
   }
@@ -248,6 +258,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (wantVectors) checkPatterns(argv.alg, undefined);
   if (benchSettings) checkPatterns(argv.alg, benchSettings);
   if (!Number.isInteger(argv.differential) || argv.differential < 0) throw new BadInputError(`--differential: expected a case count ≥ 0, got ${argv.differential}`);
+  const requestSec = board.timeouts?.requestSec ?? 120;
+  const hangSec = argv['hang-sec'] ?? board.timeouts?.hangSec ?? Math.min(DEFAULT_HANG_SEC, requestSec / 2);
+  if (!(hangSec > 0 && hangSec < requestSec)) {
+    throw new BadInputError(`--hang-sec: expected seconds above 0 and below the board's request timeout (${requestSec} s), got ${argv['hang-sec'] ?? board.timeouts?.hangSec}`);
+  }
   const seed = argv.seed ?? crypto.randomBytes(4).toString('hex');
   const runId = resuming?.state.meta.runId ?? runIdOf(board.name);
   const outDir = path.resolve(argv.out ?? path.join('results', runId));
@@ -261,7 +276,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (cReference) process.stderr.write(`C reference loop: ${cReference.description}\n`);
   if (driversSpec) process.stderr.write(`drivers-spec: ${driversSpec.name} (${driversSpec.file}), ${driversSpec.requirements.length} requirements\n`);
 
-  const target = await openTarget(board, { consoleLog: argv['console-log'] });
+  let target = await openTarget(board, { consoleLog: argv['console-log'] });
   const writer = new ResultsWriter(outDir);
   let meta: RunMeta | undefined;
   const unregister = registerLive({
@@ -272,7 +287,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   let completed = false;
   try {
     const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, target.info.hello.kernelRelease) : [];
-    await loadModules(target, board, [...fixtureFiles, ...moduleFiles]);
+    const extraModules = [...fixtureFiles, ...moduleFiles];
+    await loadModules(target, board, extraModules);
     const discovery = await discover(target.agent);
     const plan: RunPlan = !vectors ? emptyPlan() : planRun(discovery.algorithms, {
       catalog,
@@ -292,7 +308,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     for (const note of plan.notes) if (note.kind === 'unusable') process.stderr.write(`unusable vector file: ${note.error}\n`);
     if (plan.absent.length > 0) process.stderr.write(`not on this target: ${plan.absent.join(', ')}\n`);
     if (vectors) process.stderr.write(`${describePlan(plan)}${argv.differential > 0 ? `, differential seed ${seed}` : ''}\n`);
-    const benchPlan: BenchPlan | undefined = benchSettings
+    let benchPlan: BenchPlan | undefined = benchSettings
       ? planBench(discovery.algorithms, { catalog, algPatterns: argv.alg, driverPatterns: argv.driver, settings: { ...benchSettings, ...(cReference?.program ? { cProgram: cReference.program } : {}) } })
       : undefined;
     if (benchPlan) process.stderr.write(`${describeBenchPlan(benchPlan, benchSettings?.tcryptSec)}\n`);
@@ -337,6 +353,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         differential: argv.differential,
         ...(argv.differential > 0 ? { seed } : {}),
         mctCheckpoints: argv['mct-checkpoints'],
+        hangSec,
         ...(benchSettings
           ? {
               bench: {
@@ -365,14 +382,42 @@ export async function runCommand(args: RunArgs): Promise<number> {
     // drivers-spec: stored with the run so that `report DIR` evaluates it again
     if (driversSpec) meta.spec = { file: driversSpec.file, content: specContent(driversSpec) };
     writer.writeMeta(meta);
-    const requestTimeoutMs = (board.timeouts?.requestSec ?? 120) * 1000;
-    let execution = await executePlan(target.agent, plan, writer, {
-      requestTimeoutMs,
-      progress: new RunProgress(plan.executions, { unit: 'executions' }),
-      ...(target.link ? { depth: target.link.pipelineDepth } : {}),
-      ...(resuming ? { done: resuming.state.doneBatches } : {}),
-    });
+    // targets a hang took out: an earlier attempt's stay out
+    const out = new Set<string>((resuming?.state.hangs ?? []).flatMap((line) => targetsTakenOutBy(line, plan)));
+    const done = new Set<string>(resuming?.state.doneBatches ?? []);
+    const progress = new RunProgress(plan.executions, { unit: 'executions' });
+    // a QEMU guest with a driver stuck in the kernel is restarted and the run goes on without it;
+    // a real board is not power-cycled here: the run stops, and --resume goes on after a reboot
+    const restartable = board.transport === 'qemu';
+    let restarts = 0;
+    let execution: ExecutionResult;
+    for (;;) {
+      execution = await executePlan(target.agent, plan, writer, {
+        requestTimeoutMs: requestSec * 1000,
+        hangSec,
+        progress,
+        ...(target.link ? { depth: target.link.pipelineDepth } : {}),
+        done,
+        out,
+        writeNotes: !resuming && restarts === 0,
+        onHang: restartable && restarts < MAX_RESTARTS ? 'restarted' : 'stopped',
+      });
+      if (!execution.hang || execution.hang.then !== 'restarted') break;
+      restarts++;
+      progress.pause();
+      const without = targetsTakenOutBy(execution.hang, plan).map((key) => key.split('\0')[1]);
+      process.stderr.write(`hang: ${describeHang(execution.hang)}\nrestarting ${board.name} (restart ${restarts}); the run goes on without ${without.join(' and ')}\n`);
+      target.kill();
+      target = await openTarget(board, { consoleLog: argv['console-log'], appendConsoleLog: true });
+      await loadModules(target, board, extraModules);
+    }
+    if (execution.hang) execution.incompleteReason = `${execution.incompleteReason}; ${restartable ? `${MAX_RESTARTS} restarts used up` : `restart ${board.name} and continue with --resume ${outDir}`}`;
     const vectorStage = execution;
+    if (benchPlan && out.size > 0) {
+      // a driver that hung is not measured either (the generic name bound to it neither)
+      const kept = benchPlan.benches.filter((one) => !out.has(`${one.algorithm}\0${one.target}`));
+      benchPlan = { ...benchPlan, benches: kept, estimatedSeconds: kept.reduce((sum, one) => sum + one.estimatedSeconds, 0) };
+    }
     if (benchPlan && execution.complete) {
       const benched = await executeBench(target.agent, benchPlan, writer, {
         ...(benchSettings?.tcryptSec !== undefined ? { tcryptSec: benchSettings.tcryptSec } : {}),

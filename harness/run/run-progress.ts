@@ -24,7 +24,7 @@ export class RunProgress {
   private readonly out: NodeJS.WriteStream;
 
   constructor(
-    private readonly total: number,
+    private total: number,
     options: ProgressOptions = {},
   ) {
     this.out = options.out ?? process.stderr;
@@ -64,6 +64,11 @@ export class RunProgress {
       this.lastLog = now;
       this.lastSubject = subject;
     }
+  }
+
+  /** Work that will not be done after all (targets dropped after a hang): out of the total and the ETA. */
+  drop(amount: number): void {
+    this.total = Math.max(this.done, this.total - amount);
   }
 
   /** Clear the live line (before other output). */

@@ -25,6 +25,8 @@ export interface QemuTargetOptions {
   progress?: NodeJS.WritableStream;
   /** write the whole console here as it arrives */
   consoleLog?: string;
+  /** add to the console log instead of starting it afresh (a guest restarted mid-run) */
+  appendConsoleLog?: boolean;
   /** override the board's agent-ready timeout */
   agentReadyTimeoutSec?: number;
 }
@@ -44,8 +46,8 @@ class Console {
   agentStartUptime?: number;
   private stageListeners: Array<(line: string) => void> = [];
 
-  constructor(logFile: string | undefined) {
-    this.log = logFile ? fs.createWriteStream(logFile) : undefined;
+  constructor(logFile: string | undefined, append = false) {
+    this.log = logFile ? fs.createWriteStream(logFile, { flags: append ? 'a' : 'w' }) : undefined;
   }
 
   push(chunk: Buffer): void {
@@ -132,7 +134,7 @@ export class QemuTarget implements Target {
     const startedAt = Date.now();
     (options.progress ?? process.stderr).write(`starting ${board.name}: ${board.qemu.binary} (${accel.accel}), waiting up to ${options.agentReadyTimeoutSec ?? board.timeouts?.agentReadySec ?? 60} s for the agent\n`);
     const child = spawn(board.qemu.binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const console = new Console(options.consoleLog);
+    const console = new Console(options.consoleLog, options.appendConsoleLog);
     const killChild = (): void => {
       if (child.exitCode === null && child.signalCode === null && child.pid) {
         try {

@@ -11,12 +11,17 @@ import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
 import { listFixtures } from '../../qemu/fixtures.js';
+import type { RunMeta } from '../../harness/results/result-model.js';
 
 /** the fixtures that give wrong answers */
 const FIXTURE_DRIVERS: Record<string, { algorithm: string; driver: string }> = {
   sha256_odd: { algorithm: 'sha256', driver: 'sha256-fixture-odd-updates' },
   gcm_empty_aad: { algorithm: 'gcm(aes)', driver: 'gcm-aes-fixture-empty-aad' },
   cbc_many_sg: { algorithm: 'cbc(aes)', driver: 'cbc-aes-fixture-many-sg' },
+};
+/** the fixtures that never complete a request */
+const HANG_FIXTURES: Record<string, { algorithm: string; driver: string; bytes: number }> = {
+  xts_hang: { algorithm: 'xts(aes)', driver: 'xts-aes-fixture-hang', bytes: 68 },
 };
 /** the fixtures that are right, only slow */
 const SLOW_FIXTURES: Record<string, { algorithm: string; driver: string }> = {
@@ -27,6 +32,7 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
   this.timeout(600_000);
   const tmp = useTempDir('afalg-fixtures-');
   let summary: RunSummary;
+  let meta: RunMeta;
   let code: number | null;
   let stderr: string;
 
@@ -34,19 +40,20 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     const out = path.join(tmp.path, 'run');
     const result = await runCli([
       'run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out,
-      '--alg', 'cbc(aes)', 'gcm(aes)', 'sha256', '--strategies', 'oneshot,chunks',
-      '--differential', '30', '--seed', 'fixtures', '--fixtures', 'all',
+      '--alg', 'cbc(aes)', 'gcm(aes)', 'sha256', 'xts(aes)', '--strategies', 'oneshot,chunks',
+      '--differential', '30', '--seed', 'fixtures', '--fixtures', 'all', '--hang-sec', '5',
     ]);
     code = result.code;
     stderr = result.stderr;
-    const { meta, lines } = readRun(out);
-    summary = summarize(meta, lines);
+    const run = readRun(out);
+    meta = run.meta;
+    summary = summarize(run.meta, run.lines);
   });
 
   it('every fixture is known to this test, loaded, and registered with a passed self-test', () => {
-    assert.deepEqual(listFixtures().sort(), [...Object.keys(FIXTURE_DRIVERS), ...Object.keys(SLOW_FIXTURES)].sort());
+    assert.deepEqual(listFixtures().sort(), [...Object.keys(FIXTURE_DRIVERS), ...Object.keys(HANG_FIXTURES), ...Object.keys(SLOW_FIXTURES)].sort());
     for (const name of listFixtures()) assert.match(stderr, new RegExp(`loaded afalg_fixture_${name}\\.ko`));
-    for (const { algorithm, driver } of Object.values(FIXTURE_DRIVERS)) {
+    for (const { algorithm, driver } of [...Object.values(FIXTURE_DRIVERS), ...Object.values(HANG_FIXTURES)]) {
       const candidate = summary.priorities.find((table) => table.algorithm === algorithm)?.candidates.find((c) => c.driver === driver);
       assert.equal(candidate?.selftest, 'passed', driver);
     }
@@ -56,7 +63,8 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     assert.equal(code, 1);
     const fixtureDrivers = new Set(Object.values(FIXTURE_DRIVERS).map((fixture) => fixture.driver));
     for (const row of summary.rows) {
-      if (fixtureDrivers.has(row.target)) assert.ok(row.failed > 0, `${row.target} was not caught`);
+      if (fixtureDrivers.has(row.target)) assert.ok(row.failed > 0 && !row.hung, `${row.target} was not caught`);
+      else if (row.hung) assert.ok(Object.values(HANG_FIXTURES).some((fixture) => fixture.driver === row.target || fixture.algorithm === row.target), `${row.target} hung`);
       else if (!row.generic) assert.equal(row.failed, 0, `${row.target} (a good driver) failed`);
     }
     const failuresOf = (driver: string) => summary.rows.find((row) => row.target === driver)?.failures ?? [];
@@ -70,6 +78,33 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     // cbc: no fixed vector is long enough; differential cases carry the seed that reproduces them
     const cbc = failuresOf('cbc-aes-fixture-many-sg');
     assert.ok(cbc.length > 0 && cbc.every((failure) => failure.source === 'differential' && /^seed fixtures#\d+$/.test(failure.seed ?? '')));
+  });
+
+  it('a driver that never completes one request length: cut by the watchdog, reported with the request, the guest restarted, the run complete', () => {
+    const { algorithm, driver, bytes } = HANG_FIXTURES.xts_hang as { algorithm: string; driver: string; bytes: number };
+    assert.equal(summary.hangs.length, 1, 'one hang, one restart: the generic name and the driver it binds leave the run together');
+    const [hang] = summary.hangs;
+    assert.equal(hang?.algorithm, algorithm);
+    assert.ok(hang?.target === driver || hang?.boundDriver === driver, `the hang names ${driver}: ${JSON.stringify(hang)}`);
+    assert.equal(hang?.bytes, bytes);
+    assert.equal(hang?.seconds, 5);
+    assert.equal(hang?.then, 'restarted');
+    assert.ok(hang?.source && hang.case, 'the request that hung is named by source and case');
+    assert.match(stderr, /restarting qemu-x86_64 \(restart 1\)/);
+    // the fixtures are loaded again into the new guest, and the run finishes there
+    assert.equal(stderr.match(/loaded afalg_fixture_xts_hang\.ko/g)?.length, 2);
+    assert.equal(meta.complete, true);
+    const row = summary.rows.find((one) => one.target === driver);
+    assert.equal(row?.hung, true);
+    assert.ok(row?.failures.some((failure) => failure.status === 'hang'));
+    // the other xts(aes) drivers ran on the restarted guest and pass
+    const good = summary.rows.filter((one) => one.algorithm === algorithm && !one.generic && one.target !== driver);
+    assert.ok(good.length >= 2);
+    for (const one of good) assert.ok(one.passed > 0 && one.failed === 0, `${one.target}: ${one.passed} passed, ${one.failed} failed`);
+    const verdict = summary.verdicts.find((v) => v.algorithm === algorithm && v.rule === 'selected-fails-vectors');
+    assert.equal(verdict?.severity, 'critical');
+    assert.equal(verdict?.drivers[0], driver);
+    assert.match(verdict?.message ?? '', /hangs/);
   });
 
   it('a correct driver ten times slower that outranks the others: no failure, a priority warning from the benchmark', async () => {

@@ -140,20 +140,24 @@ describe('discovery/refcnt-diff', () => {
       assert.equal(resolution.driver, 'cbc-aes-aesni');
     });
 
-    it('is ambiguous when two public entries of that name rose, highest priority first', () => {
+    it('names the top-priority entry when it rose with others (a driver holding its fallback)', () => {
       const after = boot();
       bump(after, 'virtio_crypto_aes_cbc', 1);
       bump(after, 'cbc-aes-aesni', 1);
-      const moves = refcntMoves(boot(), after);
-      // /proc/crypto lists the virtio driver (150) before the aesni one (400)
-      assert.deepEqual(
-        moves.map((move) => move.driver),
-        ['virtio_crypto_aes_cbc', 'cbc-aes-aesni'],
-      );
+      const resolution = resolveBoundDriver('cbc(aes)', refcntMoves(boot(), after), after);
+      assert.equal(resolution.driver, 'cbc-aes-aesni');
+      assert.deepEqual(resolution.candidates, ['cbc-aes-aesni', 'virtio_crypto_aes_cbc']);
+      assert.equal(resolution.problem, undefined);
+    });
+
+    it('is ambiguous when several public entries of that name rose but not the top-priority one, highest priority first', () => {
+      const before = parseProcCrypto(instantiatedText);
+      const after = bump(bump(parseProcCrypto(instantiatedText), 'virtio_crypto_aes_cbc', 1), 'cbc(aes-generic)', 1);
+      const moves = refcntMoves(before, after);
       const resolution = resolveBoundDriver('cbc(aes)', moves, after);
       assert.equal(resolution.driver, undefined);
-      assert.deepEqual(resolution.candidates, ['cbc-aes-aesni', 'virtio_crypto_aes_cbc']);
-      assert.equal(resolution.problem, 'ambiguous: cbc-aes-aesni, virtio_crypto_aes_cbc all gained references');
+      assert.deepEqual(resolution.candidates, ['virtio_crypto_aes_cbc', 'cbc(aes-generic)']);
+      assert.equal(resolution.problem, 'ambiguous: virtio_crypto_aes_cbc, cbc(aes-generic) all gained references');
     });
   });
 });

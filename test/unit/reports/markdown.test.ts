@@ -28,6 +28,16 @@ describe('reports/markdown', () => {
     assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'));
   });
 
+  it('shows a hang: HANG in the matrix, the request in the failures and a Hangs section', () => {
+    const meta = fixtureMeta();
+    const hang: ResultLine = { kind: 'hang', algorithm: ALGORITHM, target: 'virtio_crypto_aes_cbc', generic: false, source: WYCHEPROOF, case: 'tcId 90', strategy: 'chunks', op: 'encrypt', bytes: 68, seconds: 20, then: 'restarted' };
+    const md = renderMarkdown(summarize(meta, [...fixtureLines(), hang]), meta);
+    assert.ok(md.includes('| cbc(aes) | virtio_crypto_aes_cbc | 150 | 355 | 2 | 3 | 4 | **HANG** (chunks, page-cross) |'), md);
+    assert.ok(md.includes(`- ${WYCHEPROOF}, tcId 90, strategy chunks, encrypt: no answer (hang) (valid vector)`));
+    assert.ok(md.includes(`## Hangs\n\n- cbc(aes): virtio_crypto_aes_cbc hung: encrypt of 68 bytes, ${WYCHEPROOF} tcId 90 \\[chunks\\], no answer within 20 s; the target was restarted and the run went on without it.`));
+    assert.ok(md.includes('1 hang'));
+  });
+
   it('says partial with the reason, and caps the failures with a note of how many more', () => {
     const meta = fixtureMeta({ complete: false, incompleteReason: 'target stopped answering' });
     const failures = Array.from({ length: 13 }, (_, i) => ({ ...VIRTIO_FAILURE, case: `tcId ${300 + i}` }));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../../harness/errors.js';
 import { readRun, resultLineProblem, runMetaProblem } from '../../../harness/results/results-reader.js';
-import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, IncidentLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
+import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, HangLine, IncidentLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
 import { useTempDir } from '../../support/temp-dir.js';
 import { fixtureLines, fixtureMeta, INCIDENT, writeRun } from './run-fixture.js';
 
@@ -30,13 +30,29 @@ const fullFailure: DeepRequired<CaseFailure> = {
 };
 const fullAcceptable: DeepRequired<AcceptableOutcome> = { source: 's', case: 'tcId 1', strategy: 'inplace', outcome: 'rejected', error: 'EBADMSG' };
 const fullLines: Array<
-  DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine> | DeepRequired<BatchDoneLine> | DeepRequired<ResumedLine>
+  DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<HangLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine> | DeepRequired<BatchDoneLine> | DeepRequired<ResumedLine>
 > = [
   { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
   { kind: 'skip', algorithm: 'gcm(aes)', source: 's', reason: 'r', count: 1, cases: ['tcId 2'] },
   { kind: 'unusable', algorithm: 'gcm(aes)', source: 's', error: 'not JSON' },
   { kind: 'unbindable', algorithm: 'gcm(aes)', target: 'gcm-aes-broken', error: 'ELIBBAD' },
   { kind: 'incident', algorithm: 'gcm(aes)', target: 't', source: 's', message: 'm', link: true },
+  {
+    kind: 'hang',
+    algorithm: 'xts(aes)',
+    target: 'xts(aes)',
+    generic: true,
+    boundDriver: 'xts-aes-fixture-hang',
+    source: 'wycheproof/testvectors_v1/aes_xts_test.json',
+    case: 'tcId 7',
+    strategy: 'oneshot',
+    op: 'encrypt',
+    expectation: 'valid',
+    bytes: 68,
+    seconds: 20,
+    seed: 'fx#3',
+    then: 'restarted',
+  },
   { kind: 'done', batch: 'gcm(aes)|s|tcId 1…tcId 9|9|gcm(aes)|oneshot', executions: 9 },
   { kind: 'resumed', at: '2025-03-14T09:30:00.000Z', after: 'the agent link closed' },
   {
@@ -85,6 +101,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     seed: '42',
     bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcrypt: true, tcryptSec: 1, cReference: '/cache/afalg-speed' },
     mctCheckpoints: 10,
+    hangSec: 20,
     vectors: true,
   },
 };
@@ -100,7 +117,7 @@ describe('results/results-reader', () => {
 
     it('rejects unknown fields, unknown kinds and bad values, naming the field', () => {
       assert.equal(resultLineProblem({ ...fullLines[0], passd: 3 }), "unknown field '/passd'");
-      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "bench", "tcrypt", "done", "resumed"');
+      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "hang", "bench", "tcrypt", "done", "resumed"');
       assert.equal(resultLineProblem({ ...fullLines[0], strategy: 'sideways' }), "field '/strategy' must be one of \"oneshot\", \"chunks\", \"page-cross\", \"inplace\"");
       assert.match(resultLineProblem({ ...fullLines[0], passed: -1 }) ?? '', /^field '\/passed' must be >= 0/);
       assert.match(resultLineProblem({ ...fullLines[0], failures: [{ ...fullFailure, got: 'xyz' }] }) ?? '', /^field '\/failures\/0\/got' must match pattern/);

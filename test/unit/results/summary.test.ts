@@ -86,6 +86,34 @@ describe('results/summary', () => {
     assert.deepEqual([incident.verdict, incident.exitCode, incident.incidents], ['fail', 1, [INCIDENT]]);
   });
 
+  it('a hang through the generic name fails the generic row and its bound driver, and the selection is critical', () => {
+    const hang: ResultLine = {
+      kind: 'hang',
+      algorithm: ALGORITHM,
+      target: ALGORITHM,
+      generic: true,
+      boundDriver: 'cbc-aes-aesni',
+      source: WYCHEPROOF,
+      case: 'tcId 90',
+      strategy: 'oneshot',
+      op: 'encrypt',
+      expectation: 'valid',
+      bytes: 68,
+      seconds: 20,
+      then: 'restarted',
+    };
+    const summary = summarize(fixtureMeta(), [...withoutFailures(), hang]);
+    assert.deepEqual(summary.hangs, [hang]);
+    const hungRows = summary.rows.filter((row) => row.hung).map((row) => row.target);
+    assert.deepEqual(hungRows, [ALGORITHM, 'cbc-aes-aesni']);
+    const driverRow = summary.rows.find((row) => row.target === 'cbc-aes-aesni');
+    assert.deepEqual(driverRow?.failures.map((failure) => [failure.status, failure.case, failure.error, failure.comment]), [['hang', 'tcId 90', 'no answer within 20 s (68 bytes)', 'through the generic name cbc(aes)']]);
+    assert.deepEqual([summary.verdict, summary.exitCode], ['fail', 1]);
+    const critical = summary.verdicts.find((verdict) => verdict.severity === 'critical');
+    assert.match(critical?.message ?? '', /selects cbc-aes-aesni \(priority 400\), which hangs/);
+    assert.equal(summary.rows.filter((row) => row.target !== ALGORITHM && row.target !== 'cbc-aes-aesni').every((row) => !row.hung && row.failed === 0), true);
+  });
+
   it('an unbindable driver fails the run and is listed, not made a row', () => {
     const meta = fixtureMeta();
     meta.discovery[0]?.drivers.push({ driver: 'cbc-aes-broken', priority: 500, selftest: 'unknown', module: 'broken', internal: false, bind: 'ELIBBAD' });
