@@ -7,6 +7,7 @@ import { EXIT, HarnessError } from './errors.js';
 import { asQemuBoard, listBoards, loadBoard } from './board/board.js';
 import { prepareGuestImage } from '../qemu/guest-image.js';
 import { openTarget } from './targets/open-target.js';
+import { checkModuleFiles, fixturesWanted, loadModules, moduleFilesFor } from './targets/extra-modules.js';
 import { discover } from './discovery/discover.js';
 import { renderDiscovery } from '../reports/discovery-terminal.js';
 import { AGENT_VERSION } from './agent/version.js';
@@ -29,10 +30,13 @@ const benchOptions = <T>(y: Argv<T>) =>
     .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
     .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" });
 
-async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string }): Promise<number> {
+async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string; 'load-module'?: string[]; fixtures?: string[] }): Promise<number> {
   const board = loadBoard(argv.board);
+  const moduleFiles = checkModuleFiles(board, argv['load-module']);
+  const fixtures = fixturesWanted(board, argv.fixtures);
   const target = await openTarget(board, { consoleLog: argv['console-log'] });
   try {
+    await loadModules(target, board, await moduleFilesFor(target, fixtures, moduleFiles));
     const result = await discover(target.agent);
     process.stdout.write(renderDiscovery(target.info, result, { all: argv.all }));
     if (argv.json) {
@@ -82,7 +86,9 @@ async function main(): Promise<number> {
           .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
           .option('json', { type: 'string', describe: 'also write the discovery as JSON to this file' })
           .option('all', { type: 'boolean', default: false, describe: 'show every /proc/crypto entry, not only AF_ALG-reachable ones' })
-          .option('console-log', { type: 'string', describe: "write the target's console to this file" }),
+          .option('console-log', { type: 'string', describe: "write the target's console to this file" })
+          .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
+          .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" }),
       run(discoverCommand),
     )
     .command(

@@ -16,6 +16,9 @@ export function renderDiscovery(target: TargetInfo, result: DiscoveryResult, opt
   const shown = result.algorithms.filter(
     (algorithm) => options.all || (publicDrivers(algorithm) && (algorithm.afalgType !== undefined || algorithm.drivers.some((d) => d.selftest !== 'passed'))),
   );
+  // columns as wide as the longest driver and module name shown (an out-of-tree module's can be long)
+  const driverWidth = Math.max(44, ...shown.flatMap((algorithm) => algorithm.drivers.map((d) => d.driver.length)));
+  const moduleWidth = Math.max(16, ...shown.flatMap((algorithm) => algorithm.drivers.map((d) => d.module.length)));
   for (const algorithm of shown) {
     const kind = algorithm.afalgType ? `AF_ALG ${algorithm.afalgType}` : `${algorithm.drivers[0]?.type ?? '?'}, not reachable through AF_ALG`;
     let binds = '';
@@ -24,11 +27,11 @@ export function renderDiscovery(target: TargetInfo, result: DiscoveryResult, opt
       binds = ` → binds ${algorithm.bound} (refcnt +${delta} while held)`;
     } else if (algorithm.boundProblem) binds = ` → ${algorithm.boundProblem}`;
     out.push(`${algorithm.name}  [${kind}]${binds}`);
-    out.push(`    ${pad('driver', 44)} ${pad('prio', 5)} ${pad('selftest', 9)} ${pad('module', 16)} ${pad('async', 6)} ${pad('internal', 9)} bind`);
+    out.push(`    ${pad('driver', driverWidth)} ${pad('prio', 5)} ${pad('selftest', 9)} ${pad('module', moduleWidth)} ${pad('async', 6)} ${pad('internal', 9)} bind`);
     for (const driver of algorithm.drivers) {
       const mark = driver.driver === algorithm.bound ? '  * ' : '    ';
       out.push(
-        `${mark}${pad(driver.driver, 44)} ${pad(String(driver.priority), 5)} ${pad(driver.selftest, 9)} ${pad(driver.module, 16)} ${pad(driver.async === undefined ? '-' : driver.async ? 'yes' : 'no', 6)} ${pad(driver.internal ? 'yes' : 'no', 9)} ${driver.bind ?? '-'}`,
+        `${mark}${pad(driver.driver, driverWidth)} ${pad(String(driver.priority), 5)} ${pad(driver.selftest, 9)} ${pad(driver.module, moduleWidth)} ${pad(driver.async === undefined ? '-' : driver.async ? 'yes' : 'no', 6)} ${pad(driver.internal ? 'yes' : 'no', 9)} ${driver.bind ?? '-'}`,
       );
     }
     out.push('');

@@ -30,7 +30,7 @@ import { readRun } from '../results/results-reader.js';
 import type { BenchPath } from '../protocol/messages.js';
 import type { Board } from '../board/board.js';
 import type { Target } from '../targets/target.js';
-import { buildFixtures, listFixtures } from '../../qemu/fixtures.js';
+import { checkModuleFiles, fixturesWanted, loadModules, moduleFilesFor } from '../targets/extra-modules.js';
 import { renderRunTerminal } from '../../reports/run-terminal.js';
 // drivers-spec (--spec): validated before booting, stored in run.json, an unmet requirement exits 1
 import { loadDriversSpec, specContent, specVerdictOf, verdictWithSpec } from '../spec/drivers-spec.js';
@@ -73,36 +73,6 @@ export interface RunArgs {
 /** A QEMU guest is restarted after a hang at most this many times in one run. */
 const MAX_RESTARTS = 8;
 const DEFAULT_HANG_SEC = 20;
-
-/** The fixtures to load: --fixtures, else the board's qemu.fixtures. */
-export function fixturesWanted(board: Board, asked: readonly string[] | undefined): string[] {
-  const names = (asked && asked.length > 0 ? asked.flatMap((name) => name.split(',')) : (board.qemu?.fixtures ?? [])).map((name) => name.trim()).filter(Boolean);
-  if (names.length > 0 && board.transport !== 'qemu') throw new BadInputError(`--fixtures: fixtures are built for and loaded into QEMU guests; ${board.name} is a ${board.transport} board`);
-  return names.includes('all') ? listFixtures() : names;
-}
-
-/**
- * Load extra kernel modules (test fixtures, a vendor's driver under test) before discovery, so
- * they are discovered and judged like any driver. QEMU guests read the host's file over 9p.
- */
-async function loadModules(target: Target, board: Board, files: readonly string[]): Promise<void> {
-  for (const file of files) {
-    const result = await target.agent.request('insmod', { path: file, params: [] });
-    const log = result.log.filter((line) => line.trim() !== '');
-    if (result.exitCode !== 0) throw new HarnessError(`--load-module ${file}: ${result.stderr}${log.length > 0 ? ` (kernel: ${log.at(-1)})` : ''}`, EXIT.target);
-    process.stderr.write(`loaded ${path.basename(file)} into ${board.name}${log.length > 0 ? ` (kernel: ${log.join(' | ')})` : ''}\n`);
-  }
-}
-
-function checkModuleFiles(board: Board, files: readonly string[] | undefined): string[] {
-  if (!files || files.length === 0) return [];
-  if (board.transport !== 'qemu') throw new BadInputError(`--load-module: only QEMU boards read module files from the host; on ${board.name} (${board.transport}) load the module on the board first`);
-  return files.map((file) => {
-    const resolved = path.resolve(file);
-    if (!fs.existsSync(resolved) || !resolved.endsWith('.ko')) throw new BadInputError(`--load-module ${file}: no such .ko file`);
-    return fs.realpathSync(resolved);
-  });
-}
 
 interface ResumeState {
   dir: string;
@@ -247,7 +217,6 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const board = loadBoard(argv.board);
   const moduleFiles = checkModuleFiles(board, argv['load-module']);
   const fixtures = fixturesWanted(board, argv.fixtures);
-  for (const name of fixtures) if (!listFixtures().includes(name)) throw new BadInputError(`--fixtures: unknown fixture '${name}'; known: ${listFixtures().join(', ')}`);
   // drivers-spec: a bad file stops here, before anything boots (BadInputError, exit 2)
   const driversSpec = argv.spec !== undefined ? loadDriversSpec(argv.spec) : undefined;
   if (resuming && driversSpec) throw new BadInputError('--resume: the run keeps the drivers-spec it was started with; --spec cannot change it');
@@ -286,8 +255,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   let completed = false;
   try {
-    const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, target.info.hello.kernelRelease) : [];
-    const extraModules = [...fixtureFiles, ...moduleFiles];
+    const extraModules = await moduleFilesFor(target, fixtures, moduleFiles);
     await loadModules(target, board, extraModules);
     const discovery = await discover(target.agent);
     const plan: RunPlan = !vectors ? emptyPlan() : planRun(discovery.algorithms, {

@@ -58,6 +58,27 @@ describe('afalg-harness CLI faults', function () {
     }
   });
 
+  it('an unknown fixture, a fixture for a non-QEMU board, a hang limit out of range: one line, exit 2, nothing booted', async () => {
+    const sshBoard = path.join(boardPath('qemu-x86_64'), '..', 'examples', 'ssh-yocto.json');
+    const cases: Array<[string[], RegExp]> = [
+      [['discover', '--board', 'qemu-x86_64', '--fixtures', 'nosuch'], /^afalg-harness: --fixtures: unknown fixture 'nosuch'; known: cbc_many_sg, gcm_empty_aad, sha224_slow, sha256_odd, xts_hang$/],
+      [['run', '--board', 'qemu-x86_64', '--fixtures', 'sha256_odd,nosuch'], /^afalg-harness: --fixtures: unknown fixture 'nosuch'/],
+      [['run', '--board', 'qemu-x86_64', '--load-module', '/nonexistent/driver.ko'], /^afalg-harness: --load-module \/nonexistent\/driver\.ko: no such \.ko file$/],
+      [['run', '--board', 'qemu-x86_64', '--hang-sec', '0'], /^afalg-harness: --hang-sec: expected seconds above 0 and below the board's request timeout \(120 s\), got 0$/],
+      [['run', '--board', 'qemu-x86_64', '--hang-sec', '120'], /^afalg-harness: --hang-sec: expected seconds above 0 and below the board's request timeout \(120 s\), got 120$/],
+    ];
+    if (fs.existsSync(sshBoard)) cases.push([['run', '--board', sshBoard, '--fixtures', 'all'], /^afalg-harness: --fixtures: fixtures are built for and loaded into QEMU guests; .* is a ssh board$/]);
+    for (const [args, message] of cases) {
+      const before = qemuPids('afalg').length;
+      const result = await runCli(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0] ?? '', message);
+      assert.equal(qemuPids('afalg').length, before);
+    }
+  });
+
   it('a board file with a wrong type: names the field, exit 2', async () => {
     const file = boardVariant((board) => {
       (board.qemu as Record<string, unknown>).smp = 'two';
