@@ -110,6 +110,7 @@ async function main(): Promise<number> {
           .option('differential', { type: 'number', default: 0, describe: 'also N random cases per algorithm, every driver compared with the software driver' })
           .option('seed', { type: 'string', describe: 'seed of the differential cases (default random; printed and stored)' })
           .option('mct-checkpoints', { type: 'number', default: 10, describe: 'Monte-Carlo hash checkpoints to run per file (100 = all)' })
+          .option('sample', { type: 'number', describe: 'at most N cases per vector file, evenly spread with every expectation kept: a quick pass that still runs every driver' })
           .option('hang-sec', { type: 'number', describe: "an operation not returning within S seconds is a hang: reported with its request, the QEMU guest restarted, the run goes on without that driver (default: the board's timeouts.hangSec, else 20)" })
           .option('console-log', { type: 'string', describe: "write the target's console to this file" })
           .option('bench', { type: 'boolean', default: false, describe: 'measure throughput too, after the vectors (see the bench command)' })

@@ -64,6 +64,11 @@ export interface PlanOptions {
   /** differential: random cases per algorithm (0: none) */
   differential: number;
   differentialOf?(algorithm: CatalogAlgorithm, count: number): VectorCase[];
+  /**
+   * at most this many cases per vector file, spread evenly over it with every expectation (valid,
+   * invalid, acceptable) kept: a quick pass that still runs every driver of every algorithm
+   */
+  sample?: number;
   /** request limits: executions and payload bytes per matrix request */
   maxExecutions?: number;
   maxPayloadBytes?: number;
@@ -128,6 +133,24 @@ function batchesOf(
   return batches;
 }
 
+/**
+ * Up to `limit` cases of a file, in file order: each expectation gets its share (at least one),
+ * picked evenly spaced through that expectation's cases, so short and long inputs, and every
+ * key size of a NIST file, are all represented. Deterministic: a resumed run samples the same.
+ */
+export function sampleCases(cases: readonly VectorCase[], limit: number): VectorCase[] {
+  if (cases.length <= limit) return [...cases];
+  const groups = new Map<string, number[]>();
+  cases.forEach((vectorCase, index) => groups.set(vectorCase.expectation, [...(groups.get(vectorCase.expectation) ?? []), index]));
+  const chosen = new Set<number>();
+  for (const indexes of groups.values()) {
+    const share = Math.max(1, Math.round((limit * indexes.length) / cases.length));
+    const take = Math.min(indexes.length, share);
+    for (let i = 0; i < take; i++) chosen.add(indexes[Math.floor((i * indexes.length) / take)] as number);
+  }
+  return [...chosen].sort((a, b) => a - b).map((index) => cases[index] as VectorCase);
+}
+
 export class UnknownAlgorithmError extends Error {}
 
 export function planRun(discovery: readonly DiscoveredAlgorithm[], options: PlanOptions): RunPlan {
@@ -167,7 +190,12 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
         plan.notes.push({ kind: 'skip', algorithm: entry.name, source: source.source, reason, count: ids.length, cases: ids.slice(0, 5) });
       }
       const base = { algorithm: entry.name, type: entry.type, source: source.source, targets, strategies, differential: false };
-      plan.batches.push(...batchesOf(base, source.cases, limits));
+      const cases = options.sample !== undefined ? sampleCases(source.cases, options.sample) : source.cases;
+      if (cases.length < source.cases.length) {
+        const left = source.cases.filter((vectorCase) => !cases.includes(vectorCase));
+        plan.notes.push({ kind: 'skip', algorithm: entry.name, source: source.source, reason: `not in the sample (--sample ${options.sample}: ${cases.length} of ${source.cases.length} cases run)`, count: left.length, cases: left.slice(0, 5).map((vectorCase) => vectorCase.id) });
+      }
+      plan.batches.push(...batchesOf(base, cases, limits));
     }
     const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
 

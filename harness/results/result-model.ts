@@ -223,7 +223,8 @@ export interface RunMeta {
   complete: boolean;
   incompleteReason?: string;
   board: { name: string; transport: string; arch: string; file: string };
-  target: { kernelRelease: string; arch: string; accel?: string; accelReason?: string; agentVersion: string; node?: string };
+  /** agentReadyMs/bootMs: from starting the target to the agent's ready line / to the guest's init (QEMU) */
+  target: { kernelRelease: string; arch: string; accel?: string; accelReason?: string; agentVersion: string; node?: string; agentReadyMs?: number; bootMs?: number };
   /** /proc/crypto after discovery instantiated the catalog */
   procCrypto: string;
   discovery: DiscoveredAlgorithmSummary[];
@@ -238,6 +239,8 @@ export interface RunMeta {
     mctCheckpoints?: number;
     /** one operation not returning within this many seconds is a hang */
     hangSec?: number;
+    /** at most this many cases per vector file (--sample) */
+    sample?: number;
     /** throughput settings, when the run measured throughput */
     bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcrypt: boolean; tcryptSec?: number; cReference: string };
     /** false: a bench-only run (no vectors) */

@@ -68,6 +68,8 @@ export interface RunArgs {
   fixtures?: string[];
   /** one operation not returning within this many seconds is a hang (default: the board's, else 20) */
   'hang-sec'?: number;
+  /** at most N cases per vector file (evenly spread, every expectation kept) */
+  sample?: number;
 }
 
 /** A QEMU guest is restarted after a hang at most this many times in one run. */
@@ -103,6 +105,7 @@ function resumeState(dirArg: string, argv: RunArgs): { argv: RunArgs; state: Res
     differential: options.differential,
     'mct-checkpoints': options.mctCheckpoints ?? argv['mct-checkpoints'],
     ...(options.hangSec !== undefined ? { 'hang-sec': options.hangSec } : {}),
+    ...(options.sample !== undefined ? { sample: options.sample } : {}),
     strategies: options.strategies,
     ...(options.alg ? { alg: options.alg } : {}),
     ...(options.driver ? { driver: options.driver } : {}),
@@ -227,6 +230,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (wantVectors) checkPatterns(argv.alg, undefined);
   if (benchSettings) checkPatterns(argv.alg, benchSettings);
   if (!Number.isInteger(argv.differential) || argv.differential < 0) throw new BadInputError(`--differential: expected a case count ≥ 0, got ${argv.differential}`);
+  if (argv.sample !== undefined && !(Number.isInteger(argv.sample) && argv.sample >= 1)) throw new BadInputError(`--sample: expected a number of cases per vector file ≥ 1, got ${argv.sample}`);
   const requestSec = board.timeouts?.requestSec ?? 120;
   const hangSec = argv['hang-sec'] ?? board.timeouts?.hangSec ?? Math.min(DEFAULT_HANG_SEC, requestSec / 2);
   if (!(hangSec > 0 && hangSec < requestSec)) {
@@ -264,6 +268,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       driverPatterns: argv.driver,
       strategies,
       differential: argv.differential,
+      ...(argv.sample !== undefined ? { sample: argv.sample } : {}),
       vectorsOf: (algorithm) => (sourcesFor(algorithm).length > 0 ? loadAlgorithmVectors(algorithm, vectors.dir, { mctCheckpoints: argv['mct-checkpoints'] }) : undefined),
       differentialOf: (algorithm, count) => differentialCases(algorithm, count, seed),
       // a resumed run cuts its batches as the first attempt did, whatever this link prefers
@@ -294,6 +299,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
         ...(target.info.accel ? { accel: target.info.accel.accel, accelReason: target.info.accel.reason } : {}),
         agentVersion: hello.agentVersion,
         node: hello.node,
+        agentReadyMs: target.info.timings.agentReadyMs,
+        ...(target.info.timings.bootMs !== undefined ? { bootMs: target.info.timings.bootMs } : {}),
       },
       procCrypto: discovery.procCrypto,
       // every algorithm with a public driver: AF_ALG-reachable or not, a priority hazard is a finding
@@ -322,6 +329,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         ...(argv.differential > 0 ? { seed } : {}),
         mctCheckpoints: argv['mct-checkpoints'],
         hangSec,
+        ...(argv.sample !== undefined ? { sample: argv.sample } : {}),
         ...(benchSettings
           ? {
               bench: {

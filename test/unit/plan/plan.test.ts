@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { ALL_STRATEGIES, planRun, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
+import { ALL_STRATEGIES, planRun, sampleCases, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
+import { catalog } from '../../../vectors/catalog.js';
+import { loadAlgorithmVectors } from '../../../vectors/vector-sources.js';
+import { vectorsDir } from '../vectors/vectors-dir.js';
 import { matchesAny, namePattern } from '../../../harness/plan/name-pattern.js';
 import type { DiscoveredAlgorithm, DiscoveredDriver } from '../../../harness/discovery/discover.js';
 import type { CatalogAlgorithm } from '../../../vectors/catalog.js';
@@ -181,5 +184,39 @@ describe('plan/plan', () => {
       batch?.targets.map((target) => target.name),
       ['cbc(aes-generic)', 'cbc(aes)', 'cbc-aes-aesni', 'cbc(aes-aesni)', 'virtio_crypto_aes_cbc'],
     );
+  });
+
+  describe('--sample', () => {
+    const gcm = loadAlgorithmVectors('gcm(aes)', vectorsDir);
+    const wycheproof = gcm.sources.find((source) => source.source.endsWith('aes_gcm_test.json'));
+
+    it('keeps at most N cases per file in file order, every expectation represented, evenly spread', () => {
+      assert.ok(wycheproof && wycheproof.cases.length > 100);
+      const sample = sampleCases(wycheproof.cases, 20);
+      assert.ok(sample.length >= 19 && sample.length <= 21, `${sample.length}`);
+      const indexes = sample.map((vectorCase) => wycheproof.cases.indexOf(vectorCase));
+      assert.deepEqual(indexes, [...indexes].sort((a, b) => a - b));
+      assert.deepEqual(new Set(sample.map((vectorCase) => vectorCase.expectation)), new Set(wycheproof.cases.map((vectorCase) => vectorCase.expectation)));
+      // spread: the sample reaches into the last tenth of the file, not only its head
+      assert.ok((indexes.at(-1) ?? 0) > wycheproof.cases.length * 0.9);
+      assert.deepEqual(sampleCases(wycheproof.cases, 20), sample, 'deterministic');
+      assert.equal(sampleCases(wycheproof.cases.slice(0, 5), 20).length, 5);
+    });
+
+    it('plans every target of every file with the sample, and says how many cases were left out', () => {
+      const gcmAes: DiscoveredAlgorithm = { name: 'gcm(aes)', afalgType: 'aead', bound: 'generic-gcm-aesni', inCatalog: true, drivers: [driver('generic-gcm-aesni', 400, { type: 'aead' }), driver('gcm_base(ctr(aes-generic),ghash-generic)', 100, { type: 'aead' })] };
+      const options = { catalog, algPatterns: ['gcm(aes)'], strategies: ['oneshot' as const], vectorsOf: () => gcm, differential: 0 };
+      const full = planRun([gcmAes], options);
+      const sampled = planRun([gcmAes], { ...options, sample: 10 });
+      assert.ok(sampled.executions < full.executions / 10);
+      const sources = new Set(gcm.sources.filter((source) => source.cases.length > 0).map((source) => source.source));
+      assert.deepEqual(new Set(sampled.batches.map((batch) => batch.source)), sources, 'every file still runs');
+      for (const batch of sampled.batches) assert.equal(batch.targets.length, 3, 'generic name and both drivers');
+      const left = sampled.notes.filter((note) => note.kind === 'skip' && note.reason.startsWith('not in the sample'));
+      assert.ok(left.length > 0);
+      const total = gcm.sources.reduce((sum, source) => sum + source.cases.length, 0);
+      const run = sampled.batches.reduce((sum, batch) => sum + batch.cases.length, 0);
+      assert.equal(left.reduce((sum, note) => sum + (note.kind === 'skip' ? note.count : 0), 0), total - run);
+    });
   });
 });

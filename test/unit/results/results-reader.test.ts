@@ -90,7 +90,7 @@ const fullMeta: DeepRequired<RunMeta> = {
   resumed: [{ at: '2025-03-14T09:30:00.000Z', after: 'the agent link closed' }],
   spec: { file: '/work/main/drivers-spec/qemu-x86_64.json', content: { name: 'qemu-x86_64', requirements: [] } },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
-  target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20' },
+  target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agentReadyMs: 8000, bootMs: 4000 },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: false, bind: 'ok' }] }],
   vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc', version: '38.0.4-1', fetchedAt: '2026-11-23T00:00:00Z' }] },
   options: {
@@ -102,6 +102,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcrypt: true, tcryptSec: 1, cReference: '/cache/afalg-speed' },
     mctCheckpoints: 10,
     hangSec: 20,
+    sample: 25,
     vectors: true,
   },
 };
