@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import type { QemuBoard } from '../harness/board/board.js';
+import type { Arch, QemuBoard } from '../harness/board/board.js';
 import { cacheDir } from '../harness/paths.js';
 import type { GuestImage } from './guest-image.js';
 import { qemuArgs } from './qemu-command.js';
@@ -73,10 +73,26 @@ function probeKvm(board: QemuBoard, image: GuestImage, boundMs: number): Promise
   });
 }
 
+/** Node's process.arch → the board architecture names (undefined: none of them). */
+export function hostBoardArch(nodeArch: string = process.arch): Arch | undefined {
+  return ({ x64: 'x86_64', arm64: 'aarch64', arm: 'armhf' } as Record<string, Arch>)[nodeArch];
+}
+
+/**
+ * Why `auto` cannot use KVM for this board without probing, or undefined: KVM runs a guest of the
+ * host's own architecture only, so any other one is emulated (TCG).
+ */
+export function foreignGuestReason(board: QemuBoard, host: Arch | undefined = hostBoardArch()): string | undefined {
+  if (host === board.arch) return undefined;
+  return `auto: ${board.arch} guest on a ${host ?? process.arch} host: KVM runs only the host's own architecture, so TCG (not probed)`;
+}
+
 export async function chooseAccel(board: QemuBoard, image: GuestImage): Promise<AccelChoice> {
   const requested = board.qemu.accel;
   if (requested === 'tcg') return { accel: 'tcg', reason: 'board asks for tcg' };
   if (requested === 'kvm') return { accel: 'kvm', reason: 'board asks for kvm' };
+  const foreign = foreignGuestReason(board);
+  if (foreign) return { accel: 'tcg', reason: foreign };
   if (!kvmUsable()) return { accel: 'tcg', reason: 'auto: /dev/kvm not usable' };
   const cacheFile = cacheDir('accel-probe.json');
   let cache: ProbeCache = {};

@@ -5,6 +5,9 @@
 # Settings arrive as kernel command-line words, which the kernel hands to init as variables:
 #   afalg_agent=9p       run the host's node and agent from the host file system (9p, read-only)
 #   afalg_node=PATH      node on the host     afalg_script=PATH   agent entry point on the host
+#   afalg_agent=image    run the image's own node (afalg_node, /usr/bin/node: Debian's nodejs for the
+#                        guest's architecture, unpacked into the initramfs) in the initramfs root, on
+#                        the agent bundle afalg_script, a HOST path read through the 9p share at /host
 #   afalg_agent=board    play a board for the serial and SSH transports: a login on ttyS1 (root,
 #                        password afalg_password), dropbear on port 22 (key afalg_authkey: the
 #                        base64 of an ssh-ed25519 public key; dropbear unpacked on the host at
@@ -36,6 +39,15 @@ case "$afalg_agent" in
     mount -t devtmpfs dev /host/dev || fail "mount /host/dev"
     stage agent-start
     chroot /host /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ "$afalg_node" "$afalg_script" --port auto
+    ;;
+  image)
+    mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host || fail "mount 9p hostroot"
+    node="${afalg_node:-/usr/bin/node}"
+    [ -x "$node" ] || fail "no $node in the image"
+    [ -f "/host$afalg_script" ] || fail "no agent bundle /host$afalg_script"
+    cd /
+    stage agent-start
+    env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/ TERM=dumb "$node" "/host$afalg_script" --port auto
     ;;
   board)
     mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host || fail "mount 9p hostroot"

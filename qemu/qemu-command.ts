@@ -7,14 +7,17 @@ export interface QemuLaunch {
   accel: 'kvm' | 'tcg';
   /** unix socket QEMU listens on for the agent's virtio-serial port */
   agentSocket: string;
-  /** host paths the guest runs the agent from (over the read-only 9p share of /) */
+  /** the node the guest runs (a host path in mode 9p, a guest path in mode image) and the agent
+   * entry point (a host path, read over the read-only 9p share of /) */
   nodePath: string;
   agentScript: string;
   /**
+   * 9p (default): the host's node runs the agent over the 9p share. image: the image's own node
+   * (nodePath, e.g. /usr/bin/node) runs agentScript, a host path the guest reads at /host<path>.
    * board: the guest plays a board for the serial/SSH transports (guest-init.sh) instead of running
-   * the agent over 9p; the caller adds the kernel arguments and QEMU devices that mode needs
+   * the agent; the caller adds the kernel arguments and QEMU devices that mode needs
    */
-  mode?: '9p' | 'board';
+  mode?: '9p' | 'image' | 'board';
   extraKernelArgs?: string[];
   extraQemuArgs?: string[];
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One-time set-up on a Debian (bookworm) machine: the host tools the harness drives, then the
 # project's own dependencies and build. Safe to run again. Needs root (or sudo) for apt-get.
-#   --tests   also what the test suite needs: Debian's chromium (the HTML report is opened headless)
-#             and the guest kernel's headers (the fault-injection fixtures in qemu/fixtures build against them)
+#   --tests   also what the test suite needs: Debian's chromium (the HTML report is opened headless),
+#             the guest kernel's headers (the fault-injection fixtures in qemu/fixtures build against them)
+#             and qemu-system-arm (the qemu-aarch64 and qemu-armhf boards)
+#   --arm     qemu-system-arm only (to run the Arm boards without the test suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +13,9 @@ packages=(qemu-system-x86 kmod cpio xz-utils dpkg apt gcc libc6-dev linux-libc-d
 tests=false
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(chromium); tests=true ;;
-    *) echo "setup: unknown option $arg (known: --tests)" >&2; exit 2 ;;
+    --tests) packages+=(chromium qemu-system-arm); tests=true ;;
+    --arm) packages+=(qemu-system-arm) ;;
+    *) echo "setup: unknown option $arg (known: --tests, --arm)" >&2; exit 2 ;;
   esac
 done
 missing=()

@@ -26,6 +26,11 @@ export interface QemuBoardConfig {
   extraArgs?: string[];
   /** fault-injection fixtures loaded before discovery (qemu/fixtures) */
   fixtures?: string[];
+  /**
+   * where the guest's node comes from: 'host' (default) runs the host's node over the 9p share;
+   * 'image' puts Debian's nodejs for debianArch into the initramfs and runs the arch's agent bundle
+   */
+  agentNode?: 'host' | 'image';
 }
 
 export interface SerialBoardConfig {

@@ -9,11 +9,12 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { QemuBoard } from '../board/board.js';
 import { AgentClient } from '../agent-client.js';
-import { TargetError } from '../errors.js';
+import { BadInputError, TargetError } from '../errors.js';
 import { requireHostTools } from '../exec.js';
-import { agentEntry } from '../paths.js';
+import { agentEntry, projectRoot } from '../paths.js';
+import { buildAgentBundle } from '../deploy/agent-bundle.js';
 import { prepareGuestImage, type GuestImage } from '../../qemu/guest-image.js';
-import { chooseAccel, type AccelChoice } from '../../qemu/accel-probe.js';
+import { chooseAccel, hostBoardArch, type AccelChoice } from '../../qemu/accel-probe.js';
 import { qemuArgs } from '../../qemu/qemu-command.js';
 import { registerLive } from './live-targets.js';
 import type { Target, TargetInfo, TargetTimings } from './target.js';
@@ -37,6 +38,22 @@ const QEMU_PACKAGES: Record<string, string> = {
   'qemu-system-aarch64': 'qemu-system-arm',
   'qemu-system-arm': 'qemu-system-arm',
 };
+
+/** The node of agentNode image boards, as the guest sees it. */
+const IMAGE_NODE = '/usr/bin/node';
+
+/** Where the agent bundle of each architecture is built for agentNode image boards (dist/agent-bundle-<arch>). */
+export function imageAgentBundleDir(arch: QemuBoard['arch']): string {
+  return path.join(projectRoot, 'dist', `agent-bundle-${arch}`);
+}
+
+/** Build (or reuse: buildAgentBundle keeps what did not change) the board arch's agent bundle; its entry point. */
+async function imageAgentScript(board: QemuBoard, progress: NodeJS.WritableStream | undefined): Promise<string> {
+  const startedAt = Date.now();
+  const bundle = await buildAgentBundle({ arch: board.arch, outDir: imageAgentBundleDir(board.arch), libc: 'glibc' });
+  (progress ?? process.stderr).write(`agent bundle for ${board.arch}: ${bundle.dir} (version ${bundle.version}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
+  return path.join(bundle.dir, bundle.entry);
+}
 
 class Console {
   private readonly lines: string[] = [];
@@ -117,19 +134,26 @@ export class QemuTarget implements Target {
 
   static async start(board: QemuBoard, options: QemuTargetOptions = {}): Promise<QemuTarget> {
     requireHostTools([{ command: board.qemu.binary, debianPackage: QEMU_PACKAGES[board.qemu.binary] ?? 'qemu-system' }], `board ${board.name}`);
-    if (!fs.existsSync(agentEntry)) {
+    const imageNode = (board.qemu.agentNode ?? 'host') === 'image';
+    const hostArch = hostBoardArch();
+    if (!imageNode && hostArch !== board.arch) {
+      throw new BadInputError(
+        `${board.file}: board ${board.name} is ${board.arch} but this host is ${hostArch ?? process.arch}: the host's node cannot run in its guest; set "agentNode": "image" in its qemu section`,
+      );
+    }
+    if (!imageNode && !fs.existsSync(agentEntry)) {
       throw new TargetError(`the agent is not built (${agentEntry} missing): run 'npm run build'`);
     }
     const image: GuestImage = await prepareGuestImage(board, { progress: options.progress });
     const accel: AccelChoice = await chooseAccel(board, image);
+    // agentNode image: the guest's own node runs the agent bundle of its architecture (koffi's
+    // native module is per architecture, so the host's dist/ tree cannot serve)
+    const launchAgent = imageNode
+      ? { mode: 'image' as const, nodePath: IMAGE_NODE, agentScript: fs.realpathSync(await imageAgentScript(board, options.progress)) }
+      : { mode: '9p' as const, nodePath: fs.realpathSync(process.execPath), agentScript: fs.realpathSync(agentEntry) };
     const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-qemu-'));
     const agentSocket = path.join(socketDir, 'agent.sock');
-    const args = qemuArgs(board, image, {
-      accel: accel.accel,
-      agentSocket,
-      nodePath: fs.realpathSync(process.execPath),
-      agentScript: fs.realpathSync(agentEntry),
-    });
+    const args = qemuArgs(board, image, { accel: accel.accel, agentSocket, ...launchAgent });
 
     const startedAt = Date.now();
     (options.progress ?? process.stderr).write(`starting ${board.name}: ${board.qemu.binary} (${accel.accel}), waiting up to ${options.agentReadyTimeoutSec ?? board.timeouts?.agentReadySec ?? 60} s for the agent\n`);
