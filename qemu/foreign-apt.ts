@@ -261,24 +261,96 @@ export interface ForeignAptOptions {
 
 const APT_ENV = { ...process.env, LC_ALL: 'C', LANGUAGE: '', DEBIAN_FRONTEND: 'noninteractive' };
 
+const HOST_APT_LISTS = '/var/lib/apt/lists';
+
+/**
+ * Package queries and downloads for one architecture. This base class asks the host's apt as it is
+ * configured; ForeignApt adds the private state. Both answer the same questions the same way.
+ */
+export class Apt {
+  constructor(readonly arch: string) {}
+
+  /** extra apt options (none: the host's configuration) */
+  get options(): string[] {
+    return [];
+  }
+
+  /** said in error messages after the command */
+  protected get where(): string {
+    return '';
+  }
+
+  /** make the lists usable before a query (the host's are apt-get update's business) */
+  protected async prepare(): Promise<void> {}
+
+  /** When the lists last changed (ms since the epoch; 0 when unknown): keys memoized answers. */
+  listsRefreshedAtMs(): number {
+    try {
+      return fs.statSync(HOST_APT_LISTS).mtimeMs;
+    } catch {
+      return 0;
+    }
+  }
+
+  async candidateVersion(name: string): Promise<string> {
+    await this.prepare();
+    const { stdout } = await execFile('apt-cache', [...this.options, 'show', '--no-all-versions', `${name}:${this.arch}`], { env: APT_ENV });
+    const version = versionField(stdout);
+    if (!version) throw new HarnessError(`apt-cache show ${name}:${this.arch}${this.where}: no Version field`, 2);
+    return version;
+  }
+
+  /** linux-image-arm64 → linux-image-6.1.0-NN-arm64 and its candidate version. */
+  async resolveKernelPackage(meta: string): Promise<DebianPackage> {
+    await this.prepare();
+    const { stdout } = await execFile('apt-cache', [...this.options, 'depends', `${meta}:${this.arch}`], { env: APT_ENV });
+    const name = kernelDependency(stdout);
+    if (!name) throw new HarnessError(`${meta}:${this.arch} names no linux-image dependency (apt-cache depends${this.where})`, 2);
+    return { name, version: await this.candidateVersion(name) };
+  }
+
+  /** One package's .deb into dir (kept: a second call finds it there). */
+  async download(pkg: DebianPackage, dir: string): Promise<string> {
+    fs.mkdirSync(dir, { recursive: true });
+    const prefix = `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_`;
+    const find = (): string | undefined => fs.readdirSync(dir).find((file) => file.startsWith(prefix) && file.endsWith('.deb'));
+    const existing = find();
+    if (existing) return path.join(dir, existing);
+    await this.prepare();
+    await execFile('apt-get', [...this.options, '-q', 'download', `${pkg.name}:${this.arch}=${pkg.version}`], { cwd: dir, env: APT_ENV });
+    const fetched = find();
+    if (!fetched) throw new HarnessError(`apt-get download ${pkg.name}:${this.arch}${this.where} wrote no ${prefix}*.deb in ${dir}`, 2);
+    return path.join(dir, fetched);
+  }
+}
+
 /** apt for one architecture, with private state. */
-export class ForeignApt {
+export class ForeignApt extends Apt {
   readonly layout: ForeignAptLayout;
   readonly mirrors: Mirrors;
   private readonly log: (line: string) => void;
   private listsChecked = false;
 
   constructor(
-    readonly arch: DebianArch,
+    override readonly arch: DebianArch,
     options: ForeignAptOptions = {},
   ) {
+    super(arch);
     this.layout = foreignAptLayout(options.root ?? cacheDir('apt', arch));
     this.mirrors = options.mirrors ?? hostMirrors();
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
-  get options(): string[] {
+  override get options(): string[] {
     return aptOptions(this.arch, this.layout);
+  }
+
+  protected override get where(): string {
+    return ' (private lists)';
+  }
+
+  protected override async prepare(): Promise<void> {
+    await this.ensureLists();
   }
 
   private sourcesText(): string {
@@ -294,7 +366,7 @@ export class ForeignApt {
   }
 
   /** When the lists were last refreshed (ms since the epoch; 0 when never): keys memoized answers. */
-  listsRefreshedAtMs(): number {
+  override listsRefreshedAtMs(): number {
     const stamp = this.readStamp();
     return stamp ? Date.parse(stamp.refreshedAt) || 0 : 0;
   }
@@ -330,37 +402,6 @@ export class ForeignApt {
     fs.writeFileSync(this.layout.stamp, JSON.stringify(next, null, 2) + '\n');
     this.listsChecked = true;
     return true;
-  }
-
-  async candidateVersion(name: string): Promise<string> {
-    await this.ensureLists();
-    const { stdout } = await execFile('apt-cache', [...this.options, 'show', '--no-all-versions', `${name}:${this.arch}`], { env: APT_ENV });
-    const version = versionField(stdout);
-    if (!version) throw new HarnessError(`apt-cache show ${name}:${this.arch} (private lists): no Version field`, 2);
-    return version;
-  }
-
-  /** linux-image-arm64 → linux-image-6.1.0-NN-arm64 and its candidate version. */
-  async resolveKernelPackage(meta: string): Promise<DebianPackage> {
-    await this.ensureLists();
-    const { stdout } = await execFile('apt-cache', [...this.options, 'depends', `${meta}:${this.arch}`], { env: APT_ENV });
-    const name = kernelDependency(stdout);
-    if (!name) throw new HarnessError(`${meta}:${this.arch} names no linux-image dependency (apt-cache depends, private lists)`, 2);
-    return { name, version: await this.candidateVersion(name) };
-  }
-
-  /** One package's .deb into dir (kept: a second call finds it there). */
-  async download(pkg: DebianPackage, dir: string): Promise<string> {
-    fs.mkdirSync(dir, { recursive: true });
-    const prefix = `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_`;
-    const find = (): string | undefined => fs.readdirSync(dir).find((file) => file.startsWith(prefix) && file.endsWith('.deb'));
-    const existing = find();
-    if (existing) return path.join(dir, existing);
-    await this.ensureLists();
-    await execFile('apt-get', [...this.options, '-q', 'download', `${pkg.name}:${this.arch}=${pkg.version}`], { cwd: dir, env: APT_ENV });
-    const fetched = find();
-    if (!fetched) throw new HarnessError(`apt-get download ${pkg.name}:${this.arch} wrote no ${prefix}*.deb in ${dir}`, 2);
-    return path.join(dir, fetched);
   }
 
   /**

@@ -29,7 +29,7 @@ import { BadInputError, HarnessError } from '../harness/errors.js';
 import { StepProgress } from '../harness/progress.js';
 import { parseModulesDep, preloadOrder, selectModules, stripModuleSignature } from './kernel-modules.js';
 import { extractVmlinuxFile } from './vmlinux.js';
-import { ForeignApt, hostDebianArch, type ClosurePackage, type DebianArch } from './foreign-apt.js';
+import { Apt, ForeignApt, hostDebianArch, type ClosurePackage, type DebianArch, type DebianPackage } from './foreign-apt.js';
 
 /** Bump when the layout of the image changes in a way the recipe does not capture. */
 const IMAGE_FORMAT = 1;
@@ -210,43 +210,14 @@ export function rootLayoutProblems(root: string, node = '/usr/bin/node', expecte
   return problems;
 }
 
-interface DebianPackage {
-  name: string;
-  version: string;
-}
-
 /** The private apt of a board: for a foreign architecture, or for the node packages of agentNode image. */
 interface PackageSources {
   /** kernel and busybox come from the private apt (the board's arch is not the host's) */
   foreign: boolean;
+  /** where the kernel and busybox come from: the host's apt, or the private one */
+  apt: Apt;
   /** private apt for this arch, when foreign or agentNode image */
   privateApt?: ForeignApt;
-}
-
-async function candidateVersion(name: string, arch: string): Promise<string> {
-  const { stdout } = await execFile('apt-cache', ['show', '--no-all-versions', `${name}:${arch}`]);
-  const version = /^Version: (\S+)$/m.exec(stdout)?.[1];
-  if (!version) throw new HarnessError(`apt-cache show ${name}:${arch}: no Version field`, 2);
-  return version;
-}
-
-/** linux-image-amd64 → the versioned kernel package it depends on right now. */
-async function resolveKernelPackage(meta: string, arch: string): Promise<DebianPackage> {
-  const { stdout } = await execFile('apt-cache', ['depends', `${meta}:${arch}`]);
-  const name = /Depends: (linux-image-[^\s:]+)/.exec(stdout)?.[1];
-  if (!name) throw new HarnessError(`${meta}:${arch} names no linux-image dependency (apt-cache depends)`, 2);
-  return { name, version: await candidateVersion(name, arch) };
-}
-
-async function download(pkg: DebianPackage, arch: string, dir: string): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true });
-  const prefix = `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_`;
-  const existing = fs.readdirSync(dir).find((file) => file.startsWith(prefix) && file.endsWith('.deb'));
-  if (existing) return path.join(dir, existing);
-  await execFile('apt-get', ['download', `${pkg.name}:${arch}=${pkg.version}`], { cwd: dir });
-  const fetched = fs.readdirSync(dir).find((file) => file.startsWith(prefix) && file.endsWith('.deb'));
-  if (!fetched) throw new HarnessError(`apt-get download ${pkg.name} wrote no ${prefix}*.deb in ${dir}`, 2);
-  return path.join(dir, fetched);
 }
 
 export function hashRecipe(board: QemuBoard, kernel: DebianPackage, busybox: DebianPackage, node?: ClosurePackage[], init = fs.readFileSync(guestInitScript, 'utf8')): string {
@@ -320,8 +291,6 @@ function writeCpio(staging: string, output: string): Promise<void> {
   });
 }
 
-const APT_LISTS = '/var/lib/apt/lists';
-
 interface AptAnswer {
   kernel: DebianPackage;
   busybox: DebianPackage;
@@ -335,14 +304,6 @@ interface NodeAnswer {
 }
 
 type AnswerMemo = Record<string, AptAnswer | NodeAnswer>;
-
-function aptListsMtime(): number {
-  try {
-    return fs.statSync(APT_LISTS).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
 
 function readMemo(memoFile: string): AnswerMemo {
   try {
@@ -361,8 +322,8 @@ function writeMemo(memoFile: string, key: string, answer: AptAnswer | NodeAnswer
 
 function packageSources(board: QemuBoard, hostArch: string, log: (line: string) => void): PackageSources {
   const foreign = board.qemu.debianArch !== hostArch;
-  if (!foreign && (board.qemu.agentNode ?? 'host') !== 'image') return { foreign };
-  return { foreign, privateApt: new ForeignApt(board.qemu.debianArch, { log }) };
+  const privateApt = foreign || (board.qemu.agentNode ?? 'host') === 'image' ? new ForeignApt(board.qemu.debianArch, { log }) : undefined;
+  return { foreign, apt: foreign && privateApt ? privateApt : new Apt(board.qemu.debianArch), ...(privateApt ? { privateApt } : {}) };
 }
 
 /**
@@ -372,22 +333,16 @@ function packageSources(board: QemuBoard, hostArch: string, log: (line: string) 
 async function resolvePackages(board: QemuBoard, refresh: boolean, sources: PackageSources): Promise<AptAnswer> {
   const { debianArch, kernelPackage } = board.qemu;
   const memoFile = cacheDir('apt-answers.json');
-  const apt = sources.foreign ? sources.privateApt : undefined;
-  const key = apt ? `${kernelPackage}:${debianArch}:private` : `${kernelPackage}:${debianArch}`;
-  const listsMtimeMs = apt ? apt.listsRefreshedAtMs() : aptListsMtime();
+  const { apt } = sources;
+  const key = sources.foreign ? `${kernelPackage}:${debianArch}:private` : `${kernelPackage}:${debianArch}`;
+  const listsMtimeMs = apt.listsRefreshedAtMs();
   const known = readMemo(memoFile)[key] as AptAnswer | undefined;
   if (!refresh && known && known.listsMtimeMs === listsMtimeMs && listsMtimeMs !== 0) return known;
-  const answer: AptAnswer = apt
-    ? {
-        kernel: await apt.resolveKernelPackage(kernelPackage),
-        busybox: { name: 'busybox-static', version: await apt.candidateVersion('busybox-static') },
-        listsMtimeMs,
-      }
-    : {
-        kernel: await resolveKernelPackage(kernelPackage, debianArch),
-        busybox: { name: 'busybox-static', version: await candidateVersion('busybox-static', debianArch) },
-        listsMtimeMs,
-      };
+  const answer: AptAnswer = {
+    kernel: await apt.resolveKernelPackage(kernelPackage),
+    busybox: { name: 'busybox-static', version: await apt.candidateVersion('busybox-static') },
+    listsMtimeMs,
+  };
   writeMemo(memoFile, key, answer);
   return answer;
 }
@@ -479,9 +434,8 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
 
   progress.next(`downloading ${kernel.name} and busybox-static (apt-get download${sources.foreign ? ', private lists' : ''})`);
   const downloads = cacheDir('downloads', debianArch);
-  const fetch = (pkg: DebianPackage): Promise<string> => (sources.foreign && sources.privateApt ? sources.privateApt.download(pkg, downloads) : download(pkg, debianArch, downloads));
-  const kernelDeb = await fetch(kernel);
-  const busyboxDeb = await fetch(busybox);
+  const kernelDeb = await sources.apt.download(kernel, downloads);
+  const busyboxDeb = await sources.apt.download(busybox, downloads);
   progress.detail(`${path.basename(kernelDeb)} (${(fs.statSync(kernelDeb).size / 1e6).toFixed(0)} MB)`);
 
   progress.next('extracting the kernel package');
