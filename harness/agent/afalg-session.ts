@@ -26,6 +26,7 @@ export { AfAlgError };
 
 /** Strategies by the index a progress beacon carries. */
 export const STRATEGY_CODES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+const STRATEGY_INDEX = Object.fromEntries(STRATEGY_CODES.map((strategy, index) => [strategy, index])) as Record<SplitStrategy, number>;
 
 /** Largest input or output one case may carry (AF_ALG's send buffer holds ~208 KiB). */
 export const MAX_DATA = 128 * 1024;
@@ -127,7 +128,7 @@ export class AfAlgSession {
       let algs = body.algs;
       if (body.differential) {
         const reference = body.algs[0] ?? '';
-        this.beacon?.mark(index, 0, STRATEGY_CODES.indexOf('oneshot'));
+        this.beacon?.mark(index, 0, STRATEGY_INDEX.oneshot);
         const raw = this.execute(decoded, reference, 'oneshot', undefined);
         executed++;
         if (raw.status !== 'pass' || raw.output === undefined) {
@@ -140,9 +141,10 @@ export class AfAlgSession {
         if (strategies.some((strategy) => strategy !== 'oneshot')) algs = [reference, ...algs];
       }
       for (const alg of algs) {
+        const algIndex = this.beacon ? body.algs.indexOf(alg) : 0;
         for (const strategy of strategies) {
           if (body.differential && alg === body.algs[0] && strategy === 'oneshot') continue;
-          this.beacon?.mark(index, body.algs.indexOf(alg), STRATEGY_CODES.indexOf(strategy));
+          this.beacon?.mark(index, algIndex, STRATEGY_INDEX[strategy]);
           const raw = this.execute(decoded, alg, strategy, undefined);
           executed++;
           if (raw.status === 'pass' && !wire.report) continue;

@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { MatrixHang, MatrixOutcome, MatrixRequestBody, MatrixResult } from '../protocol/messages.js';
+import { DEFAULT_HANG_SEC, type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
 import { ProgressBeacon, StallWatch } from './progress-beacon.js';
 import { STRATEGY_CODES } from './afalg-session.js';
 
@@ -22,8 +22,6 @@ interface Pending {
 
 /** Fewer cases than this run on one worker: the split would cost more than it saves. */
 const MIN_CASES_PER_WORKER = 8;
-/** the hang limit when a request names none */
-export const DEFAULT_HANG_SEC = 20;
 
 /** A matrix request one of whose operations never returned. */
 export class HangError extends Error {

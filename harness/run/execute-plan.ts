@@ -16,8 +16,6 @@ import { operationOf, tallyBatch } from './tally.js';
 import { RunProgress } from './run-progress.js';
 import { describeHang } from '../results/summary.js';
 
-export { describeHang };
-
 export interface ExecutionResult {
   complete: boolean;
   incompleteReason?: string;
@@ -42,7 +40,8 @@ export function matrixRequest(batch: PlannedBatch, hangSec?: number): MatrixRequ
   };
 }
 
-const targetKey = (algorithm: string, target: string): string => `${algorithm}\0${target}`;
+/** How the set of targets a hang took out names one: algorithm and target name. */
+export const targetKey = (algorithm: string, target: string): string => `${algorithm}\0${target}`;
 
 /**
  * The targets a hang takes out of the run: the one that hung and, since the generic name and the

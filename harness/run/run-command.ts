@@ -10,11 +10,12 @@ import { registerLive } from '../targets/live-targets.js';
 import { discover } from '../discovery/discover.js';
 import { BadInputError, EXIT, HarnessError } from '../errors.js';
 import { AGENT_VERSION } from '../agent/version.js';
-import type { SplitStrategy } from '../protocol/messages.js';
+import { DEFAULT_HANG_SEC, type SplitStrategy } from '../protocol/messages.js';
 import { ALL_STRATEGIES, DEFAULT_MAX_PAYLOAD, UnknownAlgorithmError, planRun, type RunPlan } from '../plan/plan.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { RUN_FILE, type HangLine, type RunMeta } from '../results/result-model.js';
-import { describeHang, executePlan, targetsTakenOutBy, type ExecutionResult } from './execute-plan.js';
+import { executePlan, targetKey, targetsTakenOutBy, type ExecutionResult } from './execute-plan.js';
+import { describeHang } from '../results/summary.js';
 import { RunProgress } from './run-progress.js';
 import { catalog } from '../../vectors/catalog.js';
 import { loadAlgorithmVectors, sourcesFor } from '../../vectors/vector-sources.js';
@@ -74,7 +75,6 @@ export interface RunArgs {
 
 /** A QEMU guest is restarted after a hang at most this many times in one run. */
 const MAX_RESTARTS = 8;
-const DEFAULT_HANG_SEC = 20;
 
 interface ResumeState {
   dir: string;
@@ -391,7 +391,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const vectorStage = execution;
     if (benchPlan && out.size > 0) {
       // a driver that hung is not measured either (the generic name bound to it neither)
-      const kept = benchPlan.benches.filter((one) => !out.has(`${one.algorithm}\0${one.target}`));
+      const kept = benchPlan.benches.filter((one) => !out.has(targetKey(one.algorithm, one.target)));
       benchPlan = { ...benchPlan, benches: kept, estimatedSeconds: kept.reduce((sum, one) => sum + one.estimatedSeconds, 0) };
     }
     if (benchPlan && execution.complete) {

@@ -68,7 +68,7 @@ class Console {
   }
 
   push(chunk: Buffer): void {
-    this.log?.write(chunk);
+    if (this.log?.writable) this.log.write(chunk);
     // strip terminal control sequences the firmware prints
     const text = this.partial + chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1bc/g, '');
     const parts = text.split(/\r?\n/);
@@ -97,7 +97,7 @@ class Console {
   }
 
   close(): void {
-    this.log?.end();
+    if (this.log?.writable) this.log.end();
   }
 }
 
@@ -232,6 +232,7 @@ export class QemuTarget implements Target {
     return this.console.tail(lines);
   }
 
+  /** SIGKILL QEMU and release what the target holds (its socket directory, console log, registration). */
   kill(): void {
     if (this.child.pid && this.child.exitCode === null && this.child.signalCode === null) {
       try {
@@ -240,6 +241,13 @@ export class QemuTarget implements Target {
         // already gone
       }
     }
+    this.release();
+  }
+
+  private release(): void {
+    this.unregister();
+    this.console.close();
+    fs.rmSync(this.socketDir, { recursive: true, force: true });
   }
 
   async stop(): Promise<void> {
@@ -257,8 +265,6 @@ export class QemuTarget implements Target {
       this.kill();
       await exited;
     }
-    this.unregister();
-    this.console.close();
-    fs.rmSync(this.socketDir, { recursive: true, force: true });
+    this.release();
   }
 }
