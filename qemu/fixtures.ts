@@ -37,7 +37,9 @@ export async function buildFixtures(names: readonly string[], kernelRelease: str
   if (!fs.existsSync(path.join(headers, 'Makefile'))) {
     throw new BadInputError(`fixtures need the kernel headers of the guest: apt-get install linux-headers-${kernelRelease} (not found at ${headers})`);
   }
-  const sources = names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`));
+  // the fixtures' shared headers (the plumbing several of them have in common) go with every build
+  const sharedHeaders = fs.readdirSync(fixturesDir).filter((file) => file.startsWith(PREFIX) && file.endsWith('.h')).sort().map((file) => path.join(fixturesDir, file));
+  const sources = [...names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`)), ...sharedHeaders];
   const digest = crypto.createHash('sha256');
   for (const file of sources) digest.update(file).update(fs.readFileSync(file));
   const outDir = cacheDir('fixtures', kernelRelease, digest.digest('hex').slice(0, 16));
