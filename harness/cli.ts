@@ -1,50 +1,39 @@
 #!/usr/bin/env node
 /** afalg-harness command line. */
 import fs from 'node:fs';
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EXIT, HarnessError } from './errors.js';
+import { BadInputError, EXIT, HarnessError } from './core/errors.js';
 import { asQemuBoard, listBoards, loadBoard } from './board/board.js';
 import { prepareGuestImage } from '../qemu/guest-image.js';
-import { openTarget } from './targets/open-target.js';
-import { checkModuleFiles, fixturesWanted, loadModules, moduleFilesFor } from './targets/extra-modules.js';
+import { checkModuleFiles, fixturesWanted } from './targets/extra-modules.js';
+import { RunSession } from './execution/run-session.js';
 import { discover } from './discovery/discover.js';
 import { renderDiscovery } from '../reports/discovery-terminal.js';
-import { AGENT_VERSION } from './agent/version.js';
-import { runCommand, type RunArgs } from './run/run-command.js';
-import { reportCommand } from './run/report-command.js';
-import { vectorsFetchCommand, vectorsListCommand } from './run/vectors-commands.js';
+import { AGENT_VERSION } from './protocol/version.js';
+import { runCommand } from './cli/run-command.js';
+import { BENCH_DEFAULT_ALGORITHMS, benchOptions, outputOptions, reporterOption, selectionOptions, targetOptions, vectorOptions, type RunArgs, type TargetArgs } from './cli/options.js';
+import { reportCommand } from './cli/report-command.js';
+import { vectorsFetchCommand, vectorsListCommand } from './cli/vectors-commands.js';
 import { resolveVectorsDir } from '../vectors/vectors-dir.js';
-import { DEFAULT_BENCH_ALGORITHMS } from './bench/bench-plan.js';
 
-
-const benchOptions = <T>(y: Argv<T>) =>
-  y
-    .option('sizes', { type: 'string', array: true, describe: 'payload sizes in bytes (default 16,64,256,1024,4096,16384,65536)' })
-    .option('seconds', { type: 'number', describe: 'measured time per point (driver × op × path × size), split into the repetitions (default 0.5)' })
-    .option('repetitions', { type: 'number', describe: 'timed repetitions per point: the median is reported with the spread (default 5)' })
-    .option('paths', { type: 'string', array: true, describe: 'data paths: copy (sendmsg/read), zerocopy (vmsplice+splice) (default both)' })
-    .option('tcrypt', { type: 'boolean', default: true, describe: "the kernel's own tcrypt figures as the ceiling (--no-tcrypt to skip)" })
-    .option('tcrypt-sec', { type: 'number', describe: 'tcrypt sec= per figure (default 1; 0: cycle counts, fast but noisy)' })
-    .option('c-reference', { type: 'boolean', default: true, describe: 'also measure with the C reference loop (bench/afalg-speed.c)' })
-    .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
-    .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" });
-
-async function discoverCommand(argv: { board: string; json?: string; all?: boolean; 'console-log'?: string; 'load-module'?: string[]; fixtures?: string[] }): Promise<number> {
+async function discoverCommand(argv: TargetArgs & { json?: string; all?: boolean }): Promise<number> {
+  if (argv.board === undefined) throw new BadInputError('--board is required');
   const board = loadBoard(argv.board);
-  const moduleFiles = checkModuleFiles(board, argv['load-module']);
-  const fixtures = fixturesWanted(board, argv.fixtures);
-  const target = await openTarget(board, { consoleLog: argv['console-log'] });
+  const session = await RunSession.start(board, {
+    ...(argv['console-log'] !== undefined ? { consoleLog: argv['console-log'] } : {}),
+    fixtures: fixturesWanted(board, argv.fixtures),
+    moduleFiles: checkModuleFiles(board, argv['load-module']),
+  });
   try {
-    await loadModules(target, board, await moduleFilesFor(target, fixtures, moduleFiles));
-    const result = await discover(target.agent);
-    process.stdout.write(renderDiscovery(target.info, result, { all: argv.all }));
+    const result = await discover(session.target.agent);
+    process.stdout.write(renderDiscovery(session.target.info, result, { all: argv.all }));
     if (argv.json) {
-      fs.writeFileSync(argv.json, JSON.stringify({ harnessVersion: AGENT_VERSION, target: target.info, ...result }, null, 2) + '\n');
+      fs.writeFileSync(argv.json, JSON.stringify({ harnessVersion: AGENT_VERSION, target: session.target.info, ...result }, null, 2) + '\n');
       process.stderr.write(`wrote ${argv.json}\n`);
     }
   } finally {
-    await target.stop();
+    await session.close(true);
   }
   return EXIT.ok;
 }
@@ -82,62 +71,36 @@ async function main(): Promise<number> {
       'discover',
       'boot or reach the target, list every crypto driver and the driver each generic name binds',
       (y) =>
-        y
-          .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
-          .option('json', { type: 'string', describe: 'also write the discovery as JSON to this file' })
-          .option('all', { type: 'boolean', default: false, describe: 'show every /proc/crypto entry, not only AF_ALG-reachable ones' })
-          .option('console-log', { type: 'string', describe: "write the target's console to this file" })
-          .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
-          .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" }),
+        targetOptions(y, true)
+            .option('json', { type: 'string', describe: 'also write the discovery as JSON to this file' })
+            .option('all', { type: 'boolean', default: false, describe: 'show every /proc/crypto entry, not only AF_ALG-reachable ones' }),
       run(discoverCommand),
     )
     .command(
       'run',
       'run every applicable vector through every driver of each algorithm, by unique name and by the generic name',
       (y) =>
-        benchOptions(y)
-          .option('board', { type: 'string', describe: 'board name (boards/NAME.json) or file' })
-          .option('resume', { type: 'string', describe: "continue the partial run in DIR (its board, options and plan; what is done is skipped)" })
+        outputOptions(benchOptions(vectorOptions(selectionOptions(targetOptions(y, false), 'every algorithm the target offers'))))
+          .option('resume', { type: 'string', describe: 'continue the partial run in DIR (its board, settings and plan; what is done is skipped)' })
+          .option('bench', { type: 'boolean', default: false, describe: 'measure throughput too, after the vectors (see the bench command)' })
           .check((argv) => {
             if (argv.board === undefined && argv.resume === undefined) throw new Error('Missing required argument: board (or --resume DIR)');
             return true;
           })
-          .option('alg', { type: 'string', array: true, describe: "algorithm name or pattern (* and ? are wildcards), e.g. 'gcm(aes)' 'hmac(*)'" })
-          .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" })
-          .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })
-          .option('vectors', { type: 'string', describe: 'vectors directory (default: $AFALG_VECTORS_DIR, ../shared/vectors, then the fetched cache)' })
-          .option('strategies', { type: 'string', array: true, describe: 'split strategies: oneshot,chunks,page-cross,inplace (default all)' })
-          .option('differential', { type: 'number', default: 0, describe: 'also N random cases per algorithm, every driver compared with the software driver' })
-          .option('seed', { type: 'string', describe: 'seed of the differential cases (default random; printed and stored)' })
-          .option('mct-checkpoints', { type: 'number', default: 10, describe: 'Monte-Carlo hash checkpoints to run per file (100 = all)' })
-          .option('sample', { type: 'number', describe: 'at most N cases per vector file, evenly spread with every expectation kept: a quick pass that still runs every driver' })
-          .option('hang-sec', { type: 'number', describe: "an operation not returning within S seconds is a hang: reported with its request, the QEMU guest restarted, the run goes on without that driver (default: the board's timeouts.hangSec, else 20)" })
-          .option('console-log', { type: 'string', describe: "write the target's console to this file" })
-          .option('bench', { type: 'boolean', default: false, describe: 'measure throughput too, after the vectors (see the bench command)' })
-          .option('spec', { type: 'string', describe: 'drivers-spec file (or name in drivers-spec/): requirements the board must meet; any unmet one exits 1' })
           .group(['sizes', 'seconds', 'repetitions', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:'),
       run((argv: RunArgs) => runCommand(argv)),
     )
     .command(
       'bench',
       'measure throughput of every driver and the generic name (ops/s, MB/s, µs/op), with the C reference loop and tcrypt beside them',
-      (y) =>
-        benchOptions(
-          y
-            .option('board', { type: 'string', demandOption: true, describe: 'board name (boards/NAME.json) or file' })
-            .option('alg', { type: 'string', array: true, describe: `algorithm name or pattern (default: ${DEFAULT_BENCH_ALGORITHMS.join(' ')})` })
-            .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*')" })
-            .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })
-            .option('console-log', { type: 'string', describe: "write the target's console to this file" })
-            .option('spec', { type: 'string', describe: 'drivers-spec file (or name in drivers-spec/): requirements the board must meet; any unmet one exits 1' }),
-        ),
-      run((argv: Omit<RunArgs, 'differential' | 'mct-checkpoints'>) => runCommand({ ...argv, differential: 0, 'mct-checkpoints': 0, bench: true, runVectors: false })),
+      (y) => outputOptions(benchOptions(selectionOptions(targetOptions(y, true), BENCH_DEFAULT_ALGORITHMS))),
+      run((argv: RunArgs) => runCommand({ ...argv, bench: true, runVectors: false })),
     )
     .command(
       'report <dir>',
       'render the terminal summary, junit.xml, summary.md (with charts/*.svg) and report.html again from a results directory',
-      (y) => y.positional('dir', { type: 'string', demandOption: true }),
-      run(async (argv: { dir: string }) => reportCommand(argv.dir)),
+      (y) => reporterOption(y.positional('dir', { type: 'string', demandOption: true })),
+      run(async (argv: { dir: string; reporter?: string[] }) => reportCommand(argv.dir, argv.reporter?.flatMap((name) => name.split(',')))),
     )
     .command('vectors', 'test vectors', (y) =>
       y

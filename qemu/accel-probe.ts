@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { Arch, QemuBoard } from '../harness/board/board.js';
-import { cacheDir } from '../harness/paths.js';
+import { cacheDir } from '../harness/core/paths.js';
 import type { GuestImage } from './guest-image.js';
 import { qemuArgs } from './qemu-command.js';
 

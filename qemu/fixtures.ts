@@ -7,9 +7,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot, cacheDir } from '../harness/paths.js';
-import { execFile } from '../harness/exec.js';
-import { BadInputError, HarnessError } from '../harness/errors.js';
+import { projectRoot, cacheDir } from '../harness/core/paths.js';
+import { execFile } from '../harness/core/exec.js';
+import { BadInputError, HarnessError } from '../harness/core/errors.js';
 
 export const fixturesDir = path.join(projectRoot, 'qemu', 'fixtures');
 const PREFIX = 'afalg_fixture_';

@@ -15,9 +15,9 @@ import crypto from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDir } from '../harness/paths.js';
-import { execFile } from '../harness/exec.js';
-import { BadInputError, HarnessError } from '../harness/errors.js';
+import { cacheDir } from '../harness/core/paths.js';
+import { execFile } from '../harness/core/exec.js';
+import { BadInputError, HarnessError } from '../harness/core/errors.js';
 
 export type DebianArch = 'amd64' | 'arm64' | 'armhf';
 

@@ -1,6 +1,6 @@
 /** The QEMU command line for a board: a pure function of the board, the image and the run's paths. */
 import type { QemuBoard } from '../harness/board/board.js';
-import { VIRTIO_PORT_NAME } from '../harness/agent/version.js';
+import { VIRTIO_PORT_NAME } from '../harness/protocol/version.js';
 import type { GuestImage } from './guest-image.js';
 
 export interface QemuLaunch {

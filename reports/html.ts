@@ -9,22 +9,10 @@ import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { PriorityCandidate, PriorityTable, PriorityVerdict, Severity } from '../harness/results/priority-verdicts.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
-import { acceleratorOf, failureError, hexPair, plural, strategiesNote } from './run-terminal.js';
-import { candidateCorrectness, exitCodeMeaning } from './markdown.js';
-import { specCountText, specVerdictOf, verdictWithSpec, type SpecVerdict } from '../harness/spec/drivers-spec.js';
-import {
-  BAR_SIZE,
-  chartsFor,
-  formatMb,
-  formatOps,
-  formatRatio,
-  formatSize,
-  formatSpread,
-  formatUs,
-  slugOf,
-  throughputRows,
-  type ThroughputRow,
-} from './throughput-charts.js';
+import { verdictSentence, type RunReport } from '../harness/results/run-report.js';
+import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
+import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
+import { BAR_SIZE, chartsFor, slugOf, throughputRows, type ThroughputRow } from './throughput-charts.js';
 
 /** Failures listed per algorithm × target; the rest are counted. */
 export const HTML_MAX_FAILURES_PER_ROW = 200;
@@ -78,8 +66,8 @@ function rowLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): 
 // ---------------------------------------------------------------------------------------------
 // header
 
-function header(summary: RunSummary, meta: RunMeta, spec: SpecVerdict | undefined): string {
-  const { verdict, exitCode } = verdictWithSpec(summary, spec);
+function header(report: RunReport): string {
+  const { summary, meta, spec, verdict, exitCode } = report;
   const verdictText = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[verdict];
   const { totals } = summary;
   const completion = meta.complete
@@ -101,13 +89,13 @@ function header(summary: RunSummary, meta: RunMeta, spec: SpecVerdict | undefine
     ['Run id', `<span class="mono">${esc(meta.runId)}</span>`],
     ['Started', esc(meta.startedAt)],
     ['Finished', meta.finishedAt ? esc(meta.finishedAt) : '<span class="muted">not recorded</span>'],
-    ['Split strategies', esc(meta.options.strategies.join(', '))],
+    ['Split strategies', esc(meta.settings.strategies.join(', '))],
   ];
-  if (meta.options.differential > 0) facts.push(['Differential cases', `${meta.options.differential} per algorithm${meta.options.seed ? `, seed <span class="mono">${esc(meta.options.seed)}</span>` : ''}`]);
+  if (meta.settings.differential > 0) facts.push(['Differential cases', `${meta.settings.differential} per algorithm${meta.settings.seed ? `, seed <span class="mono">${esc(meta.settings.seed)}</span>` : ''}`]);
   if (meta.execution) facts.push(['Executions', `${meta.execution.executed} in ${meta.execution.seconds.toFixed(1)} s (${Math.round(meta.execution.perSecond)}/s)`]);
   facts.push([
     'Test vectors',
-    meta.options.vectors === false
+    meta.settings.vectorsDir === undefined
       ? '<span class="muted">none: throughput-only run</span>'
       : `${sources.length > 0 ? `<ul class="plain">${sources.join('')}</ul>` : '<span class="muted">no source recorded</span>'}<div class="muted mono small">${esc(meta.vectors.dir)}</div>`,
   ]);
@@ -125,7 +113,7 @@ function header(summary: RunSummary, meta: RunMeta, spec: SpecVerdict | undefine
     `<p><strong>${esc(counts)}</strong>.</p>`,
     `<p>${esc(verdictCounts)}${summary.unbindable.length > 0 ? `; ${plural(summary.unbindable.length, 'unbindable driver')}` : ''}${summary.incidents.length > 0 ? `; ${plural(summary.incidents.length, 'incident')}` : ''}.</p>`,
     spec ? `<p class="spec-line">drivers-spec <strong>${esc(spec.spec)}</strong>: <a href="#spec">${esc(specCountText(spec))}</a>.</p>` : '',
-    `<p class="exit">Exit code <strong>${exitCode}</strong>: ${esc(exitCodeMeaning(summary, meta))}</p>`,
+    `<p class="exit">Exit code <strong>${exitCode}</strong>: ${esc(verdictSentence(report))}</p>`,
     '</div>',
     '</div>',
     `<dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>`,
@@ -277,7 +265,7 @@ function correctness(summary: RunSummary, meta: RunMeta, anchors: Map<SummaryRow
   out.push('<p class="legend-line"><span class="swatch pass"></span> pass <span class="swatch fail"></span> fail <span class="swatch notrun"></span> not run</p>');
   const algorithms = [...new Set([...summary.rows.map((row) => row.algorithm), ...summary.unbindable.map((line) => line.algorithm)])].sort();
   if (algorithms.length === 0) {
-    out.push(`<p class="muted">${meta.options.vectors === false ? 'Throughput-only run: no vectors ran.' : 'No algorithm produced results.'}</p>`);
+    out.push(`<p class="muted">${meta.settings.vectorsDir === undefined ? 'Throughput-only run: no vectors ran.' : 'No algorithm produced results.'}</p>`);
   } else {
     const rows = algorithms.map((algorithm) => {
       const cells = summary.rows.filter((row) => row.algorithm === algorithm).map((row) => matrixCell(row, anchors.get(row)));
@@ -455,13 +443,13 @@ function throughputTable(bench: BenchSummary, algorithm: string, op: string): st
 
 function throughput(bench: BenchSummary, meta: RunMeta): string {
   const out = ['<section id="throughput">', '<h2>Throughput</h2>'];
-  const settings = meta.options.bench;
+  const settings = meta.settings.bench;
   out.push(
     '<p class="lead">MB/s is 10⁶ payload bytes per second, the median of the repetitions; the spread is half of (fastest − slowest) over the median. The agent loop runs on the target through AF_ALG (copy: sendmsg/read; zero-copy: splice); the C reference does the same system calls from C, so harness/C is the cost of the harness itself; tcrypt is the kernel measuring the driver in-kernel, the ceiling with no system call at all.</p>',
   );
   if (settings) {
     out.push(
-      `<p class="muted">Settings: sizes ${esc(settings.sizes.map(formatSize).join(', '))}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${esc(settings.paths.join(', '))}; tcrypt ${settings.tcrypt ? 'on' : 'off'}; C reference <span class="mono">${esc(settings.cReference)}</span>.</p>`,
+      `<p class="muted">Settings: sizes ${esc(settings.sizes.map(formatSize).join(', '))}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${esc(settings.paths.join(', '))}; tcrypt ${settings.tcryptSec !== undefined ? 'on' : 'off'}; C reference <span class="mono">${esc(meta.cReference ?? 'off')}</span>.</p>`,
     );
   }
   for (const chart of chartsFor(bench)) {
@@ -637,12 +625,12 @@ const SCRIPT = `
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-export function renderHtml(summary: RunSummary, meta: RunMeta): string {
+export function renderHtml(report: RunReport): string {
+  const { summary, meta, spec } = report;
   const anchors = failureAnchors(summary);
-  const spec = specVerdictOf(meta, summary);
   const title = `Crypto driver qualification: ${meta.board.name}, kernel ${meta.target.kernelRelease}`;
   const body = [
-    header(summary, meta, spec),
+    header(report),
     nav(summary, spec),
     '<main>',
     spec ? specHtml(spec) : '',
@@ -669,7 +657,7 @@ export function renderHtml(summary: RunSummary, meta: RunMeta): string {
     `<title>${esc(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
-    `<body class="verdict-is-${verdictWithSpec(summary, spec).verdict}">`,
+    `<body class="verdict-is-${report.verdict}">`,
     ...body.filter((part) => part !== ''),
     `<script>${SCRIPT}</script>`,
     '</body>',

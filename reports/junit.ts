@@ -6,8 +6,9 @@
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import { outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
-import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './run-terminal.js';
-import { specVerdictOf, type SpecVerdict } from '../harness/spec/drivers-spec.js';
+import type { RunReport } from '../harness/results/run-report.js';
+import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
+import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './format.js';
 
 /** Failures written out in full in one <failure> body; the rest are counted. */
 const MAX_FAILURES_IN_BODY = 100;
@@ -108,7 +109,8 @@ function specCases(spec: SpecVerdict): Case[] {
   });
 }
 
-export function renderJunit(summary: RunSummary, meta: RunMeta): string {
+export function renderJunit(report: RunReport): string {
+  const { summary, meta, spec } = report;
   const suites = new Map<string, Case[]>();
   const suite = (name: string): Case[] => {
     let cases = suites.get(name);
@@ -169,7 +171,6 @@ export function renderJunit(summary: RunSummary, meta: RunMeta): string {
     skipped: cases.filter((c) => c.skipped !== undefined && !c.failure).length,
   });
   const names = [...suites.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const spec = specVerdictOf(meta, summary);
   const ordered: Array<[string, Case[]]> = [
     ...names.map((name): [string, Case[]] => [name, suites.get(name) as Case[]]),
     ...(spec ? [['drivers-spec', specCases(spec)] as [string, Case[]]] : []),

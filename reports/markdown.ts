@@ -7,10 +7,10 @@
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
-import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
-import { acceleratorOf, failureError, hexPair, plural, strategiesNote } from './run-terminal.js';
-import { specCountText, specVerdictOf, verdictWithSpec, type SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { BAR_SIZE, chartsFor, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, throughputRows, type ChartSet } from './throughput-charts.js';
+import type { RunReport } from '../harness/results/run-report.js';
+import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
+import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
+import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
 
 /** Failures listed per row; the rest are counted. */
 export const MARKDOWN_MAX_FAILURES_PER_ROW = 10;
@@ -68,39 +68,13 @@ function table(header: string[], rows: string[][], align: Array<'l' | 'r'>): str
   return [`| ${header.join(' | ')} |`, `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
 }
 
-/** ✔ / ✘ n failed / not run */
-export function candidateCorrectness(candidate: Pick<PriorityCandidate, 'correct' | 'failed'>): string {
-  if (candidate.correct === true) return '✔';
-  if (candidate.correct === false) return `✘ ${candidate.failed ?? 'some'} failed`;
-  return 'not run';
-}
-
-/** What the exit code says about this run, in a sentence (an unmet drivers-spec requirement fails the run). */
-export function exitCodeMeaning(summary: RunSummary, meta: RunMeta): string {
-  const spec = specVerdictOf(meta, summary);
-  const { verdict, exitCode } = verdictWithSpec(summary, spec);
-  if (exitCode === 0) {
-    const checks = 'the run is complete, every execution passed, every driver could be bound, nothing went wrong on the target';
-    return spec ? `pass: ${checks}, no priority verdict is critical, and every requirement of drivers-spec ${spec.spec} is met.` : `pass: ${checks}, and no priority verdict is critical.`;
-  }
-  const reasons: string[] = [];
-  if (summary.totals.failed > 0) reasons.push(plural(summary.totals.failed, 'failed execution'));
-  if (summary.hangs.length > 0) reasons.push(plural(summary.hangs.length, 'hang'));
-  if (summary.unbindable.length > 0) reasons.push(plural(summary.unbindable.length, 'driver that cannot be bound', 'drivers that cannot be bound'));
-  if (summary.incidents.length > 0) reasons.push(plural(summary.incidents.length, 'incident'));
-  if (summary.verdictCounts.critical > 0) reasons.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
-  if (spec && spec.unmet > 0) reasons.push(`${plural(spec.unmet, 'unmet requirement')} of drivers-spec ${spec.spec}`);
-  if (!meta.complete) reasons.push('the run did not finish');
-  return `${verdict === 'incomplete' ? 'incomplete' : 'fail'}: ${reasons.length > 0 ? reasons.join(', ') : 'see the details below'}.`;
-}
-
 /** Where the charts of an algorithm × op go, relative to summary.md. */
 export function chartFile(chart: Pick<ChartSet, 'slug'>, kind: 'line' | 'bar'): string {
   return kind === 'line' ? `charts/${chart.slug}.svg` : `charts/${chart.slug}-bar.svg`;
 }
 
 /** The chart files summary.md refers to (none without throughput results). */
-export function markdownChartFiles(summary: RunSummary): Array<{ file: string; content: string }> {
+export function markdownChartFiles({ summary }: RunReport): Array<{ file: string; content: string }> {
   if (!summary.bench) return [];
   const files: Array<{ file: string; content: string }> = [];
   for (const chart of chartsFor(summary.bench)) {
@@ -171,9 +145,9 @@ function throughputSection(bench: BenchSummary, meta: RunMeta): string[] {
       'tcrypt is the kernel measuring the driver in-kernel, the ceiling with no system call.',
   );
   out.push('');
-  const settings = meta.options.bench;
+  const settings = meta.settings.bench;
   if (settings) {
-    out.push(`Settings: sizes ${settings.sizes.map(formatSize).join(', ')}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${settings.paths.join(', ')}; tcrypt ${settings.tcrypt ? 'on' : 'off'}.`);
+    out.push(`Settings: sizes ${settings.sizes.map(formatSize).join(', ')}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${settings.paths.join(', ')}; tcrypt ${settings.tcryptSec !== undefined ? 'on' : 'off'}.`);
     out.push('');
   }
   for (const chart of chartsFor(bench)) {
@@ -265,10 +239,10 @@ function specSection(spec: SpecVerdict): string[] {
   return out;
 }
 
-export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
+export function renderMarkdown(report: RunReport): string {
+  const { summary, meta, spec } = report;
   const out: string[] = [];
-  const spec = specVerdictOf(meta, summary);
-  const verdict = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[verdictWithSpec(summary, spec).verdict];
+  const verdict = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[report.verdict];
   out.push(`# Crypto driver correctness: ${mdText(meta.board.name)}, kernel ${mdText(meta.target.kernelRelease)}`);
   out.push('');
   out.push(`**Verdict: ${verdict}.** ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped, ${summary.totals.acceptable} acceptable, across ${plural(summary.totals.algorithms, 'algorithm')} and ${plural(summary.totals.targets, 'target')}.${summary.hangs.length > 0 ? ` ${plural(summary.hangs.length, 'hang')} (see Hangs).` : ''}${spec ? ` drivers-spec ${mdText(spec.spec)}: ${specCountText(spec)}.` : ''}`);
@@ -284,8 +258,8 @@ export function renderMarkdown(summary: RunSummary, meta: RunMeta): string {
         ['Harness version', mdText(meta.harnessVersion)],
         ['Agent version', `${mdText(meta.target.agentVersion)}${meta.target.node ? ` (Node.js ${mdText(meta.target.node)})` : ''}`],
         ['Run', `${mdText(meta.runId)}, started ${mdText(meta.startedAt)}${meta.finishedAt ? `, finished ${mdText(meta.finishedAt)}` : ''}`],
-        ['Split strategies', meta.options.strategies.join(', ')],
-        ...(meta.options.differential > 0 ? [['Differential cases', `${meta.options.differential} per algorithm${meta.options.seed ? `, seed ${mdText(meta.options.seed)}` : ''}`]] : []),
+        ['Split strategies', meta.settings.strategies.join(', ')],
+        ...(meta.settings.differential > 0 ? [['Differential cases', `${meta.settings.differential} per algorithm${meta.settings.seed ? `, seed ${mdText(meta.settings.seed)}` : ''}`]] : []),
         ['Status', status],
       ],
       ['l', 'l'],

@@ -1,52 +1,59 @@
 /**
- * Reporters, the plug-in point (in the manner of vitest's): each turns a run summary into text.
- * A reporter with a `file` is written into the run directory; one without (terminal) is printed by
- * whoever asked for it. Add one here and it becomes a `--reporter` name.
+ * Reporters, the plug-in point (in the manner of vitest's): each renders a RunReport — computed
+ * once by the results layer — into text. A reporter with a `file` is written into the run
+ * directory; one without (terminal) is printed. `--reporter NAME` picks them by the names here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../harness/errors.js';
-import type { RunMeta } from '../harness/results/result-model.js';
-import { readRun } from '../harness/results/results-reader.js';
-import { summarize, type RunSummary } from '../harness/results/summary.js';
+import { BadInputError } from '../harness/core/errors.js';
+import type { RunReport } from '../harness/results/run-report.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { markdownChartFiles, renderMarkdown } from './markdown.js';
 import { renderRunTerminal } from './run-terminal.js';
+import { renderReportJson } from './json.js';
+
+export interface RenderOptions {
+  /** ANSI colour (the terminal reporter, on a TTY) */
+  color?: boolean;
+}
 
 export interface Reporter {
   name: string;
+  /** what it renders, for --help */
+  describe: string;
   /** file name inside the run directory; none: the output is for the terminal */
   file?: string;
-  render(summary: RunSummary, meta: RunMeta): string;
+  render(report: RunReport, options: RenderOptions): string;
   /**
    * Files that go with the main one (charts a Markdown file links to), as paths relative to the
-   * run directory (`charts/cbc-aes-encrypt.svg`). Written by writeReports only with `file`.
+   * run directory (`charts/cbc-aes-encrypt.svg`). Written only with `file`.
    */
-  extraFiles?(summary: RunSummary, meta: RunMeta): Array<{ file: string; content: string }>;
+  extraFiles?(report: RunReport): Array<{ file: string; content: string }>;
 }
 
 export const reporters: ReadonlyMap<string, Reporter> = new Map<string, Reporter>(
-  [
-    { name: 'terminal', render: (summary: RunSummary, meta: RunMeta) => renderRunTerminal(summary, meta) },
-    { name: 'junit', file: 'junit.xml', render: renderJunit },
-    { name: 'markdown', file: 'summary.md', render: renderMarkdown, extraFiles: (summary: RunSummary) => markdownChartFiles(summary) },
-    { name: 'html', file: 'report.html', render: renderHtml },
-  ].map((reporter): [string, Reporter] => [reporter.name, reporter]),
+  (
+    [
+      { name: 'terminal', describe: 'the summary on standard output', render: (report, options) => renderRunTerminal(report, options) },
+      { name: 'junit', describe: 'junit.xml for CI', file: 'junit.xml', render: renderJunit },
+      { name: 'markdown', describe: 'summary.md with charts/*.svg', file: 'summary.md', render: renderMarkdown, extraFiles: markdownChartFiles },
+      { name: 'html', describe: 'report.html, self-contained', file: 'report.html', render: renderHtml },
+      { name: 'json', describe: 'report.json: the RunReport (summary, spec evaluation, verdict, exit code)', file: 'report.json', render: renderReportJson },
+    ] satisfies Reporter[]
+  ).map((reporter): [string, Reporter] => [reporter.name, reporter]),
 );
+
+/** Every reporter: what a run and `report DIR` produce unless --reporter narrows it. */
+export const DEFAULT_REPORTERS: readonly string[] = [...reporters.keys()];
 
 /** The reporters of these names; BadInputError for an unknown one, listing the known ones. */
 export function reportersNamed(names: readonly string[]): Reporter[] {
   return names.map((name) => {
     const reporter = reporters.get(name);
-    if (!reporter) throw new BadInputError(`unknown reporter '${name}'; known: ${[...reporters.keys()].join(', ')}`);
+    if (!reporter) throw new BadInputError(`--reporter: unknown reporter '${name}'; known: ${[...reporters.keys()].join(', ')}`);
     return reporter;
   });
-}
-
-/** Names of the reporters that write a file: the default for writeReports. */
-export function fileReporterNames(): string[] {
-  return [...reporters.values()].filter((reporter) => reporter.file !== undefined).map((reporter) => reporter.name);
 }
 
 /** Write `content` to `target` atomically (a temporary file renamed over it), making its folder. */
@@ -68,25 +75,25 @@ function insideDir(dir: string, relative: string): string {
 }
 
 /**
- * Read the run in `dir`, summarize it, and write each named file reporter's output into `dir`
- * (default: every file reporter), each followed by its extra files (charts). Reporters without a
- * file are skipped here. Returns the paths written.
+ * Render `report` with each named reporter (default: every one): file reporters write into `dir`
+ * (with their extra files), the terminal one goes to `print`. Returns the paths written.
  */
-export function writeReports(dir: string, names?: readonly string[]): { summary: RunSummary; meta: RunMeta; written: string[] } {
-  const chosen = reportersNamed(names ?? fileReporterNames());
-  const { meta, lines, damagedLines } = readRun(dir);
-  const summary = summarize(meta, lines, { damagedLines });
+export function writeReports(report: RunReport, dir: string, options: { names?: readonly string[]; print?: (text: string) => void; color?: boolean } = {}): string[] {
   const written: string[] = [];
-  for (const reporter of chosen) {
-    if (reporter.file === undefined) continue;
+  for (const reporter of reportersNamed(options.names ?? DEFAULT_REPORTERS)) {
+    const text = reporter.render(report, { color: options.color === true });
+    if (reporter.file === undefined) {
+      options.print?.(text);
+      continue;
+    }
     const target = path.join(dir, reporter.file);
-    writeAtomically(target, reporter.render(summary, meta));
+    writeAtomically(target, text);
     written.push(target);
-    for (const extra of reporter.extraFiles?.(summary, meta) ?? []) {
+    for (const extra of reporter.extraFiles?.(report) ?? []) {
       const file = insideDir(dir, extra.file);
       writeAtomically(file, extra.content);
       written.push(file);
     }
   }
-  return { summary, meta, written };
+  return written;
 }

@@ -2,88 +2,14 @@
  * A run's results for the terminal: what ran where, the algorithm × target table, every failure
  * (capped per row) with its bytes, the notes, and a final verdict line. Colour only when asked.
  */
-import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import type { CaseFailure } from '../harness/results/result-model.js';
+import type { RunReport } from '../harness/results/run-report.js';
 import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
-import { specCountText, specVerdictOf, verdictWithSpec, type SpecVerdict } from '../harness/spec/drivers-spec.js';
+import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
+import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, specCountText, strategiesNote, targetLabel } from './format.js';
 
 export const DEFAULT_MAX_FAILURES = 10;
-const HEX_LIMIT = 64;
-
-/** Control characters (C0, DEL, C1) as visible escapes, so no result text can drive the terminal. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-/** Hex cut to 64 digits with `…` and the full length, so a long ciphertext stays one line. */
-export function truncateHex(hex: string, limit = HEX_LIMIT): string {
-  if (hex === '') return '(empty)';
-  if (hex.length <= limit) return hex;
-  return `${hex.slice(0, limit)}… (${Math.floor(hex.length / 2)} bytes)`;
-}
-
-/** Hex cut to a 64-digit window starting at hex digit `start` (even), with `…` on each cut side. */
-function hexWindow(hex: string, start: number, limit = HEX_LIMIT): string {
-  if (hex === '') return '(empty)';
-  if (start === 0) return truncateHex(hex, limit);
-  const end = start + limit;
-  return `…${hex.slice(start, end)}${end < hex.length ? '…' : ''} (${Math.floor(hex.length / 2)} bytes, shown from byte ${start / 2})`;
-}
-
-/**
- * Expected and got side by side: both cut to 64 hex digits, on the same window, which starts
- * just before the first differing byte when that lies beyond the first 32 bytes.
- */
-export function hexPair(expected: string | undefined, got: string | undefined): { expected?: string; got?: string; differsAt?: number } {
-  if (expected === undefined || got === undefined) {
-    return { ...(expected !== undefined ? { expected: truncateHex(expected) } : {}), ...(got !== undefined ? { got: truncateHex(got) } : {}) };
-  }
-  const a = expected.toLowerCase();
-  const b = got.toLowerCase();
-  let digit = 0;
-  while (digit < a.length && digit < b.length && a[digit] === b[digit]) digit++;
-  if (digit === a.length && digit === b.length) return { expected: truncateHex(expected), got: truncateHex(got) };
-  const differsAt = Math.floor(digit / 2);
-  // the same window for both: four bytes before the difference, or as late as the longer one allows
-  const wanted = differsAt * 2 < HEX_LIMIT ? 0 : (differsAt - 4) * 2;
-  const start = Math.min(wanted, Math.max(0, Math.max(a.length, b.length) - HEX_LIMIT));
-  return { expected: hexWindow(expected, start), got: hexWindow(got, start), differsAt };
-}
-
-/** `cbc(aes) → cbc-aes-aesni` for a generic row, the driver name otherwise. */
-export function targetLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): string {
-  return row.generic ? `${row.target} → ${row.boundDriver ?? '?'}` : row.target;
-}
-
-/** `wycheproof/x.json tcId 17 [page-cross] decrypt` */
-export function failureTitle(failure: CaseFailure): string {
-  return `${failure.source} ${failure.case} [${failure.strategy}]${failure.op ? ` ${failure.op}` : ''}`;
-}
-
-/** `EBADMSG at read` / `at checkpoint 3` / undefined */
-export function failureError(failure: CaseFailure): string | undefined {
-  if (failure.error === undefined && failure.step === undefined) return undefined;
-  return [failure.error, failure.step !== undefined ? `at ${failure.step}` : undefined].filter((part) => part !== undefined).join(' ');
-}
-
-/** ` (page-cross, inplace)`: the strategies that failed, or nothing. */
-export function strategiesNote(row: Pick<SummaryRow, 'strategiesFailed'>): string {
-  return row.strategiesFailed.length > 0 ? ` (${row.strategiesFailed.join(', ')})` : '';
-}
-
-export function plural(count: number, word: string, many = `${word}s`): string {
-  return `${count} ${count === 1 ? word : many}`;
-}
-
-/** `COMPLETE` or `PARTIAL: reason` */
-export function completionOf(meta: RunMeta): string {
-  return meta.complete ? 'COMPLETE' : `PARTIAL: ${meta.incompleteReason ?? 'the run did not finish (no reason recorded)'}`;
-}
-
-export function acceleratorOf(meta: RunMeta): string {
-  if (!meta.target.accel) return 'none recorded';
-  return meta.target.accelReason ? `${meta.target.accel} (${meta.target.accelReason})` : meta.target.accel;
-}
 
 interface Paint {
   red(text: string): string;
@@ -101,7 +27,8 @@ function painter(color: boolean): Paint {
 const padEnd = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 const padStart = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
 
-function verdictLine(summary: RunSummary, paint: Paint, spec: SpecVerdict | undefined): string {
+function verdictLine(report: RunReport, paint: Paint): string {
+  const { summary, spec } = report;
   const { totals } = summary;
   const counts = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.acceptable} acceptable across ${plural(totals.algorithms, 'algorithm')}, ${plural(totals.targets, 'target')}`;
   const extra: string[] = [];
@@ -113,7 +40,7 @@ function verdictLine(summary: RunSummary, paint: Paint, spec: SpecVerdict | unde
   if (summary.verdictCounts.warning > 0) extra.push(plural(summary.verdictCounts.warning, 'priority warning'));
   if (spec && spec.unmet > 0) extra.push(plural(spec.unmet, 'unmet drivers-spec requirement'));
   const tail = extra.length > 0 ? `; ${extra.join(', ')}` : '';
-  switch (verdictWithSpec(summary, spec).verdict) {
+  switch (report.verdict) {
     case 'pass':
       return `${paint.bold(paint.green('PASS'))}: ${counts}${tail}`;
     case 'fail':
@@ -139,7 +66,8 @@ function specSection(spec: SpecVerdict, paint: Paint): string[] {
   return out;
 }
 
-export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: { color?: boolean; maxFailures?: number } = {}): string {
+export function renderRunTerminal(report: RunReport, options: { color?: boolean; maxFailures?: number } = {}): string {
+  const { summary, meta } = report;
   const paint = painter(options.color === true);
   const maxFailures = Math.max(0, options.maxFailures ?? DEFAULT_MAX_FAILURES);
   const out: string[] = [];
@@ -152,14 +80,14 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
     `kernel ${printable(meta.target.kernelRelease)} (${printable(meta.target.arch)}), accelerator ${printable(acceleratorOf(meta))}, agent ${printable(meta.target.agentVersion)}${meta.target.node ? ` on node ${printable(meta.target.node)}` : ''}`,
   );
   const timing = `started ${printable(meta.startedAt)}${meta.finishedAt ? `, finished ${printable(meta.finishedAt)}` : ''}`;
-  const diff = meta.options.differential > 0 ? `, differential ${meta.options.differential}${meta.options.seed ? ` (seed ${printable(meta.options.seed)})` : ''}` : '';
-  const bench = meta.options.bench ? `bench ${meta.options.bench.seconds} s × ${meta.options.bench.repetitions} repetitions per point, paths ${meta.options.bench.paths.join(', ')}` : '';
-  const what = meta.options.vectors === false ? bench : `strategies ${meta.options.strategies.join(', ')}${diff}${bench ? `; ${bench}` : ''}`;
+  const diff = meta.settings.differential > 0 ? `, differential ${meta.settings.differential}${meta.settings.seed ? ` (seed ${printable(meta.settings.seed)})` : ''}` : '';
+  const bench = meta.settings.bench ? `bench ${meta.settings.bench.seconds} s × ${meta.settings.bench.repetitions} repetitions per point, paths ${meta.settings.bench.paths.join(', ')}` : '';
+  const what = meta.settings.vectorsDir === undefined ? bench : `strategies ${meta.settings.strategies.join(', ')}${diff}${bench ? `; ${bench}` : ''}`;
   out.push(`${timing}; ${what}`);
   out.push('');
 
   // table
-  if (summary.rows.length === 0 && meta.options.vectors === false) {
+  if (summary.rows.length === 0 && meta.settings.vectorsDir === undefined) {
     out.push(paint.dim('bench only: no vectors in this run'));
   } else if (summary.rows.length === 0) {
     out.push(paint.dim('no algorithm × target results'));
@@ -262,10 +190,9 @@ export function renderRunTerminal(summary: RunSummary, meta: RunMeta, options: {
     out.push(paint.yellow(`${plural(summary.damagedLines, 'damaged line')} at the end of results.jsonl ignored (the run was killed while writing)`));
   }
 
-  const spec = specVerdictOf(meta, summary);
-  if (spec) out.push(...specSection(spec, paint));
+  if (report.spec) out.push(...specSection(report.spec, paint));
 
   out.push('');
-  out.push(verdictLine(summary, paint, spec));
+  out.push(verdictLine(report, paint));
   return out.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@
  * algorithm × operation one line per target with MB/s at a few sizes, the C-loop ratio and tcrypt.
  */
 import type { RunSummary } from '../harness/results/summary.js';
+import { formatMb, sizeLabel } from './format.js';
 import type { ThroughputSeries } from '../harness/results/bench-summary.js';
 
 export interface TerminalPaint {
@@ -15,15 +16,6 @@ export interface TerminalPaint {
 
 const padEnd = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 const padStart = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
-
-export function formatMb(mb: number | undefined): string {
-  if (mb === undefined || !Number.isFinite(mb)) return '-';
-  return mb >= 100 ? mb.toFixed(0) : mb >= 10 ? mb.toFixed(1) : mb.toFixed(2);
-}
-
-export function sizeLabel(size: number): string {
-  return size >= 1024 && size % 1024 === 0 ? `${size / 1024}K` : String(size);
-}
 
 export function renderPrioritySection(summary: RunSummary, paint: TerminalPaint, printable: (text: string) => string): string[] {
   if (summary.verdicts.length === 0) return [];
@@ -56,7 +48,7 @@ export function renderThroughputSection(summary: RunSummary, paint: TerminalPain
     const header = ['  ' + title, ...sizes.map((size) => sizeLabel(size)), ...sizes.map((size) => `0copy ${sizeLabel(size)}`), 'vs C @4K', 'tcrypt @4K'];
     const rows = agentCopy.map((one) => {
       const zerocopy = series.find((other) => other.target === one.target && other.engine === 'agent' && other.path === 'zerocopy');
-      const at = (s: ThroughputSeries | undefined, size: number): string => formatMb(s?.points.find((p) => p.size === size)?.mbPerSecond);
+      const at = (s: ThroughputSeries | undefined, size: number): string => formatMb(s?.points.find((p) => p.size === size)?.mbPerSecond, '-');
       const comparison = bench.comparisons.find((row) => row.algorithm === one.algorithm && row.target === one.target && row.op === one.op && row.size === 4096);
       const label = one.generic ? `${one.target} → ${one.driver ?? '?'}` : one.target;
       return [
@@ -64,7 +56,7 @@ export function renderThroughputSection(summary: RunSummary, paint: TerminalPain
         ...sizes.map((size) => at(one, size)),
         ...sizes.map((size) => at(zerocopy, size)),
         comparison?.harnessOverC !== undefined ? comparison.harnessOverC.toFixed(2) : '-',
-        comparison?.tcrypt !== undefined ? `${formatMb(comparison.tcrypt)}${comparison.afalgOverTcrypt !== undefined ? ` (${comparison.afalgOverTcrypt.toFixed(2)})` : ''}` : '-',
+        comparison?.tcrypt !== undefined ? `${formatMb(comparison.tcrypt, '-')}${comparison.afalgOverTcrypt !== undefined ? ` (${comparison.afalgOverTcrypt.toFixed(2)})` : ''}` : '-',
       ];
     });
     const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] as string).length)));

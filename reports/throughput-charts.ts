@@ -7,6 +7,7 @@
 import * as echarts from 'echarts';
 import type { BenchSummary, ThroughputComparison, ThroughputSeries } from '../harness/results/bench-summary.js';
 import type { PointStats } from '../harness/bench/bench-stats.js';
+import { formatMb, formatSize, groupDigits } from './format.js';
 
 export const LINE_WIDTH = 720;
 export const LINE_HEIGHT = 420;
@@ -22,50 +23,6 @@ const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00
 const BAR_COLOURS = { copy: '#0072B2', zerocopy: '#56B4E9', cReference: '#009E73', tcrypt: '#7F7F7F' };
 const TEXT = '#222';
 const FONT = 'sans-serif';
-
-// ---------------------------------------------------------------------------------------------
-// formatting shared by the reports
-
-/** 16 B, 4 KiB, 1 MiB */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1048576 && bytes % 1048576 === 0) return `${bytes / 1048576} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} B`;
-}
-
-/** 1234567 → 1,234,567 (fixed, whatever the locale) */
-export function groupDigits(value: number, decimals = 0): string {
-  if (!Number.isFinite(value)) return '—';
-  const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
-  const grouped = (whole as string).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${value < 0 ? '-' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
-}
-
-/** MB/s with the precision that matters: 1,234 / 56.7 / 0.89 */
-export function formatMb(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '—';
-  return groupDigits(value, value >= 100 ? 0 : value >= 10 ? 1 : 2);
-}
-
-export function formatOps(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '—' : groupDigits(value, 0);
-}
-
-/** µs per operation, three significant digits */
-export function formatUs(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '—';
-  return value >= 1000 ? groupDigits(value, 0) : Number(value.toPrecision(3)).toString();
-}
-
-/** ±x.y %: half the spread (max − min over the median) */
-export function formatSpread(spread: number | undefined): string {
-  return spread === undefined || !Number.isFinite(spread) ? '—' : `±${(spread * 50).toFixed(1)} %`;
-}
-
-/** a ratio, 2 decimals (3 where a threshold is compared: 0.949 must not read 0.95) */
-export function formatRatio(value: number | undefined, decimals = 2): string {
-  return value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(decimals);
-}
 
 /** `cbc(aes) (generic → cbc-aes-aesni)` for the generic name, the driver name otherwise */
 export function seriesLabel(one: Pick<ThroughputSeries, 'target' | 'generic' | 'driver'>): string {

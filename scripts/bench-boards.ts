@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../harness/paths.js';
+import { projectRoot } from '../harness/core/paths.js';
 import { readRun } from '../harness/results/results-reader.js';
 import { summarize } from '../harness/results/summary.js';
 

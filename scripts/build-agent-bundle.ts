@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from '../harness/board/board.js';
 import { buildAgentBundle, bundleSize, type Libc } from '../harness/deploy/agent-bundle.js';
-import { HarnessError } from '../harness/errors.js';
+import { HarnessError } from '../harness/core/errors.js';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64', 'armhf'];
 const LIBCS: Libc[] = ['glibc', 'musl', 'both'];

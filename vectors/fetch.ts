@@ -13,10 +13,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { EXIT, HarnessError } from '../harness/errors.js';
-import { execFile, requireHostTools } from '../harness/exec.js';
-import { readValidatedJson } from '../harness/json-validation.js';
-import { projectRoot } from '../harness/paths.js';
+import { EXIT, HarnessError } from '../harness/core/errors.js';
+import { execFile, requireHostTools } from '../harness/core/exec.js';
+import { readValidatedJson } from '../harness/core/json-validation.js';
+import { projectRoot } from '../harness/core/paths.js';
 import { cachedVectorsDir, FETCHED_MARKER, readFetchedMarker, vectorFamilies, type FetchedMarker, type VectorFamily } from './vectors-dir.js';
 
 export const manifestPath = path.join(projectRoot, 'vectors', 'manifest.json');

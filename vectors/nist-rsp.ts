@@ -6,7 +6,7 @@
  * stages do that per family (see ../shared/vectors/FORMATS.md).
  */
 import fs from 'node:fs';
-import { BadInputError } from '../harness/errors.js';
+import { BadInputError } from '../harness/core/errors.js';
 
 /** The bracket parameters in force from a run of bracket lines until the next one. */
 export interface RspSection {

@@ -3,9 +3,10 @@
  * what the kernel's AF_ALG interface expects) and the cases that could not be expressed, with why.
  */
 import type { CaseBody, SplitStrategy } from '../harness/protocol/messages.js';
+import type { Expectation } from '../harness/results/result-model.js';
 
-/** Wycheproof's result vocabulary, also used for NIST records (FAIL records are `invalid`). */
-export type Expectation = 'valid' | 'invalid' | 'acceptable';
+export type { Expectation };
+
 
 export interface VectorCase {
   /** stable id within its source: `tcId 17`, `tcId 17 decrypt`, `line 1234`, `COUNT 3 line 1234`, `seed 42#7` */

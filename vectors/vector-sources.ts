@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../harness/errors.js';
+import { BadInputError } from '../harness/core/errors.js';
 import { catalog } from './catalog.js';
 import { loadRsp, type RspFile } from './nist-rsp.js';
 import { loadWycheproof, type WycheproofFile } from './wycheproof.js';

@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../harness/errors.js';
-import { cacheDir, projectRoot } from '../harness/paths.js';
+import { BadInputError } from '../harness/core/errors.js';
+import { cacheDir, projectRoot } from '../harness/core/paths.js';
 
 export type VectorFamily = 'wycheproof' | 'nist';
 export const vectorFamilies: readonly VectorFamily[] = ['wycheproof', 'nist'];

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AjvModule, { type ValidateFunction } from 'ajv';
-import { BadInputError } from '../harness/errors.js';
-import { describeSchemaError } from '../harness/json-validation.js';
+import { BadInputError } from '../harness/core/errors.js';
+import { describeSchemaError } from '../harness/core/json-validation.js';
 
 // ajv is CommonJS; under NodeNext its default export is the module object
 const Ajv = AjvModule.default;

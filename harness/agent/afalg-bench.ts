@@ -27,9 +27,8 @@ import {
 import type { AfAlgSession } from './afalg-session.js';
 import { AfAlgError, readFully, writeControlMessages } from './afalg-wire.js';
 import type { BenchPoint, BenchRepetition, BenchRequestBody, BenchResult } from '../protocol/messages.js';
+import { MAX_BENCH_SIZE } from '../protocol/constants.js';
 
-/** Largest payload: AF_ALG's send buffer must hold a whole request (about 208 KiB by default). */
-export const MAX_BENCH_SIZE = 128 * 1024;
 const MAX_EXTRA = 256; // AAD and tag room
 const MAX_DIGEST = 64;
 

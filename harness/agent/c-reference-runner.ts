@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import type { BenchRequestBody, BenchResult } from '../protocol/messages.js';
 
 export async function runCReference(body: BenchRequestBody): Promise<BenchResult> {
-  // loaded on first use: the C reference is optional
-  const { cReferenceArgs, parseCReferenceOutput } = await import('../bench/c-reference.js');
+  // loaded on first use: the C reference is optional (and stubbed out of the uploaded bundle)
+  const { cReferenceArgs, parseCReferenceOutput } = await import('../protocol/c-reference-program.js');
   const program = body.program as string;
   const budgetMs = body.sizes.length * (body.warmupMs + body.repetitions * body.repetitionMs) + 30_000;
   const child = spawnSync(program, cReferenceArgs(body), { encoding: 'utf8', timeout: budgetMs });

@@ -11,14 +11,14 @@ import path from 'node:path';
 import { AfAlgError, AfAlgSession } from './afalg-session.js';
 import { FrameDecoder, encodeFrame } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type Request, type ResolveResult } from '../protocol/messages.js';
-import { parseProcCrypto } from '../discovery/proc-crypto.js';
-import { refcntMoves } from '../discovery/refcnt-diff.js';
+import { parseProcCrypto } from '../protocol/proc-crypto.js';
+import { refcntMoves } from '../protocol/refcnt-diff.js';
 import { sys } from './afalg-ffi.js';
 import { HangError, MatrixPool } from './matrix-pool.js';
 import { AfAlgBench } from './afalg-bench.js';
 import { runCReference } from './c-reference-runner.js';
 import { insmodCapturingLog, loadModuleCapturingLog } from './module-loader.js';
-import { AGENT_VERSION, VIRTIO_PORT_NAME } from './version.js';
+import { AGENT_VERSION, VIRTIO_PORT_NAME } from '../protocol/version.js';
 
 const session = new AfAlgSession();
 let bench: AfAlgBench | undefined;

@@ -11,7 +11,8 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_HANG_SEC, type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
+import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
+import { type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
 import { ProgressBeacon, StallWatch } from './progress-beacon.js';
 import { STRATEGY_CODES } from './afalg-session.js';
 

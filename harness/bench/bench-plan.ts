@@ -7,6 +7,7 @@
  */
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { BenchOp, BenchPath, BenchRequestBody } from '../protocol/messages.js';
+import { ALL_PATHS } from '../protocol/constants.js';
 import { matchesAny } from '../plan/name-pattern.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';
 import { tcryptModesFor, type TcryptMode } from './tcrypt.js';
@@ -14,7 +15,6 @@ import { tcryptModesFor, type TcryptMode } from './tcrypt.js';
 export const DEFAULT_BENCH_SIZES = [16, 64, 256, 1024, 4096, 16384, 65536];
 /** What `bench` measures when no --alg is given: the algorithms firmware engineers are asked about first. */
 export const DEFAULT_BENCH_ALGORITHMS = ['cbc(aes)', 'gcm(aes)', 'sha256'];
-export const ALL_PATHS: readonly BenchPath[] = ['copy', 'zerocopy'];
 
 export interface BenchSettings {
   sizes: number[];

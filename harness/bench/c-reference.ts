@@ -1,22 +1,16 @@
 /**
  * The C reference for throughput: bench/afalg-speed.c makes the same AF_ALG system calls as the
  * agent's loop (harness/agent/afalg-bench.ts) without Node or koffi in between. This module builds
- * it for the host architecture into the cache, maps a bench request onto its arguments and reads
- * its one line of JSON back.
+ * it for the host architecture into the cache; harness/protocol/c-reference-program.ts maps a bench
+ * request onto its arguments and reads its one line of JSON back.
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import AjvModule from 'ajv';
-import { findOnPath } from '../exec.js';
-import { describeSchemaError } from '../json-validation.js';
-import { cacheDir, projectRoot } from '../paths.js';
-import type { BenchPoint, BenchRequestBody } from '../protocol/messages.js';
-
-// ajv is CommonJS; under NodeNext its default export is the module object
-const Ajv = AjvModule.default;
+import { findOnPath } from '../core/exec.js';
+import { cacheDir, projectRoot } from '../core/paths.js';
 
 export const C_REFERENCE_SOURCE = path.join(projectRoot, 'bench', 'afalg-speed.c');
 
@@ -99,87 +93,4 @@ function needsInterpreter(file: string): boolean {
     if (u32(at) === 3 /* PT_INTERP */) return true;
   }
   return false;
-}
-
-/** The agent's default tag length when a request names none (harness/agent/afalg-bench.ts). */
-const DEFAULT_AUTHSIZE = 16;
-
-/**
- * The program's positional arguments for a bench request:
- * TYPE ALG OP PATH SIZES KEYHEX IVHEX ASSOCLEN AUTHSIZE WARMUP_MS REPETITION_MS REPETITIONS.
- * Like the agent, an aead request without authsize uses 16; AAD and tag length are 0 for the others.
- */
-export function cReferenceArgs(req: BenchRequestBody): string[] {
-  const hex = (base64: string | undefined): string => (base64 === undefined ? '-' : Buffer.from(base64, 'base64').toString('hex'));
-  const aead = req.type === 'aead';
-  return [
-    req.type,
-    req.alg,
-    req.operation,
-    req.path,
-    req.sizes.join(','),
-    hex(req.key),
-    hex(req.iv),
-    String(aead ? (req.assocLength ?? 0) : 0),
-    String(aead ? (req.authsize ?? DEFAULT_AUTHSIZE) : 0),
-    String(req.warmupMs),
-    String(req.repetitionMs),
-    String(req.repetitions),
-  ];
-}
-
-const outputSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['points'],
-  properties: {
-    points: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['size', 'repetitions'],
-        properties: {
-          size: { type: 'integer', minimum: 1 },
-          repetitions: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['ops', 'ns'],
-              properties: { ops: { type: 'integer', minimum: 1 }, ns: { type: 'integer', minimum: 0 } },
-            },
-          },
-        },
-      },
-    },
-  },
-};
-
-const validateOutput = new Ajv({ allErrors: false, strict: true }).compile(outputSchema);
-
-/**
- * The program's stdout as points; throws one line for its `{"error": ...}` answer or for output
- * that is not the expected JSON.
- */
-export function parseCReferenceOutput(stdout: string): { points: BenchPoint[] } {
-  const text = stdout.trim();
-  if (text === '') throw new Error('afalg-speed: no output');
-  let data: unknown;
-  try {
-    data = JSON.parse(text) as unknown;
-  } catch {
-    throw new Error(`afalg-speed: output is not JSON: ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text)}`);
-  }
-  if (typeof data === 'object' && data !== null && 'error' in data) {
-    const error = (data as { error: unknown }).error;
-    throw new Error(`afalg-speed: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
-  }
-  if (!validateOutput(data)) {
-    const first = validateOutput.errors?.[0];
-    throw new Error(`afalg-speed: unexpected output: ${first ? describeSchemaError(first) : 'does not match its schema'}`);
-  }
-  return data as { points: BenchPoint[] };
 }

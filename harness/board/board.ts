@@ -1,9 +1,9 @@
 /** Board files: what the target is and how to reach it. Validated against boards/board.schema.json. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../paths.js';
-import { readValidatedJson } from '../json-validation.js';
-import { BadInputError } from '../errors.js';
+import { projectRoot } from '../core/paths.js';
+import { readValidatedJson } from '../core/json-validation.js';
+import { BadInputError } from '../core/errors.js';
 
 export type Arch = 'x86_64' | 'aarch64' | 'armhf';
 export type Accel = 'auto' | 'kvm' | 'tcg';
@@ -119,4 +119,16 @@ export function loadBoard(nameOrPath: string): Board {
     }
   }
   return { ...board, file };
+}
+
+/** Every timeout of a board, with the defaults filled in (hangSec stays absent: the run derives it). */
+export function timeoutsOf(board: Board): { agentReadySec: number; requestSec: number; loginSec: number; bootSec: number; hangSec?: number } {
+  const timeouts = board.timeouts ?? {};
+  return {
+    agentReadySec: timeouts.agentReadySec ?? 60,
+    requestSec: timeouts.requestSec ?? 120,
+    loginSec: timeouts.loginSec ?? 60,
+    bootSec: timeouts.bootSec ?? 120,
+    ...(timeouts.hangSec !== undefined ? { hangSec: timeouts.hangSec } : {}),
+  };
 }

@@ -13,7 +13,7 @@
  *                                 the loader that picks one; koffi's ESM entry finds it with
  *                                 require('@koromix/koffi-linux-<cpu>') (works on Node 18)
  *
- * The C reference (harness/bench/c-reference.ts, lazily imported by c-reference-runner.ts) is not
+ * The C reference (harness/protocol/c-reference-program.ts, lazily imported by c-reference-runner.ts) is not
  * bundled: it builds C on the host and runs only on QEMU; in the bundle it is a stub that says so.
  */
 import crypto from 'node:crypto';
@@ -24,9 +24,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Arch } from '../board/board.js';
-import { BadInputError } from '../errors.js';
-import { cacheDir, projectRoot } from '../paths.js';
-import { AGENT_VERSION } from '../agent/version.js';
+import { BadInputError } from '../core/errors.js';
+import { cacheDir, projectRoot } from '../core/paths.js';
+import { AGENT_VERSION } from '../protocol/version.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -164,7 +164,7 @@ async function bundleAgentCode(outDir: string): Promise<{ outputs: Map<string, B
         {
           name: 'afalg-no-c-reference',
           setup(build) {
-            build.onResolve({ filter: /(^|\/)bench\/c-reference\.js$/ }, () => ({ path: 'c-reference', namespace: 'afalg-stub' }));
+            build.onResolve({ filter: /(^|\/)protocol\/c-reference-program\.js$/ }, () => ({ path: 'c-reference', namespace: 'afalg-stub' }));
             build.onLoad({ filter: /.*/, namespace: 'afalg-stub' }, () => ({ contents: C_REFERENCE_STUB, loader: 'js' }));
           },
         },

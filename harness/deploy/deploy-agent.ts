@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { AgentDeployment } from '../board/board.js';
-import { EXIT, HarnessError } from '../errors.js';
+import { EXIT, HarnessError } from '../core/errors.js';
 import type { RemoteShell } from '../transports/remote-shell.js';
 import { sha256, type AgentBundle } from './agent-bundle.js';
 

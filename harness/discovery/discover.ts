@@ -3,12 +3,13 @@
  * target → /proc/crypto → instantiate the catalog's templates → /proc/crypto again →
  * bind every driver by its unique name → resolve every generic name by refcnt delta.
  */
-import type { AgentClient } from '../agent-client.js';
+import type { AgentClient } from '../targets/agent-client.js';
 import type { AfAlgType, BindProbe, BindProbeResult, RefcntMove } from '../protocol/messages.js';
-import { parseProcCrypto, type CryptoEntry } from './proc-crypto.js';
-import { resolveBoundDriver } from './refcnt-diff.js';
+import { parseProcCrypto, type CryptoEntry } from '../protocol/proc-crypto.js';
+import { resolveBoundDriver } from '../protocol/refcnt-diff.js';
 import { parseTemplateName, templateInstances } from './algorithm-name.js';
 import { afalgTypeOf, catalog } from '../../vectors/catalog.js';
+import { driverRecordOf, type DiscoveredAlgorithmSummary } from '../results/result-model.js';
 
 export interface DiscoveredDriver {
   driver: string;
@@ -149,12 +150,8 @@ export async function discover(agent: AgentClient): Promise<DiscoveryResult> {
       .map((entry): DiscoveredDriver => {
         const probeType = afalgTypeOf(entry.type);
         return {
-          driver: entry.driver,
+          ...driverRecordOf(entry),
           type: entry.type,
-          priority: entry.priority,
-          selftest: entry.selftest,
-          module: entry.module,
-          async: entry.async,
           internal: entry.internal,
           refcnt: entry.refcnt,
           bind: probeType && !entry.internal ? bindOf.get(`${probeType}:${entry.driver}`) : undefined,
@@ -176,4 +173,19 @@ export async function discover(agent: AgentClient): Promise<DiscoveryResult> {
   }
   algorithms.sort((a, b) => a.name.localeCompare(b.name));
   return { procCryptoBefore, procCrypto, instantiation, algorithms, timings: { discoveryMs: Date.now() - started } };
+}
+
+/**
+ * What run.json keeps of a discovery: every algorithm with a public driver — AF_ALG-reachable or
+ * not, since a priority hazard is a finding either way — and each driver's record.
+ */
+export function discoverySummaryOf(algorithms: readonly DiscoveredAlgorithm[]): DiscoveredAlgorithmSummary[] {
+  return algorithms
+    .filter((algorithm) => algorithm.drivers.some((driver) => !driver.internal))
+    .map((algorithm) => ({
+      name: algorithm.name,
+      ...(algorithm.afalgType ? { afalgType: algorithm.afalgType } : {}),
+      ...(algorithm.bound ? { bound: algorithm.bound } : {}),
+      drivers: algorithm.drivers.map((driver) => ({ ...driverRecordOf(driver), internal: driver.internal, ...(driver.bind ? { bind: driver.bind } : {}) })),
+    }));
 }

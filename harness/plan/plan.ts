@@ -3,13 +3,13 @@
  * and differential generation come in as functions, so the planner is tested without files or kernel.
  */
 import type { AfAlgType, SplitStrategy } from '../protocol/messages.js';
+import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';
 import type { AlgorithmVectors, VectorCase } from '../../vectors/vector-case.js';
 import type { ResultLine } from '../results/result-model.js';
 import { matchesAny } from './name-pattern.js';
 
-export const ALL_STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
 
 /** Strategies that mean something for a type: a hash has no output buffer to share. */
 export function strategiesFor(type: AfAlgType, wanted: readonly SplitStrategy[]): SplitStrategy[] {
@@ -75,7 +75,6 @@ export interface PlanOptions {
 }
 
 const DEFAULT_MAX_EXECUTIONS = 6000;
-export const DEFAULT_MAX_PAYLOAD = 384 * 1024;
 
 /** Rough wire size of a case: its base64 fields plus the JSON around them. */
 function payloadSize(vectorCase: VectorCase): number {

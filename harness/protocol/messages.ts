@@ -138,9 +138,6 @@ export interface MatrixRequestBody {
   hangSec?: number;
 }
 
-/** The hang limit of a matrix request that names none, seconds (the run command's default too). */
-export const DEFAULT_HANG_SEC = 20;
-
 /** What hung: the error of a matrix request the agent's watchdog gave up on (code 'hang'). */
 export interface MatrixHang {
   /** the transform bound (driver or generic name) */

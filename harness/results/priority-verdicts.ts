@@ -9,7 +9,7 @@
  *   warning   a correct driver at least 1.2× faster at 4 KiB has a lower priority than the selected one
  *   info      an accelerator (async, from a module other than the core kernel) is not selected
  */
-import type { DiscoveredAlgorithmSummary } from './result-model.js';
+import { driverRecordOf, type DiscoveredAlgorithmSummary } from './result-model.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -93,11 +93,7 @@ export function priorityTable(algorithm: DiscoveredAlgorithmSummary, evidence: (
   const candidates: PriorityCandidate[] = publicDrivers.map((driver) => {
     const found = evidence(driver.driver);
     return {
-      driver: driver.driver,
-      priority: driver.priority,
-      selftest: driver.selftest,
-      module: driver.module,
-      ...(driver.async !== undefined ? { async: driver.async } : {}),
+      ...driverRecordOf(driver),
       selected: driver.driver === selected,
       ...(found.correct !== undefined ? { correct: found.correct } : {}),
       ...(found.failed !== undefined ? { failed: found.failed } : {}),

@@ -3,10 +3,12 @@
  * batch outcome). Reports are rendered from these two files alone.
  */
 import type { BenchOp, BenchPath, BenchRepetition, SplitStrategy } from '../protocol/messages.js';
-import type { Expectation } from '../../vectors/vector-case.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const RUN_FILE = 'run.json';
+
+/** Wycheproof's result vocabulary, also used for NIST records (FAIL records are `invalid`). */
+export type Expectation = 'valid' | 'invalid' | 'acceptable';
 
 /** One execution that did not pass: a wrong answer (fail) or an unexpected error (error). */
 export interface CaseFailure {
@@ -194,14 +196,28 @@ export interface TcryptLine {
 
 export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | HangLine | BenchLine | TcryptLine | BatchDoneLine | ResumedLine;
 
-export interface DiscoveredDriverSummary {
+/** What every record of a driver carries: /proc/crypto's facts about it. */
+export interface DriverRecord {
   driver: string;
   priority: number;
   selftest: string;
   module: string;
-  internal: boolean;
   /** async driver (accelerators and their SIMD wrappers) */
   async?: boolean;
+}
+
+/** The DriverRecord fields of a larger record (a /proc/crypto entry, a discovered driver). */
+export function driverRecordOf(driver: DriverRecord): DriverRecord {
+  return { driver: driver.driver, priority: driver.priority, selftest: driver.selftest, module: driver.module, ...(driver.async !== undefined ? { async: driver.async } : {}) };
+}
+
+/** One algorithm × target as a map key (the targets a hang takes out, a summary's rows). */
+export function targetKey(algorithm: string, target: string): string {
+  return `${algorithm}\0${target}`;
+}
+
+export interface DiscoveredDriverSummary extends DriverRecord {
+  internal: boolean;
   /** binding by unique name: ok or errno */
   bind?: string;
 }
@@ -212,6 +228,38 @@ export interface DiscoveredAlgorithmSummary {
   afalgType?: string;
   bound?: string;
   drivers: DiscoveredDriverSummary[];
+}
+
+/**
+ * Everything a run was asked to do, validated once from the command line
+ * (harness/cli/run-settings.ts), stored in run.json as is and read back as is by `--resume`.
+ */
+export interface RunSettings {
+  /** the board file */
+  board: string;
+  /** algorithm names or patterns; absent: every algorithm of the catalog the target offers */
+  alg?: string[];
+  /** driver names or patterns; absent: every driver */
+  driver?: string[];
+  /** the vectors directory; absent: a bench-only run (no vectors) */
+  vectorsDir?: string;
+  strategies: SplitStrategy[];
+  /** random cases per algorithm, every driver compared with the software reference */
+  differential: number;
+  /** the seed of every generated case (recorded even when nothing used it) */
+  seed: string;
+  /** Monte-Carlo checkpoints per file */
+  mctCheckpoints: number;
+  /** one operation not returning within this many seconds is a hang */
+  hangSec: number;
+  /** at most this many cases per vector file */
+  sample?: number;
+  /** throughput measurement, when the run measures it */
+  bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcryptSec?: number; cReference: boolean };
+  /** fault-injection fixtures (qemu/fixtures) loaded before discovery */
+  fixtures: string[];
+  /** kernel modules (.ko files) loaded before discovery */
+  loadModules: string[];
 }
 
 export interface RunMeta {
@@ -229,23 +277,10 @@ export interface RunMeta {
   procCrypto: string;
   discovery: DiscoveredAlgorithmSummary[];
   vectors: { dir: string; sources: Array<{ family: string; origin: string; commit?: string; version?: string; fetchedAt?: string }> };
-  options: {
-    alg?: string[];
-    driver?: string[];
-    strategies: SplitStrategy[];
-    differential: number;
-    seed?: string;
-    /** Monte-Carlo checkpoints per file (a resume plans with the same) */
-    mctCheckpoints?: number;
-    /** one operation not returning within this many seconds is a hang */
-    hangSec?: number;
-    /** at most this many cases per vector file (--sample) */
-    sample?: number;
-    /** throughput settings, when the run measured throughput */
-    bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcrypt: boolean; tcryptSec?: number; cReference: string };
-    /** false: a bench-only run (no vectors) */
-    vectors?: boolean;
-  };
+  /** what the run was asked to do, exactly as validated from the command line (--resume reads it back as is) */
+  settings: RunSettings;
+  /** the C reference loop of a bench run: the program, or why it did not run */
+  cReference?: string;
   /** maxRequestBytes: the request size limit the plan was cut with (a resume re-plans with the same) */
   planned: { batches: number; executions: number; maxRequestBytes?: number };
   /** every resume of this run: when, and why the attempt before it stopped */

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AjvModule, { type ValidateFunction } from 'ajv';
-import { BadInputError } from '../errors.js';
-import { describeSchemaError, readJsonFile } from '../json-validation.js';
-import { projectRoot } from '../paths.js';
+import { BadInputError } from '../core/errors.js';
+import { describeSchemaError, readJsonFile } from '../core/json-validation.js';
+import { projectRoot } from '../core/paths.js';
 import { RESULTS_FILE, RUN_FILE, type ResultLine, type RunMeta } from './result-model.js';
 
 // ajv is CommonJS; under NodeNext its default export is the module object
@@ -84,9 +84,35 @@ export interface RunRead {
   damagedLines: number;
 }
 
+/**
+ * run.json of a harness before RunSettings kept `options` (strategies, differential, bench…, no
+ * board or vectors directory): read as settings, so `report DIR` renders old runs too. Such a run
+ * cannot be resumed by board file alone; its board file and vectors directory come from run.json.
+ */
+export function upgradeLegacyMeta(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !('options' in data) || 'settings' in data) return data;
+  const { options, ...rest } = data as { options: Record<string, unknown>; board?: { file?: unknown }; vectors?: { dir?: unknown }; [key: string]: unknown };
+  const { vectors, tcrypt: _tcrypt, ...kept } = options as { vectors?: unknown; tcrypt?: unknown; [key: string]: unknown };
+  const bench = kept.bench as { tcrypt?: boolean; cReference?: unknown; [key: string]: unknown } | undefined;
+  const { tcrypt: benchTcrypt, cReference, ...benchKept } = bench ?? {};
+  const settings = {
+    board: rest.board?.file,
+    ...(vectors !== false && typeof rest.vectors?.dir === 'string' ? { vectorsDir: rest.vectors.dir } : {}),
+    seed: '',
+    mctCheckpoints: 10,
+    hangSec: 20,
+    fixtures: [],
+    loadModules: [],
+    ...kept,
+    ...(bench ? { bench: { ...benchKept, cReference: typeof cReference === 'string' && !cReference.startsWith('off') } } : {}),
+  };
+  if (bench && benchTcrypt === false) delete (settings.bench as { tcryptSec?: number }).tcryptSec;
+  return { ...rest, settings, ...(typeof cReference === 'string' ? { cReference } : {}) };
+}
+
 function readMeta(dir: string): RunMeta {
   const file = path.join(dir, RUN_FILE);
-  const data = readJsonFile(file, `not found (is ${dir} a run directory?)`);
+  const data = upgradeLegacyMeta(readJsonFile(file, `not found (is ${dir} a run directory?)`));
   const problem = runMetaProblem(data);
   if (problem) throw new BadInputError(`${file}: ${problem}`);
   return data as RunMeta;

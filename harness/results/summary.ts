@@ -262,7 +262,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
   for (const algorithm of algorithmsInRun) {
     const found = discovered.get(algorithm);
     if (!found) continue;
-    for (const { target, generic } of plannedTargets(found, meta.options.driver)) {
+    for (const { target, generic } of plannedTargets(found, meta.settings.driver)) {
       // a planned-but-silent target, unless it was reported unbindable
       if (unbindable.some((line) => line.algorithm === algorithm && line.target === target)) continue;
       rowOf(algorithm, target, generic);
@@ -382,7 +382,7 @@ function severityRank(severity: Severity): number {
  */
 function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench: BenchSummary | undefined): PriorityTable[] {
   const inRun = new Set<string>([...rows.filter((row) => row.ran).map((row) => row.algorithm), ...(bench?.series.map((one) => one.algorithm) ?? [])]);
-  const narrowed = (meta.options.alg?.length ?? 0) > 0;
+  const narrowed = (meta.settings.alg?.length ?? 0) > 0;
   const speedAt4k = new Map<string, number>();
   for (const one of bench?.series ?? []) {
     if (one.engine !== 'agent' || one.path !== 'copy' || one.op === 'decrypt') continue;

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { BadInputError } from '../errors.js';
-import { describeSchemaError, readJsonFile, validatorFor } from '../json-validation.js';
-import { projectRoot } from '../paths.js';
+import { BadInputError } from '../core/errors.js';
+import { describeSchemaError, readJsonFile, validatorFor } from '../core/json-validation.js';
+import { projectRoot } from '../core/paths.js';
 import { matchesAny } from '../plan/name-pattern.js';
 import type { BenchOp, BenchPath } from '../protocol/messages.js';
 import { priorityTable, type PriorityTable } from '../results/priority-verdicts.js';

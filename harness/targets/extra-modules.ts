@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Board } from '../board/board.js';
-import { BadInputError, EXIT, HarnessError } from '../errors.js';
+import { BadInputError, EXIT, HarnessError } from '../core/errors.js';
 import { buildFixtures, listFixtures } from '../../qemu/fixtures.js';
 import type { Target } from './target.js';
 

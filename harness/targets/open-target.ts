@@ -1,6 +1,6 @@
 /** Open a board's target by its transport. */
 import { asQemuBoard, type Board } from '../board/board.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
 import { SshTarget } from '../transports/ssh-target.js';
 import { SerialTarget } from '../transports/serial-target.js';

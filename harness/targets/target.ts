@@ -1,5 +1,5 @@
 /** A target: something with an agent on it. Transports differ only in how the byte stream arrives. */
-import type { AgentClient } from '../agent-client.js';
+import type { AgentClient } from './agent-client.js';
 import type { HelloResult } from '../protocol/messages.js';
 
 export interface TargetTimings {

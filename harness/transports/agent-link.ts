@@ -4,8 +4,8 @@
  * frames (a shell echo, a kernel message on a serial console) are kept as console lines.
  */
 import type { Duplex } from 'node:stream';
-import { AgentClient } from '../agent-client.js';
-import { TargetError } from '../errors.js';
+import { AgentClient } from '../targets/agent-client.js';
+import { TargetError } from '../core/errors.js';
 import type { HelloResult } from '../protocol/messages.js';
 import type { Target, TargetInfo } from '../targets/target.js';
 

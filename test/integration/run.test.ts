@@ -11,7 +11,7 @@ import { useTempDir } from '../support/temp-dir.js';
 import { vectorPath, vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
-import { projectRoot } from '../../harness/paths.js';
+import { projectRoot } from '../../harness/core/paths.js';
 import type { TallyLine } from '../../harness/results/result-model.js';
 
 function tallies(dir: string): TallyLine[] {

@@ -15,8 +15,8 @@ import ssh2 from 'ssh2';
 import { asQemuBoard, loadBoard } from '../../harness/board/board.js';
 import { prepareGuestImage } from '../../qemu/guest-image.js';
 import { qemuArgs } from '../../qemu/qemu-command.js';
-import { cacheDir } from '../../harness/paths.js';
-import { execFile } from '../../harness/exec.js';
+import { cacheDir } from '../../harness/core/paths.js';
+import { execFile } from '../../harness/core/exec.js';
 
 export interface BoardGuest {
   /** the host end of the guest's ttyS1 */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../../harness/paths.js';
+import { projectRoot } from '../../harness/core/paths.js';
 
 export const cliPath = path.join(projectRoot, 'dist', 'harness', 'cli.js');
 

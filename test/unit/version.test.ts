@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AGENT_VERSION } from '../../harness/agent/version.js';
-import { projectRoot } from '../../harness/paths.js';
+import { AGENT_VERSION } from '../../harness/protocol/version.js';
+import { projectRoot } from '../../harness/core/paths.js';
 
 describe('version', () => {
   it('the agent reports the package version', () => {

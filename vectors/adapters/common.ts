@@ -4,7 +4,7 @@
  *
  * Every byte field of a CaseBody is base64 (harness/protocol/messages.ts).
  */
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import type { CaseBody } from '../../harness/protocol/messages.js';
 import type { Expectation, SkippedVector, VectorCase } from '../vector-case.js';
 

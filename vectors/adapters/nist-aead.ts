@@ -10,7 +10,7 @@
  *   `AD`/`AAD`, `CT`/`Ciphertext`, `TAG`/`Tag`; quoted values are ASCII. A `Result` line (openssl's
  *   CIPHERFINAL_ERROR) marks a forged vector. These RFC vectors have no direction: valid ones run both.
  */
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import type { RspFile, RspRecord } from '../nist-rsp.js';
 import { aeadRule } from './aead-rules.js';
 import { emitAead, type Adapted, type Direction } from './common.js';

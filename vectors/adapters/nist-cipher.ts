@@ -11,7 +11,7 @@
  *   tweak is `i` (16 bytes as written) or `DataUnitSeqNumber` (decimal, 16-byte little-endian).
  * - `chacha20`: the kernel IV is the 32-bit little-endian block counter followed by the 12-byte nonce.
  */
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import type { RspFile, RspRecord } from '../nist-rsp.js';
 import { bytes, emitSkcipher, type Adapted, type CaseBase } from './common.js';
 import { at, baseOf, bytesOf, directionOf, integer, optional, optionalBytes, required } from './nist-fields.js';

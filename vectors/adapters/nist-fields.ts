@@ -1,5 +1,5 @@
 /** Field access for CAVP records (nist-rsp.ts keeps every value as the string it found). */
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import type { RspFile, RspRecord } from '../nist-rsp.js';
 import { hexBytes, type CaseBase, type Direction, type Directions } from './common.js';
 

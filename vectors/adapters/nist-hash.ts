@@ -12,7 +12,7 @@
  *   setkey and takes the 32-byte one-time key from the first 32 bytes of the data, so the case sends
  *   msg = key || message without a key. Kernels that changed this will fail these cases visibly.
  */
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import type { CaseBody } from '../../harness/protocol/messages.js';
 import type { RspFile, RspRecord } from '../nist-rsp.js';
 import { DEFAULT_MCT_CHECKPOINTS, b64, emitHash, type AdaptOptions, type Adapted } from './common.js';

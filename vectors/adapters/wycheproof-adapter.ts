@@ -14,7 +14,7 @@
  * `acceptable` vectors run like valid ones, marked acceptable. Whatever cannot be sent is skipped with
  * a reason. A field missing or not hex is an error naming the file and the JSON path.
  */
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import type { WycheproofFile, WycheproofGroup, WycheproofTest } from '../wycheproof.js';
 import { aeadRule } from './aead-rules.js';
 import { bytes, emitAead, emitHash, emitSkcipher, hexBytes, listed, type AdaptOptions, type Adapted, type AeadVector, type CaseBase } from './common.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lookUpModule } from '../../../harness/agent/module-loader.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 
 const modulesDep = fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'modules', 'modules.dep'), 'utf8');
 

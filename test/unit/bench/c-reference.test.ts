@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildCReference, cReferenceArgs, parseCReferenceOutput } from '../../../harness/bench/c-reference.js';
-import { findOnPath } from '../../../harness/exec.js';
+import { buildCReference } from '../../../harness/bench/c-reference.js';
+import { cReferenceArgs, parseCReferenceOutput } from '../../../harness/protocol/c-reference-program.js';
+import { findOnPath } from '../../../harness/core/exec.js';
 import type { BenchRequestBody } from '../../../harness/protocol/messages.js';
 import { useTempDir } from '../../support/temp-dir.js';
 

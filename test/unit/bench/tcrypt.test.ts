@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseTcryptLog, tcryptLogLines, tcryptModesFor, TcryptLogError } from '../../../harness/bench/tcrypt.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 
 /**
  * Kernel log records captured from Debian's 6.1 kernel in the qemu-x86_64 guest (TCG) through the

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoard } from '../../../harness/board/board.js';
-import { BadInputError, EXIT } from '../../../harness/errors.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { BadInputError, EXIT } from '../../../harness/core/errors.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 import { useTempDir } from '../../support/temp-dir.js';
 
 const bundledFile = path.join(projectRoot, 'boards', 'qemu-x86_64.json');

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadBoard } from '../../../harness/board/board.js';
-import { BadInputError } from '../../../harness/errors.js';
-import { projectRoot } from '../../../harness/paths.js';
-import { AGENT_VERSION } from '../../../harness/agent/version.js';
+import { BadInputError } from '../../../harness/core/errors.js';
+import { projectRoot } from '../../../harness/core/paths.js';
+import { AGENT_VERSION } from '../../../harness/protocol/version.js';
 import { LocalTarget } from '../../../harness/transports/local-target.js';
 
 const localExample = path.join(projectRoot, 'boards', 'examples', 'local.json');

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { genericTwinProbes, groupByName, instantiationProbes, referenceProbes } from '../../../harness/discovery/discover.js';
-import { parseProcCrypto } from '../../../harness/discovery/proc-crypto.js';
+import { parseProcCrypto } from '../../../harness/protocol/proc-crypto.js';
 import { parseTemplateName } from '../../../harness/discovery/algorithm-name.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 import { catalog } from '../../../vectors/catalog.js';
 
 const fixtureDir = path.join(projectRoot, 'test/fixtures/proc-crypto');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { ALL_STRATEGIES, planRun, sampleCases, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
+import { ALL_STRATEGIES as STRATEGY_LIST } from '../../../harness/protocol/constants.js';
+const ALL_STRATEGIES = [...STRATEGY_LIST];
+import { planRun, sampleCases, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
 import { catalog } from '../../../vectors/catalog.js';
 import { loadAlgorithmVectors } from '../../../vectors/vector-sources.js';
 import { vectorsDir } from '../vectors/vectors-dir.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { moduleName, parseModulesDep, preloadOrder, selectModules, stripModuleSignature } from '../../../qemu/kernel-modules.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 import { filler as bytes } from '../../support/filler.js';
 
 const depText = fs.readFileSync(path.join(projectRoot, 'test/fixtures/modules/modules.dep'), 'utf8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { asQemuBoard, loadBoard, type QemuBoard } from '../../../harness/board/board.js';
-import { VIRTIO_PORT_NAME } from '../../../harness/agent/version.js';
+import { VIRTIO_PORT_NAME } from '../../../harness/protocol/version.js';
 import { qemuArgs, type QemuLaunch } from '../../../qemu/qemu-command.js';
 import type { GuestImage } from '../../../qemu/guest-image.js';
 

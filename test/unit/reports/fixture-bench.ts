@@ -158,10 +158,11 @@ export function benchMeta(overrides: Partial<RunMeta> = {}): RunMeta {
   }));
   return fixtureMeta({
     discovery: [...discovery, SHA256_DISCOVERY],
-    options: {
-      ...base.options,
-      bench: { sizes: [...BENCH_SIZES], seconds: 1, repetitions: REPETITIONS, paths: ['copy', 'zerocopy'], tcrypt: true, cReference: '/usr/libexec/afalg-harness/afalg-bench' },
+    settings: {
+      ...base.settings,
+      bench: { sizes: [...BENCH_SIZES], seconds: 1, repetitions: REPETITIONS, paths: ['copy', 'zerocopy'], tcryptSec: 1, cReference: true },
     },
+    cReference: '/usr/libexec/afalg-harness/afalg-bench',
     procCrypto: `${base.procCrypto}\nname         : sha256\ndriver       : sha256-avx2\n`,
     ...overrides,
   });

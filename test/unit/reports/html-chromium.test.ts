@@ -6,6 +6,7 @@ import { chromiumPath, DEBIAN_CHROMIUM, openInChromium, type OpenedPage } from '
 import { useTempDir } from '../../support/temp-dir.js';
 import { writeRun } from '../results/run-fixture.js';
 import { benchMeta, benchRunLines } from './fixture-bench.js';
+import { readRunReport } from '../../../harness/results/run-report.js';
 
 /**
  * The report as a browser shows it: Debian's Chromium, headless, opens report.html from disk.
@@ -25,7 +26,7 @@ describe('reports/html in headless Chromium', function () {
       );
     }
     dir = writeRun(path.join(tmp.path, 'run'), benchMeta(), benchRunLines());
-    const { written } = writeReports(dir, ['html']);
+    const written = writeReports(readRunReport(dir), dir, { names: ['html'] });
     assert.deepEqual(written, [path.join(dir, 'report.html')]);
     page = await openInChromium(path.join(dir, 'report.html'), path.join(dir, 'report.png'));
   });

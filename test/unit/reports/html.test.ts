@@ -4,6 +4,7 @@ import type { ResultLine, RunMeta } from '../../../harness/results/result-model.
 import { esc, renderHtml } from '../../../reports/html.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, GOT_HEX, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 import { benchLines, benchMeta, benchRun, tcryptLines } from './fixture-bench.js';
+import { runReportOf } from '../../../harness/results/run-report.js';
 
 const EVIL = '<script>alert(1)</script>';
 
@@ -52,7 +53,7 @@ describe('reports/html', () => {
 
   it('is one self-contained document: nothing to fetch from anywhere', () => {
     const { meta, summary } = benchRun();
-    const html = renderHtml(summary, meta);
+    const html = renderHtml(runReportOf(meta, summary));
     assert.match(html, /^<!DOCTYPE html>\n<html lang="en">/);
     assert.ok(html.trimEnd().endsWith('</html>'));
     assert.ok(!/<(?:link|img|iframe|object|embed|image|base)\b/i.test(html), 'no element that loads something');
@@ -68,7 +69,7 @@ describe('reports/html', () => {
 
   it('has the sections a reader (and a test) looks for', () => {
     const { meta, summary } = benchRun();
-    const html = renderHtml(summary, meta);
+    const html = renderHtml(runReportOf(meta, summary));
     for (const id of ['verdict', 'completion', 'priorities', 'correctness', 'failures', 'notes', 'throughput', 'proc-crypto', 'goals', 'tcrypt']) assert.match(html, new RegExp(`\\sid="${id}"`), id);
     assert.equal([...html.matchAll(/<figure class="chart chart-line"><svg /g)].length, 3);
     assert.equal([...html.matchAll(/<figure class="chart chart-bar"><svg /g)].length, 3);
@@ -88,7 +89,7 @@ describe('reports/html', () => {
 
   it('shows the priority tables: selected driver and how, every candidate, correctness, MB/s at 4 KiB, verdicts', () => {
     const { meta, summary } = benchRun();
-    const section = element(renderHtml(summary, meta), 'priorities');
+    const section = element(renderHtml(runReportOf(meta, summary)), 'priorities');
     const aes = element(section, 'p-cbc-aes');
     assert.match(aes, /served by <strong>cbc-aes-aesni<\/strong> <span class="tag how-proved">proved<\/span>/);
     assert.match(aes, /<td>cbc-aes-aesni <span class="tag selected">selected<\/span><\/td><td class="num">400<\/td><td>passed<\/td><td>aesni_intel<\/td><td>async <span class="tag accel">accelerator<\/span><\/td><td><span class="ok">✔<\/span><\/td><td class="num">\d[\d,]*<\/td>/);
@@ -102,7 +103,7 @@ describe('reports/html', () => {
 
   it('lists a failure with its case id and strategy, and the red matrix cell links to it', () => {
     const { meta, summary } = benchRun();
-    const html = renderHtml(summary, meta);
+    const html = renderHtml(runReportOf(meta, summary));
     const matrix = element(html, 'correctness');
     const link = /<a class="cell fail" href="#([^"]+)"[^>]*>(.*?)<\/a>/.exec(matrix);
     assert.ok(link, 'a failing cell is a link');
@@ -135,7 +136,7 @@ describe('reports/html', () => {
         ? { ...line, failures: [{ ...rest, source: 'differential', case: 'seed#3', seed: 'c0ffee:3', status: 'error', error: 'EBADMSG', step: 'read' }] }
         : line,
     );
-    const failure = element(renderHtml(summarize(meta, lines), meta), 'f-cbc-aes--virtio-crypto-aes-cbc-1');
+    const failure = element(renderHtml(runReportOf(meta, summarize(meta, lines))), 'f-cbc-aes--virtio-crypto-aes-cbc-1');
     assert.ok(failure.includes('<dt>Case</dt><dd><strong>seed#3</strong></dd>'));
     assert.ok(failure.includes('<dt>Error</dt><dd class="mono">EBADMSG</dd><dt>Step</dt><dd>read</dd><dt>Seed</dt><dd class="mono">c0ffee:3</dd>'));
     assert.ok(failure.includes('unexpected error (valid vector)'));
@@ -149,7 +150,7 @@ describe('reports/html', () => {
       { kind: 'unbindable', algorithm: ALGORITHM, target: 'cbc-aes-broken', error: 'ELIBBAD' },
       { kind: 'incident', algorithm: ALGORITHM, source: 'nist/y.rsp', message: 'agent: request timed out after 30 s' },
     ];
-    const html = renderHtml(summarize(meta, lines), meta);
+    const html = renderHtml(runReportOf(meta, summarize(meta, lines)));
     const notes = element(html, 'notes');
     assert.match(notes, /<h3 id="disagreements">.*<td>tcId 117<\/td><td>page-cross<\/td><td><span class="ok">pass<\/span><\/td><td><span class="bad">virtio_crypto_aes_cbc<\/span><\/td>/s);
     assert.match(notes, /IV is not 16 bytes: AF_ALG takes the algorithm IV size only<\/td><td class="num">3<\/td><td>tcId 181, tcId 182, tcId 183<\/td>/);
@@ -162,11 +163,11 @@ describe('reports/html', () => {
 
   it('shows PARTIAL with the reason for a run that did not finish', () => {
     const meta = fixtureMeta({ complete: false, incompleteReason: 'target stopped answering' });
-    const html = renderHtml(summarize(meta, fixtureLines()), meta);
+    const html = renderHtml(runReportOf(meta, summarize(meta, fixtureLines())));
     assert.match(html, /<span id="completion" class="badge big partial">PARTIAL<\/span> <span class="partial-reason">target stopped answering<\/span>/);
     assert.ok(!html.includes('>COMPLETE<'));
     const passing = fixtureLines().map((line): ResultLine => (line.kind === 'tally' ? { ...line, failed: 0, failures: [] } : line));
-    const incomplete = renderHtml(summarize(meta, passing), meta);
+    const incomplete = renderHtml(runReportOf(meta, summarize(meta, passing)));
     assert.match(element(incomplete, 'verdict'), />INCOMPLETE<.*Exit code <strong>1<\/strong>: incomplete: the run did not finish\./s);
     assert.match(element(incomplete, 'failures'), /No failures\./);
   });
@@ -175,7 +176,7 @@ describe('reports/html', () => {
     const { meta, lines } = hostileRun();
     const summary = summarize(meta, lines);
     assert.ok(summary.verdictCounts.critical >= 1);
-    const html = renderHtml(summary, meta);
+    const html = renderHtml(runReportOf(meta, summary));
     assert.ok(!html.includes(EVIL), 'no hostile markup as markup');
     assert.ok(!html.includes('<b>x</b>'));
     assert.equal([...html.matchAll(/<script\b/g)].length, 1);
@@ -210,7 +211,7 @@ describe('reports/html', () => {
         },
       },
     } as RunMeta;
-    const html = renderHtml(summary, withSpec);
+    const html = renderHtml(runReportOf(withSpec, summary));
     const section = element(html, 'spec');
     assert.ok(!section.includes(EVIL) && section.includes(esc(EVIL)));
     assert.ok(section.includes(esc('/specs/<vendor>.json')));
@@ -219,16 +220,17 @@ describe('reports/html', () => {
     assert.match(section, /<tr class="req-unmet">.*<td>served by sha256-avx2 \(priority 170\), below 300<\/td><td><span class="muted">—<\/span><\/td><\/tr>/);
     assert.match(html, /<nav class="toc"><a href="#spec">Qualification<\/a>/);
     assert.ok(html.indexOf('id="spec"') < html.indexOf('id="priorities"'));
-    assert.ok(!renderHtml(summary, meta).includes('id="spec"'), 'no section without a spec');
+    assert.ok(!renderHtml(runReportOf(meta, summary)).includes('id="spec"'), 'no section without a spec');
   });
 
   it('has no throughput section without bench results, and says so for a throughput-only run', () => {
     const meta = fixtureMeta();
-    const html = renderHtml(summarize(meta, fixtureLines()), meta);
+    const html = renderHtml(runReportOf(meta, summarize(meta, fixtureLines())));
     assert.ok(!/id="throughput"/.test(html));
     assert.ok(!html.includes('<svg'));
-    const benchOnly = benchMeta({ options: { ...benchMeta().options, vectors: false } });
-    const only = renderHtml(summarize(benchOnly, [...benchLines(), ...tcryptLines()]), benchOnly);
+    const { vectorsDir: _vectorsDir, ...benchOnlySettings } = benchMeta().settings;
+    const benchOnly = benchMeta({ settings: benchOnlySettings });
+    const only = renderHtml(runReportOf(benchOnly, summarize(benchOnly, [...benchLines(), ...tcryptLines()])));
     assert.match(element(only, 'correctness'), /Throughput-only run: no vectors ran\./);
     assert.match(element(only, 'top'), /none: throughput-only run/);
     assert.match(only, /id="throughput"/);
@@ -236,7 +238,7 @@ describe('reports/html', () => {
 
   it('tabulates throughput with the comparisons, the goals and the tcrypt runs', () => {
     const { meta, summary } = benchRun();
-    const section = element(renderHtml(summary, meta), 'throughput');
+    const section = element(renderHtml(runReportOf(meta, summary)), 'throughput');
     const encrypt = element(section, 't-cbc-aes-encrypt');
     assert.match(encrypt, /<th>Target<\/th><th class="num">Size<\/th><th class="num">MB\/s<\/th><th class="num">ops\/s<\/th><th class="num">µs\/op<\/th><th class="num">Spread<\/th><th class="num">Zero-copy MB\/s<\/th><th class="num">C reference MB\/s<\/th><th class="num">Harness\/C<\/th><th class="num">tcrypt MB\/s<\/th><th class="num">AF_ALG\/tcrypt<\/th>/);
     assert.match(encrypt, /<td>cbc-aes-aesni<\/td><td class="num">16 B<\/td><td class="num"><strong>[\d.,]+<\/strong><\/td><td class="num">[\d,]+<\/td><td class="num">[\d.]+<\/td><td class="num">±[\d.]+ %<\/td>/);

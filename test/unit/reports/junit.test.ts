@@ -3,6 +3,7 @@ import { summarize } from '../../../harness/results/summary.js';
 import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
 import { renderJunit, xmlEscape } from '../../../reports/junit.js';
 import { ALGORITHM, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
+import { runReportOf } from '../../../harness/results/run-report.js';
 
 interface XmlElement {
   name: string;
@@ -95,7 +96,7 @@ describe('reports/junit', () => {
 
   it('is well-formed: one suite per algorithm, one case per target, the failure with its case id and strategy', () => {
     const meta = fixtureMeta();
-    const xml = renderJunit(summarize(meta, [...fixtureLines(), INCIDENT]), meta);
+    const xml = renderJunit(runReportOf(meta, summarize(meta, [...fixtureLines(), INCIDENT])));
     const root = parseXml(xml);
     assert.equal(root.name, 'testsuites');
     const suite = suiteNamed(root, ALGORITHM);
@@ -137,7 +138,7 @@ describe('reports/junit', () => {
     const lines = fixtureLines().map((line) =>
       line.kind === 'tally' && line.target === 'cbc-aes-aesni' && line.strategy === 'oneshot' ? { ...line, failed: 1, failures: [{ ...VIRTIO_FAILURE, strategy: 'oneshot' as const }] } : line,
     );
-    const root = parseXml(renderJunit(summarize(fixtureMeta(), lines), fixtureMeta()));
+    const root = parseXml(renderJunit(runReportOf(fixtureMeta(), summarize(fixtureMeta(), lines))));
     const suite = suiteNamed(root, ALGORITHM);
     assert.ok(suite);
     const failure = child(caseNamed(suite, 'priority selection (cbc-aes-aesni selected)'), 'failure');
@@ -152,7 +153,7 @@ describe('reports/junit', () => {
       { kind: 'unusable', algorithm: ALGORITHM, source: 'nist/bad.rsp', error: 'line 3: no "=" in <record>' },
       ...fixtureLines().filter((line) => !(line.kind === 'tally' && line.target === 'cbc(aes-generic)')),
     ];
-    const root = parseXml(renderJunit(summarize(meta, lines), meta));
+    const root = parseXml(renderJunit(runReportOf(meta, summarize(meta, lines))));
     const runComplete = child(caseNamed(suiteNamed(root, 'run'), 'run-complete'), 'failure');
     assert.equal(runComplete?.attributes.message, 'target stopped answering <during> "cbc(aes)" & then\\u0001');
     const suite = suiteNamed(root, ALGORITHM);
@@ -176,7 +177,7 @@ describe('reports/junit', () => {
         },
       },
     } as RunMeta;
-    const root = parseXml(renderJunit(summarize(meta, fixtureLines()), meta));
+    const root = parseXml(renderJunit(runReportOf(meta, summarize(meta, fixtureLines()))));
     const suite = suiteNamed(root, 'drivers-spec');
     assert.ok(suite);
     assert.deepEqual([suite.attributes.tests, suite.attributes.failures], ['2', '1']);

@@ -4,11 +4,12 @@ import type { ResultLine } from '../../../harness/results/result-model.js';
 import { MARKDOWN_MAX_FAILURES_PER_ROW, markdownChartFiles, mdText, renderMarkdown } from '../../../reports/markdown.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 import { benchMeta, benchRun, benchRunLines } from './fixture-bench.js';
+import { runReportOf } from '../../../harness/results/run-report.js';
 
 describe('reports/markdown', () => {
   it('has the title, the header table, the matrix, the failure, the skips and the incidents', () => {
     const meta = fixtureMeta();
-    const md = renderMarkdown(summarize(meta, [...fixtureLines(), INCIDENT]), meta);
+    const md = renderMarkdown(runReportOf(meta, summarize(meta, [...fixtureLines(), INCIDENT])));
     assert.match(md, /^# Crypto driver correctness: qemu-x86_64, kernel 6\.8\.0-51-generic\n/);
     assert.ok(md.includes('**Verdict: FAIL.** 1779 passed, 1 failed, 15 skipped, 20 acceptable, across 1 algorithm and 5 targets.'));
     assert.ok(md.includes('| Board | qemu-x86_64 (qemu, x86_64) |'));
@@ -31,7 +32,7 @@ describe('reports/markdown', () => {
   it('shows a hang: HANG in the matrix, the request in the failures and a Hangs section', () => {
     const meta = fixtureMeta();
     const hang: ResultLine = { kind: 'hang', algorithm: ALGORITHM, target: 'virtio_crypto_aes_cbc', generic: false, source: WYCHEPROOF, case: 'tcId 90', strategy: 'chunks', op: 'encrypt', bytes: 68, seconds: 20, then: 'restarted' };
-    const md = renderMarkdown(summarize(meta, [...fixtureLines(), hang]), meta);
+    const md = renderMarkdown(runReportOf(meta, summarize(meta, [...fixtureLines(), hang])));
     assert.ok(md.includes('| cbc(aes) | virtio_crypto_aes_cbc | 150 | 355 | 2 | 3 | 4 | **HANG** (chunks, page-cross) |'), md);
     assert.ok(md.includes(`- ${WYCHEPROOF}, tcId 90, strategy chunks, encrypt: no answer (hang) (valid vector)`));
     assert.ok(md.includes(`## Hangs\n\n- cbc(aes): virtio_crypto_aes_cbc hung: encrypt of 68 bytes, ${WYCHEPROOF} tcId 90 \\[chunks\\], no answer within 20 s; the target was restarted and the run went on without it.`));
@@ -42,7 +43,7 @@ describe('reports/markdown', () => {
     const meta = fixtureMeta({ complete: false, incompleteReason: 'target stopped answering' });
     const failures = Array.from({ length: 13 }, (_, i) => ({ ...VIRTIO_FAILURE, case: `tcId ${300 + i}` }));
     const lines = fixtureLines().map((line): ResultLine => (line.kind === 'tally' && line.failed > 0 ? { ...line, failed: 13, failures } : line));
-    const md = renderMarkdown(summarize(meta, lines), meta);
+    const md = renderMarkdown(runReportOf(meta, summarize(meta, lines)));
     assert.ok(md.includes('| Status | **partial**: target stopped answering |'));
     assert.equal(MARKDOWN_MAX_FAILURES_PER_ROW, 10);
     assert.ok(md.includes('tcId 309, strategy page-cross'));
@@ -54,7 +55,7 @@ describe('reports/markdown', () => {
   it('keeps cells to one line and escapes what Markdown or HTML would read', () => {
     assert.equal(mdText('a|b\nc <x> *y* `z` [l] virtio_crypto'), 'a\\|b c &lt;x&gt; \\*y\\* \\`z\\` \\[l\\] virtio_crypto');
     const meta = fixtureMeta();
-    const md = renderMarkdown(summarize(meta, [...fixtureLines(), { kind: 'unusable', algorithm: ALGORITHM, source: 'nist/x.rsp', error: 'bad | pipe\nnew line' }]), meta);
+    const md = renderMarkdown(runReportOf(meta, summarize(meta, [...fixtureLines(), { kind: 'unusable', algorithm: ALGORITHM, source: 'nist/x.rsp', error: 'bad | pipe\nnew line' }])));
     assert.ok(md.includes('| cbc(aes) | nist/x.rsp | bad \\| pipe new line |'));
   });
 });
@@ -62,7 +63,7 @@ describe('reports/markdown', () => {
 describe('reports/markdown: priority selection and throughput', () => {
   it('lists the priority verdicts and a candidate table per algorithm', () => {
     const { meta, summary } = benchRun();
-    const md = renderMarkdown(summary, meta);
+    const md = renderMarkdown(runReportOf(meta, summary));
     assert.ok(md.indexOf('## Priority selection') < md.indexOf('## Correctness matrix'));
     assert.ok(md.includes('Verdicts: 0 critical, 0 warning, 1 info.\n\n- info cbc(aes): accelerator virtio_crypto_aes_cbc from module virtio_crypto is never selected for cbc(aes)'));
     assert.ok(md.includes('### cbc(aes)\n\nGeneric name → cbc-aes-aesni (proved); generic name correct; '));
@@ -80,13 +81,13 @@ describe('reports/markdown: priority selection and throughput', () => {
         algorithm.name === ALGORITHM ? { ...algorithm, drivers: [{ driver: 'cbc-aes-untested', priority: 500, selftest: 'unknown', module: 'x', internal: false, bind: 'ELIBBAD' }, ...algorithm.drivers] } : algorithm,
       ),
     });
-    const md = renderMarkdown(summarize(meta, benchRunLines()), meta);
+    const md = renderMarkdown(runReportOf(meta, summarize(meta, benchRunLines())));
     assert.ok(md.includes('Verdicts: 1 critical, 0 warning, 1 info.\n\n- **CRITICAL** cbc(aes): cbc-aes-untested (priority 500, selftest: unknown) outranks the selected cbc-aes-aesni (priority 400)'));
   });
 
   it('has the throughput tables, the chart images, the goals and the tcrypt runs', () => {
     const { meta, summary } = benchRun();
-    const md = renderMarkdown(summary, meta);
+    const md = renderMarkdown(runReportOf(meta, summary));
     assert.ok(md.includes('## Throughput\n'));
     assert.ok(md.includes('### cbc(aes) encrypt\n\n![cbc(aes) encrypt](charts/cbc-aes-encrypt.svg)\n\n![cbc(aes) encrypt at 4 KiB](charts/cbc-aes-encrypt-bar.svg)\n'));
     assert.ok(md.includes('![sha256 digest](charts/sha256-digest.svg)'));
@@ -99,7 +100,7 @@ describe('reports/markdown: priority selection and throughput', () => {
     assert.match(md, /\| AF_ALG\/tcrypt \| ≥ 0\.9 \| 4 KiB \| 0\.\d{3} \(\d+\) \| 0\.\d{3} \| [^|]+ \| ✘ \| asked at 64 KiB; this kernel's tcrypt measures up to 4096 bytes, so checked there \|/);
     assert.ok(md.includes('| mode=600 sec=1 | 0.4 | 0 | modprobe: ERROR: could not insert tcrypt: Unknown symbol in module |'));
     assert.deepEqual(
-      markdownChartFiles(summary).map((file) => file.file),
+      markdownChartFiles(runReportOf(meta, summary)).map((file) => file.file),
       ['charts/cbc-aes-encrypt.svg', 'charts/cbc-aes-encrypt-bar.svg', 'charts/cbc-aes-decrypt.svg', 'charts/cbc-aes-decrypt-bar.svg', 'charts/sha256-digest.svg', 'charts/sha256-digest-bar.svg'],
     );
     assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'));
@@ -108,7 +109,7 @@ describe('reports/markdown: priority selection and throughput', () => {
   it('has neither throughput section nor chart files without bench results', () => {
     const meta = fixtureMeta();
     const summary = summarize(meta, fixtureLines());
-    assert.ok(!renderMarkdown(summary, meta).includes('## Throughput'));
-    assert.deepEqual(markdownChartFiles(summary), []);
+    assert.ok(!renderMarkdown(runReportOf(meta, summary)).includes('## Throughput'));
+    assert.deepEqual(markdownChartFiles(runReportOf(meta, summary)), []);
   });
 });

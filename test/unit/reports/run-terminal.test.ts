@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
 import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
-import { hexPair, renderRunTerminal, truncateHex } from '../../../reports/run-terminal.js';
+import { renderRunTerminal } from '../../../reports/run-terminal.js';
+import { hexPair, truncateHex } from '../../../reports/format.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
+import { runReportOf } from '../../../harness/results/run-report.js';
 
 const ESC = '\u001b[';
 
@@ -33,7 +35,7 @@ describe('reports/run-terminal', () => {
 
   it('shows the header, the table, the failure with its bytes, the notes and the verdict', () => {
     const meta = fixtureMeta();
-    const text = renderRunTerminal(summarize(meta, [...fixtureLines(), INCIDENT]), meta);
+    const text = renderRunTerminal(runReportOf(meta, summarize(meta, [...fixtureLines(), INCIDENT])));
     const lines = text.split('\n');
     assert.equal(lines[0], 'afalg-harness 0.1.0 run 2025-03-14T09-26-53Z-qemu-x86_64: COMPLETE');
     assert.match(text, /^board qemu-x86_64 \(qemu, x86_64; /m);
@@ -61,7 +63,7 @@ describe('reports/run-terminal', () => {
       .map((line): ResultLine => (line.kind === 'tally' ? { ...line, passed: line.passed + line.failed, failed: 0, failures: [] } : line));
     lines.push({ kind: 'skip', algorithm: 'xts(aes)', source: '-', reason: 'no vectors for this algorithm', count: 0, cases: [] });
     const summary = summarize(meta, lines, { damagedLines: 1 });
-    const text = renderRunTerminal(summary, meta);
+    const text = renderRunTerminal(runReportOf(meta, summary));
     assert.match(text.split('\n')[0] ?? '', /: PARTIAL: cbc\(aes\) \(nist\/aesmmt\/CBCMMT128\.rsp\): target stopped answering$/);
     assert.match(text, /^ +cbc\(aes-generic\) +100 +- +- +3 +-  not run$/m);
     assert.match(text, /1 damaged line at the end of results\.jsonl ignored/);
@@ -72,7 +74,7 @@ describe('reports/run-terminal', () => {
   it('caps the failures per row at maxFailures and says how many more', () => {
     const failures = Array.from({ length: 7 }, (_, i) => ({ ...VIRTIO_FAILURE, case: `tcId ${200 + i}` }));
     const lines = fixtureLines().map((line): ResultLine => (line.kind === 'tally' && line.failed > 0 ? { ...line, failed: 7, failures } : line));
-    const text = renderRunTerminal(summarize(fixtureMeta(), lines), fixtureMeta(), { maxFailures: 3 });
+    const text = renderRunTerminal(runReportOf(fixtureMeta(), summarize(fixtureMeta(), lines)), { maxFailures: 3 });
     assert.ok(text.includes('tcId 202 [page-cross]'));
     assert.ok(!text.includes('tcId 203 [page-cross] decrypt'));
     assert.ok(text.includes('… and 4 more (results.jsonl has them all)'));
@@ -81,15 +83,15 @@ describe('reports/run-terminal', () => {
   it('colours only when asked, and never passes control characters from the results through', () => {
     const meta = fixtureMeta();
     const lines: ResultLine[] = [...fixtureLines(), { kind: 'incident', algorithm: ALGORITHM, message: 'bad\u001b[2Jthing\u0007' }];
-    const plain = renderRunTerminal(summarize(meta, lines), meta);
+    const plain = renderRunTerminal(runReportOf(meta, summarize(meta, lines)));
     assert.ok(plain.includes('bad\\x1b[2Jthing\\x07'));
     assert.ok(!plain.includes('\u001b'));
     const withSpec = { ...meta, spec: { file: '/specs/x\u001b.json', content: { name: 'x', requirements: [{ id: 'a', kind: 'served-by', algorithm: 'cbc(aes)', driver: 'virtio_*', why: 'evil\u001b[2J' }] } } } as RunMeta;
-    const specText = renderRunTerminal(summarize(withSpec, lines), withSpec);
+    const specText = renderRunTerminal(runReportOf(withSpec, summarize(withSpec, lines)));
     assert.ok(specText.includes('drivers-spec x: 0 of 1 requirement met (/specs/x\\x1b.json)'));
     assert.ok(specText.includes('      why:   evil\\x1b[2J'));
     assert.ok(!specText.includes('\u001b'));
-    const coloured = renderRunTerminal(summarize(meta, lines), meta, { color: true });
+    const coloured = renderRunTerminal(runReportOf(meta, summarize(meta, lines)), { color: true });
     assert.ok(coloured.includes(`${ESC}31m`));
     assert.ok(coloured.includes(`${ESC}1m${ESC}31mFAIL${ESC}39m${ESC}22m`));
   });

@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import type { BenchSummary } from '../../../harness/results/bench-summary.js';
-import {
-  barChartAt,
-  chartsFor,
-  DRIVER_LINE_WIDTH,
-  formatMb,
-  formatSize,
-  formatSpread,
-  GENERIC_LINE_WIDTH,
-  groupDigits,
-  slugOf,
-  throughputChart,
-  throughputRows,
-} from '../../../reports/throughput-charts.js';
+import { barChartAt, chartsFor, DRIVER_LINE_WIDTH, GENERIC_LINE_WIDTH, slugOf, throughputChart, throughputRows } from '../../../reports/throughput-charts.js';
+import { formatMb, formatSize, formatSpread, groupDigits } from '../../../reports/format.js';
 import { AES_BENCH_TARGETS, BENCH_SIZES, benchRun } from './fixture-bench.js';
 
 /** Tags balance (void `<x/>` aside), outside CDATA and comments: enough to call the string well-formed markup. */
@@ -64,7 +53,7 @@ describe('reports/throughput-charts', () => {
   it('formats sizes, rates and spreads the same whatever the locale', () => {
     assert.deepEqual([16, 4096, 65536, 1048576, 1500].map(formatSize), ['16 B', '4 KiB', '64 KiB', '1 MiB', '1500 B']);
     assert.equal(groupDigits(1234567.891, 2), '1,234,567.89');
-    assert.deepEqual([1234.4, 56.78, 0.891, undefined].map(formatMb), ['1,234', '56.8', '0.89', '—']);
+    assert.deepEqual([1234.4, 56.78, 0.891, undefined].map((value) => formatMb(value)), ['1,234', '56.8', '0.89', '—']);
     assert.equal(formatSpread(0.05), '±2.5 %');
     assert.equal(slugOf('cbc(aes)', 'encrypt'), 'cbc-aes-encrypt');
     assert.equal(slugOf('rfc4106(gcm(aes))', 'decrypt'), 'rfc4106-gcm-aes-decrypt');

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { priorityTable, isAccelerator, type TargetEvidence } from '../../../harness/results/priority-verdicts.js';
 import type { DiscoveredAlgorithmSummary, DiscoveredDriverSummary } from '../../../harness/results/result-model.js';
-import { parseProcCrypto } from '../../../harness/discovery/proc-crypto.js';
+import { parseProcCrypto } from '../../../harness/protocol/proc-crypto.js';
 import { groupByName } from '../../../harness/discovery/discover.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 
 const driver = (name: string, priority: number, extra: Partial<DiscoveredDriverSummary> = {}): DiscoveredDriverSummary => ({
   driver: name,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../../../harness/errors.js';
+import { BadInputError } from '../../../harness/core/errors.js';
 import { readRun, resultLineProblem, runMetaProblem } from '../../../harness/results/results-reader.js';
 import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, HangLine, IncidentLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -93,18 +93,22 @@ const fullMeta: DeepRequired<RunMeta> = {
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agentReadyMs: 8000, bootMs: 4000 },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: false, bind: 'ok' }] }],
   vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc', version: '38.0.4-1', fetchedAt: '2026-11-23T00:00:00Z' }] },
-  options: {
+  settings: {
+    board: '/work/main/boards/qemu-x86_64.json',
     alg: ['gcm(*)'],
     driver: ['*'],
+    vectorsDir: '/v',
     strategies: ['oneshot', 'chunks', 'page-cross', 'inplace'],
     differential: 10,
     seed: '42',
-    bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcrypt: true, tcryptSec: 1, cReference: '/cache/afalg-speed' },
+    bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcryptSec: 1, cReference: true },
     mctCheckpoints: 10,
     hangSec: 20,
     sample: 25,
-    vectors: true,
+    fixtures: ['sha256_odd'],
+    loadModules: ['/work/main/x.ko'],
   },
+  cReference: '/cache/afalg-speed',
 };
 
 describe('results/results-reader', () => {

@@ -39,7 +39,17 @@ export function fixtureMeta(overrides: Partial<RunMeta> = {}): RunMeta {
       },
     ],
     vectors: { dir: '/home/user/.cache/afalg-harness/vectors', sources: [{ family: 'wycheproof', origin: 'https://github.com/C2SP/wycheproof', commit: 'b063b4aedae951c69df014cd25fa6d69ae9e8cb9' }] },
-    options: { strategies: ['oneshot', 'page-cross'], differential: 0 },
+    settings: {
+      board: '/work/boards/qemu-x86_64.json',
+      vectorsDir: '/home/user/.cache/afalg-harness/vectors',
+      strategies: ['oneshot', 'page-cross'],
+      differential: 0,
+      seed: '5eed',
+      mctCheckpoints: 10,
+      hangSec: 20,
+      fixtures: [],
+      loadModules: [],
+    },
     planned: { batches: 2, executions: 1656 },
     ...overrides,
   };

@@ -132,7 +132,7 @@ describe('results/summary', () => {
 
   it('keeps to the --driver patterns of the run when adding planned targets', () => {
     const lines = fixtureLines().filter((line) => line.kind !== 'tally' || line.target === 'virtio_crypto_aes_cbc');
-    const summary = summarize(fixtureMeta({ options: { strategies: ['oneshot', 'page-cross'], differential: 0, driver: ['virtio*'] } }), lines);
+    const summary = summarize(fixtureMeta({ settings: { ...fixtureMeta().settings, driver: ['virtio*'] } }), lines);
     assert.deepEqual(summary.rows.map((row) => row.target), ['virtio_crypto_aes_cbc']);
     assert.deepEqual(summary.disagreements, []);
   });

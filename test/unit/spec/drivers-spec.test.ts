@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadInputError, EXIT } from '../../../harness/errors.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { BadInputError, EXIT } from '../../../harness/core/errors.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 import { matchesAny } from '../../../harness/plan/name-pattern.js';
 import type { BenchLine, DiscoveredAlgorithmSummary, ResultLine, RunMeta, TallyLine } from '../../../harness/results/result-model.js';
 import { summarize, type RunSummary } from '../../../harness/results/summary.js';
@@ -30,6 +30,7 @@ import { renderRunTerminal } from '../../../reports/run-terminal.js';
 import { fixtureLines, fixtureMeta, WYCHEPROOF } from '../results/run-fixture.js';
 import { benchRun, SHA256_DISCOVERY } from '../reports/fixture-bench.js';
 import { useTempDir } from '../../support/temp-dir.js';
+import { runReportOf } from '../../../harness/results/run-report.js';
 
 const SHIPPED = path.join(projectRoot, 'drivers-spec', 'qemu-x86_64.json');
 const FAILING = path.join(projectRoot, 'test', 'fixtures', 'specs', 'qemu-x86_64-fails.json');
@@ -182,10 +183,10 @@ function boardRun(): { meta: RunMeta; summary: RunSummary } {
   const meta = fixtureMeta({
     target: { kernelRelease: '6.1.0-28-amd64', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20.19.0' },
     discovery: BOARD_DISCOVERY,
-    options: {
+    settings: {
+      ...fixtureMeta().settings,
       strategies: ['oneshot'],
-      differential: 0,
-      bench: { sizes: [64, 4096], seconds: 1, repetitions: 3, paths: ['copy'], tcrypt: false, cReference: 'off' },
+      bench: { sizes: [64, 4096], seconds: 1, repetitions: 3, paths: ['copy'], cReference: false },
     },
   });
   return { meta, summary: summarize(meta, boardLines()) };
@@ -328,7 +329,7 @@ describe('spec/drivers-spec', () => {
       const result = one({ id: 'rsa', kind: 'served-by', algorithm: 'rsa', driver: 'rsa-generic' }, summary, meta);
       assert.deepEqual([result.met, result.evidence], [true, 'served by rsa-generic (priority 100; inferred from priorities, not proved by binding)']);
       // a run narrowed by --alg has no priority table for other algorithms: discovery still answers
-      const narrowed = { ...meta, options: { ...meta.options, alg: ['cbc(aes)'] } };
+      const narrowed = { ...meta, settings: { ...meta.settings, alg: ['cbc(aes)'] } };
       const narrowedSummary = summarize(narrowed, boardLines().filter((line) => line.kind === 'tally' && line.algorithm === 'cbc(aes)'));
       assert.ok(!narrowedSummary.priorities.some((table) => table.algorithm === 'gcm(aes)'));
       assert.equal(one({ id: 'gcm', kind: 'served-by', algorithm: 'gcm(aes)', driver: 'generic-gcm-aesni' }, narrowedSummary, narrowed).evidence, 'served by generic-gcm-aesni (priority 400)');
@@ -550,15 +551,15 @@ describe('spec/drivers-spec', () => {
 
     it('adds nothing without a spec', () => {
       const { meta, summary } = boardRun();
-      assert.ok(!renderMarkdown(summary, meta).includes('drivers-spec'));
-      assert.ok(!renderHtml(summary, meta).includes('id="spec"'));
-      assert.ok(!renderJunit(summary, meta).includes('drivers-spec'));
-      assert.ok(!renderRunTerminal(summary, meta).includes('drivers-spec'));
+      assert.ok(!renderMarkdown(runReportOf(meta, summary)).includes('drivers-spec'));
+      assert.ok(!renderHtml(runReportOf(meta, summary)).includes('id="spec"'));
+      assert.ok(!renderJunit(runReportOf(meta, summary)).includes('drivers-spec'));
+      assert.ok(!renderRunTerminal(runReportOf(meta, summary)).includes('drivers-spec'));
     });
 
     it('markdown: a Qualification section with the count, each requirement, ✔/✘, evidence and why', () => {
       const { meta, summary } = failingRun();
-      const md = renderMarkdown(summary, meta);
+      const md = renderMarkdown(runReportOf(meta, summary));
       assert.ok(md.includes('## Qualification (drivers-spec)\n'));
       assert.ok(md.includes('**0 of 2 requirements met.** 2 requirements are not met: the run fails.'));
       assert.ok(md.includes('| Requirement | Met | Evidence | Why |'));
@@ -574,7 +575,7 @@ describe('spec/drivers-spec', () => {
 
     it('html: #spec with the badge and the table, a link from the verdict, exit code 1', () => {
       const { meta, summary } = failingRun();
-      const html = renderHtml(summary, meta);
+      const html = renderHtml(runReportOf(meta, summary));
       assert.match(html, /<section id="spec">\n<h2>Qualification \(drivers-spec\)<\/h2>/);
       assert.match(html, /<span id="spec-badge" class="badge big spec-badge spec-unmet">0 of 2 requirements met<\/span>/);
       assert.match(html, /<thead><tr><th>Requirement<\/th><th>Met<\/th><th>Evidence<\/th><th>Why<\/th><\/tr><\/thead>/);
@@ -586,7 +587,7 @@ describe('spec/drivers-spec', () => {
 
     it('junit: a drivers-spec suite, one case per requirement, an unmet one failing with its evidence', () => {
       const { meta, summary } = failingRun();
-      const xml = renderJunit(summary, meta);
+      const xml = renderJunit(runReportOf(meta, summary));
       assert.match(xml, /<testsuite name="drivers-spec" tests="2" failures="2" skipped="0"/);
       assert.match(
         xml,
@@ -597,7 +598,7 @@ describe('spec/drivers-spec', () => {
 
     it('terminal: a short section before the verdict line, which counts the unmet requirements', () => {
       const { meta, summary } = failingRun();
-      const text = renderRunTerminal(summary, meta);
+      const text = renderRunTerminal(runReportOf(meta, summary));
       const lines = text.split('\n');
       const start = lines.indexOf(`drivers-spec qemu-x86_64-fails: 0 of 2 requirements met (${FAILING})`);
       assert.ok(start > 0, text);
@@ -607,7 +608,7 @@ describe('spec/drivers-spec', () => {
         `      why:   ${(loadDriversSpec(FAILING).requirements[0] as Requirement).why}`,
       ]);
       assert.match(lines.at(-2) ?? '', /^FAIL: .*; 1 critical priority verdict, 2 unmet drivers-spec requirements$/);
-      const met = renderRunTerminal(summary, withSpec(boardRun().meta, SHIPPED));
+      const met = renderRunTerminal(runReportOf(withSpec(boardRun().meta, SHIPPED), summary));
       assert.ok(met.includes('drivers-spec qemu-x86_64: 8 of 8 requirements met'));
       assert.ok(met.includes('  ✔ cbc-aes-served-by-aesni: served by cbc-aes-aesni (priority 400)\n'));
     });
@@ -616,9 +617,9 @@ describe('spec/drivers-spec', () => {
       const meta = withSpec(fixtureMeta(), FAILING);
       const summary = summarize(meta, fixtureLines().map((line): ResultLine => (line.kind === 'tally' ? { ...line, failed: 0, failures: [] } : line)));
       assert.equal(summary.verdict, 'pass');
-      assert.match(renderRunTerminal(summary, meta).split('\n').at(-2) ?? '', /^FAIL: .*; 2 unmet drivers-spec requirements$/);
-      assert.ok(renderMarkdown(summary, meta).includes('**Verdict: FAIL.**'));
-      const html = renderHtml(summary, meta);
+      assert.match(renderRunTerminal(runReportOf(meta, summary)).split('\n').at(-2) ?? '', /^FAIL: .*; 2 unmet drivers-spec requirements$/);
+      assert.ok(renderMarkdown(runReportOf(meta, summary)).includes('**Verdict: FAIL.**'));
+      const html = renderHtml(runReportOf(meta, summary));
       assert.match(html, /<div id="verdict" class="verdict verdict-fail">/);
       assert.match(html, /Exit code <strong>1<\/strong>: fail: 2 unmet requirements of drivers-spec qemu-x86_64-fails\./);
       assert.match(html, /<body class="verdict-is-fail">/);

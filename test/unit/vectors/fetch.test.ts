@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { BadInputError, EXIT, HarnessError } from '../../../harness/errors.js';
-import { execFile } from '../../../harness/exec.js';
+import { BadInputError, EXIT, HarnessError } from '../../../harness/core/errors.js';
+import { execFile } from '../../../harness/core/exec.js';
 import {
   fetchFailure,
   fetchVectors,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadRsp, parseRsp } from '../../../vectors/nist-rsp.js';
-import { BadInputError } from '../../../harness/errors.js';
+import { BadInputError } from '../../../harness/core/errors.js';
 import { vectorPath } from './vectors-dir.js';
 import { useTempDir } from '../../support/temp-dir.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../../../harness/errors.js';
-import { cacheDir } from '../../../harness/paths.js';
+import { BadInputError } from '../../../harness/core/errors.js';
+import { cacheDir } from '../../../harness/core/paths.js';
 import {
   cachedVectorsDir,
   describeVectorOrigins,

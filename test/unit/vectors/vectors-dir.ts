@@ -1,7 +1,7 @@
 /** Where the shared vector files are: AFALG_VECTORS_DIR, else ../shared/vectors next to the checkout. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../../harness/paths.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 
 export const vectorsDir = path.resolve(process.env.AFALG_VECTORS_DIR ?? path.resolve(projectRoot, '../shared/vectors'));
 

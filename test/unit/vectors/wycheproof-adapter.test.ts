@@ -4,7 +4,7 @@ import { adaptWycheproof, type WycheproofAdapter } from '../../../vectors/adapte
 import type { Adapted } from '../../../vectors/adapters/common.js';
 import { loadWycheproof, type WycheproofFile } from '../../../vectors/wycheproof.js';
 import type { VectorCase } from '../../../vectors/vector-case.js';
-import { BadInputError } from '../../../harness/errors.js';
+import { BadInputError } from '../../../harness/core/errors.js';
 import { vectorPath } from './vectors-dir.js';
 import { B, asAead, asHash, asSkcipher, cmac, ecb, open, seal, xts, aesName } from './crypto-reference.js';
 

@@ -6,7 +6,7 @@
  * entry whose name is the requested name.
  */
 import { entryKey, type CryptoEntry } from './proc-crypto.js';
-import type { RefcntMove } from '../protocol/messages.js';
+import type { RefcntMove } from './messages.js';
 
 export function refcntMoves(before: CryptoEntry[], after: CryptoEntry[]): RefcntMove[] {
   const old = new Map(before.map((entry) => [entryKey(entry), entry.refcnt]));

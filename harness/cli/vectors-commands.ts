@@ -1,11 +1,11 @@
 /** `afalg-harness vectors list|fetch`. */
-import { EXIT } from '../errors.js';
+import { EXIT } from '../core/errors.js';
 import { catalog } from '../../vectors/catalog.js';
 import { fetchFailure, fetchVectors } from '../../vectors/fetch.js';
 import { algorithmsWithVectors, loadAlgorithmVectors } from '../../vectors/vector-sources.js';
 import { describeVectorOrigins, resolveVectorsDir } from '../../vectors/vectors-dir.js';
 import { matchesAny } from '../plan/name-pattern.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 
 export async function vectorsListCommand(argv: { vectors?: string; alg?: string[] }): Promise<number> {
   const { dir, origin } = resolveVectorsDir(argv.vectors);

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { describeSchemaError, readValidatedJson, validatorFor } from '../../harness/json-validation.js';
-import { BadInputError } from '../../harness/errors.js';
+import { describeSchemaError, readValidatedJson, validatorFor } from '../../../harness/core/json-validation.js';
+import { BadInputError } from '../../../harness/core/errors.js';
 
 function schemaError(partial: Partial<ErrorObject> & Pick<ErrorObject, 'keyword' | 'params'>): ErrorObject {
   return { instancePath: '', schemaPath: '#', ...partial } as ErrorObject;

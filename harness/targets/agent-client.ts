@@ -3,9 +3,9 @@
  * by id. Knows nothing of how the stream reaches the target.
  */
 import type { Duplex } from 'node:stream';
-import { FrameDecoder, encodeFrame } from './protocol/codec.js';
-import type { AgentMessage, MatrixHang, ReadyEvent, Request, RequestOp, ResultOf } from './protocol/messages.js';
-import { TargetError } from './errors.js';
+import { FrameDecoder, encodeFrame } from '../protocol/codec.js';
+import type { AgentMessage, MatrixHang, ReadyEvent, Request, RequestOp, ResultOf } from '../protocol/messages.js';
+import { TargetError } from '../core/errors.js';
 
 type RequestBody<Op extends RequestOp> = Omit<Extract<Request, { op: Op }>, 'id' | 'op'>;
 

@@ -3,8 +3,8 @@
  * recorded before the next question; then the tcrypt modes. A driver that refuses a request is an
  * incident and the run goes on; a target that stops answering ends it with what was gathered.
  */
-import { AgentError, type AgentClient } from '../agent-client.js';
-import { TargetError } from '../errors.js';
+import { AgentError, type AgentClient } from '../targets/agent-client.js';
+import { TargetError } from '../core/errors.js';
 import type { BenchPlan, PlannedBench } from '../bench/bench-plan.js';
 import { keyBytesOf } from '../bench/bench-plan.js';
 import { parseTcryptLog, TcryptLogError } from '../bench/tcrypt.js';

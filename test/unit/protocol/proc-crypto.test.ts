@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { entryKey, parseProcCrypto, ProcCryptoParseError, type CryptoEntry } from '../../../harness/discovery/proc-crypto.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { entryKey, parseProcCrypto, ProcCryptoParseError, type CryptoEntry } from '../../../harness/protocol/proc-crypto.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 
 const fixtureDir = path.join(projectRoot, 'test/fixtures/proc-crypto');
 const bootText = fs.readFileSync(path.join(fixtureDir, 'qemu-x86_64-6.1-boot.txt'), 'utf8');

@@ -5,12 +5,12 @@
  * hangs is recorded as a hang line naming the request, its target is dropped from the rest of the
  * plan, and execution stops so that the caller can restart the target (or stop the run).
  */
-import type { AgentClient } from '../agent-client.js';
-import { AgentError } from '../agent-client.js';
-import { TargetError } from '../errors.js';
+import type { AgentClient } from '../targets/agent-client.js';
+import { AgentError } from '../targets/agent-client.js';
+import { TargetError } from '../core/errors.js';
 import type { MatrixHang, MatrixRequestBody, MatrixResult } from '../protocol/messages.js';
 import type { PlannedBatch, PlannedTarget, RunPlan } from '../plan/plan.js';
-import type { HangLine } from '../results/result-model.js';
+import { targetKey, type HangLine } from '../results/result-model.js';
 import type { ResultsWriter } from '../results/results-writer.js';
 import { operationOf, tallyBatch } from './tally.js';
 import { RunProgress } from './run-progress.js';
@@ -40,22 +40,20 @@ export function matrixRequest(batch: PlannedBatch, hangSec?: number): MatrixRequ
   };
 }
 
-/** How the set of targets a hang took out names one: algorithm and target name. */
-export const targetKey = (algorithm: string, target: string): string => `${algorithm}\0${target}`;
 
 /**
  * The targets a hang takes out of the run: the one that hung and, since the generic name and the
  * driver it binds are the same code, its twin (the bound driver of a generic target; the generic
  * names bound to a hung driver).
  */
-export function targetsTakenOutBy(hang: Pick<HangLine, 'algorithm' | 'target' | 'generic' | 'boundDriver'>, plan: RunPlan): string[] {
+export function targetsTakenOutBy(hang: Pick<HangLine, 'algorithm' | 'target' | 'generic' | 'boundDriver'>, plan: RunPlan): Array<{ algorithm: string; target: string }> {
   const names = new Set<string>([hang.target]);
   if (hang.generic && hang.boundDriver) names.add(hang.boundDriver);
   for (const batch of plan.batches) {
     if (batch.algorithm !== hang.algorithm) continue;
     for (const target of batch.targets) if (target.generic && target.boundDriver !== undefined && names.has(target.boundDriver)) names.add(target.name);
   }
-  return [...names].map((name) => targetKey(hang.algorithm, name));
+  return [...names].map((name) => ({ algorithm: hang.algorithm, target: name }));
 }
 
 /** The batch as it is still to be asked: without the targets a hang took out (undefined: nothing left). */
@@ -151,7 +149,7 @@ export async function executePlan(agent: AgentClient, plan: RunPlan, writer: Res
         // the target is stuck in the kernel: record what hung, take it out, let the caller restart
         const line = hangLineOf(batch, error.hang, options.onHang ?? 'stopped');
         writer.append([line]);
-        for (const key of targetsTakenOutBy(line, plan)) out.add(key);
+        for (const taken of targetsTakenOutBy(line, plan)) out.add(targetKey(taken.algorithm, taken.target));
         return { complete: false, incompleteReason: describeHang(line), hang: line, ...progress.finish() };
       }
       if (error instanceof AgentError) {

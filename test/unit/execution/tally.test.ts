@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { tallyBatch } from '../../../harness/run/tally.js';
-import { matrixRequest } from '../../../harness/run/execute-plan.js';
+import { tallyBatch } from '../../../harness/execution/tally.js';
+import { matrixRequest } from '../../../harness/execution/execute-plan.js';
 import type { PlannedBatch } from '../../../harness/plan/plan.js';
 import type { VectorCase } from '../../../vectors/vector-case.js';
 

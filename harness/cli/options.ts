@@ -1,0 +1,92 @@
+/**
+ * The command line's option groups, each declared once and shared by the commands that take it:
+ * reaching a target, choosing algorithms and drivers, the vectors stage, the bench stage, and where
+ * results and reports go. `RunArgs` is what yargs hands the run and bench commands.
+ */
+import type { Argv } from 'yargs';
+import { DEFAULT_BENCH_ALGORITHMS } from '../bench/bench-plan.js';
+import { DEFAULT_REPORTERS } from '../../reports/reporters.js';
+
+export interface TargetArgs {
+  board?: string;
+  'console-log'?: string;
+  'load-module'?: string[];
+  fixtures?: string[];
+}
+
+export interface RunArgs extends TargetArgs {
+  alg?: string[];
+  driver?: string[];
+  out?: string;
+  vectors?: string;
+  strategies?: string[];
+  differential?: number;
+  seed?: string;
+  'mct-checkpoints'?: number;
+  sample?: number;
+  'hang-sec'?: number;
+  /** measure throughput too (run --bench; the bench command turns vectors off) */
+  bench?: boolean;
+  /** false: no vectors (the bench command) */
+  runVectors?: boolean;
+  sizes?: string[];
+  seconds?: number;
+  repetitions?: number;
+  paths?: string[];
+  tcrypt?: boolean;
+  'tcrypt-sec'?: number;
+  'c-reference'?: boolean;
+  spec?: string;
+  reporter?: string[];
+  resume?: string;
+}
+
+/** --board, --console-log, --load-module, --fixtures: reaching the target and what is loaded into it. */
+export const targetOptions = <T>(y: Argv<T>, boardRequired: boolean) =>
+  y
+    .option('board', { type: 'string', demandOption: boardRequired, describe: 'board name (boards/NAME.json) or file' })
+    .option('console-log', { type: 'string', describe: "write the target's console to this file" })
+    .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
+    .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" });
+
+/** --alg, --driver */
+export const selectionOptions = <T>(y: Argv<T>, defaultAlgorithms: string) =>
+  y
+    .option('alg', { type: 'string', array: true, describe: `algorithm name or pattern (* and ? are wildcards), e.g. 'gcm(aes)' 'hmac(*)' (default: ${defaultAlgorithms})` })
+    .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" });
+
+/** The vectors stage. */
+export const vectorOptions = <T>(y: Argv<T>) =>
+  y
+    .option('vectors', { type: 'string', describe: 'vectors directory (default: $AFALG_VECTORS_DIR, ../shared/vectors, then the fetched cache)' })
+    .option('strategies', { type: 'string', array: true, describe: 'split strategies: oneshot,chunks,page-cross,inplace (default all)' })
+    .option('differential', { type: 'number', describe: 'also N random cases per algorithm, every driver compared with the software driver (default 0)' })
+    .option('seed', { type: 'string', describe: 'seed of the generated cases (default random; printed and stored)' })
+    .option('mct-checkpoints', { type: 'number', describe: 'Monte-Carlo hash checkpoints to run per file (100 = all; default 10)' })
+    .option('sample', { type: 'number', describe: 'at most N cases per vector file, evenly spread with every expectation kept: a quick pass that still runs every driver' })
+    .option('hang-sec', { type: 'number', describe: "an operation not returning within S seconds is a hang: reported with its request, the QEMU guest restarted, the run goes on without that driver (default: the board's timeouts.hangSec, else 20)" });
+
+/** The bench stage (run --bench, and the bench command). */
+export const benchOptions = <T>(y: Argv<T>) =>
+  y
+    .option('sizes', { type: 'string', array: true, describe: 'payload sizes in bytes (default 16,64,256,1024,4096,16384,65536)' })
+    .option('seconds', { type: 'number', describe: 'measured time per point (driver × op × path × size), split into the repetitions (default 0.5)' })
+    .option('repetitions', { type: 'number', describe: 'timed repetitions per point: the median is reported with the spread (default 5)' })
+    .option('paths', { type: 'string', array: true, describe: 'data paths: copy (sendmsg/read), zerocopy (vmsplice+splice) (default both)' })
+    .option('tcrypt', { type: 'boolean', default: true, describe: "the kernel's own tcrypt figures as the ceiling (--no-tcrypt to skip)" })
+    .option('tcrypt-sec', { type: 'number', describe: 'tcrypt sec= per figure (default 1; 0: cycle counts, fast but noisy)' })
+    .option('c-reference', { type: 'boolean', default: true, describe: 'also measure with the C reference loop (bench/afalg-speed.c)' });
+
+/** --reporter: which reports to render (terminal, junit, markdown, html, json). */
+export const reporterOption = <T>(y: Argv<T>) =>
+  y.option('reporter', { type: 'string', array: true, describe: `reports to render: ${DEFAULT_REPORTERS.join(', ')} (default all)` });
+
+/** --out, --spec, --reporter: where results go and what they are judged against. */
+export const outputOptions = <T>(y: Argv<T>) =>
+  reporterOption(
+    y
+      .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })
+      .option('spec', { type: 'string', describe: 'drivers-spec file (or name in drivers-spec/): requirements the board must meet; any unmet one exits 1' }),
+  );
+
+export const BENCH_DEFAULT_ALGORITHMS = DEFAULT_BENCH_ALGORITHMS.join(' ');

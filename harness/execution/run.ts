@@ -1,0 +1,204 @@
+/**
+ * One run, from the target up: discovery → plan → vectors (restarting the target after a hang where
+ * its transport allows) → bench → run.json finished. Everything it is asked to do is in the
+ * RunSettings; everything it learns goes to the results directory as it arrives.
+ */
+import type { Board } from '../board/board.js';
+import { timeoutsOf } from '../board/board.js';
+import { discover, discoverySummaryOf, type DiscoveredAlgorithm } from '../discovery/discover.js';
+import { planRun, type RunPlan } from '../plan/plan.js';
+import { planBench, type BenchPlan } from '../bench/bench-plan.js';
+import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
+import { AGENT_VERSION } from '../protocol/version.js';
+import { targetKey, type RunMeta, type RunSettings } from '../results/result-model.js';
+import type { ResultsWriter } from '../results/results-writer.js';
+import { describeHang } from '../results/summary.js';
+import { registerLive } from '../targets/live-targets.js';
+import type { Target } from '../targets/target.js';
+import { catalog } from '../../vectors/catalog.js';
+import { differentialCases } from '../../vectors/differential.js';
+import { loadAlgorithmVectors, sourcesFor } from '../../vectors/vector-sources.js';
+import { describeVectorOrigins } from '../../vectors/vectors-dir.js';
+import { executeBench } from './execute-bench.js';
+import { executePlan, targetsTakenOutBy, type ExecutionResult } from './execute-plan.js';
+import { stoppedBecause, type ResumeState } from './resume-state.js';
+import { RunProgress } from './run-progress.js';
+import { RunSession } from './run-session.js';
+
+export interface RunInput {
+  settings: RunSettings;
+  board: Board;
+  runId: string;
+  outDir: string;
+  writer: ResultsWriter;
+  resume?: ResumeState;
+  /** the drivers-spec to store with the run (file and content) */
+  spec?: { file: string; content: unknown };
+  /** the C reference program for the bench, or why there is none */
+  cReference?: { program?: string; description: string };
+  consoleLog?: string;
+  log: (line: string) => void;
+}
+
+export interface RunOutcome {
+  /** absent: the target never came up far enough for a run.json */
+  meta?: RunMeta;
+  completed: boolean;
+}
+
+function vectorPlan(input: RunInput, algorithms: DiscoveredAlgorithm[], target: Target): RunPlan {
+  const { settings, resume } = input;
+  const vectorsDir = settings.vectorsDir;
+  if (vectorsDir === undefined) return { algorithms: [], absent: [], batches: [], notes: [], executions: 0 };
+  // a resumed run cuts its batches as the first attempt did, whatever this link prefers
+  const maxPayloadBytes = resume?.meta.planned.maxRequestBytes ?? target.link?.maxRequestBytes;
+  return planRun(algorithms, {
+    catalog,
+    algPatterns: settings.alg,
+    driverPatterns: settings.driver,
+    strategies: settings.strategies,
+    differential: settings.differential,
+    ...(settings.sample !== undefined ? { sample: settings.sample } : {}),
+    vectorsOf: (algorithm) => (sourcesFor(algorithm).length > 0 ? loadAlgorithmVectors(algorithm, vectorsDir, { mctCheckpoints: settings.mctCheckpoints }) : undefined),
+    differentialOf: (algorithm, count) => differentialCases(algorithm, count, settings.seed),
+    ...(maxPayloadBytes !== undefined ? { maxPayloadBytes } : {}),
+  });
+}
+
+function initialMeta(input: RunInput, target: Target, discovery: { procCrypto: string; algorithms: DiscoveredAlgorithm[] }, plan: RunPlan): RunMeta {
+  const { settings, board, resume } = input;
+  const hello = target.info.hello;
+  return {
+    harnessVersion: AGENT_VERSION,
+    runId: input.runId,
+    startedAt: resume?.meta.startedAt ?? new Date().toISOString(),
+    complete: false,
+    incompleteReason: 'the run did not finish (the harness stopped before the end)',
+    board: { name: board.name, transport: board.transport, arch: board.arch, file: board.file },
+    target: {
+      kernelRelease: hello.kernelRelease,
+      arch: hello.arch,
+      ...(target.info.accel ? { accel: target.info.accel.accel, accelReason: target.info.accel.reason } : {}),
+      agentVersion: hello.agentVersion,
+      node: hello.node,
+      agentReadyMs: target.info.timings.agentReadyMs,
+      ...(target.info.timings.bootMs !== undefined ? { bootMs: target.info.timings.bootMs } : {}),
+    },
+    procCrypto: discovery.procCrypto,
+    discovery: discoverySummaryOf(discovery.algorithms),
+    vectors: settings.vectorsDir !== undefined ? { dir: settings.vectorsDir, sources: describeVectorOrigins(settings.vectorsDir) } : { dir: '', sources: [] },
+    settings,
+    ...(input.cReference ? { cReference: input.cReference.description } : {}),
+    planned: { batches: plan.batches.length, executions: plan.executions, maxRequestBytes: resume?.meta.planned.maxRequestBytes ?? target.link?.maxRequestBytes ?? DEFAULT_MAX_PAYLOAD },
+    ...(resume ? { resumed: [...(resume.meta.resumed ?? []), { at: new Date().toISOString(), after: stoppedBecause(resume) }] } : {}),
+    ...(resume?.meta.spec !== undefined ? { spec: resume.meta.spec } : input.spec ? { spec: input.spec } : {}),
+  };
+}
+
+/** The vectors stage: after a hang the session restarts the target where it can and execution goes on without the hung targets. */
+async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>): Promise<ExecutionResult> {
+  const { settings, resume, writer } = input;
+  const done = new Set<string>(resume?.doneBatches ?? []);
+  const progress = new RunProgress(plan.executions, { unit: 'executions' });
+  const requestSec = timeoutsOf(input.board).requestSec;
+  for (;;) {
+    const target = session.target;
+    const execution = await executePlan(target.agent, plan, writer, {
+      requestTimeoutMs: requestSec * 1000,
+      hangSec: settings.hangSec,
+      progress,
+      ...(target.link ? { depth: target.link.pipelineDepth } : {}),
+      done,
+      out,
+      writeNotes: !resume && session.restarts === 0,
+      onHang: session.canRestart() ? 'restarted' : 'stopped',
+    });
+    if (!execution.hang) return execution;
+    if (execution.hang.then !== 'restarted') {
+      return { ...execution, incompleteReason: `${execution.incompleteReason}; ${session.whyNoRestart(input.outDir)}` };
+    }
+    progress.pause();
+    const without = targetsTakenOutBy(execution.hang, plan).map(({ target: name }) => name);
+    input.log(`hang: ${describeHang(execution.hang)}\nrestarting ${input.board.name} (restart ${session.restarts + 1}); the run goes on without ${without.join(' and ')}`);
+    await session.restart();
+  }
+}
+
+function benchPlanOf(input: RunInput, algorithms: DiscoveredAlgorithm[], out: ReadonlySet<string>): BenchPlan | undefined {
+  const { settings } = input;
+  if (!settings.bench) return undefined;
+  const plan = planBench(algorithms, {
+    catalog,
+    algPatterns: settings.alg,
+    driverPatterns: settings.driver,
+    settings: { ...settings.bench, ...(input.cReference?.program ? { cProgram: input.cReference.program } : {}) },
+  });
+  // a driver that hung is not measured either (the generic name bound to it neither)
+  const kept = plan.benches.filter((one) => !out.has(targetKey(one.algorithm, one.target)));
+  return { ...plan, benches: kept, estimatedSeconds: kept.reduce((sum, one) => sum + one.estimatedSeconds, 0) };
+}
+
+function describePlan(plan: RunPlan, seed: string, differential: number): string {
+  return `plan: ${plan.algorithms.length} algorithms, ${plan.batches.length} requests, ${plan.executions} executions (case × target × strategy)${differential > 0 ? `, differential seed ${seed}` : ''}`;
+}
+
+function describeBenchPlan(plan: BenchPlan, tcryptSec: number | undefined): string {
+  const tcrypt = plan.tcrypt.length > 0 ? `; tcrypt ${plan.tcrypt.map((mode) => mode.params.join(' ')).join(', ')} at sec=${tcryptSec}` : '';
+  return `bench: ${plan.algorithms.join(', ') || 'nothing'}: ${plan.benches.length} measurements${tcrypt}; about ${RunProgress.format(plan.estimatedSeconds)}`;
+}
+
+export async function executeRun(input: RunInput): Promise<RunOutcome> {
+  const { settings, writer, resume, log } = input;
+  const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, log });
+  let meta: RunMeta | undefined;
+  const unregister = registerLive({
+    kill: () => {
+      if (meta && !meta.complete) writer.writeMeta({ ...meta, incompleteReason: 'interrupted before the end (signal)', finishedAt: new Date().toISOString() });
+    },
+  });
+  let completed = false;
+  try {
+    const discovery = await discover(session.target.agent);
+    const plan = vectorPlan(input, discovery.algorithms, session.target);
+    for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
+    if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);
+    if (settings.vectorsDir !== undefined) log(describePlan(plan, settings.seed, settings.differential));
+    meta = initialMeta(input, session.target, discovery, plan);
+    if (resume) writer.append([{ kind: 'resumed', at: new Date().toISOString(), after: stoppedBecause(resume) }]);
+    writer.writeMeta(meta);
+    // targets a hang took out: an earlier attempt's stay out
+    const out = new Set<string>((resume?.hangs ?? []).flatMap((line) => targetsTakenOutBy(line, plan).map(({ algorithm, target }) => targetKey(algorithm, target))));
+    const vectors = await vectorStage(input, session, plan, out);
+    let execution: ExecutionResult = vectors;
+    const benchPlan = benchPlanOf(input, discovery.algorithms, out);
+    if (benchPlan) log(describeBenchPlan(benchPlan, settings.bench?.tcryptSec));
+    if (benchPlan && execution.complete) {
+      const benched = await executeBench(session.target.agent, benchPlan, writer, {
+        ...(settings.bench?.tcryptSec !== undefined ? { tcryptSec: settings.bench.tcryptSec } : {}),
+        ...(resume ? { done: { benches: resume.doneBenches, tcrypt: resume.doneTcrypt } } : {}),
+      });
+      log(`bench: ${benched.requests} measurements in ${RunProgress.format(benched.seconds)}`);
+      if (!benched.complete) execution = { ...execution, complete: false, incompleteReason: benched.incompleteReason ?? 'the benchmark was cut short' };
+    }
+    meta = {
+      ...meta,
+      complete: execution.complete,
+      finishedAt: new Date().toISOString(),
+      execution: { executed: vectors.executed, seconds: Number(vectors.seconds.toFixed(2)), perSecond: Math.round(vectors.rate) },
+    };
+    if (execution.complete) delete meta.incompleteReason;
+    else meta.incompleteReason = execution.incompleteReason;
+    writer.writeMeta(meta);
+    completed = execution.complete;
+    if (!execution.complete) {
+      log(`run cut short: ${execution.incompleteReason}\nlast console lines of ${input.board.name}:`);
+      for (const line of session.target.consoleTail(20)) log(`  | ${line}`);
+    }
+    if (settings.vectorsDir !== undefined) log(`executed ${vectors.executed} in ${vectors.seconds.toFixed(1)} s (${Math.round(vectors.rate)}/s)`);
+  } finally {
+    unregister();
+    writer.close();
+    await session.close(completed);
+  }
+  return { meta, completed };
+}

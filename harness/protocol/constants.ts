@@ -1,0 +1,20 @@
+/**
+ * Facts both sides of the agent protocol share, in one place: the split strategies and data paths
+ * a request may name, the size limits the agent allocates for, the default hang limit.
+ */
+import type { BenchPath, SplitStrategy } from './messages.js';
+
+/** Split strategies, in the order runs use them: how the input reaches the kernel. */
+export const ALL_STRATEGIES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+
+/** Bench data paths: sendmsg + read, or vmsplice + splice of page-aligned buffers. */
+export const ALL_PATHS: readonly BenchPath[] = ['copy', 'zerocopy'];
+
+/** Largest bench payload: AF_ALG's send buffer must hold a whole request (about 208 KiB by default). */
+export const MAX_BENCH_SIZE = 128 * 1024;
+
+/** Default limit on one matrix request's payload bytes (the plan cuts requests to fit it). */
+export const DEFAULT_MAX_PAYLOAD = 384 * 1024;
+
+/** The hang limit of a matrix request that names none, seconds (the run's default too). */
+export const DEFAULT_HANG_SEC = 20;

@@ -1,0 +1,146 @@
+/**
+ * Formatting shared by every reporter: numbers and sizes, hex windows, failure titles, labels.
+ * A reporter formats through these, never through another reporter's module.
+ */
+import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import type { SummaryRow } from '../harness/results/summary.js';
+import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
+import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
+
+const HEX_LIMIT = 64;
+
+/** Control characters (C0, DEL, C1) as visible escapes, so no result text can drive the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Hex cut to 64 digits with `…` and the full length, so a long ciphertext stays one line. */
+export function truncateHex(hex: string, limit = HEX_LIMIT): string {
+  if (hex === '') return '(empty)';
+  if (hex.length <= limit) return hex;
+  return `${hex.slice(0, limit)}… (${Math.floor(hex.length / 2)} bytes)`;
+}
+
+/** Hex cut to a 64-digit window starting at hex digit `start` (even), with `…` on each cut side. */
+function hexWindow(hex: string, start: number, limit = HEX_LIMIT): string {
+  if (hex === '') return '(empty)';
+  if (start === 0) return truncateHex(hex, limit);
+  const end = start + limit;
+  return `…${hex.slice(start, end)}${end < hex.length ? '…' : ''} (${Math.floor(hex.length / 2)} bytes, shown from byte ${start / 2})`;
+}
+
+/**
+ * Expected and got side by side: both cut to 64 hex digits, on the same window, which starts
+ * just before the first differing byte when that lies beyond the first 32 bytes.
+ */
+export function hexPair(expected: string | undefined, got: string | undefined): { expected?: string; got?: string; differsAt?: number } {
+  if (expected === undefined || got === undefined) {
+    return { ...(expected !== undefined ? { expected: truncateHex(expected) } : {}), ...(got !== undefined ? { got: truncateHex(got) } : {}) };
+  }
+  const a = expected.toLowerCase();
+  const b = got.toLowerCase();
+  let digit = 0;
+  while (digit < a.length && digit < b.length && a[digit] === b[digit]) digit++;
+  if (digit === a.length && digit === b.length) return { expected: truncateHex(expected), got: truncateHex(got) };
+  const differsAt = Math.floor(digit / 2);
+  // the same window for both: four bytes before the difference, or as late as the longer one allows
+  const wanted = differsAt * 2 < HEX_LIMIT ? 0 : (differsAt - 4) * 2;
+  const start = Math.min(wanted, Math.max(0, Math.max(a.length, b.length) - HEX_LIMIT));
+  return { expected: hexWindow(expected, start), got: hexWindow(got, start), differsAt };
+}
+
+/** `cbc(aes) → cbc-aes-aesni` for a generic row, the driver name otherwise. */
+export function targetLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): string {
+  return row.generic ? `${row.target} → ${row.boundDriver ?? '?'}` : row.target;
+}
+
+/** `wycheproof/x.json tcId 17 [page-cross] decrypt` */
+export function failureTitle(failure: CaseFailure): string {
+  return `${failure.source} ${failure.case} [${failure.strategy}]${failure.op ? ` ${failure.op}` : ''}`;
+}
+
+/** `EBADMSG at read` / `at checkpoint 3` / undefined */
+export function failureError(failure: CaseFailure): string | undefined {
+  if (failure.error === undefined && failure.step === undefined) return undefined;
+  return [failure.error, failure.step !== undefined ? `at ${failure.step}` : undefined].filter((part) => part !== undefined).join(' ');
+}
+
+/** ` (page-cross, inplace)`: the strategies that failed, or nothing. */
+export function strategiesNote(row: Pick<SummaryRow, 'strategiesFailed'>): string {
+  return row.strategiesFailed.length > 0 ? ` (${row.strategiesFailed.join(', ')})` : '';
+}
+
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
+
+/** `COMPLETE` or `PARTIAL: reason` */
+export function completionOf(meta: RunMeta): string {
+  return meta.complete ? 'COMPLETE' : `PARTIAL: ${meta.incompleteReason ?? 'the run did not finish (no reason recorded)'}`;
+}
+
+export function acceleratorOf(meta: RunMeta): string {
+  if (!meta.target.accel) return 'none recorded';
+  return meta.target.accelReason ? `${meta.target.accel} (${meta.target.accelReason})` : meta.target.accel;
+}
+
+/** 16 B, 4 KiB, 1 MiB */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1048576 && bytes % 1048576 === 0) return `${bytes / 1048576} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
+
+/** 1234567 → 1,234,567 (fixed, whatever the locale) */
+export function groupDigits(value: number, decimals = 0): string {
+  if (!Number.isFinite(value)) return '—';
+  const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
+  const grouped = (whole as string).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${value < 0 ? '-' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
+}
+
+/** MB/s with the precision that matters: 1,234 / 56.7 / 0.89 */
+export function formatMb(value: number | undefined, missing = '—'): string {
+  if (value === undefined || !Number.isFinite(value)) return missing;
+  return groupDigits(value, value >= 100 ? 0 : value >= 10 ? 1 : 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// formatting shared by the reports
+
+export function formatOps(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '—' : groupDigits(value, 0);
+}
+
+/** µs per operation, three significant digits */
+export function formatUs(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return value >= 1000 ? groupDigits(value, 0) : Number(value.toPrecision(3)).toString();
+}
+
+/** ±x.y %: half the spread (max − min over the median) */
+export function formatSpread(spread: number | undefined): string {
+  return spread === undefined || !Number.isFinite(spread) ? '—' : `±${(spread * 50).toFixed(1)} %`;
+}
+
+/** a ratio, 2 decimals (3 where a threshold is compared: 0.949 must not read 0.95) */
+export function formatRatio(value: number | undefined, decimals = 2): string {
+  return value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(decimals);
+}
+
+export function sizeLabel(size: number): string {
+  return size >= 1024 && size % 1024 === 0 ? `${size / 1024}K` : String(size);
+}
+
+/** ✔ / ✘ n failed / not run */
+export function candidateCorrectness(candidate: Pick<PriorityCandidate, 'correct' | 'failed'>): string {
+  if (candidate.correct === true) return '✔';
+  if (candidate.correct === false) return `✘ ${candidate.failed ?? 'some'} failed`;
+  return 'not run';
+}
+
+/** `5 of 6 requirements met` */
+export function specCountText(spec: SpecVerdict): string {
+  const total = spec.results.length;
+  return `${spec.met} of ${total} ${total === 1 ? 'requirement' : 'requirements'} met`;
+}
