@@ -5,6 +5,7 @@ import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoa
 import { BadInputError, EXIT } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 import { useTempDir } from '../../support/temp-dir.js';
+import { expectBadInput } from '../../support/bad-input.js';
 
 const bundledFile = path.join(projectRoot, 'boards', 'qemu-x86_64.json');
 
@@ -12,18 +13,6 @@ function bundledJson(): Record<string, unknown> & { qemu: Record<string, unknown
   return JSON.parse(fs.readFileSync(bundledFile, 'utf8')) as Record<string, unknown> & { qemu: Record<string, unknown> };
 }
 
-function expectBadInput(fn: () => unknown): BadInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof BadInputError, `expected BadInputError, got ${String(caught)}`);
-  assert.equal(caught.exitCode, 2);
-  assert.equal(caught.exitCode, EXIT.badInput);
-  return caught;
-}
 
 describe('board/board', () => {
   const tmp = useTempDir('afalg-board-test-');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { describeSchemaError, readValidatedJson, validatorFor } from '../../../harness/core/json-validation.js';
 import { BadInputError } from '../../../harness/core/errors.js';
+import { expectBadInput } from '../../support/bad-input.js';
 
 function schemaError(partial: Partial<ErrorObject> & Pick<ErrorObject, 'keyword' | 'params'>): ErrorObject {
   return { instancePath: '', schemaPath: '#', ...partial } as ErrorObject;
@@ -46,14 +47,6 @@ describe('json-validation', () => {
     return file;
   }
 
-  function expectBadInput(fn: () => unknown, expected: string): void {
-    assert.throws(fn, (error: unknown) => {
-      assert.ok(error instanceof BadInputError, String(error));
-      assert.equal(error.exitCode, 2);
-      assert.equal(error.message, expected);
-      return true;
-    });
-  }
 
   describe('describeSchemaError', () => {
     it('names an unknown field with its full path', () => {

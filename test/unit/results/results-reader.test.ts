@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../../harness/core/errors.js';
-import { readRun, resultLineProblem, runMetaProblem } from '../../../harness/results/results-reader.js';
+import { readRun, resultLineProblem, runMetaProblem, upgradeLegacyMeta } from '../../../harness/results/results-reader.js';
 import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, HangLine, IncidentLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
 import { useTempDir } from '../../support/temp-dir.js';
 import { fixtureLines, fixtureMeta, INCIDENT, writeRun } from './run-fixture.js';
@@ -136,6 +136,24 @@ describe('results/results-reader', () => {
       discovered.boundProblem = 'none';
       assert.equal(runMetaProblem(meta), undefined);
     });
+  });
+
+  it('reads the run.json of a harness before RunSettings (options, no board file) as settings', () => {
+    const { settings, cReference: _cReference, ...rest } = fixtureMeta();
+    const legacy = {
+      ...rest,
+      options: { strategies: ['oneshot'], differential: 3, seed: 'abc', bench: { sizes: [64], seconds: 1, repetitions: 2, paths: ['copy'], tcrypt: false, cReference: 'off (--no-c-reference)' }, vectors: true },
+    };
+    const upgraded = upgradeLegacyMeta(legacy) as RunMeta;
+    assert.equal(runMetaProblem(upgraded), undefined);
+    assert.equal(upgraded.settings.board, rest.board.file);
+    assert.equal(upgraded.settings.vectorsDir, rest.vectors.dir);
+    assert.deepEqual([upgraded.settings.strategies, upgraded.settings.differential, upgraded.settings.seed], [['oneshot'], 3, 'abc']);
+    assert.deepEqual(upgraded.settings.bench, { sizes: [64], seconds: 1, repetitions: 2, paths: ['copy'], cReference: false });
+    assert.equal(upgraded.cReference, 'off (--no-c-reference)');
+    // a current run.json is left alone
+    const current = { ...rest, settings };
+    assert.equal(upgradeLegacyMeta(current), current);
   });
 
   it('reads run.json and every line of results.jsonl', () => {
