@@ -149,6 +149,8 @@ function describeBenchPlan(plan: BenchPlan, tcryptSec: number | undefined): stri
 
 export async function executeRun(input: RunInput): Promise<RunOutcome> {
   const { settings, writer, resume, log } = input;
+  const seconds = (since: number): number => Number(((Date.now() - since) / 1000).toFixed(2));
+  let phaseStarted = Date.now();
   const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, log });
   let meta: RunMeta | undefined;
   const unregister = registerLive({
@@ -158,7 +160,10 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
   });
   let completed = false;
   try {
+    const phases: NonNullable<RunMeta['phases']> = { target: seconds(phaseStarted), discovery: 0, vectors: 0 };
+    phaseStarted = Date.now();
     const discovery = await discover(session.target.agent);
+    phases.discovery = seconds(phaseStarted);
     const plan = vectorPlan(input, discovery.algorithms, session.target);
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);
@@ -168,7 +173,9 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     writer.writeMeta(meta);
     // targets a hang took out: an earlier attempt's stay out
     const out = new Set<string>((resume?.hangs ?? []).flatMap((line) => targetsTakenOutBy(line, plan).map(({ algorithm, target }) => targetKey(algorithm, target))));
+    phaseStarted = Date.now();
     const vectors = await vectorStage(input, session, plan, out);
+    phases.vectors = seconds(phaseStarted);
     let execution: ExecutionResult = vectors;
     const benchPlan = benchPlanOf(input, discovery.algorithms, out);
     if (benchPlan) log(describeBenchPlan(benchPlan, settings.bench?.tcryptSec));
@@ -178,12 +185,15 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
         ...(resume ? { done: { benches: resume.doneBenches, tcrypt: resume.doneTcrypt } } : {}),
       });
       log(`bench: ${benched.requests} measurements in ${RunProgress.format(benched.seconds)}`);
+      phases.bench = Number((benched.seconds - benched.tcryptSeconds).toFixed(2));
+      phases.tcrypt = Number(benched.tcryptSeconds.toFixed(2));
       if (!benched.complete) execution = { ...execution, complete: false, incompleteReason: benched.incompleteReason ?? 'the benchmark was cut short' };
     }
     meta = {
       ...meta,
       complete: execution.complete,
       finishedAt: new Date().toISOString(),
+      phases,
       execution: { executed: vectors.executed, seconds: Number(vectors.seconds.toFixed(2)), perSecond: Math.round(vectors.rate) },
     };
     if (execution.complete) delete meta.incompleteReason;

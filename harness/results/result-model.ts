@@ -287,6 +287,8 @@ export interface RunMeta {
   resumed?: Array<{ at: string; after: string }>;
   /** the drivers-spec given with --spec: its file and content, evaluated when reports are rendered */
   spec?: { file: string; content: unknown };
+  /** wall time of each phase of this attempt, seconds: target up (boot, agent, modules), discovery, vectors, bench measurements, tcrypt */
+  phases?: { target: number; discovery: number; vectors: number; bench?: number; tcrypt?: number };
   /** what execution did: executions done, wall time of the execution stage, executions per second */
   execution?: { executed: number; seconds: number; perSecond: number };
 }

@@ -89,6 +89,7 @@ const fullMeta: DeepRequired<RunMeta> = {
   planned: { batches: 1, executions: 2, maxRequestBytes: 32768 },
   resumed: [{ at: '2025-03-14T09:30:00.000Z', after: 'the agent link closed' }],
   spec: { file: '/work/main/drivers-spec/qemu-x86_64.json', content: { name: 'qemu-x86_64', requirements: [] } },
+  phases: { target: 6.8, discovery: 5, vectors: 160, bench: 480, tcrypt: 360 },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agentReadyMs: 8000, bootMs: 4000 },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: false, bind: 'ok' }] }],
