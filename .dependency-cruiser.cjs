@@ -11,6 +11,7 @@
  *   6 execution  harness/execution       running a plan against a target, writing results
  *   7 reports    reports/                renderers of a RunReport
  *   8 cli        harness/cli, harness/cli.ts   commands: parse RunSettings, run a session, print
+ * The host (every layer but the agent) never reaches the agent module graph: no CLI call loads koffi.
  * test/ and scripts/ may import anything.
  */
 const layers = [
@@ -45,6 +46,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^harness/agent/' },
       to: { pathNot: '^harness/(agent|protocol)/|^node:|^(fs|path|os|crypto|worker_threads|url|child_process|util|stream|events|readline|net)$|koffi', dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'host-never-loads-the-agent',
+      comment: 'the agent (koffi, libc) runs on the target: no host module may reach it, so no CLI call loads koffi',
+      severity: 'error',
+      from: { path: '^(harness/(?!agent/)|qemu/|vectors/|reports/)' },
+      to: { path: '^harness/agent/', reachable: true },
     },
     {
       name: 'no-cycles',
