@@ -3,40 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  DEFAULT_MIRRORS,
   LISTS_MAX_AGE_MS,
   PARTIAL_LISTS_MAX_AGE_MS,
-  aptOptions,
-  debFileName,
   failedIndexes,
-  foreignAptLayout,
-  hostMirrors,
-  kernelDependency,
   listsNeedRefresh,
   mainIndexPresent,
-  parseDebianSources,
-  parseSimulatedInstall,
-  sourcesList,
+  readListsStamp,
   updateVerdict,
-  versionField,
+  writeListsStamp,
   type ListsStamp,
-} from '../../../qemu/foreign-apt.js';
-
-/** The host's /etc/apt/sources.list.d/debian.sources as Debian's container images ship it. */
-const HOST_SOURCES = `Types: deb
-# http://snapshot.debian.org/archive/debian/20250520T000000Z
-URIs: http://mirror.example/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-# http://snapshot.debian.org/archive/debian-security/20250520T000000Z
-URIs: http://mirror.example/debian-security/
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-`;
+} from '../../../../qemu/apt/list-refresh.js';
+import { useTempDir } from '../../../support/temp-dir.js';
 
 /** What apt-get update printed here when bookworm-security's armhf index was caught mid-sync. */
 const MID_SYNC_OUTPUT = `Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]
@@ -64,63 +41,7 @@ function fakeListsDir(files: string[]): string {
   return dir;
 }
 
-describe('qemu/foreign-apt', () => {
-  describe('mirrors', () => {
-    it('reads the debian and security URIs of the host deb822 sources', () => {
-      assert.deepEqual(parseDebianSources(HOST_SOURCES), { debian: 'http://mirror.example/debian', security: 'http://mirror.example/debian-security' });
-    });
-
-    it('skips disabled and deb-src stanzas and other suites', () => {
-      const text = [
-        'Types: deb\nURIs: http://disabled.example/debian\nSuites: bookworm\nEnabled: no',
-        'Types: deb-src\nURIs: http://src.example/debian\nSuites: bookworm',
-        'Types: deb\nURIs: http://trixie.example/debian\nSuites: trixie',
-        'Types: deb\nURIs: http://updates.example/debian\nSuites: bookworm-updates',
-      ].join('\n\n');
-      assert.deepEqual(parseDebianSources(text), { debian: 'http://updates.example/debian' });
-    });
-
-    it('falls back to deb.debian.org for what the host does not name', () => {
-      assert.deepEqual(hostMirrors('/nonexistent/debian.sources'), DEFAULT_MIRRORS);
-      assert.deepEqual(DEFAULT_MIRRORS, { debian: 'http://deb.debian.org/debian', security: 'http://deb.debian.org/debian-security' });
-    });
-
-    it('writes bookworm, bookworm-updates and bookworm-security main for the one architecture', () => {
-      assert.equal(
-        sourcesList('arm64', { debian: 'http://m/debian', security: 'http://m/debian-security' }),
-        [
-          'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://m/debian bookworm main',
-          'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://m/debian bookworm-updates main',
-          'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://m/debian-security bookworm-security main',
-          '',
-        ].join('\n'),
-      );
-    });
-  });
-
-  describe('aptOptions', () => {
-    it('points every apt state, cache and source at the private directory, for the board architecture only', () => {
-      const layout = foreignAptLayout('/cache/apt/armhf');
-      assert.deepEqual(aptOptions('armhf', layout), [
-        '-o', 'Dir::State=/cache/apt/armhf/state',
-        '-o', 'Dir::State::Lists=/cache/apt/armhf/state/lists',
-        '-o', 'Dir::State::status=/cache/apt/armhf/dpkg/status',
-        '-o', 'Dir::Cache=/cache/apt/armhf/cache',
-        '-o', 'Dir::Etc::SourceList=/cache/apt/armhf/sources.list',
-        '-o', 'Dir::Etc::SourceParts=/nonexistent',
-        '-o', 'APT::Architecture=armhf',
-        '-o', 'APT::Architectures::=armhf',
-        '-o', 'Acquire::Languages=none',
-      ]);
-    });
-
-    it('never names a host apt or dpkg path', () => {
-      const options = aptOptions('arm64', foreignAptLayout('/cache/apt/arm64')).filter((_, i) => i % 2 === 1);
-      for (const option of options) assert.doesNotMatch(option, /=\/(etc|var)\//, option);
-      assert.equal(foreignAptLayout('/x').archives, '/x/cache/archives');
-    });
-  });
-
+describe('qemu/apt/list-refresh', () => {
   describe('apt-get update failures', () => {
     it('names the failed index by its URL', () => {
       assert.deepEqual(failedIndexes(MID_SYNC_OUTPUT), [SECURITY_URL]);
@@ -198,36 +119,17 @@ describe('qemu/foreign-apt', () => {
     });
   });
 
-  describe('package answers', () => {
-    it('reads the closure from a simulated install against the empty status', () => {
-      const output = [
-        'NOTE: This is only a simulation!',
-        'Inst gcc-12-base (12.2.0-14+deb12u1 Debian:12.15/oldstable [arm64])',
-        'Inst libgcc-s1 (12.2.0-14+deb12u1 Debian:12.15/oldstable [arm64]) []',
-        'Inst libicu72 (72.1-3+deb12u1 Debian:12.15/oldstable, Debian-Security:12/oldstable-security [arm64])',
-        'Inst zlib1g (1:1.2.13.dfsg-1 Debian:12.15/oldstable [arm64])',
-        'Inst node-xtend (4.0.2-3 Debian:12.15/oldstable [all])',
-        'Conf gcc-12-base (12.2.0-14+deb12u1 Debian:12.15/oldstable [arm64])',
-      ].join('\n');
-      assert.deepEqual(parseSimulatedInstall(output), [
-        { name: 'gcc-12-base', version: '12.2.0-14+deb12u1', arch: 'arm64' },
-        { name: 'libgcc-s1', version: '12.2.0-14+deb12u1', arch: 'arm64' },
-        { name: 'libicu72', version: '72.1-3+deb12u1', arch: 'arm64' },
-        { name: 'zlib1g', version: '1:1.2.13.dfsg-1', arch: 'arm64' },
-        { name: 'node-xtend', version: '4.0.2-3', arch: 'all' },
-      ]);
-    });
+  describe('lists stamp', () => {
+    const tmp = useTempDir('afalg-stamp-');
 
-    it('names downloaded debs as apt does (epoch colon escaped)', () => {
-      assert.equal(debFileName({ name: 'zlib1g', version: '1:1.2.13.dfsg-1', arch: 'arm64' }), 'zlib1g_1%3a1.2.13.dfsg-1_arm64.deb');
-      assert.equal(debFileName({ name: 'node-xtend', version: '4.0.2-3', arch: 'all' }), 'node-xtend_4.0.2-3_all.deb');
-    });
-
-    it("resolves the kernel meta package's versioned dependency and a Version field", () => {
-      assert.equal(kernelDependency('linux-image-arm64\n  Depends: linux-image-6.1.0-56-arm64\n'), 'linux-image-6.1.0-56-arm64');
-      assert.equal(kernelDependency('linux-image-armmp-lpae\n  Depends: linux-image-6.1.0-50-armmp-lpae\n'), 'linux-image-6.1.0-50-armmp-lpae');
-      assert.equal(kernelDependency('linux-image-arm64\n  Depends: <linux-base>\n'), undefined);
-      assert.equal(versionField('Package: nodejs\nVersion: 18.20.4+dfsg-1~deb12u3\nArchitecture: arm64\n'), '18.20.4+dfsg-1~deb12u3');
+    it('reads back what was written, and nothing from a missing or broken file', () => {
+      const file = path.join(tmp.path, 'lists-refreshed.json');
+      assert.equal(readListsStamp(file), undefined);
+      const stamp: ListsStamp = { refreshedAt: '2026-11-23T12:00:00.000Z', sources: 'abc', failed: [SECURITY_URL] };
+      writeListsStamp(file, stamp);
+      assert.deepEqual(readListsStamp(file), stamp);
+      fs.writeFileSync(file, '{ not json');
+      assert.equal(readListsStamp(file), undefined);
     });
   });
 });
