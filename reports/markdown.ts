@@ -9,8 +9,9 @@ import { describeHang, hangAftermath, outcomeText, type RunSummary, type Summary
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
+import { specCountText } from '../harness/spec/spec-format.js';
 
 /** Failures listed per row; the rest are counted. */
 export const MARKDOWN_MAX_FAILURES_PER_ROW = 10;

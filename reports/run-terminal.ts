@@ -7,7 +7,8 @@ import type { RunReport } from '../harness/results/run-report.js';
 import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, specCountText, strategiesNote, targetLabel } from './format.js';
+import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, strategiesNote, targetLabel } from './format.js';
+import { specCountText } from '../harness/spec/spec-format.js';
 
 export const DEFAULT_MAX_FAILURES = 10;
 

@@ -4,8 +4,9 @@
 import type { RunSummary } from '../../harness/results/summary.js';
 import { verdictSentence, type RunReport } from '../../harness/results/run-report.js';
 import type { SpecVerdict } from '../../harness/spec/drivers-spec.js';
-import { acceleratorOf, plural, specCountText } from '../format.js';
+import { acceleratorOf, plural } from '../format.js';
 import { esc } from './elements.js';
+import { specCountText } from '../../harness/spec/spec-format.js';
 
 export function header(report: RunReport): string {
   const { summary, meta, spec, verdict, exitCode } = report;

@@ -4,9 +4,10 @@
 import type { RunSummary } from '../../harness/results/summary.js';
 import type { PriorityCandidate, PriorityTable } from '../../harness/results/priority-verdicts.js';
 import type { SpecVerdict } from '../../harness/spec/drivers-spec.js';
-import { candidateCorrectness, formatMb, specCountText } from '../format.js';
+import { candidateCorrectness, formatMb } from '../format.js';
 import { slugOf } from '../throughput-charts.js';
 import { SEVERITY_ORDER, esc, severityBadge, table, verdictItem } from './elements.js';
+import { specCountText } from '../../harness/spec/spec-format.js';
 
 export function specHtml(spec: SpecVerdict): string {
   const out = ['<section id="spec">', '<h2>Qualification (drivers-spec)</h2>'];
