@@ -8,12 +8,13 @@ import { AfAlgError } from './afalg-wire.js';
 import { decodeCase, judge, KNOWN_TYPES, toOutcome, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedRng, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
 import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseOutcome, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
+import { ALL_STRATEGIES } from '../protocol/constants.js';
 
 export { AfAlgError, MAX_DATA };
 
 /** Strategies by the index a progress beacon carries. */
-export const STRATEGY_CODES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
-const STRATEGY_INDEX = Object.fromEntries(STRATEGY_CODES.map((strategy, index) => [strategy, index])) as Record<SplitStrategy, number>;
+/** The progress beacon names a strategy by its index in ALL_STRATEGIES. */
+const STRATEGY_INDEX = Object.fromEntries(ALL_STRATEGIES.map((strategy, index) => [strategy, index])) as Record<SplitStrategy, number>;
 
 export class AfAlgSession {
   readonly pageSize: number;

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
 import { type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
 import { ProgressBeacon, StallWatch } from './progress-beacon.js';
-import { STRATEGY_CODES } from './afalg-session.js';
+import { ALL_STRATEGIES } from '../protocol/constants.js';
 
 interface Pending {
   resolve(result: MatrixResult): void;
@@ -128,7 +128,7 @@ export class MatrixPool {
           const op = wire ? opOf(wire) : undefined;
           this.hung = new HangError({
             alg: body.algs[at.algIndex] ?? body.algs[0] ?? '',
-            strategy: STRATEGY_CODES[at.strategyIndex] ?? 'oneshot',
+            strategy: ALL_STRATEGIES[at.strategyIndex] ?? 'oneshot',
             index,
             ...(op !== undefined ? { op } : {}),
             bytes: wire ? bytesOf(wire) : 0,
