@@ -1,7 +1,7 @@
 /** Priority selection: a table per algorithm joining discovery with the run's vector and bench evidence, and the verdicts. */
 import type { BenchSummary } from '../bench-summary.js';
 import { REFERENCE_SIZE, priorityTable, type PriorityTable, type PriorityVerdict, type Severity, type TargetEvidence } from '../priority-verdicts.js';
-import type { RunMeta } from '../result-model.js';
+import { targetKey, type RunMeta } from '../result-model.js';
 import { compareText } from './order.js';
 import type { SummaryRow } from './summary-model.js';
 
@@ -21,14 +21,14 @@ export function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench
   for (const one of bench?.series ?? []) {
     if (one.engine !== 'agent' || one.path !== 'copy' || one.op === 'decrypt') continue;
     const point = one.points.find((p) => p.size === REFERENCE_SIZE);
-    if (point && Number.isFinite(point.mbPerSecond)) speedAt4k.set(`${one.algorithm}\0${one.target}`, point.mbPerSecond);
+    if (point && Number.isFinite(point.mbPerSecond)) speedAt4k.set(targetKey(one.algorithm, one.target), point.mbPerSecond);
   }
-  const rowOf = new Map(rows.map((row) => [`${row.algorithm}\0${row.target}`, row]));
+  const rowOf = new Map(rows.map((row) => [targetKey(row.algorithm, row.target), row]));
   const tables: PriorityTable[] = [];
   for (const algorithm of meta.discovery) {
     if (!inRun.has(algorithm.name) && (narrowed || algorithm.drivers.filter((driver) => !driver.internal).length < 1)) continue;
     const evidence = (target: string): TargetEvidence => {
-      const key = `${algorithm.name}\0${target}`;
+      const key = targetKey(algorithm.name, target);
       const row = rowOf.get(key);
       const mb = speedAt4k.get(key);
       return {

@@ -4,7 +4,7 @@
  * algorithm's skips, and given its bound driver or priority from discovery.
  */
 import { matchesAny } from '../../plan/name-pattern.js';
-import type { DiscoveredAlgorithmSummary, HangLine, RunMeta, TallyLine } from '../result-model.js';
+import { targetKey, type DiscoveredAlgorithmSummary, type HangLine, type RunMeta, type TallyLine } from '../result-model.js';
 import { hangFailures } from './hangs.js';
 import { compareText, strategyRank } from './order.js';
 import type { LinesByKind } from './result-lines.js';
@@ -93,7 +93,7 @@ export function summaryRows(meta: RunMeta, lines: LinesByKind, skippedPerAlgorit
   const discovered = new Map(meta.discovery.map((algorithm) => [algorithm.name, algorithm]));
   const rows = new Map<string, SummaryRow>();
   const rowOf: RowOf = (algorithm, target, generic) => {
-    const key = `${algorithm}\0${target}`;
+    const key = targetKey(algorithm, target);
     let row = rows.get(key);
     if (!row) rows.set(key, (row = newRow(algorithm, target, generic)));
     return row;
