@@ -14,6 +14,7 @@ import { AGENT_VERSION } from './protocol/version.js';
 import { runCommand } from './cli/run-command.js';
 import { BENCH_DEFAULT_ALGORITHMS, benchOptions, outputOptions, reporterOption, selectionOptions, targetOptions, vectorOptions, type RunArgs, type TargetArgs } from './cli/options.js';
 import { reportCommand } from './cli/report-command.js';
+import { kernelConfigCommand, type KernelConfigArgs } from './cli/kernel-config-command.js';
 import { vectorsFetchCommand, vectorsListCommand } from './cli/vectors-commands.js';
 import { resolveVectorsDir } from '../vectors/vectors-dir.js';
 
@@ -101,6 +102,17 @@ async function main(): Promise<number> {
       'render the terminal summary, junit.xml, summary.md (with charts/*.svg) and report.html again from a results directory',
       (y) => reporterOption(y.positional('dir', { type: 'string', demandOption: true })),
       run(async (argv: { dir: string; reporter?: string[] }) => reportCommand(argv.dir, argv.reporter?.flatMap((name) => name.split(',')))),
+    )
+    .command(
+      'kernel-config',
+      "diagnose a kernel config: AF_ALG socket types, crypto_user, self-tests, tcrypt, FIPS (exit 1 when something is missing)",
+      (y) =>
+        y
+          .option('board', { type: 'string', describe: "the board whose kernel to check (a QEMU board's from its image, others through the agent)" })
+          .option('config', { type: 'string', describe: 'a kernel .config file (or a copy of /proc/config.gz): no target needed' })
+          .option('fragment', { type: 'string', describe: 'write the config fragment that adds what is missing (Yocto .cfg, Buildroot, merge_config.sh)' })
+          .option('advice', { type: 'boolean', default: false, describe: 'the fragment also enables the advised options (extra self-tests)' }),
+      run((argv: KernelConfigArgs) => kernelConfigCommand(argv)),
     )
     .command('vectors', 'test vectors', (y) =>
       y
