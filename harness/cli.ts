@@ -14,6 +14,7 @@ import { AGENT_VERSION } from './protocol/version.js';
 import { runCommand } from './cli/run-command.js';
 import { BENCH_DEFAULT_ALGORITHMS, benchOptions, outputOptions, reporterOption, selectionOptions, targetOptions, vectorOptions, type RunArgs, type TargetArgs } from './cli/options.js';
 import { reportCommand } from './cli/report-command.js';
+import { showUserImageCommand } from './cli/user-image-command.js';
 import { kernelConfigCommand, type KernelConfigArgs } from './cli/kernel-config-command.js';
 import { vectorsFetchCommand, vectorsListCommand } from './cli/vectors-commands.js';
 import { resolveVectorsDir } from '../vectors/vectors-dir.js';
@@ -65,6 +66,15 @@ async function main(): Promise<number> {
             process.stdout.write(`${image.dir}\n`);
             return EXIT.ok;
           }),
+        )
+        .command(
+          'show <image>',
+          'what the harness reads from yocto:DEPLOY_DIR (or a *.qemuboot.conf) or buildroot:output/images, and the QEMU command line it boots it with',
+          (yy) =>
+            yy
+              .positional('image', { type: 'string', demandOption: true })
+              .option('accel', { type: 'string', choices: ['kvm', 'tcg'], default: 'tcg', describe: 'the accelerator to show the command for' }),
+          run(async (argv: { image: string; accel: string }) => showUserImageCommand(argv.image, argv.accel as 'kvm' | 'tcg')),
         )
         .demandCommand(1),
     )
