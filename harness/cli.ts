@@ -14,6 +14,7 @@ import { AGENT_VERSION } from './protocol/version.js';
 import { runCommand } from './cli/run-command.js';
 import { BENCH_DEFAULT_ALGORITHMS, benchOptions, outputOptions, reporterOption, selectionOptions, targetOptions, vectorOptions, type RunArgs, type TargetArgs } from './cli/options.js';
 import { reportCommand } from './cli/report-command.js';
+import { compareCommand, type CompareArgs } from './cli/compare-command.js';
 import { showUserImageCommand } from './cli/user-image-command.js';
 import { kernelConfigCommand, type KernelConfigArgs } from './cli/kernel-config-command.js';
 import { vectorsFetchCommand, vectorsListCommand } from './cli/vectors-commands.js';
@@ -112,6 +113,16 @@ async function main(): Promise<number> {
       'render the terminal summary, junit.xml, summary.md (with charts/*.svg) and report.html again from a results directory',
       (y) => reporterOption(y.positional('dir', { type: 'string', demandOption: true })),
       run(async (argv: { dir: string; reporter?: string[] }) => reportCommand(argv.dir, argv.reporter?.flatMap((name) => name.split(',')))),
+    )
+    .command(
+      'compare <dirs..>',
+      'the same algorithms and drivers side by side across runs (kernels, boards): drivers that appeared or vanished, priorities, bindings, verdicts and throughput that moved',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'run directories, the baseline first' })
+          .option('markdown', { type: 'string', describe: 'also write the comparison as Markdown to this file' })
+          .option('html', { type: 'string', describe: 'also write the comparison as one self-contained HTML page to this file' }),
+      run(async (argv: CompareArgs) => compareCommand(argv)),
     )
     .command(
       'kernel-config',
