@@ -1,7 +1,9 @@
 /** `afalg-harness compare --markdown FILE`: the same comparison as a Markdown document. */
 import { changeSentence, type RunComparison } from '../harness/results/run-comparison.js';
 import { driverCellText, genericCellText } from './compare-cells.js';
-import { mdText, plural } from './format.js';
+import { plural } from './format.js';
+// mdText lives in markdown.ts (summary.md's escaping); it belongs in format.ts once both are merged
+import { mdText } from './markdown.js';
 
 const row = (cells: string[]): string => `| ${cells.join(' | ')} |`;
 

@@ -11,10 +11,8 @@ import type { PriorityCandidate, PriorityTable, PriorityVerdict, Severity } from
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import { verdictSentence, type RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, esc, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, slugOf, throughputRows, type ThroughputRow } from './throughput-charts.js';
-
-export { esc } from './format.js';
 
 /** Failures listed per algorithm × target; the rest are counted. */
 export const HTML_MAX_FAILURES_PER_ROW = 200;
@@ -23,6 +21,16 @@ export const HTML_MAX_FAILURES = 1000;
 /** hex digits shown before the full value moves into a <details> */
 const HEX_WINDOW = 64;
 
+/** Text safe in HTML element content and in a quoted attribute value; control characters made visible. */
+export function esc(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
 
 /** An SVG from the chart module, ready to inline in HTML (namespaces are implied there). */
 function inlineSvg(svg: string): string {
