@@ -9,7 +9,9 @@ import { spawn } from 'node:child_process';
 import { cacheDir } from '../harness/core/paths.js';
 import { HarnessError } from '../harness/core/errors.js';
 import type { GuestImage } from './guest-image.js';
-import type { DebianArch } from './foreign-apt.js';
+import type { QemuBoardConfig } from '../harness/board/board.js';
+
+type DebianArch = QemuBoardConfig['debianArch'];
 
 export interface KernelConfigFile {
   source: string;
