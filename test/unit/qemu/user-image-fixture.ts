@@ -11,7 +11,7 @@ export const YOCTO_FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'yocto'
 
 /** A kernel image header of the kind's magic (bzImage "HdrS" at 0x202, arm64 Image "ARM\x64" at 0x38, zImage 0x016f2818 at 0x24). */
 export function kernelBytes(kind: 'bzImage' | 'Image' | 'zImage'): Buffer {
-  const bytes = Buffer.alloc(0x1000, 0x5a);
+  const bytes = Buffer.alloc(0x1000);
   if (kind === 'bzImage') bytes.write('HdrS', 0x202, 'latin1');
   if (kind === 'Image') bytes.write('ARM\x64', 0x38, 'latin1');
   if (kind === 'zImage') bytes.writeUInt32LE(0x016f2818, 0x24);
