@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { AfAlgError, AfAlgSession } from './afalg-session.js';
 import { FrameDecoder, encodeFrame } from '../protocol/codec.js';
-import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type Request, type ResolveResult } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type KernelConfigText, type Request, type ResolveResult } from '../protocol/messages.js';
 import { parseProcCrypto } from '../protocol/proc-crypto.js';
 import { refcntMoves } from '../protocol/refcnt-diff.js';
 import { sys } from './afalg-ffi.js';
@@ -30,6 +31,14 @@ const pool = process.env.AFALG_AGENT_WORKERS === '0' ? undefined : MatrixPool.fo
 
 function procCrypto(): string {
   return fs.readFileSync('/proc/crypto', 'utf8');
+}
+
+function kernelConfig(): KernelConfigText {
+  const tried = ['/proc/config.gz', `/boot/config-${os.release()}`];
+  const [gzipped, plain] = tried as [string, string];
+  if (fs.existsSync(gzipped)) return { source: gzipped, text: zlib.gunzipSync(fs.readFileSync(gzipped)).toString('utf8'), tried };
+  if (fs.existsSync(plain)) return { source: plain, text: fs.readFileSync(plain, 'utf8'), tried };
+  return { tried };
 }
 
 function bindProbes(probes: BindProbe[]): BindProbeResult[] {
@@ -78,6 +87,8 @@ function handle(request: Request): unknown {
       };
     case 'proc-crypto':
       return { text: procCrypto() };
+    case 'kernel-config':
+      return kernelConfig();
     case 'bind':
       return { results: bindProbes(request.probes) };
     case 'resolve':

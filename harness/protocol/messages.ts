@@ -250,9 +250,18 @@ export interface ModprobeResult {
   seconds: number;
 }
 
+/** The running kernel's config as the target has it: /proc/config.gz, else /boot/config-<release>. */
+export interface KernelConfigText {
+  /** the file read; absent when none of `tried` exists */
+  source?: string;
+  text?: string;
+  tried: string[];
+}
+
 export type Request =
   | { id: number; op: 'hello' }
   | { id: number; op: 'proc-crypto' }
+  | { id: number; op: 'kernel-config' }
   | { id: number; op: 'bind'; probes: BindProbe[] }
   | { id: number; op: 'resolve'; probes: BindProbe[] }
   | { id: number; op: 'run'; cases: Case[] }
@@ -267,6 +276,7 @@ export type RequestOp = Request['op'];
 export interface ResultOf {
   hello: HelloResult;
   'proc-crypto': { text: string };
+  'kernel-config': KernelConfigText;
   bind: { results: BindProbeResult[] };
   resolve: { results: ResolveResult[] };
   run: { outcomes: CaseOutcome[] };
