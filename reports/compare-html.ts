@@ -7,7 +7,7 @@ import { changeSentence, type Change, type ComparedAlgorithm, type RunComparison
 import { driverCellText, genericCellText } from './compare-cells.js';
 import { plural } from './format.js';
 // esc lives in html.ts (report.html's escaping); it belongs in format.ts once both are merged
-import { esc } from './html.js';
+import { esc } from './format.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 

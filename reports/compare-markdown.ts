@@ -3,7 +3,7 @@ import { changeSentence, type RunComparison } from '../harness/results/run-compa
 import { driverCellText, genericCellText } from './compare-cells.js';
 import { plural } from './format.js';
 // mdText lives in markdown.ts (summary.md's escaping); it belongs in format.ts once both are merged
-import { mdText } from './markdown.js';
+import { mdText } from './format.js';
 
 const row = (cells: string[]): string => `| ${cells.join(' | ')} |`;
 

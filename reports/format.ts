@@ -120,3 +120,25 @@ export function candidateCorrectness(candidate: Pick<PriorityCandidate, 'correct
   return 'not run';
 }
 
+/** Text safe in HTML element content and in a quoted attribute value; control characters made visible. */
+export function esc(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * Text safe in a table cell or a list item: no line breaks, no `|`, nothing read as HTML or
+ * emphasis. Underscores stay (driver names are full of them, and inside a word they are literal).
+ */
+export function mdText(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/([\\`*[\]|])/g, '\\$1')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}

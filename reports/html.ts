@@ -7,7 +7,7 @@
  */
 import type { RunReport } from '../harness/results/run-report.js';
 import { correctness, failureAnchors, failures, notes } from './html/correctness.js';
-import { esc } from './html/elements.js';
+import { esc } from './format.js';
 import { header, nav } from './html/header.js';
 import { priorities, specHtml } from './html/priority.js';
 import { CSP, SCRIPT, STYLE } from './html/style.js';

@@ -9,7 +9,7 @@ import { describeHang, hangAftermath, outcomeText, type RunSummary, type Summary
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, mdText, plural, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
 import { specCountText } from '../harness/spec/spec-format.js';
 
@@ -17,18 +17,6 @@ import { specCountText } from '../harness/spec/spec-format.js';
 export const MARKDOWN_MAX_FAILURES_PER_ROW = 10;
 /** Failures listed in the whole document. */
 export const MARKDOWN_MAX_FAILURES = 50;
-
-/**
- * Text safe in a table cell or a list item: no line breaks, no `|`, nothing read as HTML or
- * emphasis. Underscores stay (driver names are full of them, and inside a word they are literal).
- */
-export function mdText(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/([\\`*[\]|])/g, '\\$1')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
 
 /** Hex in a code span (hex never holds a backtick). */
 const code = (text: string): string => `\`${text}\``;

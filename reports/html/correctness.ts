@@ -5,7 +5,8 @@ import type { CaseFailure, RunMeta } from '../../harness/results/result-model.js
 import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../../harness/results/summary.js';
 import { hexPair, plural, strategiesNote } from '../format.js';
 import { slugOf } from '../throughput-charts.js';
-import { HEX_WINDOW, HTML_MAX_FAILURES, HTML_MAX_FAILURES_PER_ROW, esc, rowLabel, table } from './elements.js';
+import { HEX_WINDOW, HTML_MAX_FAILURES, HTML_MAX_FAILURES_PER_ROW, rowLabel, table } from './elements.js';
+import { esc } from '../format.js';
 
 export function failureAnchors(summary: RunSummary): Map<SummaryRow, string> {
   const anchors = new Map<SummaryRow, string>();

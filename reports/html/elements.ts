@@ -3,6 +3,7 @@
  */
 import type { SummaryRow } from '../../harness/results/summary.js';
 import type { PriorityVerdict, Severity } from '../../harness/results/priority-verdicts.js';
+import { esc } from '../format.js';
 
 /** Failures listed per algorithm × target; the rest are counted. */
 export const HTML_MAX_FAILURES_PER_ROW = 200;
@@ -10,17 +11,6 @@ export const HTML_MAX_FAILURES_PER_ROW = 200;
 export const HTML_MAX_FAILURES = 1000;
 /** hex digits shown before the full value moves into a <details> */
 export const HEX_WINDOW = 64;
-
-/** Text safe in HTML element content and in a quoted attribute value; control characters made visible. */
-export function esc(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** An SVG from the chart module, ready to inline in HTML (namespaces are implied there). */
 export function inlineSvg(svg: string): string {

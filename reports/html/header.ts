@@ -5,7 +5,7 @@ import type { RunSummary } from '../../harness/results/summary.js';
 import { verdictSentence, type RunReport } from '../../harness/results/run-report.js';
 import type { SpecVerdict } from '../../harness/spec/drivers-spec.js';
 import { acceleratorOf, plural } from '../format.js';
-import { esc } from './elements.js';
+import { esc } from '../format.js';
 import { specCountText } from '../../harness/spec/spec-format.js';
 
 export function header(report: RunReport): string {

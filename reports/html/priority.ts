@@ -6,7 +6,8 @@ import type { PriorityCandidate, PriorityTable } from '../../harness/results/pri
 import type { SpecVerdict } from '../../harness/spec/drivers-spec.js';
 import { candidateCorrectness, formatMb } from '../format.js';
 import { slugOf } from '../throughput-charts.js';
-import { SEVERITY_ORDER, esc, severityBadge, table, verdictItem } from './elements.js';
+import { SEVERITY_ORDER, severityBadge, table, verdictItem } from './elements.js';
+import { esc } from '../format.js';
 import { specCountText } from '../../harness/spec/spec-format.js';
 
 export function specHtml(spec: SpecVerdict): string {

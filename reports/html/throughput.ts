@@ -5,7 +5,8 @@ import type { RunMeta } from '../../harness/results/result-model.js';
 import type { BenchSummary } from '../../harness/results/bench-summary.js';
 import { formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs } from '../format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ThroughputRow } from '../throughput-charts.js';
-import { esc, inlineSvg, table } from './elements.js';
+import { inlineSvg, table } from './elements.js';
+import { esc } from '../format.js';
 
 export function tcryptCell(row: ThroughputRow): string {
   const comparison = row.comparison;
