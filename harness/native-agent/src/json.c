@@ -374,7 +374,7 @@ void jw_double(struct jwriter *w, double value)
 	char tmp[40];
 	value_prefix(w);
 	if (!isfinite(value)) { jw_raw(w, "null", 4); return; }
-	jw_raw(w, tmp, (size_t)snprintf(tmp, sizeof tmp, "%.9g", value));
+	jw_raw(w, tmp, (size_t)snprintf(tmp, sizeof tmp, "%.17g", value));
 }
 
 void jw_bool(struct jwriter *w, int value)
@@ -391,4 +391,22 @@ void jw_base64(struct jwriter *w, const unsigned char *bytes, size_t len)
 	w->len += base64_encode(bytes, len, w->buf + w->len);
 	w->buf[w->len++] = '"';
 	w->buf[w->len] = '\0';
+}
+
+void jw_node(struct jwriter *w, const struct jnode *n)
+{
+	switch (n->type) {
+	case J_NULL: value_prefix(w); jw_raw(w, "null", 4); break;
+	case J_BOOL: jw_bool(w, n->boolean); break;
+	case J_NUM: jw_double(w, n->num); break;
+	case J_STR: jw_string(w, n->str, n->len); break;
+	case J_ARR: case J_OBJ:
+		if (n->type == J_ARR) jw_begin_array(w); else jw_begin_object(w);
+		for (const struct jnode *m = n->child; m; m = m->next) {
+			if (n->type == J_OBJ) jw_key(w, m->key);
+			jw_node(w, m);
+		}
+		jw_end(w);
+		break;
+	}
 }

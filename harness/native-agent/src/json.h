@@ -65,6 +65,8 @@ void jw_int(struct jwriter *w, long long value);
 void jw_double(struct jwriter *w, double value);
 void jw_bool(struct jwriter *w, int value);
 void jw_base64(struct jwriter *w, const unsigned char *bytes, size_t len);
+/* A parsed value written back (numbers as %.17g). */
+void jw_node(struct jwriter *w, const struct jnode *n);
 
 /* base64 (standard alphabet, padded) of `len` bytes into `out` (room for base64_len(len) + 1). */
 size_t base64_len(size_t len);

@@ -237,7 +237,12 @@ static void op_matrix(struct decoder *d, const struct jnode *request, struct jwr
 	struct matrix_request req;
 	struct jwriter result;
 	struct hang hang;
-	if (decode_matrix(d, request, &req) < 0) { write_error(w, id, d->error, NULL, NULL); return; }
+	if (decode_matrix(d, request, &req) < 0) {
+		char message[320];
+		snprintf(message, sizeof message, "matrix: %s", d->error);
+		write_error(w, id, message, "bad-request", NULL);
+		return;
+	}
 	jw_init(&result);
 	if (matrix_run(&req, &result, &hang) == 1) {
 		char message[512];
