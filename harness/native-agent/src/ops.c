@@ -240,7 +240,7 @@ static void op_matrix(struct decoder *d, const struct jnode *request, struct jwr
 	if (decode_matrix(d, request, &req) < 0) {
 		char message[320];
 		snprintf(message, sizeof message, "matrix: %s", d->error);
-		write_error(w, id, message, "bad-request", NULL);
+		write_error(w, id, message, NULL, NULL);
 		return;
 	}
 	jw_init(&result);
@@ -298,7 +298,7 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 		if (op_with_body(op->str, &d, request, reply, id->num) < 0) {
 			char message[320];
 			snprintf(message, sizeof message, "%s: %s", op->str, d.error);
-			write_error(reply, id->num, message, "bad-request", NULL);
+			write_error(reply, id->num, message, NULL, NULL);
 		}
 	} else if (strcmp(op->str, "proc-crypto") == 0) {
 		op_proc_crypto(reply, id->num);

@@ -1,0 +1,155 @@
+/**
+ * Conformance: the Node agent and the native agent (harness/native-agent, run from the 9p share by
+ * guest-init's `native` mode) answer the same requests in the qemu-x86_64 guest, one boot each, and
+ * their answers must be identical: hello (but the runtime), /proc/crypto's entries, bind probes,
+ * refcnt moves, case outcomes, matrix outcomes and executed counts over real vectors and every split
+ * strategy, differential mode, and the errors of bad requests. Prints each agent's executions/s on
+ * the same matrix requests.
+ */
+import assert from 'node:assert/strict';
+import { loadBoard, asQemuBoard } from '../../harness/board/board.js';
+import { AgentClient, AgentError } from '../../harness/agent-client.js';
+import { QemuTarget } from '../../harness/targets/qemu-target.js';
+import { buildNativeAgent } from '../../harness/native-agent/build.js';
+import { parseProcCrypto } from '../../harness/discovery/proc-crypto.js';
+import { loadAlgorithmVectors } from '../../vectors/vector-sources.js';
+import { resolveVectorsDir } from '../../vectors/vectors-dir.js';
+import type { AfAlgType, BindProbe, Case, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
+
+const ALL: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
+
+/** Up to `count` vector cases of an algorithm, as matrix cases (acceptable ones reported). */
+function vectorCases(algorithm: string, count: number): MatrixRequestBody['cases'] {
+  const vectors = loadAlgorithmVectors(algorithm, resolveVectorsDir().dir, { mctCheckpoints: 2 });
+  const cases = vectors.sources.flatMap((source) => source.cases.slice(0, Math.ceil(count / vectors.sources.length)));
+  assert.ok(cases.length > 0, `vectors for ${algorithm}`);
+  return cases.slice(0, count).map((one) => ({ ...one.body, ...(one.expectation === 'acceptable' ? { report: true } : {}), ...(one.strategies ? { strategies: one.strategies } : {}) }));
+}
+
+function matrixRequests(): MatrixRequestBody[] {
+  const wrong = { type: 'hash' as const, msg: Buffer.from('abc').toString('base64'), expect: b64('00'.repeat(32)) };
+  return [
+    { algs: ['sha256', 'sha256-generic'], strategies: ALL, cases: [...vectorCases('sha256', 120), wrong] },
+    { algs: ['hmac(sha256)', 'hmac(sha256-generic)'], strategies: ALL, cases: vectorCases('hmac(sha256)', 120) },
+    { algs: ['cbc(aes)', 'cbc(aes-generic)'], strategies: ALL, cases: vectorCases('cbc(aes)', 150) },
+    { algs: ['gcm(aes)', 'gcm_base(ctr(aes-generic),ghash-generic)'], strategies: ALL, cases: vectorCases('gcm(aes)', 150) },
+    { algs: ['xts(aes)'], strategies: ['oneshot', 'chunks'], cases: vectorCases('xts(aes)', 80), hangSec: 30 },
+    // differential: the first transform's one-shot output is the expectation of every other execution
+    { algs: ['ctr(aes)', 'ctr(aes-generic)'], strategies: ALL, differential: true, cases: vectorCases('cbc(aes)', 40).map(({ expect: _expect, ...body }) => body as MatrixRequestBody['cases'][number]) },
+    // an unknown case type, an oversize case (E2BIG at send), a missing transform (ENOENT at bind)
+    { algs: ['sha256'], strategies: ['oneshot'], cases: [{ type: 'teleport' } as never, { type: 'hash', msg: Buffer.alloc(200_000).toString('base64') }] },
+    { algs: ['no-such(alg)'], strategies: ['oneshot'], cases: [{ type: 'hash', msg: '' }] },
+  ];
+}
+
+function runCases(): Case[] {
+  const gcm = { type: 'aead' as const, key: b64('00'.repeat(16)), iv: b64('00'.repeat(12)), assoc: '', authsize: 16 };
+  return [
+    { ...gcm, ref: 'gcm-enc', alg: 'gcm(aes)', op: 'encrypt', input: b64('00'.repeat(16)), expect: b64('0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf') },
+    { ...gcm, ref: 'gcm-bad-tag', alg: 'gcm(aes)', op: 'decrypt', input: b64('0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bdde'), expectError: 'EBADMSG' },
+    { ...gcm, ref: 'gcm-bad-tag-unexpected', alg: 'gcm(aes)', op: 'decrypt', input: b64('0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bdde'), expect: b64('00'.repeat(16)) },
+    { ...gcm, ref: 'gcm-wrong-error', alg: 'gcm(aes)', op: 'encrypt', input: '', expectError: 'EINVAL' },
+    { type: 'hash', ref: 'chunked', alg: 'sha256', msg: Buffer.from('abc').toString('base64'), strategy: 'chunks', chunks: [2, 1] },
+    { type: 'hash', ref: 'bad-hmac-key', alg: 'hmac(sha256)', key: '', msg: '', expectError: 'EINVAL' },
+    { type: 'skcipher', ref: 'empty', alg: 'cbc(aes)', key: b64('00'.repeat(16)), iv: b64('00'.repeat(16)), op: 'encrypt', input: '' },
+    { type: 'skcipher', ref: 'bad-key', alg: 'cbc(aes)', key: b64('00'.repeat(15)), iv: b64('00'.repeat(16)), op: 'encrypt', input: b64('00'.repeat(16)) },
+  ];
+}
+
+interface Transcript {
+  hello: Record<string, unknown>;
+  entries: unknown[];
+  answers: Array<{ what: string; answer: unknown }>;
+  rng: unknown;
+  matrixSeconds: number;
+  executed: number;
+}
+
+/** The answer of a request, or its error (message kept only where the agents must agree on it). */
+async function ask(agent: AgentClient, op: Parameters<AgentClient['request']>[0], body: object): Promise<unknown> {
+  try {
+    return { ok: await agent.request(op, body as never) };
+  } catch (error) {
+    if (!(error instanceof AgentError)) throw error;
+    return { error: true, code: error.code ?? null };
+  }
+}
+
+async function transcript(agent: AgentClient, hello: Record<string, unknown>): Promise<Transcript> {
+  const { text } = await agent.request('proc-crypto', {});
+  const entries = parseProcCrypto(text);
+  const types: Record<string, AfAlgType> = { shash: 'hash', ahash: 'hash', skcipher: 'skcipher', aead: 'aead', rng: 'rng' };
+  const probes: BindProbe[] = entries.flatMap((entry) => (types[entry.type] && !entry.internal ? [{ type: types[entry.type] as AfAlgType, name: entry.driver }, { type: types[entry.type] as AfAlgType, name: entry.name }] : []));
+  probes.push({ type: 'hash', name: 'no-such-alg' }, { type: 'skcipher', name: 'cbc(nope)' }, { type: 'aead', name: 'x'.repeat(120) });
+  const answers: Transcript['answers'] = [];
+  answers.push({ what: 'bind', answer: await ask(agent, 'bind', { probes }) });
+  const generic: BindProbe[] = ['sha256', 'hmac(sha256)', 'cbc(aes)', 'gcm(aes)', 'xts(aes)', 'no-such-alg'].map((name) => ({ type: /aes\)$/.test(name) ? (name.startsWith('gcm') ? 'aead' : 'skcipher') : 'hash', name }));
+  answers.push({ what: 'resolve', answer: await ask(agent, 'resolve', { probes: generic }) });
+  answers.push({ what: 'run', answer: await ask(agent, 'run', { cases: runCases() }) });
+  const rng = await agent.request('run', { cases: [{ type: 'rng', ref: 'rng', alg: 'stdrng', seed: b64('5a'.repeat(32)), length: 48 }] });
+  let executed = 0;
+  const started = Date.now();
+  for (const [index, request] of matrixRequests().entries()) {
+    const answer = await ask(agent, 'matrix', request);
+    executed += (answer as { ok?: { executed: number } }).ok?.executed ?? 0;
+    answers.push({ what: `matrix ${index}`, answer });
+  }
+  const matrixSeconds = (Date.now() - started) / 1000;
+  // requests that are bad input: the error, not its wording (the Node agent's comes from JavaScript)
+  answers.push({ what: 'unknown op', answer: await ask(agent, 'teleport' as never, {}) });
+  answers.push({ what: 'wrong type', answer: await ask(agent, 'bind', { probes: 'sha256' }) });
+  // a line that is not JSON: answered with id -1, which fails the request waiting behind it
+  (agent as unknown as { stream: { write(text: string): void } }).stream.write('@afalg1 {"id":\n');
+  answers.push({ what: 'corrupt frame', answer: await ask(agent, 'hello', {}) });
+  answers.push({ what: 'hello after bad input', answer: await ask(agent, 'hello', {}) });
+  return {
+    hello: { ...hello, node: undefined },
+    entries: entries.map(({ refcnt: _refcnt, line: _line, fields: { refcnt: _r, ...fields }, ...rest }) => ({ ...rest, fields })),
+    answers: answers.map(({ what, answer }) => ({ what, answer: what === 'hello after bad input' ? { ...(answer as { ok: object }), ok: { ...(answer as { ok: object }).ok, node: undefined } } : answer })),
+    rng: (rng.outcomes[0] && { status: rng.outcomes[0].status, error: rng.outcomes[0].error, step: rng.outcomes[0].step, length: Buffer.from(rng.outcomes[0].got ?? '', 'base64').length }) ?? null,
+    matrixSeconds,
+    executed,
+  };
+}
+
+describe('agent conformance: Node agent and native agent in the qemu-x86_64 guest', function () {
+  this.timeout(1_200_000);
+  const board = asQemuBoard(loadBoard('qemu-x86_64'));
+  const results: Record<'node' | 'native', Transcript | undefined> = { node: undefined, native: undefined };
+
+  before(async () => {
+    const native = await buildNativeAgent('x86_64');
+    for (const kind of ['node', 'native'] as const) {
+      const target = await QemuTarget.start(board, kind === 'native' ? { nativeAgent: native.program } : {});
+      try {
+        results[kind] = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>);
+      } finally {
+        await target.stop();
+      }
+      const t = results[kind] as Transcript;
+      process.stdout.write(`      [${kind} agent: ${t.executed} executions in ${t.matrixSeconds.toFixed(1)} s: ${Math.round(t.executed / t.matrixSeconds)} executions/s]\n`);
+    }
+  });
+
+  it('the native agent says hello like the Node agent, naming itself native', () => {
+    assert.deepEqual(results.native?.hello, results.node?.hello);
+  });
+
+  it('both read the same /proc/crypto entries', () => {
+    assert.deepEqual(results.native?.entries, results.node?.entries);
+  });
+
+  for (const what of ['bind', 'resolve', 'run', ...matrixRequests().map((_, index) => `matrix ${index}`), 'unknown op', 'wrong type', 'corrupt frame', 'hello after bad input']) {
+    it(`answers ${what} identically`, () => {
+      const answer = (kind: 'node' | 'native'): unknown => results[kind]?.answers.find((one) => one.what === what)?.answer;
+      assert.ok(answer('node') !== undefined);
+      assert.deepEqual(answer('native'), answer('node'));
+    });
+  }
+
+  it('reads random bytes of the asked length from stdrng', () => {
+    assert.deepEqual(results.native?.rng, { status: 'pass', error: undefined, step: undefined, length: 48 });
+    assert.deepEqual(results.native?.rng, results.node?.rng);
+  });
+});
