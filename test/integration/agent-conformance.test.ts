@@ -14,7 +14,8 @@ import { buildNativeAgent } from '../../harness/native-agent/build.js';
 import { parseProcCrypto } from '../../harness/discovery/proc-crypto.js';
 import { loadAlgorithmVectors } from '../../vectors/vector-sources.js';
 import { resolveVectorsDir } from '../../vectors/vectors-dir.js';
-import type { AfAlgType, BindProbe, Case, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
+import type { AfAlgType, BenchRequestBody, BenchResult, BindProbe, Case, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
+import { buildCReference } from '../../harness/bench/c-reference.js';
 
 const ALL: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
 const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
@@ -57,6 +58,15 @@ function runCases(): Case[] {
   ];
 }
 
+/** ops per second of each repetition of each point */
+type BenchRates = Record<number, number[]>;
+const ratesOf = (result: BenchResult): BenchRates => Object.fromEntries(result.points.map((point) => [point.size, point.repetitions.map((r) => r.ops / (r.ns / 1e9))]));
+const BENCH = { warmupMs: 100, repetitionMs: 300, repetitions: 5, sizes: [64, 4096] };
+const BENCH_REQUESTS: BenchRequestBody[] = [
+  { type: 'hash', alg: 'sha256-generic', operation: 'digest', path: 'copy', ...BENCH },
+  { type: 'skcipher', alg: 'cbc(aes-generic)', operation: 'encrypt', path: 'zerocopy', key: b64('00'.repeat(16)), iv: b64('00'.repeat(16)), ...BENCH },
+];
+
 interface Transcript {
   hello: Record<string, unknown>;
   entries: unknown[];
@@ -64,6 +74,8 @@ interface Transcript {
   rng: unknown;
   matrixSeconds: number;
   executed: number;
+  /** bench request index → the agent's own loop, and (native only) the C reference run by the agent */
+  bench: Array<{ agent: BenchRates; reference?: BenchRates }>;
 }
 
 /** The answer of a request, or its error (message kept only where the agents must agree on it). */
@@ -76,7 +88,7 @@ async function ask(agent: AgentClient, op: Parameters<AgentClient['request']>[0]
   }
 }
 
-async function transcript(agent: AgentClient, hello: Record<string, unknown>): Promise<Transcript> {
+async function transcript(agent: AgentClient, hello: Record<string, unknown>, reference: string | undefined): Promise<Transcript> {
   const { text } = await agent.request('proc-crypto', {});
   const entries = parseProcCrypto(text);
   const types: Record<string, AfAlgType> = { shash: 'hash', ahash: 'hash', skcipher: 'skcipher', aead: 'aead', rng: 'rng' };
@@ -103,6 +115,16 @@ async function transcript(agent: AgentClient, hello: Record<string, unknown>): P
   (agent as unknown as { stream: { write(text: string): void } }).stream.write('@afalg1 {"id":\n');
   answers.push({ what: 'corrupt frame', answer: await ask(agent, 'hello', {}) });
   answers.push({ what: 'hello after bad input', answer: await ask(agent, 'hello', {}) });
+  // modules: the error of a bad name, and a module that does not exist (its stderr names the module
+  // directory, which differs: the Node agent runs in the host's tree)
+  answers.push({ what: 'modprobe bad name', answer: await ask(agent, 'modprobe', { module: '../x', params: [] }) });
+  const missing = await agent.request('modprobe', { module: 'no_such_module', params: [] });
+  answers.push({ what: 'modprobe missing', answer: { exitCode: missing.exitCode, log: missing.log, stderr: missing.stderr.replace(/ in \S+$/, '') } });
+  const bench: Transcript['bench'] = [];
+  for (const request of BENCH_REQUESTS) {
+    const own = ratesOf(await agent.request('bench', request));
+    bench.push({ agent: own, ...(reference ? { reference: ratesOf(await agent.request('bench', { ...request, program: reference })) } : {}) });
+  }
   return {
     hello: { ...hello, node: undefined },
     entries: entries.map(({ refcnt: _refcnt, line: _line, fields: { refcnt: _r, ...fields }, ...rest }) => ({ ...rest, fields })),
@@ -110,6 +132,7 @@ async function transcript(agent: AgentClient, hello: Record<string, unknown>): P
     rng: (rng.outcomes[0] && { status: rng.outcomes[0].status, error: rng.outcomes[0].error, step: rng.outcomes[0].step, length: Buffer.from(rng.outcomes[0].got ?? '', 'base64').length }) ?? null,
     matrixSeconds,
     executed,
+    bench,
   };
 }
 
@@ -120,15 +143,26 @@ describe('agent conformance: Node agent and native agent in the qemu-x86_64 gues
 
   before(async () => {
     const native = await buildNativeAgent('x86_64');
+    const reference = await buildCReference();
+    const program = 'program' in reference ? reference.program : undefined;
     for (const kind of ['node', 'native'] as const) {
       const target = await QemuTarget.start(board, kind === 'native' ? { nativeAgent: native.program } : {});
       try {
-        results[kind] = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>);
+        results[kind] = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined);
       } finally {
         await target.stop();
       }
       const t = results[kind] as Transcript;
       process.stdout.write(`      [${kind} agent: ${t.executed} executions in ${t.matrixSeconds.toFixed(1)} s: ${Math.round(t.executed / t.matrixSeconds)} executions/s]\n`);
+      const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+      t.bench.forEach(({ agent, reference }, index) => {
+        for (const size of BENCH.sizes) {
+          const own = median(agent[size] ?? []);
+          const ref = reference ? median(reference[size] ?? []) : undefined;
+          const request = BENCH_REQUESTS[index] as BenchRequestBody;
+          process.stdout.write(`      [${kind} bench ${request.alg} ${request.path} ${size} B: ${Math.round(own)} ops/s${ref ? `, C reference ${Math.round(ref)} ops/s, ratio ${(own / ref).toFixed(3)}` : ''}]\n`);
+        }
+      });
     }
   });
 
@@ -140,13 +174,26 @@ describe('agent conformance: Node agent and native agent in the qemu-x86_64 gues
     assert.deepEqual(results.native?.entries, results.node?.entries);
   });
 
-  for (const what of ['bind', 'resolve', 'run', ...matrixRequests().map((_, index) => `matrix ${index}`), 'unknown op', 'wrong type', 'corrupt frame', 'hello after bad input']) {
+  for (const what of ['bind', 'resolve', 'run', ...matrixRequests().map((_, index) => `matrix ${index}`), 'unknown op', 'wrong type', 'corrupt frame', 'hello after bad input', 'modprobe bad name', 'modprobe missing']) {
     it(`answers ${what} identically`, () => {
       const answer = (kind: 'node' | 'native'): unknown => results[kind]?.answers.find((one) => one.what === what)?.answer;
       assert.ok(answer('node') !== undefined);
       assert.deepEqual(answer('native'), answer('node'));
     });
   }
+
+  it('measures with its own loop and runs the C reference: a rate per size and repetition', () => {
+    for (const kind of ['node', 'native'] as const) {
+      for (const { agent } of results[kind]?.bench ?? []) assert.deepEqual(Object.keys(agent).map(Number), BENCH.sizes);
+    }
+    for (const { agent, reference } of results.native?.bench ?? []) {
+      for (const size of BENCH.sizes) {
+        assert.equal(agent[size]?.length, BENCH.repetitions);
+        assert.ok((agent[size] ?? []).every((rate) => rate > 0));
+        if (reference) assert.equal(reference[size]?.length, BENCH.repetitions);
+      }
+    }
+  });
 
   it('reads random bytes of the asked length from stdrng', () => {
     assert.deepEqual(results.native?.rng, { status: 'pass', error: undefined, step: undefined, length: 48 });

@@ -25,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		decode_matrix(&d, doc.root, &matrix);
 		decode_run(&d, doc.root, &cases, &n);
 		decode_probes(&d, doc.root, &probes, &n);
+		struct bench_request bench;
+		struct module_request module = { 0 };
+		decode_bench(&d, doc.root, &bench);
+		decode_module(&d, doc.root, "module", &module);
 		struct jwriter w;
 		jw_init(&w);
 		jw_node(&w, doc.root);

@@ -1,7 +1,9 @@
 /* The protocol's operations (harness/agent/main.ts). */
 #define _GNU_SOURCE
 #include "ops.h"
+#include "bench.h"
 #include "matrix.h"
+#include "modules.h"
 #include "request.h"
 #include "session.h"
 
@@ -281,6 +283,82 @@ static int op_with_body(const char *op, struct decoder *d, const struct jnode *r
 	return 0;
 }
 
+static void hex(char *out, const struct bytes *b, int present)
+{
+	if (!present) { strcpy(out, "-"); return; }
+	for (size_t i = 0; i < b->n; i++) sprintf(out + 2 * i, "%02x", b->p[i]);
+}
+
+/* The C reference loop (bench/afalg-speed.c) for a bench request: its points, engine = its path. */
+static int run_c_reference(const struct bench_request *req, struct jwriter *w, char *error, size_t size)
+{
+	static const char *const ops[] = { "encrypt", "decrypt", "digest" };
+	char sizes[32 * 8] = "", key[2 * 4096 + 2], iv[2 * 64 + 2], assoc[16], tag[16], warm[32], rep[32], reps[32];
+	for (size_t i = 0; i < req->nsizes; i++) sprintf(sizes + strlen(sizes), "%s%zu", i ? "," : "", req->sizes[i]);
+	if (req->has_key && req->key.n > 4096) { snprintf(error, size, "bench: key longer than 4096 bytes"); return -1; }
+	hex(key, &req->key, req->has_key);
+	hex(iv, &req->iv, req->has_iv);
+	snprintf(assoc, sizeof assoc, "%zu", req->assoc_length);
+	snprintf(tag, sizeof tag, "%d", req->authsize);
+	snprintf(warm, sizeof warm, "%.0f", req->warmup_ms);
+	snprintf(rep, sizeof rep, "%.0f", req->repetition_ms);
+	snprintf(reps, sizeof reps, "%ld", req->repetitions);
+	/* a host path, as the Node agent (chrooted into the host's tree) sees it: here under the 9p share */
+	char host[1200];
+	snprintf(host, sizeof host, "/host%s", req->program);
+	const char *program = access(req->program, X_OK) != 0 && access(host, X_OK) == 0 ? host : req->program;
+	const char *argv[] = { program, ALG_TYPE_NAMES[req->type], req->alg, ops[req->op], req->zerocopy ? "zerocopy" : "copy", sizes, key, iv, assoc, tag, warm, rep, reps, NULL };
+	int status;
+	char *out = run_program(argv, &status, error, size);
+	if (!out) return -1;
+	struct jdoc doc;
+	int rc = -1;
+	const struct jnode *points;
+	if (json_parse(&doc, out, strlen(out)) < 0) snprintf(error, size, "afalg-speed: output is not JSON (exit status %d): %.80s", status, out);
+	else if (json_get(doc.root, "error")) snprintf(error, size, "afalg-speed: %.200s", json_get(doc.root, "error")->type == J_STR ? json_get(doc.root, "error")->str : "failed");
+	else if (!(points = json_get(doc.root, "points")) || points->type != J_ARR) snprintf(error, size, "afalg-speed: unexpected output: no points");
+	else {
+		jw_begin_object(w);
+		jw_key(w, "points"); jw_node(w, points);
+		jw_key(w, "engine"); jw_cstring(w, req->program);
+		jw_end(w);
+		rc = 0;
+	}
+	json_free(&doc);
+	free(out);
+	return rc;
+}
+
+/* bench, modprobe and insmod: a result, or an error naming what went wrong. */
+static void op_measure_or_load(const char *op, struct decoder *d, const struct jnode *request, struct jwriter *w, double id)
+{
+	char error[512] = "";
+	struct jwriter result;
+	int rc;
+	jw_init(&result);
+	if (strcmp(op, "bench") == 0) {
+		struct bench_request req;
+		rc = decode_bench(d, request, &req);
+		if (rc == 0) rc = req.program ? run_c_reference(&req, &result, error, sizeof error) : bench_run(&req, &result, error, sizeof error);
+	} else {
+		struct module_request req;
+		int insmod = strcmp(op, "insmod") == 0;
+		rc = decode_module(d, request, insmod ? "path" : "module", &req);
+		if (rc == 0) rc = module_load(&req, insmod, &result, error, sizeof error);
+	}
+	if (rc < 0) {
+		char message[800];
+		snprintf(message, sizeof message, "%s: %s", op, error[0] ? error : d->error);
+		write_error(w, id, error[0] ? error : message, NULL, NULL);
+	} else {
+		begin_result(w, id);
+		jw_raw(w, result.buf, result.len);
+		w->first[w->depth] = 0;
+		jw_end(w);
+	}
+	jw_free(&result);
+}
+
 int handle_request(const struct jnode *request, struct jwriter *reply)
 {
 	static const char *const simple[] = { "hello", "bind", "resolve", "run", "bye" };
@@ -305,9 +383,7 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 	} else if (strcmp(op->str, "matrix") == 0) {
 		op_matrix(&d, request, reply, id->num);
 	} else if (strcmp(op->str, "bench") == 0 || strcmp(op->str, "modprobe") == 0 || strcmp(op->str, "insmod") == 0) {
-		char message[96];
-		snprintf(message, sizeof message, "%s is not implemented by the native agent yet", op->str);
-		write_error(reply, id->num, message, "unsupported", NULL);
+		op_measure_or_load(op->str, &d, request, reply, id->num);
 	} else {
 		char message[160];
 		snprintf(message, sizeof message, "unknown op \"%.100s\"", op->str);

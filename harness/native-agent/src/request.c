@@ -286,3 +286,53 @@ int decode_probes(struct decoder *d, const struct jnode *req, struct probe **pro
 	}
 	return 0;
 }
+
+int decode_bench(struct decoder *d, const struct jnode *req, struct bench_request *out)
+{
+	static const char *const ops[] = { "encrypt", "decrypt", "digest" };
+	const char *type = "", *operation = "", *path = "";
+	const struct jnode *sizes;
+	double number = 0;
+	memset(out, 0, sizeof *out);
+	if (get_string(d, req, "", "type", 1, &type) < 0 || get_string(d, req, "", "alg", 1, &out->alg) < 0) return -1;
+	int index = alg_type_index(type, 0);
+	if (index < 0) return bad(d, "type: expected hash, skcipher or aead");
+	out->type = (enum alg_type)index;
+	if (get_string(d, req, "", "operation", 1, &operation) < 0 || get_string(d, req, "", "path", 1, &path) < 0) return -1;
+	out->op = -1;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(operation, ops[i]) == 0) out->op = i;
+	if (out->op < 0) return bad(d, "operation: expected encrypt, decrypt or digest");
+	if (strcmp(path, "copy") != 0 && strcmp(path, "zerocopy") != 0) return bad(d, "path: expected copy or zerocopy");
+	out->zerocopy = path[0] == 'z';
+	if (need(d, req, "", "sizes", J_ARR, &sizes) < 0) return -1;
+	if (sizes->len < 1 || sizes->len > 32) return bad(d, "sizes: 1 to 32 sizes");
+	for (const struct jnode *s = sizes->child; s; s = s->next) {
+		if (s->type != J_NUM || s->num < 1 || s->num > 128 * 1024 || floor(s->num) != s->num)
+			return bad(d, "bench: size %g outside 1..131072", s->type == J_NUM ? s->num : -1.0);
+		out->sizes[out->nsizes++] = (size_t)s->num;
+	}
+	if ((out->has_key = get_bytes(d, req, "", "key", 0, &out->key)) < 0 || (out->has_iv = get_bytes(d, req, "", "iv", 0, &out->iv)) < 0) return -1;
+	if (out->has_iv && out->iv.n > 64) return bad(d, "iv: longer than 64 bytes");
+	if (get_uint(d, req, "", "assocLength", 0, 4096, &number) < 0) return -1;
+	out->assoc_length = out->type == T_AEAD ? (size_t)number : 0;
+	number = 16;
+	if (get_uint(d, req, "", "authsize", 0, 255, &number) < 0) return -1;
+	out->authsize = out->type == T_AEAD ? (int)number : 0;
+	if (get_uint(d, req, "", "warmupMs", 1, 3.6e6, &out->warmup_ms) < 0 || get_uint(d, req, "", "repetitionMs", 1, 3.6e6, &out->repetition_ms) < 0) return -1;
+	if (get_uint(d, req, "", "repetitions", 1, 10000, &number) < 0) return -1;
+	out->repetitions = (long)number;
+	return get_string(d, req, "", "program", 0, &out->program) < 0 ? -1 : 0;
+}
+
+int decode_module(struct decoder *d, const struct jnode *req, const char *name_field, struct module_request *out)
+{
+	if (get_string(d, req, "", name_field, 1, &out->module) < 0) return -1;
+	if (array_of(d, req, "params", sizeof *out->params, (void **)&out->params, &out->nparams) < 0) return -1;
+	size_t i = 0;
+	for (const struct jnode *p = json_get(req, "params")->child; p; p = p->next, i++) {
+		if (p->type != J_STR) return bad(d, "params[%zu]: expected string, got %s", i, json_type_name(p->type));
+		out->params[i] = p->str;
+	}
+	return 0;
+}
