@@ -232,7 +232,7 @@ int module_load(const struct module_request *req, int insmod, struct jwriter *w,
 	size_t n = strlen(req->module);
 	if (n < 3 || strcmp(req->module + n - 3, ".ko") != 0) { snprintf(error, error_size, "insmod: %.200s is not a .ko file", req->module); return -1; }
 	char host[1200];
-	snprintf(host, sizeof host, "/host%s", req->module);
+	snprintf(host, sizeof host, "/host%.1180s", req->module);
 	const char *file = access(req->module, R_OK) != 0 && access(host, R_OK) == 0 ? host : req->module;
 	return load_capturing(NULL, file, NULL, req, w, error, error_size);
 }

@@ -305,7 +305,7 @@ static int run_c_reference(const struct bench_request *req, struct jwriter *w, c
 	snprintf(reps, sizeof reps, "%ld", req->repetitions);
 	/* a host path, as the Node agent (chrooted into the host's tree) sees it: here under the 9p share */
 	char host[1200];
-	snprintf(host, sizeof host, "/host%s", req->program);
+	snprintf(host, sizeof host, "/host%.1180s", req->program);
 	const char *program = access(req->program, X_OK) != 0 && access(host, X_OK) == 0 ? host : req->program;
 	const char *argv[] = { program, ALG_TYPE_NAMES[req->type], req->alg, ops[req->op], req->zerocopy ? "zerocopy" : "copy", sizes, key, iv, assoc, tag, warm, rep, reps, NULL };
 	int status;
