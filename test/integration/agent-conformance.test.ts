@@ -16,6 +16,7 @@ import { loadAlgorithmVectors } from '../../vectors/vector-sources.js';
 import { resolveVectorsDir } from '../../vectors/vectors-dir.js';
 import type { AfAlgType, BenchRequestBody, BenchResult, BindProbe, Case, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
 import { buildCReference } from '../../harness/bench/c-reference.js';
+import { buildFixtures } from '../../qemu/fixtures.js';
 
 const ALL: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
 const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
@@ -74,6 +75,8 @@ interface Transcript {
   rng: unknown;
   matrixSeconds: number;
   executed: number;
+  /** insmod of the xts_hang fixture (exit code, whether its log names it) and the matrix request that hangs on it */
+  hang: { insmod: unknown; answer: unknown };
   /** bench request index → the agent's own loop, and (native only) the C reference run by the agent */
   bench: Array<{ agent: BenchRates; reference?: BenchRates }>;
 }
@@ -121,9 +124,20 @@ async function transcript(agent: AgentClient, hello: Record<string, unknown>, re
   const missing = await agent.request('modprobe', { module: 'no_such_module', params: [] });
   answers.push({ what: 'modprobe missing', answer: { exitCode: missing.exitCode, log: missing.log, stderr: missing.stderr.replace(/ in \S+$/, '') } });
   const bench: Transcript['bench'] = [];
+  // TCG's first pass through new code and the other guests on this machine make one measurement
+  // noisy: agent and reference alternate, twice, and the better of each pair counts
+  const better = (a: BenchRates, b: BenchRates): BenchRates => {
+    const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+    return Object.fromEntries(Object.keys(a).map((size) => [size, median(a[Number(size)] ?? []) >= median(b[Number(size)] ?? []) ? (a[Number(size)] ?? []) : (b[Number(size)] ?? [])]));
+  };
   for (const request of BENCH_REQUESTS) {
-    const own = ratesOf(await agent.request('bench', request));
-    bench.push({ agent: own, ...(reference ? { reference: ratesOf(await agent.request('bench', { ...request, program: reference })) } : {}) });
+    const rounds: Array<{ agent: BenchRates; reference?: BenchRates }> = [];
+    for (let round = 0; round < 2; round++) {
+      const own = ratesOf(await agent.request('bench', request));
+      rounds.push({ agent: own, ...(reference ? { reference: ratesOf(await agent.request('bench', { ...request, program: reference })) } : {}) });
+    }
+    const [first, second] = rounds as [(typeof rounds)[0], (typeof rounds)[0]];
+    bench.push({ agent: better(first.agent, second.agent), ...(first.reference && second.reference ? { reference: better(first.reference, second.reference) } : {}) });
   }
   return {
     hello: { ...hello, node: undefined },
@@ -133,7 +147,28 @@ async function transcript(agent: AgentClient, hello: Record<string, unknown>, re
     matrixSeconds,
     executed,
     bench,
+    hang: { insmod: null, answer: null },
   };
+}
+
+/**
+ * Last (the guest is lost after it): load the xts_hang fixture (a driver that never completes a
+ * 68-byte request) and send a matrix request that reaches it. Both watchdogs must give up after the
+ * hang limit and name the transform, case, strategy, operation and length.
+ */
+async function hangTranscript(agent: AgentClient, kernelRelease: string): Promise<Transcript['hang']> {
+  const [ko] = await buildFixtures(['xts_hang'], kernelRelease);
+  const loaded = await agent.request('insmod', { path: ko as string, params: [] });
+  const insmod = { exitCode: loaded.exitCode, stderr: loaded.stderr, logNamesIt: loaded.log.some((line) => /xts|fixture/i.test(line)) };
+  const block = (length: number): string => Buffer.alloc(length, 7).toString('base64');
+  const xts = (length: number): MatrixRequestBody['cases'][number] => ({ type: 'skcipher', key: block(32), iv: block(16), op: 'encrypt', input: block(length) });
+  const request: MatrixRequestBody = { algs: ['xts-aes-fixture-hang'], strategies: ['oneshot'], hangSec: 3, cases: [xts(64), xts(80), xts(68), xts(96)] };
+  try {
+    return { insmod, answer: { ok: await agent.request('matrix', request, 60_000) } };
+  } catch (error) {
+    if (!(error instanceof AgentError)) throw error;
+    return { insmod, answer: { code: error.code, hang: error.hang, message: error.message } };
+  }
 }
 
 describe('agent conformance: Node agent and native agent in the qemu-x86_64 guest', function () {
@@ -148,9 +183,12 @@ describe('agent conformance: Node agent and native agent in the qemu-x86_64 gues
     for (const kind of ['node', 'native'] as const) {
       const target = await QemuTarget.start(board, kind === 'native' ? { nativeAgent: native.program } : {});
       try {
-        results[kind] = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined);
+        const t = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined);
+        t.hang = await hangTranscript(target.agent, target.info.hello.kernelRelease);
+        results[kind] = t;
       } finally {
-        await target.stop();
+        // a worker is asleep in the kernel for good after a hang: no orderly stop
+        target.kill();
       }
       const t = results[kind] as Transcript;
       process.stdout.write(`      [${kind} agent: ${t.executed} executions in ${t.matrixSeconds.toFixed(1)} s: ${Math.round(t.executed / t.matrixSeconds)} executions/s]\n`);
@@ -193,6 +231,18 @@ describe('agent conformance: Node agent and native agent in the qemu-x86_64 gues
         if (reference) assert.equal(reference[size]?.length, BENCH.repetitions);
       }
     }
+  });
+
+  it('loads a module from a host path and captures its kernel log', () => {
+    assert.deepEqual(results.native?.hang.insmod, { exitCode: 0, stderr: '', logNamesIt: results.node?.hang.insmod && (results.node.hang.insmod as { logNamesIt: boolean }).logNamesIt });
+    assert.deepEqual(results.native?.hang.insmod, results.node?.hang.insmod);
+  });
+
+  it('reports the same hang: transform, case, strategy, operation, length and the limit', () => {
+    const native = results.native?.hang.answer as { code?: string; hang?: object; message?: string };
+    assert.equal(native.code, 'hang');
+    assert.deepEqual(native.hang, { alg: 'xts-aes-fixture-hang', strategy: 'oneshot', index: 2, op: 'encrypt', bytes: 68, seconds: 3 });
+    assert.deepEqual(results.native?.hang.answer, results.node?.hang.answer);
   });
 
   it('reads random bytes of the asked length from stdrng', () => {
