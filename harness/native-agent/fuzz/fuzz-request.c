@@ -2,7 +2,7 @@
  * libFuzzer target for the native agent's request parser: one input is one protocol line after the
  * marker. It is parsed, decoded as every request type (matrix, run, bind/resolve probes, bench,
  * module loading) and written back; the decoders must never crash, whatever the bytes.
- *   clang -fsanitize=fuzzer,address,undefined fuzz/fuzz-request.c src/json.c src/base64.c src/request.c -lm
+ *   clang -fsanitize=fuzzer,address,undefined fuzz/fuzz-request.c src/json.c src/json-writer.c src/base64.c src/request.c -lm
  */
 #include "../src/json.h"
 #include "../src/request.h"

@@ -8,6 +8,7 @@
 #include "bench.h"
 #include "errnames.h"
 #include "session.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,13 +51,10 @@ static int failed(struct bench_op *o, const char *step)
 
 static int read_all(struct bench_op *o, unsigned char *buf, size_t len)
 {
-	for (size_t got = 0; got < len;) {
-		ssize_t n = read(o->fd, buf + got, len - got);
-		if (n < 0) return failed(o, "read");
-		if (n == 0) { snprintf(o->error, o->error_size, "read: short read %zu/%zu", got, len); return -1; }
-		got += (size_t)n;
-	}
-	return 0;
+	struct fault f;
+	if (read_fully(o->fd, buf, len, &f) == 0) return 0;
+	snprintf(o->error, o->error_size, "%s: %s", f.step, f.why);
+	return -1;
 }
 
 static int run_op(struct bench_op *o)
@@ -100,29 +98,8 @@ static int time_slice(struct bench_op *o, double ms, unsigned long long *ops, un
 
 static size_t build_control(unsigned char *buf, size_t size, const struct bench_request *req, uint32_t op)
 {
-	struct msghdr msg = { .msg_control = buf, .msg_controllen = size };
-	size_t len = 0;
-	memset(buf, 0, size);
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_ALG; cm->cmsg_type = ALG_SET_OP; cm->cmsg_len = CMSG_LEN(4);
-	memcpy(CMSG_DATA(cm), &op, 4);
-	len += CMSG_SPACE(4);
-	if (req->has_iv) {
-		uint32_t ivlen = (uint32_t)req->iv.n;
-		cm = (struct cmsghdr *)(buf + len);
-		cm->cmsg_level = SOL_ALG; cm->cmsg_type = ALG_SET_IV; cm->cmsg_len = CMSG_LEN(4 + req->iv.n);
-		memcpy(CMSG_DATA(cm), &ivlen, 4);
-		memcpy(CMSG_DATA(cm) + 4, req->iv.p, req->iv.n);
-		len += CMSG_SPACE(4 + req->iv.n);
-	}
-	if (req->type == T_AEAD) {
-		uint32_t assoclen = (uint32_t)req->assoc_length;
-		cm = (struct cmsghdr *)(buf + len);
-		cm->cmsg_level = SOL_ALG; cm->cmsg_type = ALG_SET_AEAD_ASSOCLEN; cm->cmsg_len = CMSG_LEN(4);
-		memcpy(CMSG_DATA(cm), &assoclen, 4);
-		len += CMSG_SPACE(4);
-	}
-	return len;
+	size_t assoclen = req->assoc_length;
+	return control_messages(buf, size, op == ALG_OP_ENCRYPT, req->has_iv ? &req->iv : NULL, req->type == T_AEAD ? &assoclen : NULL);
 }
 
 struct buffers {

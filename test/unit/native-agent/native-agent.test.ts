@@ -14,7 +14,7 @@ import { buildNativeAgent, type NativeArch } from '../../../harness/native-agent
 import { projectRoot } from '../../../harness/paths.js';
 
 const root = path.join(projectRoot, 'harness', 'native-agent');
-const parserSources = ['src/json.c', 'src/base64.c', 'src/request.c'].map((file) => path.join(root, file));
+const parserSources = ['src/json.c', 'src/json-writer.c', 'src/base64.c', 'src/request.c'].map((file) => path.join(root, file));
 const WARNINGS = ['-std=c11', '-g', '-Wall', '-Wextra', '-Werror'];
 
 function mustCompile(cc: string, args: string[]): void {
