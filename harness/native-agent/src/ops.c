@@ -234,8 +234,10 @@ static void op_proc_crypto(struct jwriter *w, double id)
 	free(text);
 }
 
-static void op_matrix(struct decoder *d, const struct jnode *request, struct jwriter *w, double id)
+/* Returns 1 when the request's memory must outlive it: after a hang, workers may still be reading it. */
+static int op_matrix(struct decoder *d, const struct jnode *request, struct jwriter *w, double id)
 {
+	int keep = 0;
 	struct matrix_request req;
 	struct jwriter result;
 	struct hang hang;
@@ -243,13 +245,14 @@ static void op_matrix(struct decoder *d, const struct jnode *request, struct jwr
 		char message[320];
 		snprintf(message, sizeof message, "matrix: %s", d->error);
 		write_error(w, id, message, NULL, NULL);
-		return;
+		return 0;
 	}
 	jw_init(&result);
 	if (matrix_run(&req, &result, &hang) == 1) {
 		char message[512];
 		hang_message(&hang, message, sizeof message);
 		write_error(w, id, message, "hang", &hang);
+		keep = 1;
 	} else {
 		begin_result(w, id);
 		jw_raw(w, result.buf, result.len);
@@ -257,6 +260,7 @@ static void op_matrix(struct decoder *d, const struct jnode *request, struct jwr
 		jw_end(w);
 	}
 	jw_free(&result);
+	return keep;
 }
 
 /* Ops that decode a body and write a result object; -1 (d->error set) on bad input. */
@@ -369,7 +373,7 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 	}
 	struct pool pool = { 0 };
 	struct decoder d = { &pool, "" };
-	int bye = strcmp(op->str, "bye") == 0, known = 0;
+	int bye = strcmp(op->str, "bye") == 0, known = 0, keep = 0;
 	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
 		if (strcmp(op->str, simple[i]) == 0) known = 1;
 	if (known) {
@@ -381,7 +385,7 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 	} else if (strcmp(op->str, "proc-crypto") == 0) {
 		op_proc_crypto(reply, id->num);
 	} else if (strcmp(op->str, "matrix") == 0) {
-		op_matrix(&d, request, reply, id->num);
+		keep = op_matrix(&d, request, reply, id->num);
 	} else if (strcmp(op->str, "bench") == 0 || strcmp(op->str, "modprobe") == 0 || strcmp(op->str, "insmod") == 0) {
 		op_measure_or_load(op->str, &d, request, reply, id->num);
 	} else {
@@ -389,6 +393,6 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 		snprintf(message, sizeof message, "unknown op \"%.100s\"", op->str);
 		write_error(reply, id->num, message, NULL, NULL);
 	}
-	pool_free(&pool);
+	if (!keep) pool_free(&pool);
 	return bye;
 }
