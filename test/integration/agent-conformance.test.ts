@@ -249,10 +249,16 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
 
   it('reports the same hang: transform, case, strategy, operation, length and the limit', function () {
     if (!hostBuilt) this.skip();
-    const native = results.native?.hang.answer as { code?: string; hang?: object; message?: string };
+    type HangAnswer = { code?: string; hang?: { seconds: number }; message?: string };
+    const native = results.native?.hang.answer as HangAnswer;
+    const node = results.node?.hang.answer as HangAnswer;
     assert.equal(native.code, 'hang');
-    assert.deepEqual(native.hang, { alg: 'xts-aes-fixture-hang', strategy: 'oneshot', index: 2, op: 'encrypt', bytes: 68, seconds: 3 });
-    assert.deepEqual(results.native?.hang.answer, results.node?.hang.answer);
+    // both watchdogs read the beacons on ticks of a quarter of the limit: the stall is 3 s, rarely 4 under load
+    const seconds = (answer: HangAnswer): number => answer.hang?.seconds ?? -1;
+    assert.ok(seconds(native) >= 3 && seconds(native) <= 4 && Math.abs(seconds(native) - seconds(node)) <= 1, `${seconds(native)} s and ${seconds(node)} s`);
+    const timeless = (answer: HangAnswer): unknown => ({ ...answer, hang: { ...answer.hang, seconds: 0 }, message: answer.message?.replace(/within \d+ s/, 'within N s') });
+    assert.deepEqual(timeless(native), { code: 'hang', hang: { alg: 'xts-aes-fixture-hang', strategy: 'oneshot', index: 2, op: 'encrypt', bytes: 68, seconds: 0 }, message: (timeless(node) as HangAnswer).message });
+    assert.deepEqual(timeless(native), timeless(node));
   });
 
   it('reads random bytes of the asked length from stdrng', () => {

@@ -149,29 +149,34 @@ static void describe_hang(const struct matrix_request *req, struct share *sh, lo
 	}
 }
 
-/* Wait for every share, or until one has not moved for the hang limit: 1 then. */
+/*
+ * Wait for every share, or until one has not moved for the hang limit: 1 then. Like the Node pool's
+ * watchdog, the beacons are read on ticks every poll interval from the start (so a hang is timed
+ * the same way); between ticks short naps notice that the work is done.
+ */
 static int watch(const struct matrix_request *req, struct share *shares, int count, struct hang *hang)
 {
 	long long hang_ms = (long long)(req->hang_sec * 1000), start = now_ms();
-	long long poll_ms = hang_ms / 4 < 50 ? 50 : hang_ms / 4 > 1000 ? 1000 : hang_ms / 4;
+	long long poll_ms = hang_ms / 4 < 50 ? 50 : hang_ms / 4 > 1000 ? 1000 : hang_ms / 4, next_tick = start + poll_ms;
 	int last[MAX_WORKERS];
 	long long changed[MAX_WORKERS];
 	for (int i = 0; i < count; i++) { last[i] = atomic_load(&shares[i].beacon.sequence); changed[i] = start; }
 	for (;;) {
 		int running = 0;
 		long long now = now_ms();
-		for (int i = 0; i < count; i++) {
+		for (int i = 0; i < count; i++) running |= !atomic_load(&shares[i].done);
+		if (!running) return 0;
+		for (int i = 0; now >= next_tick && i < count; i++) {
 			if (atomic_load(&shares[i].done)) continue;
-			running = 1;
 			int sequence = atomic_load(&shares[i].beacon.sequence);
 			if (sequence != last[i]) { last[i] = sequence; changed[i] = now; continue; }
 			if (now - changed[i] < hang_ms) continue;
 			describe_hang(req, &shares[i], now - changed[i], hang);
 			return 1;
 		}
-		if (!running) return 0;
-		/* short naps while work finishes quickly, the poll interval once it runs long */
-		long long nap = now - start < poll_ms ? 2 : poll_ms;
+		while (now >= next_tick) next_tick += poll_ms;
+		long long nap = now - start < 100 ? 2 : 20;
+		if (nap > next_tick - now) nap = next_tick - now;
 		struct timespec ts = { (time_t)(nap / 1000), (long)(nap % 1000) * 1000000 };
 		nanosleep(&ts, NULL);
 	}
