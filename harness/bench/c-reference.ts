@@ -52,7 +52,7 @@ export async function buildCReference(options: { cc?: string; dir?: string } = {
   }
 }
 
-interface CompileResult {
+export interface CompileResult {
   code: number | null;
   stderr: string;
   /** the compiler could not be started (ENOENT) */
@@ -60,7 +60,7 @@ interface CompileResult {
 }
 
 /** Run the compiler; unlike exec.ts's execFile, the failure's stderr is kept whole for the message. */
-function compile(cc: string, args: string[]): Promise<CompileResult> {
+export function compile(cc: string, args: string[]): Promise<CompileResult> {
   return new Promise((resolve) => {
     const child = spawn(cc, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const err: Buffer[] = [];
@@ -71,7 +71,7 @@ function compile(cc: string, args: string[]): Promise<CompileResult> {
 }
 
 /** The first line that reports an error (gcc opens with "In function ..."), else the first line. */
-function firstErrorLine(stderr: string): string {
+export function firstErrorLine(stderr: string): string {
   const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
   return lines.find((line) => /\berror\b/i.test(line)) ?? lines[0] ?? '';
 }

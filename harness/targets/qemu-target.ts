@@ -30,6 +30,8 @@ export interface QemuTargetOptions {
   appendConsoleLog?: boolean;
   /** override the board's agent-ready timeout */
   agentReadyTimeoutSec?: number;
+  /** run this static native agent (a host path, e.g. from buildNativeAgent) instead of the Node agent */
+  nativeAgent?: string;
 }
 
 /** Debian package that provides each QEMU binary. */
@@ -136,19 +138,24 @@ export class QemuTarget implements Target {
     requireHostTools([{ command: board.qemu.binary, debianPackage: QEMU_PACKAGES[board.qemu.binary] ?? 'qemu-system' }], `board ${board.name}`);
     const imageNode = (board.qemu.agentNode ?? 'host') === 'image';
     const hostArch = hostBoardArch();
-    if (!imageNode && hostArch !== board.arch) {
+    const native = options.nativeAgent !== undefined;
+    if (!imageNode && !native && hostArch !== board.arch) {
       throw new BadInputError(
         `${board.file}: board ${board.name} is ${board.arch} but this host is ${hostArch ?? process.arch}: the host's node cannot run in its guest; set "agentNode": "image" in its qemu section`,
       );
     }
-    if (!imageNode && !fs.existsSync(agentEntry)) {
+    if (native && !fs.existsSync(options.nativeAgent as string)) throw new TargetError(`no native agent at ${options.nativeAgent}`);
+    if (!imageNode && !native && !fs.existsSync(agentEntry)) {
       throw new TargetError(`the agent is not built (${agentEntry} missing): run 'npm run build'`);
     }
     const image: GuestImage = await prepareGuestImage(board, { progress: options.progress });
     const accel: AccelChoice = await chooseAccel(board, image);
     // agentNode image: the guest's own node runs the agent bundle of its architecture (koffi's
     // native module is per architecture, so the host's dist/ tree cannot serve)
-    const launchAgent = imageNode
+    const nativePath = native ? fs.realpathSync(options.nativeAgent as string) : '';
+    const launchAgent = native
+      ? { mode: 'native' as const, nodePath: nativePath, agentScript: nativePath }
+      : imageNode
       ? { mode: 'image' as const, nodePath: IMAGE_NODE, agentScript: fs.realpathSync(await imageAgentScript(board, options.progress)) }
       : { mode: '9p' as const, nodePath: fs.realpathSync(process.execPath), agentScript: fs.realpathSync(agentEntry) };
     const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-qemu-'));
