@@ -5,7 +5,8 @@
  *   0 core       harness/core            errors, exec, paths, JSON validation, progress lines
  *   1 protocol   harness/protocol        the agent protocol and its constants; results/result-model (the results-file contract)
  *   2 agent      harness/agent           the program that runs on the target: node built-ins, core-free, protocol only
- *   3 target     harness/board, harness/targets, harness/transports, harness/deploy, qemu/   reaching a target and starting its agent
+ *   3 target     harness/board, harness/targets, harness/transports, harness/deploy, harness/native-agent, qemu/
+ *                reaching a target, building and starting its agent
  *   4 inputs     harness/discovery, vectors/, harness/plan, harness/bench  what the target offers, what to run on it
  *   5 results    harness/results, harness/spec   summaries, verdicts, coverage, the RunReport
  *   6 execution  harness/execution       running a plan against a target, writing results
@@ -18,7 +19,7 @@ const layers = [
   { name: 'core', path: '^harness/core/' },
   { name: 'protocol', path: '^harness/protocol/|^harness/results/result-model\\.ts$' },
   { name: 'agent', path: '^harness/agent/' },
-  { name: 'target', path: '^harness/(board|targets|transports|deploy)/|^qemu/' },
+  { name: 'target', path: '^harness/(board|targets|transports|deploy|native-agent)/|^qemu/' },
   { name: 'inputs', path: '^harness/(discovery|plan|bench)/|^vectors/' },
   { name: 'results', path: '^harness/results/(?!result-model\\.ts$)|^harness/spec/' },
   { name: 'execution', path: '^harness/execution/' },

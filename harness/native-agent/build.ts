@@ -8,9 +8,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { compile, firstErrorLine } from '../bench/c-reference.js';
-import { findOnPath } from '../exec.js';
-import { cacheDir, projectRoot } from '../paths.js';
+import { compile, firstErrorLine } from '../core/compile.js';
+import { findOnPath } from '../core/exec.js';
+import { cacheDir, projectRoot } from '../core/paths.js';
 
 export type NativeArch = 'x86_64' | 'aarch64' | 'armhf';
 

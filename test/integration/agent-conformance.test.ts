@@ -8,10 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { loadBoard, asQemuBoard } from '../../harness/board/board.js';
-import { AgentClient, AgentError } from '../../harness/agent-client.js';
+import { AgentClient, AgentError } from '../../harness/targets/agent-client.js';
 import { QemuTarget } from '../../harness/targets/qemu-target.js';
 import { buildNativeAgent } from '../../harness/native-agent/build.js';
-import { parseProcCrypto } from '../../harness/discovery/proc-crypto.js';
+import { parseProcCrypto } from '../../harness/protocol/proc-crypto.js';
 import { loadAlgorithmVectors } from '../../vectors/vector-sources.js';
 import { resolveVectorsDir } from '../../vectors/vectors-dir.js';
 import type { AfAlgType, BenchRequestBody, BenchResult, BindProbe, Case, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';

@@ -9,9 +9,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findOnPath } from '../../../harness/exec.js';
+import { findOnPath } from '../../../harness/core/exec.js';
 import { buildNativeAgent, type NativeArch } from '../../../harness/native-agent/build.js';
-import { projectRoot } from '../../../harness/paths.js';
+import { projectRoot } from '../../../harness/core/paths.js';
 
 const root = path.join(projectRoot, 'harness', 'native-agent');
 const parserSources = ['src/json.c', 'src/json-writer.c', 'src/base64.c', 'src/request.c'].map((file) => path.join(root, file));

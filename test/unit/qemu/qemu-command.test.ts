@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { asQemuBoard, loadBoard, type QemuBoard } from '../../../harness/board/board.js';
 import { VIRTIO_PORT_NAME } from '../../../harness/protocol/version.js';
 import { qemuArgs, type QemuLaunch } from '../../../qemu/qemu-command.js';
-import { guestInitScript, type GuestImage } from '../../../qemu/guest-image.js';
+import type { GuestImage } from '../../../qemu/guest-image.js';
+import { guestInitScript } from '../../../qemu/image/initramfs-tree.js';
 
 const image: GuestImage = {
   dir: '/cache/afalg-harness/images/6.1.0-test',
