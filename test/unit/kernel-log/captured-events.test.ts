@@ -93,6 +93,23 @@ describe('kernel events in captured console text', () => {
     assert.doesNotMatch(panic.text, /QEMU exited/);
   });
 
+  it('the same reports as /dev/kmsg records, read by the agent: boot WARNING, the warn fixture, then the oops', () => {
+    const events = parseKernelLog(capture('boot-warn-oops.kmsg.txt'));
+    assert.deepEqual(
+      events.map((event) => [event.kind, event.function, event.module, event.end]),
+      [
+        ['warning', 'alg_test', undefined, 'marker'],
+        ['taint-change', undefined, undefined, 'line'],
+        ['warning', 'fixture_warn_check', 'afalg_fixture_warn', 'marker'],
+        ['null-deref', 'fixture_oops_submit', 'afalg_fixture_oops', 'marker'],
+      ],
+    );
+    const oops = events[3] as KernelEvent;
+    assert.equal(oops.timestamp, 23.314402);
+    assert.match(oops.text.split('\n')[0] ?? '', /^\[ {3}23\.314402\] BUG: kernel NULL pointer dereference/);
+    assert.match(events[0]?.message ?? '', /virtio-crypto-rsa/);
+  });
+
   it('xts_hang fixture: a hung task blocked in skcipher_recvmsg [algif_skcipher]', () => {
     const hung = only(parseKernelLog(capture('hung-task')), 'hung-task');
     assert.equal(hung.title, 'INFO: task node:355 blocked for more than 10 seconds.');
