@@ -10,7 +10,7 @@
  * among timestamped lines an unstamped one is foreign and skipped; a long run of lines that are
  * not report lines ends an event whose end was lost.
  */
-import { formatLogLine, normalizeLogLine, type LogLine } from './log-line.js';
+import { clean, formatLogLine, normalizeLogLine, type LogLine } from './log-line.js';
 import {
   isCutHere,
   isEndMarker,
@@ -209,8 +209,7 @@ export class KernelEventParser {
 
   /** One structured record (the agent's /dev/kmsg reader): text and seconds since boot. */
   pushRecord(text: string, timestamp?: number): KernelEvent[] {
-    const line = normalizeLogLine(text);
-    return this.take({ text: line.text, stamped: true, ...(timestamp !== undefined ? { timestamp } : {}) });
+    return this.take({ text: clean(text), stamped: true, ...(timestamp !== undefined ? { timestamp } : {}) });
   }
 
   /** Whether an event has begun and not ended. */

@@ -24,7 +24,8 @@ const ANSI_ESCAPE = /\x1b\[[0-9;?]*[A-Za-z]/g;
 // every control character but tab, and the replacement character of undecodable bytes
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f\ufffd]/g;
 
-function clean(raw: string): string {
+/** The text without control bytes, ANSI escapes and replacement characters (tabs kept). */
+export function clean(raw: string): string {
   return raw.replace(ANSI_ESCAPE, '').replace(CONTROL, '');
 }
 
