@@ -167,7 +167,7 @@ const MACHINERY = new RegExp(
       'v?panic', 'nmi_\\w+', 'watchdog_\\w+', '__hrtimer_run_queues', 'hrtimer_interrupt', '(__)?schedule(_\\w+)?', 'io_schedule\\w*',
       'preempt_schedule\\w*', '__switch_to\\w*', 'context_switch', '(__)?wait_for_common\\w*', 'wait_for_completion\\w*', 'do_wait_for_common',
       'schedule_timeout\\w*', 'rcu_\\w+', 'update_process_times', 'tick_\\w+', '__?irq_exit\\w*', 'common_interrupt', 'ret_from_fork\\w*',
-      'kthread', 'entry_SYSCALL_64\\w*', 'do_syscall_64', 'el[01]\\w*', 'invoke_syscall', 'do_el0_svc',
+      'kthread', 'entry_SYSCALL_64\\w*', 'do_syscall_64', 'el[01]\\w*', 'invoke_syscall', 'do_el0_svc', '__might_\\w+',
     ].join('|') +
     ')$',
 );
