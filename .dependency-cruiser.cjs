@@ -7,7 +7,8 @@
  *   2 agent      harness/agent           the program that runs on the target: node built-ins, core-free, protocol only
  *   3 target     harness/board, harness/targets, harness/transports, harness/deploy, harness/native-agent, qemu/
  *                reaching a target, building and starting its agent
- *   4 inputs     harness/discovery, vectors/, harness/plan, harness/bench  what the target offers, what to run on it
+ *   4 inputs     harness/discovery, harness/kernel-log, vectors/, harness/plan, harness/bench
+ *                what the target offers and says, what to run on it
  *   5 results    harness/results, harness/spec   summaries, verdicts, coverage, the RunReport
  *   6 execution  harness/execution       running a plan against a target, writing results
  *   7 reports    reports/                renderers of a RunReport
@@ -20,7 +21,7 @@ const layers = [
   { name: 'protocol', path: '^harness/protocol/|^harness/results/result-model\\.ts$' },
   { name: 'agent', path: '^harness/agent/' },
   { name: 'target', path: '^harness/(board|targets|transports|deploy|native-agent)/|^qemu/' },
-  { name: 'inputs', path: '^harness/(discovery|plan|bench)/|^vectors/' },
+  { name: 'inputs', path: '^harness/(discovery|kernel-log|plan|bench)/|^vectors/' },
   { name: 'results', path: '^harness/results/(?!result-model\\.ts$)|^harness/spec/' },
   { name: 'execution', path: '^harness/execution/' },
   { name: 'reports', path: '^reports/' },

@@ -20,6 +20,8 @@ import { AfAlgBench } from './afalg-bench.js';
 import { runCReference } from './c-reference-runner.js';
 import { insmodCapturingLog, loadModuleCapturingLog } from './module-loader.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from '../protocol/version.js';
+import { KernelLogWatch } from './kernel-log-watch.js';
+import { LinkLock, writeAllSync } from './link-lock.js';
 
 const session = new AfAlgSession();
 let bench: AfAlgBench | undefined;
@@ -74,6 +76,12 @@ function resolve(probes: BindProbe[]): ResolveResult[] {
   });
 }
 
+/** the link's writers (this thread and the kernel-log reader) take turns */
+const linkLock = new LinkLock();
+/** the kernel-log reader thread, started by the first kernel-log request */
+let kernelLog: KernelLogWatch | undefined;
+let link: Link;
+
 function handle(request: Request): unknown {
   switch (request.op) {
     case 'hello':
@@ -105,6 +113,9 @@ function handle(request: Request): unknown {
       return loadModuleCapturingLog(request);
     case 'insmod':
       return insmodCapturingLog(request);
+    case 'kernel-log':
+      kernelLog ??= new KernelLogWatch({ ...(link.fd !== undefined ? { fd: link.fd } : {}), lock: linkLock, write: (frame) => void link.write(frame) });
+      return kernelLog.query(request);
     case 'bye':
       return {};
     default:
@@ -123,6 +134,8 @@ function findVirtioPort(name: string): string {
 }
 
 interface Link {
+  /** the descriptor another thread may write whole frames to (under linkLock); absent for stdio */
+  fd?: number;
   /** resolves when the bytes are handed to the OS (a full pipe makes it wait, never drops them) */
   write(text: string): Promise<void>;
   start(onData: (chunk: Buffer) => void, onEnd: () => void): void;
@@ -147,11 +160,8 @@ function deviceLink(device: string): Link {
   const fd = fs.openSync(device, 'r+');
   let open = true;
   return {
-    write: async (text) => {
-      const bytes = Buffer.from(text);
-      let offset = 0;
-      while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
-    },
+    fd,
+    write: async (text) => linkLock.holding(() => writeAllSync(fd, Buffer.from(text), (to, bytes, offset) => fs.writeSync(to, bytes, offset))),
     start(onData) {
       const buffer = Buffer.alloc(1 << 16);
       const next = (): void => {
@@ -177,7 +187,7 @@ function deviceLink(device: string): Link {
 function main(): void {
   const portArg = process.argv.indexOf('--port');
   const port = portArg >= 0 ? process.argv[portArg + 1] : undefined;
-  const link = port === undefined ? stdioLink() : deviceLink(port === 'auto' ? findVirtioPort(VIRTIO_PORT_NAME) : port);
+  link = port === undefined ? stdioLink() : deviceLink(port === 'auto' ? findVirtioPort(VIRTIO_PORT_NAME) : port);
 
   const queue: Request[] = [];
   let busy = false;

@@ -258,6 +258,41 @@ export interface KernelConfigText {
   tried: string[];
 }
 
+/** One record of the target's kernel log, as /dev/kmsg gives it. */
+export interface KernelLogRecord {
+  /** the kernel's sequence number: the cursor */
+  seq: number;
+  /** syslog level, 0 (emerg) … 7 (debug) */
+  level: number;
+  /** microseconds since boot */
+  usec: number;
+  /** the message (kmsg's \xNN escapes undone: a tab is a tab) */
+  text: string;
+}
+
+/**
+ * The kernel log records from `since` on (default 0: what the kernel's buffer still holds since
+ * boot); `follow: true` makes the agent push every later record as a KernelLogEvent, from a reader
+ * thread of its own (the pushes go on while a request is stuck in the kernel or was killed by an oops).
+ */
+export interface KernelLogRequestBody {
+  since?: number;
+  follow?: boolean;
+  /** at most this many records in the answer */
+  max?: number;
+}
+
+export interface KernelLogResult {
+  records: KernelLogRecord[];
+  /** the cursor after the last record returned */
+  next: number;
+  /** records asked for that are gone (overwritten in the kernel's buffer) */
+  dropped: number;
+  /** /proc/sys/kernel/tainted (-1 when unreadable) */
+  tainted: number;
+  following: boolean;
+}
+
 export type Request =
   | { id: number; op: 'hello' }
   | { id: number; op: 'proc-crypto' }
@@ -269,6 +304,7 @@ export type Request =
   | ({ id: number; op: 'bench' } & BenchRequestBody)
   | ({ id: number; op: 'modprobe' } & ModprobeRequestBody)
   | ({ id: number; op: 'insmod' } & InsmodRequestBody)
+  | ({ id: number; op: 'kernel-log' } & KernelLogRequestBody)
   | { id: number; op: 'bye' };
 
 export type RequestOp = Request['op'];
@@ -284,6 +320,7 @@ export interface ResultOf {
   bench: BenchResult;
   modprobe: ModprobeResult;
   insmod: ModprobeResult;
+  'kernel-log': KernelLogResult;
   bye: Record<string, never>;
 }
 
@@ -305,4 +342,14 @@ export interface ReadyEvent {
   pid: number;
 }
 
-export type AgentMessage = Response | ReadyEvent;
+/** Unsolicited, after a `kernel-log` request with follow: new kernel log records, in order. */
+export interface KernelLogEvent {
+  event: 'kernel-log';
+  records: KernelLogRecord[];
+  /** /proc/sys/kernel/tainted when the records were sent */
+  tainted: number;
+  /** records lost before these (overwritten in the kernel's buffer) */
+  dropped?: number;
+}
+
+export type AgentMessage = Response | ReadyEvent | KernelLogEvent;
