@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { listBoards, loadBoard, type Board } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/errors.js';
 import { projectRoot } from '../../../harness/paths.js';
-import { SerialTarget, serialPassword } from '../../../harness/transports/serial-target.js';
+import { serialPassword } from '../../../harness/transports/serial-shell.js';
 import { runCli } from '../../support/cli.js';
 import { useTempDir } from '../../support/temp-dir.js';
 
