@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadBoard } from '../board/board.js';
+import { loadBoard, timeoutsOf } from '../board/board.js';
 import { openTarget } from '../targets/open-target.js';
 import { registerLive } from '../targets/live-targets.js';
 import { discover } from '../discovery/discover.js';
@@ -231,7 +231,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (benchSettings) checkPatterns(argv.alg, benchSettings);
   if (!Number.isInteger(argv.differential) || argv.differential < 0) throw new BadInputError(`--differential: expected a case count ≥ 0, got ${argv.differential}`);
   if (argv.sample !== undefined && !(Number.isInteger(argv.sample) && argv.sample >= 1)) throw new BadInputError(`--sample: expected a number of cases per vector file ≥ 1, got ${argv.sample}`);
-  const requestSec = board.timeouts?.requestSec ?? 120;
+  const requestSec = timeoutsOf(board).requestSec;
   const hangSec = argv['hang-sec'] ?? board.timeouts?.hangSec ?? Math.min(DEFAULT_HANG_SEC, requestSec / 2);
   if (!(hangSec > 0 && hangSec < requestSec)) {
     throw new BadInputError(`--hang-sec: expected seconds above 0 and below the board's request timeout (${requestSec} s), got ${argv['hang-sec'] ?? board.timeouts?.hangSec}`);
