@@ -1,6 +1,6 @@
 /**
- * The QEMU transport: boots the board's guest image, captures the console, connects to the agent's
- * virtio-serial port (a unix socket QEMU listens on) and waits for the agent's ready line.
+ * A QEMU target: boots the board's guest image, captures the console, connects to the agent's
+ * virtio-serial port (harness/transports/qemu-agent-socket.ts) and waits for the agent's ready line.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,6 +57,16 @@ async function imageAgentScript(board: QemuBoard, progress: NodeJS.WritableStrea
   return path.join(bundle.dir, bundle.entry);
 }
 
+/** SIGKILL QEMU (its process id: it runs detached) unless it is gone already. */
+function sigkill(child: ChildProcess): void {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 /** When the guest's init started and at what uptime it started the agent, from its `afalg-init: UPTIME STAGE` lines. */
 function watchInitStages(console: ConsoleLines): { initStartedAt?: number; agentStartUptime?: number } {
   const stages: { initStartedAt?: number; agentStartUptime?: number } = {};
@@ -111,13 +121,7 @@ export class QemuTarget implements Target {
     const console = new ConsoleLines({ keep: CONSOLE_LINES_KEPT, logFile: options.consoleLog, appendLog: options.appendConsoleLog });
     const stages = watchInitStages(console);
     const killChild = (): void => {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      sigkill(child);
       fs.rmSync(socketDir, { recursive: true, force: true });
     };
     const unregister = registerLive({ kill: killChild });
@@ -172,13 +176,7 @@ export class QemuTarget implements Target {
 
   /** SIGKILL QEMU and release what the target holds (its socket directory, console log, registration). */
   kill(): void {
-    if (this.child.pid && this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        process.kill(this.child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    sigkill(this.child);
     this.release();
   }
 
