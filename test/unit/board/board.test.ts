@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoard } from '../../../harness/board/board.js';
+import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoard, timeoutsOf } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -136,6 +136,17 @@ describe('board/board', () => {
       fs.mkdirSync(dir);
       const message = expectBadInput(() => loadBoard(dir));
       assert.ok(message.startsWith(`${dir}: cannot read`), message);
+    });
+  });
+
+  describe('timeoutsOf', () => {
+    it('fills in every default when the board gives no timeouts', () => {
+      assert.deepEqual(timeoutsOf({}), { agentReadySec: 60, requestSec: 120, hangSec: 20, loginSec: 60, bootSec: 120 });
+    });
+
+    it('keeps what the board gives and defaults the rest; the hang default stays below half the request timeout', () => {
+      assert.deepEqual(timeoutsOf({ timeouts: { agentReadySec: 5, requestSec: 30 } }), { agentReadySec: 5, requestSec: 30, hangSec: 15, loginSec: 60, bootSec: 120 });
+      assert.equal(timeoutsOf({ timeouts: { requestSec: 30, hangSec: 25 } }).hangSec, 25);
     });
   });
 });

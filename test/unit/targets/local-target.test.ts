@@ -6,7 +6,7 @@ import { loadBoard } from '../../../harness/board/board.js';
 import { BadInputError } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 import { AGENT_VERSION } from '../../../harness/protocol/version.js';
-import { LocalTarget } from '../../../harness/transports/local-target.js';
+import { LocalTarget } from '../../../harness/targets/local-target.js';
 
 const localExample = path.join(projectRoot, 'boards', 'examples', 'local.json');
 
@@ -32,7 +32,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('transports/local-target', function () {
+describe('targets/local-target', function () {
   this.timeout(30_000);
   const supported = os.machine() === 'x86_64';
 

@@ -1,6 +1,8 @@
 /**
- * SSH transport (ssh2): commands and the agent run on exec channels, files go over sftp. Key
- * login from a key file or the SSH agent; the host key is checked when the board file pins it.
+ * A shell over SSH (ssh2): commands run on exec channels, files go over sftp (or through cat where
+ * the server has no sftp). Key login from a key file or the SSH agent; the host key is checked when
+ * the board file pins it. The agent on the connection is the target's business
+ * (harness/targets/ssh-target.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,14 +10,7 @@ import crypto from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { Board, SshBoardConfig } from '../board/board.js';
 import { BadInputError, TargetError } from '../core/errors.js';
-import type { AgentClient } from '../targets/agent-client.js';
-import { registerLive } from '../targets/live-targets.js';
-import type { TargetInfo } from '../targets/target.js';
 import { commandLine, type CommandResult, type RemoteShell, type WriteFileOptions } from './remote-shell.js';
-import { ConsoleLines, LinkedTarget, startAgentLink } from './agent-link.js';
-import { agentCommandFor } from '../deploy/deploy-agent.js';
-import { buildAgentBundle } from '../deploy/agent-bundle.js';
-import { uploadProgressReporter } from '../deploy/upload-progress.js';
 
 const CONNECT_RETRY_MS = 1000;
 
@@ -78,11 +73,28 @@ export class SshShell implements RemoteShell {
   readonly description: string;
   private sftpSession: ssh2.SFTPWrapper | undefined;
 
-  constructor(
+  private constructor(
     private readonly client: ssh2.Client,
     config: SshBoardConfig,
   ) {
     this.description = `ssh ${config.user}@${config.host}:${config.port ?? 22}`;
+  }
+
+  /** Connect and log in, retrying while the board is still booting, for up to `timeoutMs`. */
+  static async connect(board: Board, config: SshBoardConfig, timeoutMs: number): Promise<SshShell> {
+    const client = await connect(board, connectOptions(board, config), Date.now() + timeoutMs);
+    return new SshShell(client, config);
+  }
+
+  /** Start `argv` on an exec channel of its own: its stdin and stdout are the channel, its stderr the channel's stderr. */
+  exec(argv: readonly string[], what = argv[0]): Promise<ssh2.ClientChannel> {
+    return new Promise((resolve, reject) =>
+      this.client.exec(commandLine(argv), (error, stream) => (error ? reject(new TargetError(`${this.description}: cannot start ${what}: ${error.message}`)) : resolve(stream))),
+    );
+  }
+
+  close(): void {
+    this.client.end();
   }
 
   run(argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<CommandResult> {
@@ -169,60 +181,6 @@ export class SshShell implements RemoteShell {
     });
     if (options.mode !== undefined) {
       await new Promise<void>((resolve, reject) => sftp.chmod(remotePath, options.mode as number, (error) => (error ? reject(new TargetError(`${this.description}: chmod ${remotePath}: ${error.message}`)) : resolve())));
-    }
-  }
-}
-
-export class SshTarget extends LinkedTarget {
-  private constructor(
-    agent: AgentClient,
-    info: TargetInfo,
-    private readonly client: ssh2.Client,
-    console: ConsoleLines,
-  ) {
-    super(agent, info, console);
-  }
-
-  protected closeLink(): void {
-    this.client.end();
-  }
-
-  static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<SshTarget> {
-    const config = board.ssh;
-    if (!config) throw new BadInputError(`${board.file}: transport ssh needs an 'ssh' section`);
-    const out = options.progress ?? process.stderr;
-    const startedAt = Date.now();
-    const connectTimeoutMs = (board.timeouts?.loginSec ?? 60) * 1000;
-    const client = await connect(board, connectOptions(board, config), startedAt + connectTimeoutMs);
-    const unregister = registerLive({ kill: () => client.end() });
-    const console = new ConsoleLines();
-    try {
-      const shell = new SshShell(client, config);
-      out.write(`connected: ${shell.description}\n`);
-      const progress = uploadProgressReporter();
-      const deployed = await agentCommandFor(shell, board.agent, () => buildAgentBundle({ arch: board.arch }), progress);
-      progress.done();
-      out.write(deployed.uploaded ? `agent ${deployed.version} uploaded (node ${deployed.nodeVersion})\n` : `agent ${deployed.version} already on the target (node ${deployed.nodeVersion})\n`);
-      const channel = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
-        client.exec(commandLine(deployed.command), (error, stream) => (error ? reject(new TargetError(`${shell.description}: cannot start the agent: ${error.message}`)) : resolve(stream))),
-      );
-      channel.stderr.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) console.push(`[agent stderr] ${line}`);
-      });
-      const { agent, hello } = await startAgentLink(channel, {
-        what: `${board.name} (${shell.description})`,
-        readyTimeoutMs: (board.timeouts?.agentReadySec ?? 60) * 1000,
-        requestTimeoutMs: (board.timeouts?.requestSec ?? 120) * 1000,
-        console,
-      });
-      const info: TargetInfo = { board: board.name, transport: 'ssh', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt } };
-      const target = new SshTarget(agent, info, client, console);
-      target.unregister = unregister;
-      return target;
-    } catch (error) {
-      unregister();
-      client.end();
-      throw error;
     }
   }
 }

@@ -1,26 +1,19 @@
 /**
- * Serial console transport (serialport). Three layers, as labgrid separates them:
- *   a byte stream (the port)  →  a shell on it (log in, run commands, write files in base64)
- *   →  the agent (the shell execs node on the raw tty; the same framed protocol as everywhere).
- * Lines that are not protocol frames (kernel messages, echoes) are noise to the frame decoder and
- * kept as console lines; `dmesg -n 1` keeps the kernel quiet on the console to begin with.
+ * A shell on a serial console (serialport), as labgrid separates the layers:
+ *   a byte stream (the port)  →  a shell on it (log in, run commands, write files in base64).
+ * The agent on the port is the target's business (harness/targets/serial-target.ts).
+ * Lines that are not a command's output (kernel messages, echoes) go to the console lines;
+ * `dmesg -n 1` keeps the kernel quiet on the console to begin with.
  * The password comes from the environment variable the board file names and is written to the
  * port only: never logged, never in an error, never in a report.
  */
 import { execFile as execFileCallback } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
-import type { Board, SerialBoardConfig } from '../board/board.js';
+import { timeoutsOf, type Board, type SerialBoardConfig } from '../board/board.js';
 import { BadInputError, TargetError } from '../core/errors.js';
-import type { AgentClient } from '../targets/agent-client.js';
-import { registerLive } from '../targets/live-targets.js';
-import type { TargetInfo } from '../targets/target.js';
-import { commandLine, type CommandResult, type RemoteShell, type WriteFileOptions } from './remote-shell.js';
-import { ConsoleLines, LinkedTarget, startAgentLink } from './agent-link.js';
 import { serialWriteFile } from '../deploy/serial-upload.js';
-import { agentCommandFor } from '../deploy/deploy-agent.js';
-import { buildAgentBundle } from '../deploy/agent-bundle.js';
-import { uploadProgressReporter } from '../deploy/upload-progress.js';
+import { commandLine, type CommandResult, type RemoteShell, type WriteFileOptions } from './remote-shell.js';
 
 const execFile = promisify(execFileCallback);
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1bc/g;
@@ -32,14 +25,15 @@ class PortReader {
   private waiters: Array<() => void> = [];
   private closedWith: string | undefined;
 
-  constructor(private readonly console: ConsoleLines) {}
+  /** @param onLine gets each line read so far when the reader forgets it (console diagnostics) */
+  constructor(private readonly onLine: (line: string) => void) {}
 
-  push(chunk: Buffer): void {
+  readonly push = (chunk: Buffer): void => {
     this.text += chunk.toString('utf8').replace(ANSI, '');
     // a console that never stops talking must not grow without bound
     if (this.text.length > 1 << 20) this.text = this.text.slice(-(1 << 16));
     for (const waiter of [...this.waiters]) waiter();
-  }
+  };
 
   close(reason: string): void {
     this.closedWith = reason;
@@ -48,7 +42,7 @@ class PortReader {
 
   /** Forget what was read so far (the next wait looks only at new output). */
   reset(): void {
-    for (const line of this.text.split(/\r?\n/)) if (line.trim()) this.console.push(line);
+    for (const line of this.text.split(/\r?\n/)) if (line.trim()) this.onLine(line);
     this.text = '';
   }
 
@@ -112,12 +106,56 @@ export class SerialShell implements RemoteShell {
   private sequence = 0;
   private gunzip: boolean | undefined;
 
-  constructor(
-    private readonly port: SerialPort,
+  private constructor(
+    readonly port: SerialPort,
     private readonly reader: PortReader,
-    config: SerialBoardConfig,
+    private readonly board: Board,
+    private readonly config: SerialBoardConfig,
   ) {
     this.description = `serial ${config.device}`;
+  }
+
+  /**
+   * Power-cycle the board (when its file says how) and open its port; not logged in yet. Every
+   * line read on the port goes to `onLine` (console diagnostics).
+   */
+  static async open(board: Board, config: SerialBoardConfig, onLine: (line: string) => void, out: NodeJS.WritableStream): Promise<SerialShell> {
+    if (config.powerCycle) {
+      out.write(`power-cycling ${board.name}: ${config.powerCycle.join(' ')}\n`);
+      const [command, ...args] = config.powerCycle;
+      await execFile(command as string, args).catch((error: Error) => {
+        throw new TargetError(`${board.file}: '/serial/powerCycle' failed: ${error.message}`);
+      });
+    }
+    const port = await new Promise<SerialPort>((resolve, reject) => {
+      const opened: SerialPort = new SerialPort({ path: config.device, baudRate: config.baudRate }, (error) =>
+        error ? reject(new TargetError(`cannot open ${config.device} for ${board.name}: ${error.message}`)) : resolve(opened),
+      );
+    });
+    const reader = new PortReader(onLine);
+    port.on('data', reader.push);
+    port.on('close', () => reader.close('the serial port closed'));
+    port.on('error', (error: Error) => reader.close(`the serial port failed: ${error.message}`));
+    return new SerialShell(port, reader, board, config);
+  }
+
+  /** Log in with `password` (or find a shell already open) and make the shell quiet and predictable. */
+  login(password: string | undefined): Promise<void> {
+    return login(this.board, this.config, this.port, this.reader, password);
+  }
+
+  /**
+   * Start `argv` in place of the shell on a raw tty: from here the port is the program's byte
+   * stream, no longer read as a shell's output.
+   */
+  execRaw(argv: readonly string[]): void {
+    this.reader.reset();
+    this.port.off('data', this.reader.push);
+    this.port.write(`stty raw -echo; exec ${commandLine(argv)}\r`);
+  }
+
+  close(): void {
+    if (this.port.isOpen) this.port.close();
   }
 
   /** Run one shell command line (stdout and stderr together) and read its exit status after a marker. */
@@ -145,7 +183,8 @@ export class SerialShell implements RemoteShell {
 /** Log in on the console (or find a shell already open), then make the shell quiet and predictable. */
 async function login(board: Board, config: SerialBoardConfig, port: SerialPort, reader: PortReader, password: string | undefined): Promise<void> {
   // after a power cycle the board boots first: bootSec on top of loginSec
-  const loginSec = (board.timeouts?.loginSec ?? 60) + (config.powerCycle ? (board.timeouts?.bootSec ?? 120) : 0);
+  const timeouts = timeoutsOf(board);
+  const loginSec = timeouts.loginSec + (config.powerCycle ? timeouts.bootSec : 0);
   const loginPrompt = regex(config.login.loginPrompt ?? 'login: ?$', '/serial/login/loginPrompt', board);
   const passwordPrompt = regex(config.login.passwordPrompt ?? '[Pp]assword: ?$', '/serial/login/passwordPrompt', board);
   const shellPrompt = regex(config.prompt, '/serial/prompt', board);
@@ -187,80 +226,4 @@ async function login(board: Board, config: SerialBoardConfig, port: SerialPort, 
   port.write(`stty -echo; PS1=''; PS2=''; dmesg -n 1 2>/dev/null; echo "${RESULT_MARK}0@""ready@"\r`);
   await reader.waitFor([new RegExp(`${RESULT_MARK}0@ready@`)], 20_000, `${where}: setting up the shell`);
   reader.reset();
-}
-
-export class SerialTarget extends LinkedTarget {
-  /**
-   * A UART without flow control drops bytes once the tty's buffers are full (the agent's main
-   * thread starved by its workers reads late): one request at a time, each small. Seen on the QEMU
-   * board: two 384 KiB requests in flight lost bytes and a request was never answered.
-   */
-  readonly link = { pipelineDepth: 1, maxRequestBytes: 32 * 1024 };
-
-  private constructor(
-    agent: AgentClient,
-    info: TargetInfo,
-    private readonly port: SerialPort,
-    console: ConsoleLines,
-  ) {
-    super(agent, info, console);
-  }
-
-  protected closeLink(): void {
-    if (this.port.isOpen) this.port.close();
-  }
-
-  static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<SerialTarget> {
-    const config = board.serial;
-    if (!config) throw new BadInputError(`${board.file}: transport serial needs a 'serial' section`);
-    const password = serialPassword(board, config);
-    const out = options.progress ?? process.stderr;
-    const startedAt = Date.now();
-    if (config.powerCycle) {
-      out.write(`power-cycling ${board.name}: ${config.powerCycle.join(' ')}\n`);
-      const [command, ...args] = config.powerCycle;
-      await execFile(command as string, args).catch((error: Error) => {
-        throw new TargetError(`${board.file}: '/serial/powerCycle' failed: ${error.message}`);
-      });
-    }
-    const port = await new Promise<SerialPort>((resolve, reject) => {
-      const opened: SerialPort = new SerialPort({ path: config.device, baudRate: config.baudRate }, (error) =>
-        error ? reject(new TargetError(`cannot open ${config.device} for ${board.name}: ${error.message}`)) : resolve(opened),
-      );
-    });
-    const console = new ConsoleLines();
-    const reader = new PortReader(console);
-    const onData = (chunk: Buffer): void => reader.push(chunk);
-    port.on('data', onData);
-    port.on('close', () => reader.close('the serial port closed'));
-    port.on('error', (error: Error) => reader.close(`the serial port failed: ${error.message}`));
-    const unregister = registerLive({ kill: () => port.isOpen && port.close() });
-    try {
-      await login(board, config, port, reader, password);
-      const shell = new SerialShell(port, reader, config);
-      out.write(`logged in: ${shell.description} as ${config.login.user}\n`);
-      const progress = uploadProgressReporter();
-      const deployed = await agentCommandFor(shell, board.agent, () => buildAgentBundle({ arch: board.arch, libc: 'glibc' }), progress);
-      progress.done();
-      out.write(deployed.uploaded ? `agent ${deployed.version} uploaded over the console (node ${deployed.nodeVersion})\n` : `agent ${deployed.version} already on the target (node ${deployed.nodeVersion})\n`);
-      // from here the port belongs to the agent: raw tty, the framed protocol
-      reader.reset();
-      port.off('data', onData);
-      const { agent, hello } = await startAgentLink(port, {
-        what: `${board.name} (${shell.description})`,
-        readyTimeoutMs: (board.timeouts?.agentReadySec ?? 60) * 1000,
-        requestTimeoutMs: (board.timeouts?.requestSec ?? 120) * 1000,
-        console,
-        started: () => port.write(`stty raw -echo; exec ${commandLine(deployed.command)}\r`),
-      });
-      const info: TargetInfo = { board: board.name, transport: 'serial', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt } };
-      const target = new SerialTarget(agent, info, port, console);
-      target.unregister = unregister;
-      return target;
-    } catch (error) {
-      unregister();
-      if (port.isOpen) port.close();
-      throw error;
-    }
-  }
 }

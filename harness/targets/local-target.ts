@@ -1,5 +1,5 @@
 /**
- * Local transport: this machine's own kernel. The agent runs as a child process of the harness
+ * A local target: this machine's own kernel. The agent runs as a child process of the harness
  * (the same Node.js, the built dist/harness/agent/main.js, speaking the protocol on its stdio);
  * nothing is uploaded and nothing is booted.
  *
@@ -12,13 +12,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { Duplex } from 'node:stream';
-import type { Arch, Board } from '../board/board.js';
-import { BadInputError, TargetError } from '../core/errors.js';
-import type { AgentClient } from '../targets/agent-client.js';
+import { timeoutsOf, type Arch, type Board } from '../board/board.js';
+import { BadInputError } from '../core/errors.js';
+import type { AgentClient } from './agent-client.js';
 import { agentEntry } from '../core/paths.js';
-import { registerLive } from '../targets/live-targets.js';
-import type { Target, TargetInfo } from '../targets/target.js';
-import { ConsoleLines, startAgentLink } from './agent-link.js';
+import { startAgentLink } from './agent-link.js';
+import { ConsoleLines, targetErrorWithConsole } from './console-lines.js';
+import { registerLive } from './live-targets.js';
+import type { Target, TargetInfo } from './target.js';
 
 /** How long stop() waits for the agent to exit after bye before it kills it. */
 const STOP_GRACE_MS = 5_000;
@@ -75,18 +76,9 @@ export class LocalTarget implements Target {
         if (!hasExited(child)) child.kill('SIGKILL');
       },
     });
-    let partial = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) console.push(`[agent stderr] ${line}`);
-    });
-    child.stderr?.on('end', () => {
-      if (partial.trim()) console.push(`[agent stderr] ${partial}`);
-      partial = '';
-    });
-    const fail = (message: string): TargetError => new TargetError(message, [`last lines from ${what}:`, ...console.tail(15).map((line) => `  | ${line}`)]);
-    // the link's ready wait does not end when the process does: race it with the exit
+    if (child.stderr) console.follow(child.stderr, '[agent stderr] ');
+    const fail = (message: string) => targetErrorWithConsole(message, what, console);
+    // the link's ready wait does not end by itself when the process does: it races the exit
     const exited = new Promise<never>((_, reject) => {
       child.once('exit', (code, signal) => reject(fail(`the agent on ${what} exited (${signal ?? `code ${code}`}) before it was ready`)));
       child.once('error', (error) => reject(fail(`cannot start the agent on ${what}: ${error.message}`)));
@@ -95,14 +87,14 @@ export class LocalTarget implements Target {
     try {
       if (!child.stdout || !child.stdin) throw fail(`the agent on ${what} has no stdio`);
       const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
-      const link = startAgentLink(stream, {
+      const timeouts = timeoutsOf(board);
+      const { agent, hello } = await startAgentLink(stream, {
         what,
-        readyTimeoutMs: (board.timeouts?.agentReadySec ?? 60) * 1000,
-        requestTimeoutMs: (board.timeouts?.requestSec ?? 120) * 1000,
+        readyTimeoutMs: timeouts.agentReadySec * 1000,
+        requestTimeoutMs: timeouts.requestSec * 1000,
         console,
+        exited,
       });
-      link.catch(() => undefined);
-      const { agent, hello } = await Promise.race([link, exited]);
       const info: TargetInfo = { board: board.name, transport: 'local', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt } };
       const target = new LocalTarget(agent, info, child, console);
       target.unregister = unregister;
