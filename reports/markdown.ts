@@ -5,7 +5,7 @@
  * written next to summary.md, see `markdownChartFiles`).
  */
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
-import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
+import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
@@ -366,6 +366,18 @@ export function renderMarkdown(report: RunReport): string {
     out.push('## Hangs');
     out.push('');
     for (const line of summary.hangs) out.push(`- ${mdText(line.algorithm)}: ${mdText(describeHang(line))}${line.seed !== undefined ? ` (seed ${mdText(line.seed)})` : ''}; ${hangAftermath(line)}.`);
+    out.push('');
+  }
+
+  if (summary.kernelEvents.length > 0) {
+    out.push('## Kernel reports');
+    out.push('');
+    out.push('What the target\'s kernel printed during the run (oops, BUG, WARNING, lockups, stalls…), with the request it came during; a crash or a WARNING during a request fails the run, reports at boot and lockups are listed.');
+    out.push('');
+    for (const event of summary.kernelEvents) {
+      out.push(`- ${event.failing ? '**' : ''}${mdText(describeKernelEventSummary(event))}${event.failing ? '**' : ''}${event.taint && event.taint.length > 0 ? ` (taint ${event.taint.join('')})` : ''}`);
+      out.push('', '  ```text', ...event.text.split('\n').map((line) => `  ${line.replace(/`/g, "'")}`), '  ```', '');
+    }
     out.push('');
   }
 

@@ -26,11 +26,12 @@ export class KernelLogWatch {
    * @param link.fd the link's descriptor when the reader may write to it (a device link); absent for stdio
    * @param link.write sends a frame from this thread (stdio links)
    */
-  constructor(link: { fd?: number; lock: LinkLock; write(frame: string): void }) {
+  constructor(link: { fd?: number; lock: LinkLock; write(frame: string): void }, onFault: (line: string) => void = () => undefined) {
     const data: KmsgWorkerData = { lockCells: link.lock.cells, pollMs: POLL_MS, ...(link.fd !== undefined ? { linkFd: link.fd } : {}) };
     this.worker = new Worker(new URL('./kmsg-worker.js', import.meta.url), { workerData: data });
-    this.worker.on('message', (message: { id?: number; result?: KernelLogResult; frame?: string; failed?: string }) => {
+    this.worker.on('message', (message: { id?: number; result?: KernelLogResult; frame?: string; failed?: string; fault?: string }) => {
       if (message.frame !== undefined) link.write(message.frame);
+      if (message.fault !== undefined) onFault(message.fault);
       if (message.failed !== undefined) this.fail(message.failed);
       if (message.id === undefined || !message.result) return;
       this.pending.get(message.id)?.resolve(message.result);

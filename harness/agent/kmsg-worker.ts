@@ -11,6 +11,7 @@ import { encodeFrame } from '../protocol/codec.js';
 import type { KernelLogRecord, KernelLogRequestBody, KernelLogResult } from '../protocol/messages.js';
 import { KmsgRing, parseKmsgRecord } from './kmsg-records.js';
 import { LinkLock, writeAllSync } from './link-lock.js';
+import { KERNEL_FAULT_LINE } from '../protocol/constants.js';
 
 export interface KmsgWorkerData {
   /** the link's descriptor, when frames may be written from this thread; else they go to the main thread */
@@ -44,7 +45,10 @@ function readAvailable(): void {
     }
     if (n === 0) return;
     const record = parseKmsgRecord(buffer.toString('utf8', 0, n));
-    if (record) ring.add(record);
+    if (!record) continue;
+    ring.add(record);
+    // the main thread ends the request in flight at once (when it is still alive to do so)
+    if (following && KERNEL_FAULT_LINE.test(record.text)) parentPort?.postMessage({ fault: record.text });
   }
 }
 

@@ -114,7 +114,7 @@ function handle(request: Request): unknown {
     case 'insmod':
       return insmodCapturingLog(request);
     case 'kernel-log':
-      kernelLog ??= new KernelLogWatch({ ...(link.fd !== undefined ? { fd: link.fd } : {}), lock: linkLock, write: (frame) => void link.write(frame) });
+      kernelLog ??= new KernelLogWatch({ ...(link.fd !== undefined ? { fd: link.fd } : {}), lock: linkLock, write: (frame) => void link.write(frame) }, (line) => pool?.kernelFault(line));
       return kernelLog.query(request);
     case 'bye':
       return {};

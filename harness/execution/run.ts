@@ -24,6 +24,7 @@ import { executePlan, targetsTakenOutBy, type ExecutionResult } from './execute-
 import { stoppedBecause, type ResumeState } from './resume-state.js';
 import { RunProgress } from './run-progress.js';
 import { RunSession } from './run-session.js';
+import { KernelWatch } from './kernel-watch.js';
 
 export interface RunInput {
   settings: RunSettings;
@@ -96,7 +97,7 @@ function initialMeta(input: RunInput, target: Target, discovery: { procCrypto: s
 }
 
 /** The vectors stage: after a hang the session restarts the target where it can and execution goes on without the hung targets. */
-async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>): Promise<ExecutionResult> {
+async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>, watch: KernelWatch): Promise<ExecutionResult> {
   const { settings, resume, writer } = input;
   const done = new Set<string>(resume?.doneBatches ?? []);
   const progress = new RunProgress(plan.executions, { unit: 'executions' });
@@ -112,6 +113,7 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
       out,
       writeNotes: !resume && session.restarts === 0,
       onHang: session.canRestart() ? 'restarted' : 'stopped',
+      requests: watch,
     });
     if (!execution.hang) return execution;
     if (execution.hang.then !== 'restarted') {
@@ -121,6 +123,7 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
     const without = targetsTakenOutBy(execution.hang, plan).map(({ target: name }) => name);
     input.log(`hang: ${describeHang(execution.hang)}\nrestarting ${input.board.name} (restart ${session.restarts + 1}); the run goes on without ${without.join(' and ')}`);
     await session.restart();
+    await watch.attach(session.target.agent);
   }
 }
 
@@ -164,6 +167,8 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     phaseStarted = Date.now();
     const discovery = await discover(session.target.agent);
     phases.discovery = seconds(phaseStarted);
+    // the boot and discovery log first (phase before-requests), then every report as it comes
+    const watch = await KernelWatch.start(session.target.agent, writer, discovery.algorithms, log);
     const plan = vectorPlan(input, discovery.algorithms, session.target);
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);
@@ -174,12 +179,14 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     // targets a hang took out: an earlier attempt's stay out
     const out = new Set<string>((resume?.hangs ?? []).flatMap((line) => targetsTakenOutBy(line, plan).map(({ algorithm, target }) => targetKey(algorithm, target))));
     phaseStarted = Date.now();
-    const vectors = await vectorStage(input, session, plan, out);
+    watch.setPhase('vectors');
+    const vectors = await vectorStage(input, session, plan, out, watch);
     phases.vectors = seconds(phaseStarted);
     let execution: ExecutionResult = vectors;
     const benchPlan = benchPlanOf(input, discovery.algorithms, out);
     if (benchPlan) log(describeBenchPlan(benchPlan, settings.bench?.tcryptSec));
     if (benchPlan && execution.complete) {
+      watch.setPhase('bench');
       const benched = await executeBench(session.target.agent, benchPlan, writer, {
         ...(settings.bench?.tcryptSec !== undefined ? { tcryptSec: settings.bench.tcryptSec } : {}),
         ...(resume ? { done: { benches: resume.doneBenches, tcrypt: resume.doneTcrypt } } : {}),
@@ -189,10 +196,12 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
       phases.tcrypt = Number(benched.tcryptSeconds.toFixed(2));
       if (!benched.complete) execution = { ...execution, complete: false, incompleteReason: benched.incompleteReason ?? 'the benchmark was cut short' };
     }
+    const kernelTaint = watch.stop();
     meta = {
       ...meta,
       complete: execution.complete,
       finishedAt: new Date().toISOString(),
+      ...(kernelTaint ? { kernelTaint } : {}),
       phases,
       execution: { executed: vectors.executed, seconds: Number(vectors.seconds.toFixed(2)), perSecond: Math.round(vectors.rate) },
     };

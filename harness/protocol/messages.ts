@@ -151,6 +151,8 @@ export interface MatrixHang {
   bytes: number;
   /** how long the operation had been running when the watchdog gave up */
   seconds: number;
+  /** the kernel's report that ended it at once (its first line: an oops, a BUG, a panic), when one did */
+  fault?: string;
 }
 
 export interface MatrixOutcome extends CaseOutcome {

@@ -14,15 +14,18 @@ import { priorityTables, verdictsBySeverity } from './summary/priorities.js';
 import { linesByKind } from './summary/result-lines.js';
 import { summaryRows } from './summary/rows.js';
 import { summarizeSkips } from './summary/skips.js';
+import { summarizeKernelEvents } from './summary/kernel-events.js';
 import type { RunSummary, Verdict } from './summary/summary-model.js';
 import { summaryTotals } from './summary/totals.js';
 
 export type { Disagreement, RunSummary, SkipGroup, SummaryRow, Verdict } from './summary/summary-model.js';
 export { describeHang, hangAftermath, outcomeText } from './summary/hangs.js';
+export { describeKernelEventSummary, type KernelEventSummary } from './summary/kernel-events.js';
 
 /** Fail on a failed vector, an unbindable driver, an incident or a critical verdict; else pass once the run completed. */
-function runVerdict(summary: Pick<RunSummary, 'totals' | 'unbindable' | 'incidents' | 'verdictCounts'>, complete: boolean): Verdict {
-  const failing = summary.totals.failed > 0 || summary.unbindable.length > 0 || summary.incidents.length > 0 || summary.verdictCounts.critical > 0;
+function runVerdict(summary: Pick<RunSummary, 'totals' | 'unbindable' | 'incidents' | 'verdictCounts' | 'kernelEvents'>, complete: boolean): Verdict {
+  const failing =
+    summary.totals.failed > 0 || summary.unbindable.length > 0 || summary.incidents.length > 0 || summary.verdictCounts.critical > 0 || summary.kernelEvents.some((event) => event.failing);
   return failing ? 'fail' : complete ? 'pass' : 'incomplete';
 }
 
@@ -36,7 +39,8 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
   const verdicts = verdictsBySeverity(priorities);
   const verdictCounts = countVerdicts(verdicts);
   const { unusable, unbindable, incidents, hangs, recovered } = byKind;
-  const verdict = runVerdict({ totals, unbindable, incidents, verdictCounts }, meta.complete);
+  const kernelEvents = summarizeKernelEvents(byKind.kernelEvents, hangs);
+  const verdict = runVerdict({ totals, unbindable, incidents, verdictCounts, kernelEvents }, meta.complete);
   return {
     rows,
     disagreements: disagreementsIn(rows, byKind.tallies),
@@ -45,6 +49,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     incidents,
     hangs,
     recovered,
+    kernelEvents,
     skips: skips.groups,
     totals,
     ...(bench ? { bench } : {}),

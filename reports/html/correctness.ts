@@ -2,7 +2,7 @@
  * report.html's correctness matrix, the failures it links to, and the notes (skips, unusable files, unbindable drivers, hangs, incidents).
  */
 import type { CaseFailure, RunMeta } from '../../harness/results/result-model.js';
-import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../../harness/results/summary.js';
+import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../../harness/results/summary.js';
 import { hexPair, plural, strategiesNote } from '../format.js';
 import { slugOf } from '../throughput-charts.js';
 import { HEX_WINDOW, HTML_MAX_FAILURES, HTML_MAX_FAILURES_PER_ROW, rowLabel, table } from './elements.js';
@@ -169,6 +169,16 @@ export function notes(summary: RunSummary): string {
     any = true;
     out.push('<h3 id="hangs">Hangs</h3>');
     out.push(`<ul class="incidents">${summary.hangs.map((line) => `<li class="bad-border"><strong>${esc(line.algorithm)}</strong>: ${esc(describeHang(line))}${line.seed !== undefined ? ` (seed ${esc(line.seed)})` : ''}; ${esc(hangAftermath(line))}.</li>`).join('')}</ul>`);
+  }
+  if (summary.kernelEvents.length > 0) {
+    any = true;
+    out.push('<h3 id="kernel-reports">Kernel reports</h3>');
+    out.push('<p class="muted">What the target\'s kernel printed during the run, with the request it came during; a crash or a WARNING during a request fails the run. The kernel\'s text is folded under each.</p>');
+    const items = summary.kernelEvents.map((event) => {
+      const taint = event.taint && event.taint.length > 0 ? ` <span class="muted">(taint ${esc(event.taint.join(''))})</span>` : '';
+      return `<li class="${event.failing ? 'bad-border' : ''}"><strong>${esc(describeKernelEventSummary(event))}</strong>${taint}<details class="kernel-text"><summary>kernel text (${event.text.split('\n').length} lines)</summary><pre>${esc(event.text)}</pre></details></li>`;
+    });
+    out.push(`<ul class="incidents">${items.join('')}</ul>`);
   }
   if (summary.incidents.length > 0 || summary.damagedLines > 0) {
     any = true;

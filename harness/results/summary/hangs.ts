@@ -33,6 +33,9 @@ export function outcomeText(status: CaseFailure['status']): string {
 /** One line for a hang: who, what request, how long. */
 export function describeHang(line: HangLine): string {
   const through = line.generic && line.boundDriver ? ` (bound to ${line.boundDriver})` : '';
+  if (line.fault !== undefined) {
+    return `${line.target}${through}: the kernel reported "${line.fault}" during ${line.op ?? 'an operation'} of ${line.bytes} bytes, ${line.source} ${line.case} [${line.strategy}]`;
+  }
   return `${line.target}${through} hung: ${line.op ?? 'an operation'} of ${line.bytes} bytes, ${line.source} ${line.case} [${line.strategy}], no answer within ${line.seconds} s`;
 }
 

@@ -34,6 +34,7 @@ export function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench
       return {
         ...(row?.ran ? { correct: row.failed === 0, failed: row.failed } : {}),
         ...(row?.hung ? { hung: true } : {}),
+        ...(row?.fault !== undefined ? { fault: row.fault } : {}),
         ...(mb !== undefined ? { mbPerSecond: mb } : {}),
       };
     };

@@ -1,5 +1,5 @@
 /** The lines of results.jsonl sorted by kind, with the rule that decides which incidents a resume recovered. */
-import type { BenchLine, HangLine, IncidentLine, ResultLine, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../result-model.js';
+import type { BenchLine, HangLine, IncidentLine, KernelEventLine, ResultLine, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../result-model.js';
 
 export interface LinesByKind {
   tallies: TallyLine[];
@@ -11,6 +11,7 @@ export interface LinesByKind {
   /** link losses before the last resume: listed, not failures */
   recovered: IncidentLine[];
   hangs: HangLine[];
+  kernelEvents: KernelEventLine[];
   bench: BenchLine[];
   tcrypt: TcryptLine[];
   /** algorithms of the vector run (a bench-only run has none) */
@@ -29,7 +30,7 @@ function recoveredIncidents(lines: readonly ResultLine[]): IncidentLine[] {
 
 export function linesByKind(lines: readonly ResultLine[]): LinesByKind {
   const recovered = recoveredIncidents(lines);
-  const sorted: LinesByKind = { tallies: [], skips: [], unusable: [], unbindable: [], incidents: [], recovered, hangs: [], bench: [], tcrypt: [], algorithmsInRun: new Set() };
+  const sorted: LinesByKind = { tallies: [], skips: [], unusable: [], unbindable: [], incidents: [], recovered, hangs: [], kernelEvents: [], bench: [], tcrypt: [], algorithmsInRun: new Set() };
   for (const line of lines) {
     switch (line.kind) {
       case 'tally':
@@ -49,6 +50,9 @@ export function linesByKind(lines: readonly ResultLine[]): LinesByKind {
         break;
       case 'hang':
         sorted.hangs.push(line);
+        break;
+      case 'kernel-event':
+        sorted.kernelEvents.push(line);
         break;
       case 'bench':
         sorted.bench.push(line);

@@ -46,6 +46,7 @@ function addHangs(rowOf: RowOf, hangs: readonly HangLine[]): void {
       const row = rowOf(hang.algorithm, one.target, one.generic);
       row.ran = true;
       row.hung = true;
+      if (hang.fault !== undefined) row.fault = hang.fault;
       row.failed += 1;
       row.failures.push(one.failure);
       if (one.generic && hang.boundDriver && !row.boundDriver) row.boundDriver = hang.boundDriver;

@@ -3,6 +3,7 @@ import type { SplitStrategy } from '../../protocol/messages.js';
 import type { BenchSummary } from '../bench-summary.js';
 import type { PriorityTable, PriorityVerdict, Severity } from '../priority-verdicts.js';
 import type { AcceptableOutcome, CaseFailure, HangLine, IncidentLine, UnbindableLine, UnusableLine } from '../result-model.js';
+import type { KernelEventSummary } from './kernel-events.js';
 
 export interface SummaryRow {
   algorithm: string;
@@ -26,6 +27,8 @@ export interface SummaryRow {
   strategiesFailed: SplitStrategy[];
   /** an operation on this target never returned (itself, or through the generic name bound to it) */
   hung?: boolean;
+  /** the kernel report that ended such an operation at once (an oops, a BUG…): its first line */
+  fault?: string;
 }
 
 /** A case (source + case id + strategy) the generic name and at least one driver did not agree on. */
@@ -62,6 +65,8 @@ export interface RunSummary {
   hangs: HangLine[];
   /** link losses a resumed run recovered from (listed, not failures) */
   recovered: IncidentLine[];
+  /** the kernel's reports (oops, WARNING, lockups…), with the request each came during */
+  kernelEvents: KernelEventSummary[];
   skips: SkipGroup[];
   totals: {
     passed: number;
