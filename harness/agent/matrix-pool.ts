@@ -113,18 +113,21 @@ export class MatrixPool {
    * beacon has not moved since is answered as hung at once, with the report's first line.
    */
   kernelFault(line: string): void {
-    this.fault = { atMs: Date.now(), line };
+    // the report's first line names it (BUG: … before Oops: …); later lines of it change nothing
+    this.fault ??= { atMs: Date.now(), line };
   }
 
   async run(body: MatrixRequestBody): Promise<MatrixResult> {
     if (this.hung) throw new HangError({ ...this.hung.hang });
+    // only a report that comes while this request runs can have killed one of its workers
+    this.fault = undefined;
     const shares = Math.max(1, Math.min(this.workers.length, Math.floor(body.cases.length / MIN_CASES_PER_WORKER)));
     const size = Math.ceil(body.cases.length / shares);
     const hangMs = (body.hangSec ?? DEFAULT_HANG_SEC) * 1000;
     const running = Array.from({ length: shares }, (_, share) => {
       const { worker, beacon } = this.workers[share] as { worker: Worker; beacon: ProgressBeacon };
       const offset = share * size;
-      const state = { done: false, watch: new StallWatch(beacon, Date.now()), beacon, offset };
+      const state = { done: false, watch: new StallWatch(beacon, Date.now()), beacon, offset, sequenceAtFault: undefined as number | undefined };
       const answer = this.send(worker, { ...body, cases: body.cases.slice(offset, offset + size) }).then((result) => {
         state.done = true;
         return { result, offset };
@@ -138,8 +141,11 @@ export class MatrixPool {
         for (const { state } of running) {
           if (state.done) continue;
           const stalled = state.watch.stalledMs(now);
-          // a worker that has not moved since a kernel fault report (give it a moment to answer) died with it
-          const fault = this.fault && now - this.fault.atMs >= FAULT_SETTLE_MS && stalled >= now - this.fault.atMs ? this.fault.line : undefined;
+          // a worker whose beacon has not moved since the first look after a kernel fault report
+          // (given a moment to answer) died with it
+          if (this.fault && state.sequenceAtFault === undefined) state.sequenceAtFault = state.beacon.read().sequence;
+          const dead = this.fault !== undefined && now - this.fault.atMs >= FAULT_SETTLE_MS && state.beacon.read().sequence === state.sequenceAtFault;
+          const fault = dead ? this.fault?.line : undefined;
           if (stalled < hangMs && fault === undefined) continue;
           const at = state.beacon.read();
           const index = state.offset + at.caseIndex;

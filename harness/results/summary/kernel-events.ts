@@ -31,7 +31,7 @@ export function summarizeKernelEvents(events: readonly KernelEventLine[], hangs:
 
 /** `null-deref in fixture_oops_submit [afalg_fixture_oops] on ecb-aes-fixture-oops (ecb(aes)), nist/ECBMMT128.rsp COUNT 2 [oneshot], encrypt of 48 bytes` */
 export function describeKernelEventSummary(event: KernelEventSummary): string {
-  const where = event.function !== undefined ? ` in ${event.function}${event.module !== undefined ? ` [${event.module}]` : ''}` : '';
+  const where = event.function !== undefined ? ` in ${event.function}${event.module !== undefined ? ` [${event.module}]` : ''}` : `: ${event.title}`;
   const on = event.driver ?? event.operation?.target;
   const what = on !== undefined ? ` on ${on}${event.algorithm !== undefined ? ` (${event.algorithm})` : ''}` : event.algorithm !== undefined ? ` during ${event.algorithm}` : '';
   const operation = event.operation ? `, ${event.operation.case} [${event.operation.strategy}], ${event.operation.op ?? 'an operation'} of ${event.operation.bytes} bytes` : event.source !== undefined ? `, during ${event.source}` : '';
