@@ -2,6 +2,7 @@
 import type { QemuBoard } from '../harness/board/board.js';
 import { VIRTIO_PORT_NAME } from '../harness/protocol/version.js';
 import type { GuestImage } from './guest-image.js';
+import { loudBugArgs } from '../harness/board/loud-bugs.js';
 
 export interface QemuLaunch {
   accel: 'kvm' | 'tcg';
@@ -39,6 +40,7 @@ export function qemuArgs(board: QemuBoard, image: GuestImage, launch: QemuLaunch
     `afalg_node=${launch.nodePath}`,
     `afalg_script=${launch.agentScript}`,
     ...(q.kernelArgs ?? []),
+    ...loudBugArgs(q.loudBugs),
     ...(launch.extraKernelArgs ?? []),
   ].join(' ');
   const args = [

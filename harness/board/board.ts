@@ -5,6 +5,7 @@ import { projectRoot } from '../core/paths.js';
 import { readValidatedJson } from '../core/json-validation.js';
 import { BadInputError } from '../core/errors.js';
 import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
+import type { LoudBugs } from './loud-bugs.js';
 
 export type Arch = 'x86_64' | 'aarch64' | 'armhf';
 export type Accel = 'auto' | 'kvm' | 'tcg';
@@ -24,6 +25,8 @@ export interface QemuBoardConfig {
   modules: { include: string[]; preload: string[] };
   virtioCrypto?: boolean;
   kernelArgs?: string[];
+  /** kernel parameters that make driver bugs loud (harness/board/loud-bugs.ts) */
+  loudBugs?: LoudBugs;
   extraArgs?: string[];
   /** fault-injection fixtures loaded before discovery (qemu/fixtures) */
   fixtures?: string[];

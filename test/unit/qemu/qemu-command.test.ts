@@ -49,6 +49,14 @@ function withQemu(board: QemuBoard, changes: Partial<QemuBoard['qemu']>): QemuBo
 describe('qemu/qemu-command', () => {
   const board = asQemuBoard(loadBoard('qemu-x86_64'));
 
+  it('puts the board\'s loud-bug settings on the kernel command line, and nothing without them', () => {
+    const plain = (valueOf(qemuArgs(board, image, launch('tcg')), '-append') ?? '').split(' ');
+    assert.ok(!plain.some((word) => /^(panic_on_warn|oops|slub_debug|watchdog_thresh|loglevel)=/.test(word)), plain.join(' '));
+    const loud = withQemu(board, { loudBugs: { panicOnWarn: true, oopsPanic: true, slubDebug: 'FZPU', watchdogThreshSec: 3, logLevel: 7 } });
+    const words = (valueOf(qemuArgs(loud, image, launch('tcg')), '-append') ?? '').split(' ');
+    for (const word of ['panic_on_warn=1', 'oops=panic', 'slub_debug=FZPU', 'watchdog_thresh=3', 'loglevel=7']) assert.ok(words.includes(word), `${word} in ${words.join(' ')}`);
+  });
+
   it('uses TCG with multi-threading and the board TCG cpu', () => {
     const args = qemuArgs(board, image, launch('tcg'));
     assert.equal(valueOf(args, '-accel'), 'tcg,thread=multi');
