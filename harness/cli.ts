@@ -16,6 +16,7 @@ import { reportCommand } from './run/report-command.js';
 import { vectorsFetchCommand, vectorsListCommand } from './run/vectors-commands.js';
 import { resolveVectorsDir } from '../vectors/vectors-dir.js';
 import { DEFAULT_BENCH_ALGORITHMS } from './bench/bench-plan.js';
+import { DEFAULT_DIFFERENTIAL, THOROUGH_DIFFERENTIAL } from '../vectors/differential.js';
 
 
 const benchOptions = <T>(y: Argv<T>) =>
@@ -107,8 +108,10 @@ async function main(): Promise<number> {
           .option('out', { type: 'string', describe: 'results directory (default results/<run id>)' })
           .option('vectors', { type: 'string', describe: 'vectors directory (default: $AFALG_VECTORS_DIR, ../shared/vectors, then the fetched cache)' })
           .option('strategies', { type: 'string', array: true, describe: 'split strategies: oneshot,chunks,page-cross,inplace (default all)' })
-          .option('differential', { type: 'number', default: 0, describe: 'also N random cases per algorithm, every driver compared with the software driver' })
-          .option('seed', { type: 'string', describe: 'seed of the differential cases (default random; printed and stored)' })
+          .option('differential', { type: 'number', describe: `N random cases per algorithm, every driver compared with the software driver (default ${DEFAULT_DIFFERENTIAL}, --thorough ${THOROUGH_DIFFERENTIAL}; 0: none)` })
+          .option('seed', { type: 'string', describe: 'seed of the generated (boundary and differential) cases (default random; printed and stored in run.json)' })
+          .option('boundary', { type: 'boolean', default: true, describe: 'generated boundary cases (counters at the wrap, lengths around blocks and pages, key and tag sizes, forged tags, reused sockets); --no-boundary: none' })
+          .option('thorough', { type: 'boolean', default: false, describe: 'nightly counts: more boundary cases and differential cases' })
           .option('mct-checkpoints', { type: 'number', default: 10, describe: 'Monte-Carlo hash checkpoints to run per file (100 = all)' })
           .option('sample', { type: 'number', describe: 'at most N cases per vector file, evenly spread with every expectation kept: a quick pass that still runs every driver' })
           .option('hang-sec', { type: 'number', describe: "an operation not returning within S seconds is a hang: reported with its request, the QEMU guest restarted, the run goes on without that driver (default: the board's timeouts.hangSec, else 20)" })
@@ -116,7 +119,7 @@ async function main(): Promise<number> {
           .option('bench', { type: 'boolean', default: false, describe: 'measure throughput too, after the vectors (see the bench command)' })
           .option('spec', { type: 'string', describe: 'drivers-spec file (or name in drivers-spec/): requirements the board must meet; any unmet one exits 1' })
           .group(['sizes', 'seconds', 'repetitions', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:'),
-      run((argv: RunArgs) => runCommand(argv)),
+      run((argv: Omit<RunArgs, 'differential'> & { differential?: number }) => runCommand({ ...argv, differential: argv.differential ?? (argv.thorough ? THOROUGH_DIFFERENTIAL : DEFAULT_DIFFERENTIAL) })),
     )
     .command(
       'bench',

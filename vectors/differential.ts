@@ -151,3 +151,7 @@ export function differentialCases(algorithm: CatalogAlgorithm, count: number, se
   }
   return cases;
 }
+
+/** Differential cases per algorithm in a default run (within the default run's time budget), and with --thorough. */
+export const DEFAULT_DIFFERENTIAL = 8;
+export const THOROUGH_DIFFERENTIAL = 100;

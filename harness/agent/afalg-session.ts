@@ -183,8 +183,8 @@ export class AfAlgSession {
     }
   }
 
-  private transform(type: AfAlgType, name: string): Transform {
-    const cacheKey = `${type}\0${name}`;
+  private transform(type: AfAlgType, name: string, socket = 0): Transform {
+    const cacheKey = `${type}\0${name}\0${socket}`;
     let transform = this.transforms.get(cacheKey);
     if (transform) {
       // most recently used last
@@ -330,7 +330,7 @@ export class AfAlgSession {
   }
 
   private runHash(d: DecodedHash, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
-    const transform = this.transform('hash', alg);
+    const transform = this.transform('hash', alg, d.socket);
     const msg = d.msg;
     return this.withOperation(transform, d.key, 0, (opFd) => {
       const { inAddr, inIndex, outAddr, outIndex } = this.placement(strategy, msg.length);
@@ -345,7 +345,7 @@ export class AfAlgSession {
   }
 
   private runSkcipher(d: DecodedSkcipher, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
-    const transform = this.transform('skcipher', alg);
+    const transform = this.transform('skcipher', alg, d.socket);
     const input = d.input;
     if (input.length === 0) throw new AfAlgError('send', 'EMSGSIZE');
     return this.withOperation(transform, d.key, 0, (opFd) => {
@@ -359,7 +359,7 @@ export class AfAlgSession {
   }
 
   private runAead(d: DecodedAead, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
-    const transform = this.transform('aead', alg);
+    const transform = this.transform('aead', alg, d.socket);
     const { assoc, input } = d;
     const total = assoc.length + input.length;
     const outLength = d.op === 'encrypt' ? total + d.authsize : total - d.authsize;
@@ -390,7 +390,7 @@ export class AfAlgSession {
 
   /** CAVP Monte-Carlo: 1,000 chained digests per checkpoint, all inside the agent. */
   private runMct(d: DecodedMct, alg: string): RawOutcome {
-    const transform = this.transform('hash', alg);
+    const transform = this.transform('hash', alg, d.socket);
     return this.withOperation(transform, null, 0, (opFd) => {
       const { inAddr, inIndex, outAddr, outIndex } = this.placement(undefined, 3 * d.seed.length);
       const bytes = this.arena.bytes;
@@ -439,6 +439,8 @@ function toOutcome(raw: RawOutcome): Omit<CaseOutcome, 'ref'> {
 const KNOWN_TYPES = new Set(['hash', 'skcipher', 'aead', 'rng', 'hash-mct']);
 
 interface DecodedCommon {
+  /** the case's socket index (CaseBase.socket) */
+  socket?: number;
   expect?: Buffer;
   expectError?: string;
   expectMismatch?: boolean;
@@ -482,6 +484,7 @@ const b64 = (text: string): Buffer => Buffer.from(text, 'base64');
 /** Decode a case's base64 fields once, however many transforms and strategies it runs through. */
 function decodeCase(c: CaseBody | Case): DecodedCase {
   const common = (expect: string | undefined, expectError?: string, expectMismatch?: boolean): DecodedCommon => ({
+    ...('socket' in c && c.socket !== undefined ? { socket: c.socket } : {}),
     ...(expect !== undefined ? { expect: b64(expect) } : {}),
     ...(expectError !== undefined ? { expectError } : {}),
     ...(expectMismatch ? { expectMismatch } : {}),

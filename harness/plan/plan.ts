@@ -6,6 +6,7 @@ import type { AfAlgType, SplitStrategy } from '../protocol/messages.js';
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';
 import type { AlgorithmVectors, VectorCase } from '../../vectors/vector-case.js';
+import { BOUNDARY_DIFFERENTIAL_SOURCE, BOUNDARY_SOURCE, type BoundarySet } from '../../vectors/boundary/boundary.js';
 import type { ResultLine } from '../results/result-model.js';
 import { matchesAny } from './name-pattern.js';
 
@@ -64,6 +65,12 @@ export interface PlanOptions {
   /** differential: random cases per algorithm (0: none) */
   differential: number;
   differentialOf?(algorithm: CatalogAlgorithm, count: number): VectorCase[];
+  /**
+   * generated boundary cases of an algorithm (vectors/boundary): the ones with an expectation run
+   * on every target (source `boundary`), the others against the software reference like
+   * differential cases (source `boundary-differential`)
+   */
+  boundaryOf?(algorithm: CatalogAlgorithm): BoundarySet;
   /**
    * at most this many cases per vector file, spread evenly over it with every expectation (valid,
    * invalid, acceptable) kept: a quick pass that still runs every driver of every algorithm
@@ -200,12 +207,20 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
 
     const { reference, params } = entry;
+    const known = targets.find((target) => target.name === reference);
+    const ordered = reference ? [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)] : [];
+    const boundary = options.boundaryOf?.(entry);
+    if (boundary && boundary.oracle.length > 0) {
+      plan.batches.push(...batchesOf({ algorithm: entry.name, type: entry.type, source: BOUNDARY_SOURCE, targets, strategies, differential: false }, boundary.oracle, limits));
+    }
+    if (boundary && boundary.differential.length > 0 && reference) {
+      plan.batches.push(...batchesOf({ algorithm: entry.name, type: entry.type, source: BOUNDARY_DIFFERENTIAL_SOURCE, targets: ordered, strategies, differential: true }, boundary.differential, limits));
+    }
+    const hasBoundary = boundary !== undefined && boundary.oracle.length + (reference ? boundary.differential.length : 0) > 0;
     if (options.differential > 0 && reference && params && options.differentialOf) {
-      const known = targets.find((target) => target.name === reference);
-      const ordered = [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)];
       const base = { algorithm: entry.name, type: entry.type, source: 'differential', targets: ordered, strategies, differential: true };
       plan.batches.push(...batchesOf(base, options.differentialOf(entry, options.differential), limits));
-    } else if (!hasVectors) {
+    } else if (!hasVectors && !hasBoundary) {
       plan.notes.push({
         kind: 'skip',
         algorithm: entry.name,

@@ -235,6 +235,8 @@ export interface RunMeta {
     strategies: SplitStrategy[];
     differential: number;
     seed?: string;
+    /** generated boundary cases (vectors/boundary): thorough = the nightly counts; absent: none */
+    boundary?: { thorough: boolean };
     /** Monte-Carlo checkpoints per file (a resume plans with the same) */
     mctCheckpoints?: number;
     /** one operation not returning within this many seconds is a hang */

@@ -20,6 +20,7 @@ import { RunProgress } from './run-progress.js';
 import { catalog } from '../../vectors/catalog.js';
 import { loadAlgorithmVectors, sourcesFor } from '../../vectors/vector-sources.js';
 import { differentialCases } from '../../vectors/differential.js';
+import { boundaryCases } from '../../vectors/boundary/boundary.js';
 import { describeVectorOrigins, resolveVectorsDir } from '../../vectors/vectors-dir.js';
 import { writeReports } from '../../reports/reporters.js';
 import os from 'node:os';
@@ -46,6 +47,10 @@ export interface RunArgs {
   strategies?: string[];
   differential: number;
   seed?: string;
+  /** generated boundary cases (default on; --no-boundary turns them off) */
+  boundary?: boolean;
+  /** nightly counts: more boundary and differential cases */
+  thorough?: boolean;
   'mct-checkpoints': number;
   'console-log'?: string;
   /** measure throughput too (run --bench; the bench command sets it and turns vectors off) */
@@ -103,6 +108,8 @@ function resumeState(dirArg: string, argv: RunArgs): { argv: RunArgs; state: Res
     board: meta.board.file,
     out: dir,
     differential: options.differential,
+    boundary: options.boundary !== undefined,
+    thorough: options.boundary?.thorough ?? false,
     'mct-checkpoints': options.mctCheckpoints ?? argv['mct-checkpoints'],
     ...(options.hangSec !== undefined ? { 'hang-sec': options.hangSec } : {}),
     ...(options.sample !== undefined ? { sample: options.sample } : {}),
@@ -271,6 +278,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...(argv.sample !== undefined ? { sample: argv.sample } : {}),
       vectorsOf: (algorithm) => (sourcesFor(algorithm).length > 0 ? loadAlgorithmVectors(algorithm, vectors.dir, { mctCheckpoints: argv['mct-checkpoints'] }) : undefined),
       differentialOf: (algorithm, count) => differentialCases(algorithm, count, seed),
+      ...(argv.boundary !== false ? { boundaryOf: (algorithm) => boundaryCases(algorithm, seed, { thorough: argv.thorough ?? false }) } : {}),
       // a resumed run cuts its batches as the first attempt did, whatever this link prefers
       ...(resuming?.state.meta.planned.maxRequestBytes !== undefined
         ? { maxPayloadBytes: resuming.state.meta.planned.maxRequestBytes }
@@ -280,7 +288,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     });
     for (const note of plan.notes) if (note.kind === 'unusable') process.stderr.write(`unusable vector file: ${note.error}\n`);
     if (plan.absent.length > 0) process.stderr.write(`not on this target: ${plan.absent.join(', ')}\n`);
-    if (vectors) process.stderr.write(`${describePlan(plan)}${argv.differential > 0 ? `, differential seed ${seed}` : ''}\n`);
+    if (vectors) process.stderr.write(`${describePlan(plan)}${argv.differential > 0 || argv.boundary !== false ? `, seed ${seed}` : ''}\n`);
     let benchPlan: BenchPlan | undefined = benchSettings
       ? planBench(discovery.algorithms, { catalog, algPatterns: argv.alg, driverPatterns: argv.driver, settings: { ...benchSettings, ...(cReference?.program ? { cProgram: cReference.program } : {}) } })
       : undefined;
@@ -326,7 +334,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
         ...(argv.driver ? { driver: argv.driver } : {}),
         strategies,
         differential: argv.differential,
-        ...(argv.differential > 0 ? { seed } : {}),
+        ...(argv.differential > 0 || argv.boundary !== false ? { seed } : {}),
+        ...(argv.boundary !== false ? { boundary: { thorough: argv.thorough ?? false } } : {}),
         mctCheckpoints: argv['mct-checkpoints'],
         hangSec,
         ...(argv.sample !== undefined ? { sample: argv.sample } : {}),
