@@ -21,7 +21,9 @@ interface Pending {
 }
 
 /** Fewer cases than this run on one worker: the split would cost more than it saves. */
-const MIN_CASES_PER_WORKER = 8;
+export const MIN_CASES_PER_WORKER = 8;
+/** At most this many workers (threads, each with its own sockets) run one request's cases at once. */
+export const MAX_WORKERS = 4;
 
 /** A matrix request one of whose operations never returned. */
 export class HangError extends Error {
@@ -86,7 +88,7 @@ export class MatrixPool {
    * One worker per CPU the target has, at most `max`, and one on a single-CPU target: the main
    * thread must stay free to notice a hang.
    */
-  static forThisMachine(max = 4): MatrixPool {
+  static forThisMachine(max = MAX_WORKERS): MatrixPool {
     return new MatrixPool(Math.max(1, Math.min(os.availableParallelism(), max)));
   }
 

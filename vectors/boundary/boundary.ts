@@ -58,8 +58,8 @@ class Generator {
   }
 
   /** a case with an errno as its expectation: no oracle needed */
-  refused(label: string, body: CaseBody, dims: CaseDims): void {
-    this.set.oracle.push(this.caseOf(label, body, dims, 'invalid'));
+  refused(label: string, body: CaseBody, dims: CaseDims, strategies?: VectorCase['strategies']): void {
+    this.set.oracle.push({ ...this.caseOf(label, body, dims, 'invalid'), ...(strategies ? { strategies } : {}) });
   }
 
   /** a case whose output the oracle computes, or the reference driver when it cannot */
@@ -97,8 +97,9 @@ function skcipherCases(g: Generator): void {
   const lengths = /^xts\(/.test(algorithm.name) ? XTS_LENGTHS : lengthsFor(block, unit, min);
   const ivOf = (): Buffer | undefined => (params.ivSize !== undefined ? g.bytes(params.ivSize) : undefined);
   let op: 'encrypt' | 'decrypt' = 'encrypt';
-  const one = (label: string, keyLength: number, iv: Buffer | undefined, length: number, dims: Partial<CaseDims> = {}, socket?: number): void => {
-    const key = g.bytes(keyLength);
+  const one = (label: string, keyOrLength: number | Buffer, iv: Buffer | undefined, length: number, dims: Partial<CaseDims> = {}, socket?: number): void => {
+    const key = typeof keyOrLength === 'number' ? g.bytes(keyOrLength) : keyOrLength;
+    const keyLength = key.length;
     const input = g.bytes(length);
     op = op === 'encrypt' ? 'decrypt' : 'encrypt';
     const body: CaseBody = { type: 'skcipher', key: b64(key), ...(iv ? { iv: b64(iv) } : {}), op, input: b64(input), ...(socket !== undefined ? { socket } : {}) };
@@ -111,9 +112,10 @@ function skcipherCases(g: Generator): void {
     g.refused(`key ${keyLength} refused`, { type: 'skcipher', key: b64(g.bytes(keyLength)), ...(params.ivSize ? { iv: b64(g.bytes(params.ivSize)) } : {}), op: 'encrypt', input: b64(g.bytes(Math.max(min, unit))), expectError: 'EINVAL' }, { length: Math.max(min, unit), keyLength });
   }
   counterCases(g, one);
-  // state: one socket per key, interleaved, each socket keeping its key while the others change theirs
-  const keyLength = params.keySizes[0] as number;
-  for (let i = 0; i < 6; i++) one(`state socket ${i % 3}`, keyLength, ivOf(), 3 * unit + 1 - (block === 1 ? 0 : 1), { socket: i % 3 }, i % 3);
+  // state: one socket per key, interleaved, each socket keeping its key (and the agent not setting it
+  // again) while the others change theirs; the IV changes with every case
+  const stateKeys = [0, 1, 2].map(() => g.bytes(params.keySizes[0] as number));
+  for (let i = 0; i < 6; i++) one(`state socket ${i % 3}`, stateKeys[i % 3] as Buffer, ivOf(), 3 * unit + 1 - (block === 1 ? 0 : 1), { socket: i % 3 }, i % 3);
 }
 
 /** The IV of a counter mode with the low `width` bits `blocks` short of wrapping (big-endian counter). */
@@ -208,13 +210,14 @@ function aeadCases(g: Generator): void {
     const dims: CaseDims = { length: textLength, keyLength: key.length, aadLength, authsize, ...socket };
     const common = { type: 'aead' as const, key: b64(key), iv: b64(iv), assoc: b64(assoc), authsize, ...socket };
     const sealed = g.aead(key, iv, assoc, authsize, input);
-    g.computed(`${label} encrypt`, { ...common, op: 'encrypt', input: b64(input) }, dims, sealed, bigOnly(textLength));
+    g.computed(`${label} encrypt`, { ...common, op: 'encrypt', input: b64(input) }, dims, sealed, bigOnly(textLength + aadLength));
     if (!options.decrypt) return;
-    if (sealed) g.computed(`${label} decrypt`, { ...common, op: 'decrypt', input: b64(sealed) }, dims, input, bigOnly(textLength));
+    if (sealed) g.computed(`${label} decrypt`, { ...common, op: 'decrypt', input: b64(sealed) }, dims, input, bigOnly(textLength + aadLength));
     // a forged tag (the genuine one with its last bit flipped, or random bytes) must give EBADMSG
     const forged = sealed ? Buffer.from(sealed) : g.bytes(textLength + authsize);
     forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 0x01;
-    g.refused(`${label} forged tag`, { ...common, op: 'decrypt', input: b64(forged), expectError: 'EBADMSG' }, { ...dims, forged: true });
+    const forgedCase = { ...common, op: 'decrypt' as const, input: b64(forged), expectError: 'EBADMSG' };
+    g.refused(`${label} forged tag`, forgedCase, { ...dims, forged: true }, bigOnly(textLength + aadLength));
   };
   textLengths.forEach((length, i) => one(`len ${length}`, length, aadLengths[i % aadLengths.length] as number, authsizes[i % authsizes.length] as number, { decrypt: length <= 2 * PAGE }));
   aadLengths.forEach((aadLength, i) => one(`aad ${aadLength}`, [0, 1, 16, 17][i % 4] as number, aadLength, authsizes[(i + 1) % authsizes.length] as number, { decrypt: true }));

@@ -82,5 +82,8 @@ export function illegalAuthsizesOf(legal: readonly number[]): number[] {
 export const COUNTER_WIDTHS = [16, 32, 64, 128] as const;
 export const WRAP_AT = [1, 3, 300] as const;
 
-/** AAD lengths: none, one byte, around a block, around a page, beyond a page. */
-export const AAD_LENGTHS = [0, 1, 15, 16, 17, 255, 256, 4095, 4096, 4097, 8200];
+/**
+ * AAD lengths: none, one byte, around a block, around a page, beyond a page, and both sides of
+ * 65,280 (2^16 - 2^8), where CCM's encoding of the AAD length grows from 2 to 6 bytes.
+ */
+export const AAD_LENGTHS = [0, 1, 15, 16, 17, 255, 256, 4095, 4096, 4097, 8200, 0xff00 - 1, 0xff00];
