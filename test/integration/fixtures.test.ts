@@ -70,8 +70,11 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
   it('every fixture fails, the way it was built to; every good driver passes', () => {
     assert.equal(code, 1);
     const fixtureDrivers = new Set(Object.values(FIXTURE_DRIVERS).map((fixture) => fixture.driver));
+    // a template instance over a fixture (rfc4106(gcm-aes-fixture-empty-aad), …) is that fixture's code too
+    const overFixture = (target: string): boolean => [...fixtureDrivers].some((driver) => target.includes(`(${driver}`) || target.includes(`,${driver}`));
     for (const row of summary.rows) {
       if (fixtureDrivers.has(row.target)) assert.ok(row.failed > 0 && !row.hung, `${row.target} was not caught`);
+      else if (overFixture(row.target)) continue;
       else if (row.hung) assert.ok(Object.values(HANG_FIXTURES).some((fixture) => fixture.driver === row.target || fixture.algorithm === row.target), `${row.target} hung`);
       else if (!row.generic) assert.equal(row.failed, 0, `${row.target} (a good driver) failed`);
     }
