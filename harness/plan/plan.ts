@@ -209,7 +209,15 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const { reference, params } = entry;
     const known = targets.find((target) => target.name === reference);
     const ordered = reference ? [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)] : [];
-    const boundary = options.boundaryOf?.(entry);
+    const generated = options.boundaryOf?.(entry);
+    // a generated case's own strategies, narrowed to the run's (and the type's): none left, the run's first
+    const narrowed = (cases: VectorCase[]): VectorCase[] =>
+      cases.map((vectorCase) => {
+        if (!vectorCase.strategies) return vectorCase;
+        const kept = vectorCase.strategies.filter((strategy) => strategies.includes(strategy));
+        return { ...vectorCase, strategies: kept.length > 0 ? kept : strategies.slice(0, 1) };
+      });
+    const boundary = generated && { oracle: narrowed(generated.oracle), differential: narrowed(generated.differential) };
     if (boundary && boundary.oracle.length > 0) {
       plan.batches.push(...batchesOf({ algorithm: entry.name, type: entry.type, source: BOUNDARY_SOURCE, targets, strategies, differential: false }, boundary.oracle, limits));
     }

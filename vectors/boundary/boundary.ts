@@ -86,8 +86,12 @@ class Generator {
   }
 }
 
-/** the largest lengths run one-shot only: they cost the most and the split strategies add little there */
-const bigOnly = (length: number): VectorCase['strategies'] => (length >= 8 * PAGE ? ['oneshot'] : undefined);
+/**
+ * Long inputs cost the most under the `chunks` strategy (a send per 1, 15 or 17 bytes): beyond two
+ * pages they run one-shot, page-crossing and in place (a send or two each), the longest one-shot
+ * only. The planner keeps only the strategies the run asked for.
+ */
+const bigOnly = (length: number): VectorCase['strategies'] => (length >= 8 * PAGE ? ['oneshot'] : length > 2 * PAGE + 64 ? ['oneshot', 'page-cross', 'inplace'] : undefined);
 
 function skcipherCases(g: Generator): void {
   const { params, algorithm } = g;

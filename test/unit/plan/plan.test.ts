@@ -203,6 +203,13 @@ describe('plan/plan', () => {
     assert.equal(plan.notes.filter((note) => note.kind === 'skip' && note.source === '-').length, 0);
   });
 
+  it("a generated case's own strategies are narrowed to the run's; none left, the run's first", () => {
+    const withReference: CatalogAlgorithm[] = [{ name: 'cbc(aes)', type: 'skcipher', reference: 'cbc(aes-generic)', params: { keySizes: [16] } } as CatalogAlgorithm];
+    const long: VectorCase = { ...skcipherCase('b:s#0 len 20480', 20480), strategies: ['oneshot', 'page-cross', 'inplace'] };
+    const plan = planRun([cbcAes], { catalog: withReference, strategies: ['chunks', 'inplace'], vectorsOf: () => undefined, differential: 0, boundaryOf: () => ({ oracle: [long, { ...long, id: 'b:s#1', strategies: ['oneshot'] }], differential: [] }) });
+    assert.deepEqual(plan.batches[0]?.cases.map((c) => c.strategies), [['inplace'], ['chunks']]);
+  });
+
   describe('--sample', () => {
     const gcm = loadAlgorithmVectors('gcm(aes)', vectorsDir);
     const wycheproof = gcm.sources.find((source) => source.source.endsWith('aes_gcm_test.json'));
