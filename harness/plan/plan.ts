@@ -158,6 +158,15 @@ export function sampleCases(cases: readonly VectorCase[], limit: number): Vector
   return [...chosen].sort((a, b) => a - b).map((index) => cases[index] as VectorCase);
 }
 
+/** Generated cases' own strategies narrowed to the run's (and the type's); none left: the run's first. */
+function narrowedStrategies(cases: VectorCase[], strategies: readonly SplitStrategy[]): VectorCase[] {
+  return cases.map((vectorCase) => {
+    if (!vectorCase.strategies) return vectorCase;
+    const kept = vectorCase.strategies.filter((strategy) => strategies.includes(strategy));
+    return { ...vectorCase, strategies: kept.length > 0 ? kept : strategies.slice(0, 1) };
+  });
+}
+
 export class UnknownAlgorithmError extends Error {}
 
 export function planRun(discovery: readonly DiscoveredAlgorithm[], options: PlanOptions): RunPlan {
@@ -210,14 +219,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const known = targets.find((target) => target.name === reference);
     const ordered = reference ? [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)] : [];
     const generated = options.boundaryOf?.(entry);
-    // a generated case's own strategies, narrowed to the run's (and the type's): none left, the run's first
-    const narrowed = (cases: VectorCase[]): VectorCase[] =>
-      cases.map((vectorCase) => {
-        if (!vectorCase.strategies) return vectorCase;
-        const kept = vectorCase.strategies.filter((strategy) => strategies.includes(strategy));
-        return { ...vectorCase, strategies: kept.length > 0 ? kept : strategies.slice(0, 1) };
-      });
-    const boundary = generated && { oracle: narrowed(generated.oracle), differential: narrowed(generated.differential) };
+    const boundary = generated && { oracle: narrowedStrategies(generated.oracle, strategies), differential: narrowedStrategies(generated.differential, strategies) };
     if (boundary && boundary.oracle.length > 0) {
       plan.batches.push(...batchesOf({ algorithm: entry.name, type: entry.type, source: BOUNDARY_SOURCE, targets, strategies, differential: false }, boundary.oracle, limits));
     }
@@ -227,7 +229,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const hasBoundary = boundary !== undefined && boundary.oracle.length + (reference ? boundary.differential.length : 0) > 0;
     if (options.differential > 0 && reference && params && options.differentialOf) {
       const base = { algorithm: entry.name, type: entry.type, source: 'differential', targets: ordered, strategies, differential: true };
-      plan.batches.push(...batchesOf(base, options.differentialOf(entry, options.differential), limits));
+      plan.batches.push(...batchesOf(base, narrowedStrategies(options.differentialOf(entry, options.differential), strategies), limits));
     } else if (!hasVectors && !hasBoundary) {
       plan.notes.push({
         kind: 'skip',
