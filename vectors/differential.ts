@@ -8,11 +8,12 @@
  * authsizes and the IPsec AAD forms, so a failure is a difference between drivers, not a bad request.
  *
  * Input lengths cycle through three classes (then random): small (0..64), around a 4 KiB page
- * (4090..4102) and large (up to maxLength), rounded to the block size. AEAD cases encrypt only;
+ * (4090..4102) and large (up to maxLength), rounded to the block size. Inputs beyond two pages skip
+ * the chunks strategy (the planner keeps the run's strategies among the case's). AEAD cases encrypt only;
  * skcipher cases encrypt or decrypt (random input decrypts as well as any).
  */
 import { createHash } from 'node:crypto';
-import type { CaseBody } from '../harness/protocol/messages.js';
+import type { CaseBody, SplitStrategy } from '../harness/protocol/messages.js';
 import type { CatalogAlgorithm, DifferentialParams } from './catalog.js';
 import type { VectorCase } from './vector-case.js';
 
@@ -135,6 +136,15 @@ function bodyOf(algorithm: CatalogAlgorithm, params: DifferentialParams, rng: Sf
   }
 }
 
+/** Beyond two pages a case skips the chunks strategy (a send per 1 to 17 bytes costs more than it finds there). */
+const LONG_INPUT = 2 * 4096 + 64;
+const LONG_STRATEGIES: SplitStrategy[] = ['oneshot', 'page-cross', 'inplace'];
+
+function inputBytes(body: CaseBody): number {
+  const text = body.type === 'hash' ? body.msg : body.type === 'skcipher' || body.type === 'aead' ? body.input : '';
+  return Buffer.byteLength(text, 'base64');
+}
+
 /**
  * `count` random cases for an algorithm with differential params, ids `seed <seed>#<index>`,
  * expectation valid and no expect (the reference driver's output is the expectation).
@@ -147,7 +157,12 @@ export function differentialCases(algorithm: CatalogAlgorithm, count: number, se
   const cases: VectorCase[] = [];
   for (let index = 0; index < count; index++) {
     const rng = caseRng(seed, algorithm.name, index);
-    cases.push({ id: `seed ${seed}#${index}`, expectation: 'valid', body: bodyOf(algorithm, params, rng, index, maxLength) });
+    const body = bodyOf(algorithm, params, rng, index, maxLength);
+    cases.push({ id: `seed ${seed}#${index}`, expectation: 'valid', body, ...(inputBytes(body) > LONG_INPUT ? { strategies: LONG_STRATEGIES } : {}) });
   }
   return cases;
 }
+
+/** Differential cases per algorithm in a default run (within the default run's time budget), and with --thorough. */
+export const DEFAULT_DIFFERENTIAL = 8;
+export const THOROUGH_DIFFERENTIAL = 100;

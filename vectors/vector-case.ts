@@ -20,6 +20,25 @@ export interface VectorCase {
   body: CaseBody;
   /** only these strategies make sense for the case (Monte-Carlo: oneshot); default all */
   strategies?: SplitStrategy[];
+  /** generated cases: the boundary dimensions the case exercises (coverage) */
+  dims?: CaseDims;
+}
+
+/** What a generated case exercises, for the coverage summary (harness/results/coverage.ts). */
+export interface CaseDims {
+  /** text length (hash message, skcipher input, AEAD plain/cipher text without the tag) */
+  length: number;
+  keyLength?: number;
+  /** counter modes: the counter field width whose wrap the case crosses */
+  counterWidth?: number;
+  /** the block index at which the counter wraps */
+  wrapAt?: number;
+  aadLength?: number;
+  authsize?: number;
+  /** a forged tag (must fail with EBADMSG) */
+  forged?: boolean;
+  /** state cases: the socket index (several sockets, one transform, changing keys) */
+  socket?: number;
 }
 
 export interface SkippedVector {

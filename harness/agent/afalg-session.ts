@@ -122,7 +122,7 @@ export class AfAlgSession {
 
   private runHash(d: DecodedHash, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
     const io = this.sockets;
-    const transform = io.transform('hash', alg);
+    const transform = io.transform('hash', alg, d.socket);
     const msg = d.msg;
     return io.withOperation(transform, d.key, 0, (opFd) => {
       const { inAddr, inIndex, outAddr, outIndex } = io.placement(strategy, msg.length);
@@ -138,7 +138,7 @@ export class AfAlgSession {
 
   private runSkcipher(d: DecodedSkcipher, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
     const io = this.sockets;
-    const transform = io.transform('skcipher', alg);
+    const transform = io.transform('skcipher', alg, d.socket);
     const input = d.input;
     if (input.length === 0) throw new AfAlgError('send', 'EMSGSIZE');
     return io.withOperation(transform, d.key, 0, (opFd) => {
@@ -153,7 +153,7 @@ export class AfAlgSession {
 
   private runAead(d: DecodedAead, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
     const io = this.sockets;
-    const transform = io.transform('aead', alg);
+    const transform = io.transform('aead', alg, d.socket);
     const { assoc, input } = d;
     const total = assoc.length + input.length;
     const outLength = d.op === 'encrypt' ? total + d.authsize : total - d.authsize;
@@ -186,7 +186,7 @@ export class AfAlgSession {
   /** CAVP Monte-Carlo: 1,000 chained digests per checkpoint, all inside the agent. */
   private runMct(d: DecodedMct, alg: string): RawOutcome {
     const io = this.sockets;
-    const transform = io.transform('hash', alg);
+    const transform = io.transform('hash', alg, d.socket);
     return io.withOperation(transform, null, 0, (opFd) => {
       const { inAddr, inIndex, outAddr, outIndex } = io.placement(undefined, 3 * d.seed.length);
       const bytes = io.arena.bytes;

@@ -98,8 +98,9 @@ export class AfAlgSockets {
     return fd;
   }
 
-  transform(type: AfAlgType, name: string): Transform {
-    const cacheKey = `${type}\0${name}`;
+  /** the bound socket of `name`; `socket` tells apart several sockets of one transform (state cases interleave them) */
+  transform(type: AfAlgType, name: string, socket = 0): Transform {
+    const cacheKey = `${type}\0${name}\0${socket}`;
     let transform = this.transforms.get(cacheKey);
     if (transform) {
       // most recently used last

@@ -25,6 +25,8 @@ export function toOutcome(raw: RawOutcome): Omit<CaseOutcome, 'ref'> {
 export const KNOWN_TYPES = new Set(['hash', 'skcipher', 'aead', 'rng', 'hash-mct']);
 
 export interface DecodedCommon {
+  /** the case's socket index (CaseBase.socket) */
+  socket?: number;
   expect?: Buffer;
   expectError?: string;
   expectMismatch?: boolean;
@@ -68,6 +70,7 @@ const b64 = (text: string): Buffer => Buffer.from(text, 'base64');
 /** Decode a case's base64 fields once, however many transforms and strategies it runs through. */
 export function decodeCase(c: CaseBody | Case): DecodedCase {
   const common = (expect: string | undefined, expectError?: string, expectMismatch?: boolean): DecodedCommon => ({
+    ...('socket' in c && c.socket !== undefined ? { socket: c.socket } : {}),
     ...(expect !== undefined ? { expect: b64(expect) } : {}),
     ...(expectError !== undefined ? { expectError } : {}),
     ...(expectMismatch ? { expectMismatch } : {}),

@@ -14,15 +14,13 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
 import { type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
 import { ProgressBeacon, StallWatch } from './progress-beacon.js';
-import { ALL_STRATEGIES } from '../protocol/constants.js';
+import { ALL_STRATEGIES, MAX_WORKERS, MIN_CASES_PER_WORKER } from '../protocol/constants.js';
 
 interface Pending {
   resolve(result: MatrixResult): void;
   reject(error: Error): void;
 }
 
-/** Fewer cases than this run on one worker: the split would cost more than it saves. */
-const MIN_CASES_PER_WORKER = 8;
 
 /** A matrix request one of whose operations never returned. */
 /** After a kernel fault report, how long a worker may still answer before it counts as killed by it. */
@@ -96,7 +94,7 @@ export class MatrixPool {
    * One worker per CPU the target has, at most `max`, and one on a single-CPU target: the main
    * thread must stay free to notice a hang.
    */
-  static forThisMachine(max = 4): MatrixPool {
+  static forThisMachine(max = MAX_WORKERS): MatrixPool {
     return new MatrixPool(Math.max(1, Math.min(os.availableParallelism(), max)));
   }
 

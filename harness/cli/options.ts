@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_BENCH_ALGORITHMS } from '../bench/bench-plan.js';
 import { DEFAULT_REPORTERS } from '../../reports/reporters.js';
+import { DEFAULT_DIFFERENTIAL, THOROUGH_DIFFERENTIAL } from '../../vectors/differential.js';
 
 export interface TargetArgs {
   board?: string;
@@ -22,6 +23,10 @@ export interface RunArgs extends TargetArgs {
   strategies?: string[];
   differential?: number;
   seed?: string;
+  /** generated boundary cases (default on; --no-boundary turns them off) */
+  boundary?: boolean;
+  /** nightly counts: more boundary and differential cases */
+  thorough?: boolean;
   'mct-checkpoints'?: number;
   sample?: number;
   'hang-sec'?: number;
@@ -60,8 +65,10 @@ export const vectorOptions = <T>(y: Argv<T>) =>
   y
     .option('vectors', { type: 'string', describe: 'vectors directory (default: $AFALG_VECTORS_DIR, ../shared/vectors, then the fetched cache)' })
     .option('strategies', { type: 'string', array: true, describe: 'split strategies: oneshot,chunks,page-cross,inplace (default all)' })
-    .option('differential', { type: 'number', describe: 'also N random cases per algorithm, every driver compared with the software driver (default 0)' })
-    .option('seed', { type: 'string', describe: 'seed of the generated cases (default random; printed and stored)' })
+    .option('differential', { type: 'number', describe: `N random cases per algorithm, every driver compared with the software driver (default ${DEFAULT_DIFFERENTIAL}, --thorough ${THOROUGH_DIFFERENTIAL}; 0: none)` })
+    .option('seed', { type: 'string', describe: 'seed of the generated (boundary and differential) cases (default random; printed and stored in run.json)' })
+    .option('boundary', { type: 'boolean', default: true, describe: 'generated boundary cases (counters at the wrap, lengths around blocks and pages, key and tag sizes, forged tags, reused sockets); --no-boundary: none' })
+    .option('thorough', { type: 'boolean', default: false, describe: 'nightly counts: more boundary cases and differential cases' })
     .option('mct-checkpoints', { type: 'number', describe: 'Monte-Carlo hash checkpoints to run per file (100 = all; default 10)' })
     .option('sample', { type: 'number', describe: 'at most N cases per vector file, evenly spread with every expectation kept: a quick pass that still runs every driver' })
     .option('hang-sec', { type: 'number', describe: "an operation not returning within S seconds is a hang: reported with its request, the QEMU guest restarted, the run goes on without that driver (default: the board's timeouts.hangSec, else 20)" });

@@ -13,6 +13,7 @@ import { DEFAULT_BENCH_SIZES, UnknownBenchAlgorithmError, planBench } from '../b
 import { checkModuleFiles, fixturesWanted } from '../targets/extra-modules.js';
 import { catalog } from '../../vectors/catalog.js';
 import type { RunArgs } from './options.js';
+import { DEFAULT_DIFFERENTIAL, THOROUGH_DIFFERENTIAL } from '../../vectors/differential.js';
 
 /** `a,b c` → [a, b, c] */
 function listOf(values: readonly string[] | undefined): string[] {
@@ -94,7 +95,7 @@ function hangSecOf(args: RunArgs, board: Board): number {
  * `vectorsDir` the vectors directory resolved from them (absent: a bench-only run).
  */
 export function runSettingsOf(args: RunArgs, board: Board, vectorsDir: string | undefined): RunSettings {
-  const differential = args.differential ?? 0;
+  const differential = args.differential ?? (args.thorough ? THOROUGH_DIFFERENTIAL : DEFAULT_DIFFERENTIAL);
   if (!Number.isInteger(differential) || differential < 0) throw new BadInputError(`--differential: expected a case count ≥ 0, got ${args.differential}`);
   if (args.sample !== undefined && !(Number.isInteger(args.sample) && args.sample >= 1)) throw new BadInputError(`--sample: expected a number of cases per vector file ≥ 1, got ${args.sample}`);
   const mctCheckpoints = args['mct-checkpoints'] ?? 10;
@@ -107,6 +108,7 @@ export function runSettingsOf(args: RunArgs, board: Board, vectorsDir: string | 
     strategies: strategiesOf(args.strategies),
     differential,
     seed: args.seed ?? crypto.randomBytes(4).toString('hex'),
+    ...(vectorsDir !== undefined && args.boundary !== false ? { boundary: { thorough: args.thorough ?? false } } : {}),
     mctCheckpoints,
     hangSec: hangSecOf(args, board),
     ...(args.sample !== undefined ? { sample: args.sample } : {}),

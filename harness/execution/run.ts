@@ -15,8 +15,9 @@ import type { ResultsWriter } from '../results/results-writer.js';
 import { describeHang } from '../results/summary.js';
 import { registerLive } from '../targets/live-targets.js';
 import type { Target } from '../targets/target.js';
-import { catalog } from '../../vectors/catalog.js';
+import { catalog, type CatalogAlgorithm } from '../../vectors/catalog.js';
 import { differentialCases } from '../../vectors/differential.js';
+import { boundaryCases } from '../../vectors/boundary/boundary.js';
 import { loadAlgorithmVectors, sourcesFor } from '../../vectors/vector-sources.js';
 import { describeVectorOrigins } from '../../vectors/vectors-dir.js';
 import { executeBench } from './execute-bench.js';
@@ -62,6 +63,7 @@ function vectorPlan(input: RunInput, algorithms: DiscoveredAlgorithm[], target: 
     ...(settings.sample !== undefined ? { sample: settings.sample } : {}),
     vectorsOf: (algorithm) => (sourcesFor(algorithm).length > 0 ? loadAlgorithmVectors(algorithm, vectorsDir, { mctCheckpoints: settings.mctCheckpoints }) : undefined),
     differentialOf: (algorithm, count) => differentialCases(algorithm, count, settings.seed),
+    ...(settings.boundary ? { boundaryOf: (algorithm: CatalogAlgorithm) => boundaryCases(algorithm, settings.seed, { thorough: settings.boundary?.thorough ?? false }) } : {}),
     ...(maxPayloadBytes !== undefined ? { maxPayloadBytes } : {}),
   });
 }
@@ -142,7 +144,7 @@ function benchPlanOf(input: RunInput, algorithms: DiscoveredAlgorithm[], out: Re
 }
 
 function describePlan(plan: RunPlan, seed: string, differential: number): string {
-  return `plan: ${plan.algorithms.length} algorithms, ${plan.batches.length} requests, ${plan.executions} executions (case × target × strategy)${differential > 0 ? `, differential seed ${seed}` : ''}`;
+  return `plan: ${plan.algorithms.length} algorithms, ${plan.batches.length} requests, ${plan.executions} executions (case × target × strategy), seed ${seed} for the generated cases${differential > 0 ? ` (${differential} differential per algorithm)` : ''}`;
 }
 
 function describeBenchPlan(plan: BenchPlan, tcryptSec: number | undefined): string {

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';
 import type { AlgorithmVectors, VectorCase } from '../../vectors/vector-case.js';
+import { BOUNDARY_DIFFERENTIAL_SOURCE, BOUNDARY_SOURCE, type BoundarySet } from '../../vectors/boundary/boundary.js';
 import type { ResultLine } from '../results/result-model.js';
 import { matchesAny } from './name-pattern.js';
 
@@ -64,6 +65,12 @@ export interface PlanOptions {
   /** differential: random cases per algorithm (0: none) */
   differential: number;
   differentialOf?(algorithm: CatalogAlgorithm, count: number): VectorCase[];
+  /**
+   * generated boundary cases of an algorithm (vectors/boundary): the ones with an expectation run
+   * on every target (source `boundary`), the others against the software reference like
+   * differential cases (source `boundary-differential`)
+   */
+  boundaryOf?(algorithm: CatalogAlgorithm): BoundarySet;
   /**
    * at most this many cases per vector file, spread evenly over it with every expectation (valid,
    * invalid, acceptable) kept: a quick pass that still runs every driver of every algorithm
@@ -150,6 +157,15 @@ export function sampleCases(cases: readonly VectorCase[], limit: number): Vector
   return [...chosen].sort((a, b) => a - b).map((index) => cases[index] as VectorCase);
 }
 
+/** Generated cases' own strategies narrowed to the run's (and the type's); none left: the run's first. */
+function narrowedStrategies(cases: VectorCase[], strategies: readonly SplitStrategy[]): VectorCase[] {
+  return cases.map((vectorCase) => {
+    if (!vectorCase.strategies) return vectorCase;
+    const kept = vectorCase.strategies.filter((strategy) => strategies.includes(strategy));
+    return { ...vectorCase, strategies: kept.length > 0 ? kept : strategies.slice(0, 1) };
+  });
+}
+
 export class UnknownAlgorithmError extends Error {}
 
 export function planRun(discovery: readonly DiscoveredAlgorithm[], options: PlanOptions): RunPlan {
@@ -199,12 +215,21 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
 
     const { reference, params } = entry;
+    const known = targets.find((target) => target.name === reference);
+    const ordered = reference ? [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)] : [];
+    const generated = options.boundaryOf?.(entry);
+    const boundary = generated && { oracle: narrowedStrategies(generated.oracle, strategies), differential: narrowedStrategies(generated.differential, strategies) };
+    if (boundary && boundary.oracle.length > 0) {
+      plan.batches.push(...batchesOf({ algorithm: entry.name, type: entry.type, source: BOUNDARY_SOURCE, targets, strategies, differential: false }, boundary.oracle, limits));
+    }
+    if (boundary && boundary.differential.length > 0 && reference) {
+      plan.batches.push(...batchesOf({ algorithm: entry.name, type: entry.type, source: BOUNDARY_DIFFERENTIAL_SOURCE, targets: ordered, strategies, differential: true }, boundary.differential, limits));
+    }
+    const hasBoundary = boundary !== undefined && boundary.oracle.length + (reference ? boundary.differential.length : 0) > 0;
     if (options.differential > 0 && reference && params && options.differentialOf) {
-      const known = targets.find((target) => target.name === reference);
-      const ordered = [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)];
       const base = { algorithm: entry.name, type: entry.type, source: 'differential', targets: ordered, strategies, differential: true };
-      plan.batches.push(...batchesOf(base, options.differentialOf(entry, options.differential), limits));
-    } else if (!hasVectors) {
+      plan.batches.push(...batchesOf(base, narrowedStrategies(options.differentialOf(entry, options.differential), strategies), limits));
+    } else if (!hasVectors && !hasBoundary) {
       plan.notes.push({
         kind: 'skip',
         algorithm: entry.name,

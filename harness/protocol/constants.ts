@@ -25,3 +25,9 @@ export const DEFAULT_HANG_SEC = 20;
  * instead of waiting for the hang limit. WARNINGs and lockup reports do not match: the kernel goes on.
  */
 export const KERNEL_FAULT_LINE = /^(BUG: (?!soft lockup|workqueue lockup|scheduling while atomic|sleeping function)|Oops: |Oops\b|general protection fault|Unable to handle kernel|kernel BUG at |Kernel panic - not syncing)/;
+
+/** Fewer cases than this run on one worker: the split would cost more than it saves. */
+export const MIN_CASES_PER_WORKER = 8;
+
+/** At most this many workers (threads, each with its own sockets) run one request's cases at once. */
+export const MAX_WORKERS = 4;

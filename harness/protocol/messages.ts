@@ -57,6 +57,12 @@ interface CaseBase {
   strategy?: SplitStrategy;
   /** chunk sizes for the `chunks` strategy, cycled (default 1,15,17) */
   chunks?: number[];
+  /**
+   * which of several sockets bound to the same transform runs the case (default 0): state cases
+   * interleave sockets with different keys, so a driver keeping a key or IV per device, not per
+   * transform, is caught. An agent that does not know the field uses one socket.
+   */
+  socket?: number;
 }
 
 export interface HashCase extends CaseBase {

@@ -277,6 +277,8 @@ export interface RunSettings {
   differential: number;
   /** the seed of every generated case (recorded even when nothing used it) */
   seed: string;
+  /** generated boundary cases (vectors/boundary): thorough = the nightly counts; absent: none */
+  boundary?: { thorough: boolean };
   /** Monte-Carlo checkpoints per file */
   mctCheckpoints: number;
   /** one operation not returning within this many seconds is a hang */

@@ -13,7 +13,10 @@ describe('cli/run-settings', () => {
     assert.equal(settings.board, board.file);
     assert.equal(settings.vectorsDir, '/vectors');
     assert.deepEqual(settings.strategies, ['oneshot', 'chunks', 'page-cross', 'inplace']);
-    assert.deepEqual([settings.differential, settings.mctCheckpoints, settings.hangSec], [0, 10, board.timeouts?.hangSec ?? 20]);
+    assert.deepEqual([settings.differential, settings.mctCheckpoints, settings.hangSec], [8, 10, board.timeouts?.hangSec ?? 20]);
+    assert.deepEqual(settings.boundary, { thorough: false }, 'boundary cases in every default run');
+    assert.deepEqual([of({ thorough: true }).differential, of({ thorough: true }).boundary], [100, { thorough: true }]);
+    assert.equal(of({ boundary: false }).boundary, undefined);
     assert.match(settings.seed, /^[0-9a-f]{8}$/);
     assert.equal(settings.bench, undefined);
     assert.deepEqual([settings.fixtures, settings.loadModules], [[], []]);

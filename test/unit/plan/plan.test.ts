@@ -188,6 +188,30 @@ describe('plan/plan', () => {
     );
   });
 
+  it('boundary cases: the ones with an expectation on every target, the others against the reference first; no "no vectors" note', () => {
+    const withReference: CatalogAlgorithm[] = [{ name: 'cbc(aes)', type: 'skcipher', reference: 'cbc(aes-generic)', params: { keySizes: [16] } } as CatalogAlgorithm];
+    const plan = planRun([cbcAes], {
+      catalog: withReference,
+      strategies: ['oneshot', 'chunks'],
+      vectorsOf: () => undefined,
+      differential: 0,
+      boundaryOf: () => ({ oracle: [skcipherCase('b:s#0 len 16'), skcipherCase('b:s#1 len 4097', 4097)], differential: [skcipherCase('b:s#2 len 17', 17)] }),
+    });
+    assert.deepEqual(plan.batches.map((batch) => [batch.source, batch.differential, batch.cases.length, batch.targets[0]?.name]), [
+      ['boundary', false, 2, 'cbc(aes)'],
+      ['boundary-differential', true, 1, 'cbc(aes-generic)'],
+    ]);
+    assert.equal(plan.batches[0]?.executions, 2 * 5 * 2, 'every case on the generic name and the four bindable drivers, both strategies');
+    assert.equal(plan.notes.filter((note) => note.kind === 'skip' && note.source === '-').length, 0);
+  });
+
+  it("a generated case's own strategies are narrowed to the run's; none left, the run's first", () => {
+    const withReference: CatalogAlgorithm[] = [{ name: 'cbc(aes)', type: 'skcipher', reference: 'cbc(aes-generic)', params: { keySizes: [16] } } as CatalogAlgorithm];
+    const long: VectorCase = { ...skcipherCase('b:s#0 len 20480', 20480), strategies: ['oneshot', 'page-cross', 'inplace'] };
+    const plan = planRun([cbcAes], { catalog: withReference, strategies: ['chunks', 'inplace'], vectorsOf: () => undefined, differential: 0, boundaryOf: () => ({ oracle: [long, { ...long, id: 'b:s#1', strategies: ['oneshot'] }], differential: [] }) });
+    assert.deepEqual(plan.batches[0]?.cases.map((c) => c.strategies), [['inplace'], ['chunks']]);
+  });
+
   describe('--sample', () => {
     const gcm = loadAlgorithmVectors('gcm(aes)', vectorsDir);
     const wycheproof = gcm.sources.find((source) => source.source.endsWith('aes_gcm_test.json'));

@@ -118,6 +118,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     strategies: ['oneshot', 'chunks', 'page-cross', 'inplace'],
     differential: 10,
     seed: '42',
+    boundary: { thorough: false },
     bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcryptSec: 1, cReference: true },
     mctCheckpoints: 10,
     hangSec: 20,
