@@ -99,15 +99,26 @@ export function hostMirrors(file = HOST_DEBIAN_SOURCES): Mirrors {
   return { debian: parsed.debian ?? DEFAULT_MIRRORS.debian, security: parsed.security ?? DEFAULT_MIRRORS.security };
 }
 
-/** The private one-line-style sources list: bookworm, bookworm-updates and bookworm-security main. */
+/**
+ * Suites that move every day and have no -updates or -security companions. The mirror's Release
+ * file of such a suite may be past its Valid-Until date (seen here for sid): apt is told not to
+ * check it, the signature is still checked.
+ */
+export const ROLLING_SUITES = ['sid', 'unstable'];
+
+export function isRollingSuite(suite: string): boolean {
+  return ROLLING_SUITES.includes(suite);
+}
+
+/**
+ * The private one-line-style sources list: a stable suite with its -updates and -security main
+ * (bookworm), or a rolling suite alone (sid).
+ */
 export function sourcesList(arch: DebianArch, mirrors: Mirrors, suite = DEBIAN_SUITE): string {
   const options = `[arch=${arch} signed-by=${DEBIAN_KEYRING}]`;
-  return [
-    `deb ${options} ${mirrors.debian} ${suite} main`,
-    `deb ${options} ${mirrors.debian} ${suite}-updates main`,
-    `deb ${options} ${mirrors.security} ${suite}-security main`,
-    '',
-  ].join('\n');
+  const main = `deb ${options} ${mirrors.debian} ${suite} main`;
+  if (isRollingSuite(suite)) return [main, ''].join('\n');
+  return [main, `deb ${options} ${mirrors.debian} ${suite}-updates main`, `deb ${options} ${mirrors.security} ${suite}-security main`, ''].join('\n');
 }
 
 export interface ForeignAptLayout {
@@ -141,7 +152,7 @@ export function foreignAptLayout(root: string): ForeignAptLayout {
 }
 
 /** The -o options that make apt-get and apt-cache use only the private state, for `arch` alone. */
-export function aptOptions(arch: DebianArch, layout: ForeignAptLayout): string[] {
+export function aptOptions(arch: DebianArch, layout: ForeignAptLayout, suite = DEBIAN_SUITE): string[] {
   const settings: Array<[string, string]> = [
     ['Dir::State', layout.state],
     ['Dir::State::Lists', layout.lists],
@@ -152,6 +163,7 @@ export function aptOptions(arch: DebianArch, layout: ForeignAptLayout): string[]
     ['APT::Architecture', arch],
     ['APT::Architectures::', arch],
     ['Acquire::Languages', 'none'],
+    ...(isRollingSuite(suite) ? [['Acquire::Check-Valid-Until', 'false'] as [string, string]] : []),
   ];
   return settings.flatMap(([key, value]) => ['-o', `${key}=${value}`]);
 }
@@ -245,13 +257,32 @@ export function kernelDependency(dependsOutput: string): string | undefined {
   return /Depends: (linux-image-[^\s:<>]+)/.exec(dependsOutput)?.[1];
 }
 
+/**
+ * The packages a split kernel package depends on for its files (`apt-cache depends
+ * linux-image-REL` output): since 7.x Debian ships linux-image-REL as a small package depending on
+ * linux-binary-REL (/usr/lib/modules/REL/vmlinuz), linux-modules-REL (the .ko.xz modules) and
+ * linux-base-REL (modules.builtin, modules.order, config). Empty for a kernel package that holds
+ * everything itself (bookworm's).
+ */
+export function kernelSplitParts(dependsOutput: string, kernelName: string): string[] {
+  const release = kernelName.replace(/^linux-image-/, '');
+  const parts = new Set<string>();
+  for (const match of dependsOutput.matchAll(/^\s*\|?Depends: (linux-(?:binary|modules|base)-[^\s:<>]+)/gm)) {
+    const name = match[1] as string;
+    if (name.replace(/^linux-(?:binary|modules|base)-/, '') === release) parts.add(name);
+  }
+  return [...parts].sort();
+}
+
 /** `apt-cache show --no-all-versions` → its Version field. */
 export function versionField(showOutput: string): string | undefined {
   return /^Version: (\S+)$/m.exec(showOutput)?.[1];
 }
 
 export interface ForeignAptOptions {
-  /** default cacheDir('apt', arch) */
+  /** default bookworm (DEBIAN_SUITE) */
+  suite?: string;
+  /** default cacheDir('apt', arch), or cacheDir('apt', arch-suite) for another suite than bookworm */
   root?: string;
   /** default: the host's (debian.sources), else deb.debian.org */
   mirrors?: Mirrors;
@@ -309,6 +340,15 @@ export class Apt {
     return { name, version: await this.candidateVersion(name) };
   }
 
+  /** The split parts of a kernel package (kernelSplitParts), each at its candidate version. */
+  async kernelParts(kernel: DebianPackage): Promise<DebianPackage[]> {
+    await this.prepare();
+    const { stdout } = await execFile('apt-cache', [...this.options, 'depends', `${kernel.name}:${this.arch}`], { env: APT_ENV });
+    const parts: DebianPackage[] = [];
+    for (const name of kernelSplitParts(stdout, kernel.name)) parts.push({ name, version: await this.candidateVersion(name) });
+    return parts;
+  }
+
   /** One package's .deb into dir (kept: a second call finds it there). */
   async download(pkg: DebianPackage, dir: string): Promise<string> {
     fs.mkdirSync(dir, { recursive: true });
@@ -328,6 +368,7 @@ export class Apt {
 export class ForeignApt extends Apt {
   readonly layout: ForeignAptLayout;
   readonly mirrors: Mirrors;
+  readonly suite: string;
   private readonly log: (line: string) => void;
   private listsChecked = false;
 
@@ -336,17 +377,18 @@ export class ForeignApt extends Apt {
     options: ForeignAptOptions = {},
   ) {
     super(arch);
-    this.layout = foreignAptLayout(options.root ?? cacheDir('apt', arch));
+    this.suite = options.suite ?? DEBIAN_SUITE;
+    this.layout = foreignAptLayout(options.root ?? cacheDir('apt', this.suite === DEBIAN_SUITE ? arch : `${arch}-${this.suite}`));
     this.mirrors = options.mirrors ?? hostMirrors();
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
   override get options(): string[] {
-    return aptOptions(this.arch, this.layout);
+    return aptOptions(this.arch, this.layout, this.suite);
   }
 
   protected override get where(): string {
-    return ' (private lists)';
+    return this.suite === DEBIAN_SUITE ? ' (private lists)' : ` (private ${this.suite} lists)`;
   }
 
   protected override async prepare(): Promise<void> {
@@ -354,7 +396,7 @@ export class ForeignApt extends Apt {
   }
 
   private sourcesText(): string {
-    return sourcesList(this.arch, this.mirrors);
+    return sourcesList(this.arch, this.mirrors, this.suite);
   }
 
   private readStamp(): ListsStamp | undefined {
@@ -387,7 +429,7 @@ export class ForeignApt extends Apt {
     const sourcesHash = crypto.createHash('sha256').update(this.sourcesText()).digest('hex').slice(0, 16);
     const listFiles = (): string[] => (fs.existsSync(this.layout.lists) ? fs.readdirSync(this.layout.lists) : []);
     const stamp = this.readStamp();
-    if (!listsNeedRefresh(stamp, sourcesHash, Date.now(), options.force ?? false) && mainIndexPresent(listFiles(), this.arch)) {
+    if (!listsNeedRefresh(stamp, sourcesHash, Date.now(), options.force ?? false) && mainIndexPresent(listFiles(), this.arch, this.suite)) {
       this.listsChecked = true;
       return false;
     }
@@ -395,7 +437,7 @@ export class ForeignApt extends Apt {
       throw new BadInputError(`the private ${this.arch} package lists need Debian's archive keys (${DEBIAN_KEYRING}): install with 'apt-get install -y debian-archive-keyring'`);
     }
     const { code, output } = await runApt('apt-get', [...this.options, '-q', 'update']);
-    const verdict = updateVerdict(code, output, listFiles(), this.arch);
+    const verdict = updateVerdict(code, output, listFiles(), this.arch, this.suite);
     if (!verdict.accepted) throw new HarnessError(verdict.message ?? `apt-get update (${this.arch}) failed`, 2);
     if (verdict.message) this.log(verdict.message);
     const next: ListsStamp = { refreshedAt: new Date().toISOString(), sources: sourcesHash, failed: verdict.failed };

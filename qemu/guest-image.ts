@@ -27,9 +27,10 @@ import { cacheDir, projectRoot } from '../harness/core/paths.js';
 import { execFile, requireHostTools } from '../harness/core/exec.js';
 import { BadInputError, HarnessError } from '../harness/core/errors.js';
 import { StepProgress } from '../harness/core/progress.js';
-import { parseModulesDep, preloadOrder, selectModules, stripModuleSignature } from './kernel-modules.js';
+import { parseModulesDep, preloadOrder, selectModules } from './kernel-modules.js';
 import { extractVmlinuxFile } from './vmlinux.js';
-import { Apt, ForeignApt, hostDebianArch, type ClosurePackage, type DebianArch, type DebianPackage } from './foreign-apt.js';
+import { Apt, DEBIAN_SUITE, ForeignApt, hostDebianArch, type ClosurePackage, type DebianArch, type DebianPackage } from './foreign-apt.js';
+import { installModule, kernelTreeLayout } from './kernel-tree.js';
 
 /** Bump when the layout of the image changes in a way the recipe does not capture. */
 const IMAGE_FORMAT = 1;
@@ -210,9 +211,9 @@ export function rootLayoutProblems(root: string, node = '/usr/bin/node', expecte
   return problems;
 }
 
-/** The private apt of a board: for a foreign architecture, or for the node packages of agentNode image. */
+/** The private apt of a board: for a foreign architecture or another suite, or for the node packages of agentNode image. */
 interface PackageSources {
-  /** kernel and busybox come from the private apt (the board's arch is not the host's) */
+  /** kernel and busybox come from the private apt (the board's arch is not the host's, or its suite is not bookworm) */
   foreign: boolean;
   /** where the kernel and busybox come from: the host's apt, or the private one */
   apt: Apt;
@@ -230,6 +231,8 @@ export function hashRecipe(board: QemuBoard, kernel: DebianPackage, busybox: Deb
     bootUncompressed: board.qemu.bootUncompressed ?? false,
     init,
   };
+  // only boards of another suite carry it (the recipe of the others is as it was)
+  if (board.qemu.debianSuite && board.qemu.debianSuite !== DEBIAN_SUITE) recipe.suite = board.qemu.debianSuite;
   // only boards whose node is in the image carry these (the recipe of the others is as it was)
   if ((board.qemu.agentNode ?? 'host') === 'image') {
     recipe.agentNode = 'image';
@@ -293,6 +296,8 @@ function writeCpio(staging: string, output: string): Promise<void> {
 
 interface AptAnswer {
   kernel: DebianPackage;
+  /** the split parts of the kernel package (7.x: linux-binary-, linux-modules-, linux-base-REL) */
+  kernelParts?: DebianPackage[];
   busybox: DebianPackage;
   /** mtime of apt's lists (the private lists' refresh time for a foreign arch) when apt was asked */
   listsMtimeMs: number;
@@ -321,8 +326,9 @@ function writeMemo(memoFile: string, key: string, answer: AptAnswer | NodeAnswer
 }
 
 function packageSources(board: QemuBoard, hostArch: string, log: (line: string) => void): PackageSources {
-  const foreign = board.qemu.debianArch !== hostArch;
-  const privateApt = foreign || (board.qemu.agentNode ?? 'host') === 'image' ? new ForeignApt(board.qemu.debianArch, { log }) : undefined;
+  const suite = board.qemu.debianSuite ?? DEBIAN_SUITE;
+  const foreign = board.qemu.debianArch !== hostArch || suite !== DEBIAN_SUITE;
+  const privateApt = foreign || (board.qemu.agentNode ?? 'host') === 'image' ? new ForeignApt(board.qemu.debianArch, { log, suite }) : undefined;
   return { foreign, apt: foreign && privateApt ? privateApt : new Apt(board.qemu.debianArch), ...(privateApt ? { privateApt } : {}) };
 }
 
@@ -334,12 +340,15 @@ async function resolvePackages(board: QemuBoard, refresh: boolean, sources: Pack
   const { debianArch, kernelPackage } = board.qemu;
   const memoFile = cacheDir('apt-answers.json');
   const { apt } = sources;
-  const key = sources.foreign ? `${kernelPackage}:${debianArch}:private` : `${kernelPackage}:${debianArch}`;
+  const suite = board.qemu.debianSuite ?? DEBIAN_SUITE;
+  const key = `${kernelPackage}:${debianArch}${sources.foreign ? ':private' : ''}${suite !== DEBIAN_SUITE ? `:${suite}` : ''}`;
   const listsMtimeMs = apt.listsRefreshedAtMs();
   const known = readMemo(memoFile)[key] as AptAnswer | undefined;
   if (!refresh && known && known.listsMtimeMs === listsMtimeMs && listsMtimeMs !== 0) return known;
+  const kernel = await apt.resolveKernelPackage(kernelPackage);
   const answer: AptAnswer = {
-    kernel: await apt.resolveKernelPackage(kernelPackage),
+    kernel,
+    kernelParts: await apt.kernelParts(kernel),
     busybox: { name: 'busybox-static', version: await apt.candidateVersion('busybox-static') },
     listsMtimeMs,
   };
@@ -350,7 +359,8 @@ async function resolvePackages(board: QemuBoard, refresh: boolean, sources: Pack
 /** Debian's nodejs for the board's arch and its closure on an empty system, remembered like the kernel. */
 async function resolveNodePackages(board: QemuBoard, refresh: boolean, apt: ForeignApt): Promise<ClosurePackage[]> {
   const memoFile = cacheDir('apt-answers.json');
-  const key = `${NODE_PACKAGES.join('+')}:${board.qemu.debianArch}:closure`;
+  const suite = board.qemu.debianSuite ?? DEBIAN_SUITE;
+  const key = `${NODE_PACKAGES.join('+')}:${board.qemu.debianArch}${suite !== DEBIAN_SUITE ? `:${suite}` : ''}:closure`;
   const listsMtimeMs = apt.listsRefreshedAtMs();
   const known = readMemo(memoFile)[key] as NodeAnswer | undefined;
   if (!refresh && known && known.listsMtimeMs === listsMtimeMs && listsMtimeMs !== 0) return known.packages;
@@ -401,6 +411,7 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
   const out = options.progress ?? process.stderr;
 
   let kernel: DebianPackage;
+  let kernelParts: DebianPackage[] | undefined;
   let busybox: DebianPackage;
   let sources: PackageSources | undefined;
   let nodePackages: ClosurePackage[] | undefined;
@@ -411,7 +422,7 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
     if (sources.privateApt && (await sources.privateApt.ensureLists({ force: options.force ?? false }))) {
       progress.detail(`private ${debianArch} lists refreshed (apt-get update)`);
     }
-    ({ kernel, busybox } = await resolvePackages(board, options.force ?? false, sources));
+    ({ kernel, kernelParts, busybox } = await resolvePackages(board, options.force ?? false, sources));
     if (agentNode === 'image') nodePackages = await resolveNodePackages(board, options.force ?? false, sources.privateApt as ForeignApt);
   } catch (error) {
     const cached = newestCachedImage(board);
@@ -434,22 +445,20 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
 
   progress.next(`downloading ${kernel.name} and busybox-static (apt-get download${sources.foreign ? ', private lists' : ''})`);
   const downloads = cacheDir('downloads', debianArch);
-  const kernelDeb = await sources.apt.download(kernel, downloads);
+  const kernelDebs: string[] = [];
+  for (const pkg of [kernel, ...(kernelParts ?? [])]) kernelDebs.push(await sources.apt.download(pkg, downloads));
   const busyboxDeb = await sources.apt.download(busybox, downloads);
-  progress.detail(`${path.basename(kernelDeb)} (${(fs.statSync(kernelDeb).size / 1e6).toFixed(0)} MB)`);
+  const kernelBytes = kernelDebs.reduce((sum, deb) => sum + fs.statSync(deb).size, 0);
+  progress.detail(`${kernelDebs.map((deb) => path.basename(deb)).join(', ')} (${(kernelBytes / 1e6).toFixed(0)} MB)`);
 
   progress.next('extracting the kernel package');
   const work = `${dir}.tmp-${process.pid}`;
   fs.rmSync(work, { recursive: true, force: true });
   const extracted = path.join(work, 'deb');
   fs.mkdirSync(extracted, { recursive: true });
-  await execFile('dpkg-deb', ['-x', kernelDeb, extracted]);
+  for (const deb of kernelDebs) await execFile('dpkg-deb', ['-x', deb, extracted]);
   await execFile('dpkg-deb', ['-x', busyboxDeb, path.join(work, 'busybox')]);
-  const releases = fs.readdirSync(path.join(extracted, 'lib', 'modules'));
-  const kernelRelease = releases[0];
-  if (releases.length !== 1 || !kernelRelease) throw new HarnessError(`${kernelDeb}: expected one lib/modules/<release>, found ${releases.join(', ')}`, 2);
-  const vmlinuz = fs.readdirSync(path.join(extracted, 'boot')).find((file) => file.startsWith('vmlinuz-'));
-  if (!vmlinuz) throw new HarnessError(`${kernelDeb}: no boot/vmlinuz-*`, 2);
+  const { kernelRelease, vmlinuz } = kernelTreeLayout(extracted, kernel.name);
 
   progress.next(`selecting modules for ${kernelRelease} (depmod)`);
   await execFile('depmod', ['-b', extracted, kernelRelease]);
@@ -480,7 +489,9 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
   for (const sub of ['bin', 'sbin', 'proc', 'sys', 'dev', 'host', 'tmp', 'etc/afalg', `lib/modules/${kernelRelease}`]) {
     fs.mkdirSync(path.join(staging, sub), { recursive: true });
   }
-  const busyboxBinary = path.join(work, 'busybox', 'bin', 'busybox');
+  // bookworm's busybox-static ships /bin/busybox, sid's (merged /usr) /usr/bin/busybox
+  const busyboxBinary = ['bin', 'usr/bin'].map((dir) => path.join(work, 'busybox', dir, 'busybox')).find((file) => fs.existsSync(file));
+  if (!busyboxBinary) throw new HarnessError(`busybox-static ${busybox.version}: no bin/busybox or usr/bin/busybox in the package`, 2);
   fs.copyFileSync(busyboxBinary, path.join(staging, 'bin', 'busybox'));
   fs.chmodSync(path.join(staging, 'bin', 'busybox'), 0o755);
   for (const applet of appletsFor(agentNode)) {
@@ -489,9 +500,7 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
     fs.symlinkSync('/bin/busybox', link);
   }
   for (const file of selection.files) {
-    const target = path.join(staging, 'lib', 'modules', kernelRelease, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, stripModuleSignature(fs.readFileSync(path.join(moduleRoot, file))));
+    await installModule(path.join(moduleRoot, file), path.join(staging, 'lib', 'modules', kernelRelease), file);
   }
   for (const file of ['modules.order', 'modules.builtin', 'modules.builtin.modinfo']) {
     const source = path.join(moduleRoot, file);
@@ -511,7 +520,7 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
   const initramfs = path.join(dir, 'initramfs.cpio');
   await writeCpio(staging, initramfs);
   const kernelFile = path.join(dir, 'vmlinuz');
-  fs.copyFileSync(path.join(extracted, 'boot', vmlinuz), kernelFile);
+  fs.copyFileSync(vmlinuz, kernelFile);
   let bootKernel = kernelFile;
   if (board.qemu.bootUncompressed) {
     const vmlinux = path.join(dir, 'vmlinux');
