@@ -4,7 +4,7 @@
  * and why, unusable files, incidents, and the throughput tables with their charts (SVG files
  * written next to summary.md, see `markdownChartFiles`).
  */
-import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import { afalgReachText, type CaseFailure, type RunMeta } from '../harness/results/result-model.js';
 import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
@@ -362,7 +362,8 @@ export function renderMarkdown(report: RunReport): string {
     out.push('');
     out.push('These drivers are registered but cannot be used by their unique name (ELIBBAD means the kernel\'s own self-test failed).');
     out.push('');
-    out.push(...table(['Algorithm', 'Driver', 'Error'], summary.unbindable.map((line) => [mdText(line.algorithm), mdText(line.target), mdText(line.error)]), ['l', 'l', 'l']));
+    const errorOf = (line: (typeof summary.unbindable)[number]): string => (line.afalgReach ? `${line.error}: ${afalgReachText(line.afalgReach)}` : line.error);
+    out.push(...table(['Algorithm', 'Driver', 'Error'], summary.unbindable.map((line) => [mdText(line.algorithm), mdText(line.target), mdText(errorOf(line))]), ['l', 'l', 'l']));
     out.push('');
   }
 

@@ -158,7 +158,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
   });
   let completed = false;
   try {
-    const discovery = await discover(session.target.agent);
+    const discovery = await discover(session.target.agent, session.target.info.hello.kernelRelease);
     const plan = vectorPlan(input, discovery.algorithms, session.target);
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);

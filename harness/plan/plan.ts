@@ -96,7 +96,7 @@ export function targetsOf(algorithm: DiscoveredAlgorithm, driverPatterns: string
   for (const driver of algorithm.drivers) {
     if (driver.internal || !matchesAny(driver.driver, driverPatterns)) continue;
     if (driver.bind === 'ok') targets.push({ name: driver.driver, generic: false, priority: driver.priority });
-    else unbindable.push({ kind: 'unbindable', algorithm: algorithm.name, target: driver.driver, error: driver.bind ?? 'not bound' });
+    else unbindable.push({ kind: 'unbindable', algorithm: algorithm.name, target: driver.driver, error: driver.bind ?? 'not bound', ...(driver.afalgReach ? { afalgReach: driver.afalgReach } : {}) });
   }
   return { targets, unbindable };
 }
