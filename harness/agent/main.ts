@@ -19,6 +19,7 @@ import { AfAlgBench } from './afalg-bench.js';
 import { runCReference } from './c-reference-runner.js';
 import { insmodCapturingLog, loadModuleCapturingLog } from './module-loader.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from '../protocol/version.js';
+import { forwardToKernelExecutor } from './kernel-executor-device.js';
 
 const session = new AfAlgSession();
 let bench: AfAlgBench | undefined;
@@ -94,6 +95,8 @@ function handle(request: Request): unknown {
       return loadModuleCapturingLog(request);
     case 'insmod':
       return insmodCapturingLog(request);
+    case 'kexec':
+      return { reply: forwardToKernelExecutor(Buffer.from(request.frame, 'base64')).toString('base64') };
     case 'bye':
       return {};
     default:

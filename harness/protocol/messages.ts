@@ -260,6 +260,8 @@ export type Request =
   | ({ id: number; op: 'bench' } & BenchRequestBody)
   | ({ id: number; op: 'modprobe' } & ModprobeRequestBody)
   | ({ id: number; op: 'insmod' } & InsmodRequestBody)
+  /** one in-kernel executor frame (kernel-executor.ts), base64 */
+  | { id: number; op: 'kexec'; frame: string }
   | { id: number; op: 'bye' };
 
 export type RequestOp = Request['op'];
@@ -274,6 +276,8 @@ export interface ResultOf {
   bench: BenchResult;
   modprobe: ModprobeResult;
   insmod: ModprobeResult;
+  /** the module's reply frame, base64 */
+  kexec: { reply: string };
   bye: Record<string, never>;
 }
 
