@@ -4,7 +4,7 @@
  *
  *   request  magic "AKX1" u32 | op u32 | shape u32 | timeout_ms u32 | driver_len u16 | key_len u16 |
  *            iv_len u16 | reserved u16 (0) | data_len u32 | driver | key | iv | data
- *   reply    magic "AKXR" u32 | status i32 (0 or -errno) | data_len u32 | reserved u32 | data
+ *   reply    magic "AKXR" u32 | status i32 (0 or -errno) | data_len u32 | step u32 | data
  *
  * The bounds are the module's: anything beyond them is refused by both sides.
  */
@@ -34,9 +34,14 @@ export interface KexecRequest {
   timeoutMs: number;
 }
 
+/** Where a failed request stopped (the module's enum kexec_step). */
+export const KEXEC_STEPS = ['none', 'frame', 'alloc', 'setkey', 'request', 'crypt', 'timeout'] as const;
+export type KexecStep = (typeof KEXEC_STEPS)[number];
+
 export interface KexecReply {
   /** 0, or a negative errno */
   status: number;
+  step: KexecStep;
   data: Buffer;
 }
 
@@ -69,7 +74,9 @@ export function decodeKexecReply(frame: Buffer): KexecReply {
   if (frame.readUInt32LE(0) !== KEXEC_REPLY_MAGIC) throw new Error(`kernel executor: reply magic 0x${frame.readUInt32LE(0).toString(16)} is not AKXR`);
   const length = frame.readUInt32LE(8);
   if (frame.length !== KEXEC_REPLY_HEADER_BYTES + length) throw new Error(`kernel executor: reply says ${length} data bytes, frame holds ${frame.length - KEXEC_REPLY_HEADER_BYTES}`);
-  return { status: frame.readInt32LE(4), data: frame.subarray(KEXEC_REPLY_HEADER_BYTES) };
+  const step = KEXEC_STEPS[frame.readUInt32LE(12)];
+  if (!step) throw new Error(`kernel executor: reply step ${frame.readUInt32LE(12)} is unknown`);
+  return { status: frame.readInt32LE(4), step, data: frame.subarray(KEXEC_REPLY_HEADER_BYTES) };
 }
 
 /** Largest reply the module writes. */

@@ -52,8 +52,11 @@ struct kexec_reply_header {
 	__le32 magic;
 	__le32 status; /* 0, or a negative errno */
 	__le32 data_len;
-	__le32 reserved;
+	__le32 step; /* where it failed: enum kexec_step */
 } __packed;
+
+/* The step an error comes from, as the harness reports a failed AF_ALG request's step. */
+enum kexec_step { KEXEC_STEP_NONE = 0, KEXEC_STEP_FRAME, KEXEC_STEP_ALLOC, KEXEC_STEP_SETKEY, KEXEC_STEP_REQUEST, KEXEC_STEP_CRYPT, KEXEC_STEP_TIMEOUT };
 
 /* One operation's memory: freed by whoever drops the last reference (waiter or late completion). */
 struct kexec_job {
@@ -141,7 +144,7 @@ static u8 *kexec_data_buffer(unsigned int len, u32 shape, u8 **base)
 }
 
 static int kexec_skcipher(const struct kexec_request_header *h, const char *driver, const u8 *key, const u8 *iv,
-			  const u8 *data, u8 *out)
+			  const u8 *data, u8 *out, u32 *step)
 {
 	u32 op = le32_to_cpu(h->op), shape = le32_to_cpu(h->shape), len = le32_to_cpu(h->data_len);
 	unsigned long timeout = msecs_to_jiffies(le32_to_cpu(h->timeout_ms));
@@ -154,6 +157,7 @@ static int kexec_skcipher(const struct kexec_request_header *h, const char *driv
 		return -ENOMEM;
 	kref_init(&job->ref);
 	init_completion(&job->done);
+	*step = KEXEC_STEP_ALLOC;
 	job->tfm = crypto_alloc_skcipher(driver, 0, 0);
 	if (IS_ERR(job->tfm)) {
 		err = PTR_ERR(job->tfm);
@@ -163,9 +167,11 @@ static int kexec_skcipher(const struct kexec_request_header *h, const char *driv
 	err = -EINVAL;
 	if (le16_to_cpu(h->iv_len) != crypto_skcipher_ivsize(job->tfm))
 		goto put;
+	*step = KEXEC_STEP_SETKEY;
 	err = crypto_skcipher_setkey(job->tfm, key, le16_to_cpu(h->key_len));
 	if (err)
 		goto put;
+	*step = KEXEC_STEP_REQUEST;
 	err = -ENOMEM;
 	job->req = skcipher_request_alloc(job->tfm, GFP_KERNEL);
 	src = kexec_data_buffer(len, shape, &job->src_buf);
@@ -180,6 +186,7 @@ static int kexec_skcipher(const struct kexec_request_header *h, const char *driv
 	skcipher_request_set_callback(job->req, CRYPTO_TFM_REQ_MAY_BACKLOG | CRYPTO_TFM_REQ_MAY_SLEEP, kexec_done, job);
 	skcipher_request_set_crypt(job->req, job->src, shape == KEXEC_INPLACE ? job->src : job->dst, len, job->iv);
 	kref_get(&job->ref); /* the completion's */
+	*step = KEXEC_STEP_CRYPT;
 	err = op == KEXEC_SKCIPHER_ENCRYPT ? crypto_skcipher_encrypt(job->req) : crypto_skcipher_decrypt(job->req);
 	if (err == -EINPROGRESS || err == -EBUSY) {
 		if (!wait_for_completion_timeout(&job->done, timeout)) {
@@ -188,6 +195,7 @@ static int kexec_skcipher(const struct kexec_request_header *h, const char *driv
 			 * and this module (the completion's code) stays loaded for good.
 			 */
 			__module_get(THIS_MODULE);
+			*step = KEXEC_STEP_TIMEOUT;
 			err = -ETIMEDOUT;
 			goto put;
 		}
@@ -195,8 +203,10 @@ static int kexec_skcipher(const struct kexec_request_header *h, const char *driv
 	} else {
 		kref_put(&job->ref, kexec_job_free); /* completed synchronously: no callback */
 	}
-	if (!err)
+	if (!err) {
 		memcpy(out, dst, len);
+		*step = KEXEC_STEP_NONE;
+	}
 put:
 	kref_put(&job->ref, kexec_job_free);
 	return err;
@@ -222,7 +232,7 @@ static int kexec_check(const struct kexec_request_header *h, size_t frame_len)
 	return need == frame_len ? 0 : -EBADMSG;
 }
 
-static int kexec_run(const u8 *frame, size_t frame_len, u8 *out)
+static int kexec_run(const u8 *frame, size_t frame_len, u8 *out, u32 *step)
 {
 	const struct kexec_request_header *h = (const void *)frame;
 	char driver[KEXEC_MAX_DRIVER];
@@ -230,6 +240,7 @@ static int kexec_run(const u8 *frame, size_t frame_len, u8 *out)
 	size_t driver_len;
 	int err = kexec_check(h, frame_len);
 
+	*step = KEXEC_STEP_FRAME;
 	if (err)
 		return err;
 	driver_len = le16_to_cpu(h->driver_len);
@@ -240,7 +251,7 @@ static int kexec_run(const u8 *frame, size_t frame_len, u8 *out)
 	key = frame + sizeof(*h) + driver_len;
 	iv = key + le16_to_cpu(h->key_len);
 	data = iv + le16_to_cpu(h->iv_len);
-	return kexec_skcipher(h, driver, key, iv, data, out);
+	return kexec_skcipher(h, driver, key, iv, data, out, step);
 }
 
 static ssize_t kexec_write(struct file *file, const char __user *ubuf, size_t len, loff_t *pos)
@@ -249,6 +260,7 @@ static ssize_t kexec_write(struct file *file, const char __user *ubuf, size_t le
 	struct kexec_request_header h;
 	struct kexec_reply_header *reply;
 	u8 *frame;
+	u32 step;
 	int err;
 
 	if (len < sizeof(h) || len > sizeof(h) + KEXEC_MAX_DRIVER + KEXEC_MAX_KEY + KEXEC_MAX_IV + KEXEC_MAX_DATA)
@@ -266,11 +278,11 @@ static ssize_t kexec_write(struct file *file, const char __user *ubuf, size_t le
 		return -EFAULT;
 	}
 	memcpy(&h, frame, sizeof(h));
-	err = kexec_run(frame, len, (u8 *)(reply + 1));
+	err = kexec_run(frame, len, (u8 *)(reply + 1), &step);
 	reply->magic = cpu_to_le32(KEXEC_REPLY_MAGIC);
 	reply->status = cpu_to_le32((u32)err);
 	reply->data_len = cpu_to_le32(err ? 0 : le32_to_cpu(h.data_len));
-	reply->reserved = 0;
+	reply->step = cpu_to_le32(step);
 	kvfree(frame);
 	mutex_lock(&state->lock);
 	kvfree(state->reply);

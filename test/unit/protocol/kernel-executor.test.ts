@@ -56,7 +56,12 @@ describe('protocol/kernel-executor frames', () => {
     const answer = decodeKexecReply(reply(0, Buffer.from('abcd')));
     assert.equal(answer.status, 0);
     assert.equal(answer.data.toString(), 'abcd');
-    assert.equal(decodeKexecReply(reply(-2, Buffer.alloc(0))).status, -2);
+    assert.equal(answer.step, 'none');
+    const failed = reply(-22, Buffer.alloc(0));
+    failed.writeUInt32LE(3, 12);
+    assert.deepEqual({ ...decodeKexecReply(failed), data: undefined }, { status: -22, step: 'setkey', data: undefined });
+    failed.writeUInt32LE(9, 12);
+    assert.throws(() => decodeKexecReply(failed), /reply step 9 is unknown/);
     assert.throws(() => decodeKexecReply(Buffer.alloc(8)), /shorter than its header/);
     assert.throws(() => decodeKexecReply(reply(0, Buffer.from('ab'), 4)), /says 4 data bytes, frame holds 2/);
     const bad = reply(0, Buffer.alloc(0));
