@@ -11,7 +11,7 @@ import type { PriorityCandidate, PriorityTable, PriorityVerdict, Severity } from
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import { verdictSentence, type RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, slugOf, throughputRows, type ThroughputRow } from './throughput-charts.js';
 
 /** Failures listed per algorithm × target; the rest are counted. */
@@ -59,8 +59,8 @@ function table(headers: string[], rows: string[][], options: { className?: strin
   ].join('\n');
 }
 
-function rowLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): string {
-  return row.generic ? `${esc(row.target)} <span class="muted">(generic → ${esc(row.boundDriver ?? 'unproved driver')})</span>` : esc(row.target);
+function rowLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver' | 'executor'>): string {
+  return row.generic ? `${esc(row.target)} <span class="muted">(generic → ${esc(row.boundDriver ?? 'unproved driver')})</span>` : `${esc(row.target)}${row.executor ? ` <span class="muted">${esc(executorNote(row).trim())}</span>` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { describeHang, hangAftermath, outcomeText, type RunSummary, type Summary
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
 
 /** Failures listed per row; the rest are counted. */
@@ -33,7 +33,7 @@ export function mdText(text: string): string {
 const code = (text: string): string => `\`${text}\``;
 
 function targetCell(row: SummaryRow): string {
-  return row.generic ? `${mdText(row.target)} (generic name → ${mdText(row.boundDriver ?? 'unproved driver')})` : mdText(row.target);
+  return row.generic ? `${mdText(row.target)} (generic name → ${mdText(row.boundDriver ?? 'unproved driver')})` : mdText(`${row.target}${executorNote(row)}`);
 }
 
 function resultCell(row: SummaryRow): string {

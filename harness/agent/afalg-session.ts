@@ -21,6 +21,7 @@ import {
 import { AfAlgError, readFully, writeControlMessages } from './afalg-wire.js';
 import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseBody, CaseOutcome, CaseStatus, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
+import { skcipherInKernel } from './kernel-executor-device.js';
 
 export { AfAlgError };
 
@@ -48,6 +49,9 @@ export class AfAlgSession {
   readonly pageSize: number;
   private readonly arena: NativeArena;
   private readonly transforms = new Map<string, Transform>();
+  /** this matrix request's transforms served by the in-kernel executor, and its wait limit */
+  private kernelAlgs = new Set<string>();
+  private kernelTimeoutMs = 20_000;
   // arena layout
   private readonly addrOffset = 0; // sockaddr_alg (up to 128 bytes)
   private readonly msgOffset = 128;
@@ -116,6 +120,8 @@ export class AfAlgSession {
    * is the expected value of every execution of that case.
    */
   runMatrix(body: MatrixRequestBody): MatrixResult {
+    this.kernelAlgs = new Set(body.kernelAlgs ?? []);
+    this.kernelTimeoutMs = (body.hangSec ?? 20) * 1000;
     const outcomes: MatrixOutcome[] = [];
     let executed = 0;
     body.cases.forEach((wire, index) => {
@@ -164,6 +170,7 @@ export class AfAlgSession {
         case 'hash':
           return this.runHash(d, alg, strategy, chunks);
         case 'skcipher':
+          if (this.kernelAlgs.has(alg)) return this.judge(skcipherInKernel(d, alg, strategy, this.kernelTimeoutMs), d);
           return this.runSkcipher(d, alg, strategy, chunks);
         case 'aead':
           return this.runAead(d, alg, strategy, chunks);

@@ -56,6 +56,7 @@ function vectorPlan(input: RunInput, algorithms: DiscoveredAlgorithm[], target: 
     catalog,
     algPatterns: settings.alg,
     driverPatterns: settings.driver,
+    ...(settings.executor ? { executor: settings.executor } : {}),
     strategies: settings.strategies,
     differential: settings.differential,
     ...(settings.sample !== undefined ? { sample: settings.sample } : {}),
@@ -149,7 +150,7 @@ function describeBenchPlan(plan: BenchPlan, tcryptSec: number | undefined): stri
 
 export async function executeRun(input: RunInput): Promise<RunOutcome> {
   const { settings, writer, resume, log } = input;
-  const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, log });
+  const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, kernelExecutor: settings.executor !== undefined, log });
   let meta: RunMeta | undefined;
   const unregister = registerLive({
     kill: () => {

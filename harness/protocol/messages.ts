@@ -136,6 +136,8 @@ export interface MatrixRequestBody {
    * request with error code 'hang' (and the target needs a restart: the thread stays in the kernel)
    */
   hangSec?: number;
+  /** transforms (unique driver names) run through the in-kernel executor instead of AF_ALG */
+  kernelAlgs?: string[];
 }
 
 /** What hung: the error of a matrix request the agent's watchdog gave up on (code 'hang'). */

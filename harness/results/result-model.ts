@@ -54,6 +54,8 @@ export interface TallyLine {
   generic: boolean;
   /** generic rows: the driver the generic name bound, proved in discovery */
   boundDriver?: string;
+  /** the in-kernel executor ran these (absent: AF_ALG) */
+  executor?: 'kernel';
   source: string;
   strategy: SplitStrategy;
   passed: number;
@@ -282,6 +284,8 @@ export interface RunSettings {
   bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcryptSec?: number; cReference: boolean };
   /** fault-injection fixtures (qemu/fixtures) loaded before discovery */
   fixtures: string[];
+  /** absent: AF_ALG only; kernel/auto: the in-kernel executor module was loaded and serves drivers */
+  executor?: 'kernel' | 'auto';
   /** kernel modules (.ko files) loaded before discovery */
   loadModules: string[];
 }

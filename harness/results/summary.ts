@@ -34,6 +34,8 @@ export interface SummaryRow {
   boundDriver?: string;
   /** driver rows: the driver's priority from discovery */
   priority?: number;
+  /** the in-kernel executor ran this driver (absent: AF_ALG) */
+  executor?: 'kernel';
   /** false when no result came back for this target (planned, but nothing ran) */
   ran: boolean;
   passed: number;
@@ -232,6 +234,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     row.failures.push(...line.failures);
     row.acceptables.push(...(line.acceptables ?? []));
     if (line.boundDriver && !row.boundDriver) row.boundDriver = line.boundDriver;
+    if (line.executor) row.executor = line.executor;
   }
   // a hang is a failure of the target that hung and, through a generic name, of the driver bound to it
   for (const hang of hangs) {

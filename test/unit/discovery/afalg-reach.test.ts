@@ -79,3 +79,36 @@ describe('discovery/afalg-reach', () => {
     assert.equal(unbindableText({ kind: 'unbindable', algorithm: 'a', target: 't', error: 'ELIBBAD' }), 'cannot bind the driver by its unique name: ELIBBAD');
   });
 });
+
+describe('plan: which executor serves which driver', () => {
+  const reached = (): DiscoveredAlgorithm => {
+    const algorithm = cbcAes();
+    markAfalgReach([algorithm], [{ type: 'skcipher', bind: 'ok' }], '7.2.13+deb14-amd64');
+    return algorithm;
+  };
+  const served = (executor: 'afalg' | 'kernel' | 'auto'): Array<[string, string]> =>
+    targetsOf(reached(), undefined, executor).targets.map((target) => [target.name, target.executor ?? 'afalg']);
+
+  it('auto: the in-kernel executor only where AF_ALG cannot reach the driver; the generic name stays AF_ALG', () => {
+    assert.deepEqual(served('auto'), [
+      ['cbc(aes)', 'afalg'],
+      ['cbc-aes-aesni', 'afalg'],
+      ['virtio_crypto_aes_cbc', 'kernel'],
+      ['cbc(aes-lib)', 'afalg'],
+    ]);
+    assert.deepEqual(targetsOf(reached(), undefined, 'auto').unbindable, []);
+  });
+
+  it('kernel: every driver through the module; afalg: as before, the unreachable one reported', () => {
+    assert.deepEqual(served('kernel').map(([, executor]) => executor), ['afalg', 'kernel', 'kernel', 'kernel']);
+    assert.deepEqual(served('afalg').map(([name]) => name), ['cbc(aes)', 'cbc-aes-aesni', 'cbc(aes-lib)']);
+  });
+
+  it('the module runs skcipher only so far: an aead driver AF_ALG cannot reach stays reported', () => {
+    const gcm: DiscoveredAlgorithm = { ...reached(), name: 'gcm(aes)', afalgType: 'aead', drivers: [driver('virtio_gcm', { type: 'aead', async: true, bind: 'ENOENT' })] };
+    markAfalgReach([gcm], [{ type: 'aead', bind: 'ok' }], '7.2.13+deb14-amd64');
+    const { targets, unbindable } = targetsOf(gcm, undefined, 'auto');
+    assert.deepEqual(targets.map((target) => target.name), ['gcm(aes)']);
+    assert.equal((unbindable[0] as UnbindableLine).afalgReach?.reason, 'async');
+  });
+});

@@ -32,7 +32,7 @@ const fullAcceptable: DeepRequired<AcceptableOutcome> = { source: 's', case: 'tc
 const fullLines: Array<
   DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<HangLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine> | DeepRequired<BatchDoneLine> | DeepRequired<ResumedLine>
 > = [
-  { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
+  { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', executor: 'kernel', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
   { kind: 'skip', algorithm: 'gcm(aes)', source: 's', reason: 'r', count: 1, cases: ['tcId 2'] },
   { kind: 'unusable', algorithm: 'gcm(aes)', source: 's', error: 'not JSON' },
   { kind: 'unbindable', algorithm: 'cbc(aes)', target: 'virtio_crypto_aes_cbc', error: 'ENOENT', afalgReach: { reason: 'async', detail: 'asynchronous (CRYPTO_ALG_ASYNC)' } },
@@ -106,6 +106,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     hangSec: 20,
     sample: 25,
     fixtures: ['sha256_odd'],
+    executor: 'auto',
     loadModules: ['/work/main/x.ko'],
   },
   cReference: '/cache/afalg-speed',
