@@ -11,6 +11,11 @@ import type { SplitStrategy } from '../../harness/protocol/messages.js';
 import { loadAlgorithmVectors } from '../../vectors/vector-sources.js';
 import { buildKernelExecutor } from '../../qemu/kernel-executor-build.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
+import path from 'node:path';
+import { runCli } from '../support/cli.js';
+import { useTempDir } from '../support/temp-dir.js';
+import { readRun } from '../../harness/results/results-reader.js';
+import { summarize } from '../../harness/results/summary.js';
 
 const STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
 const ERRNO = { ENOENT: 2, EINVAL: 22, EBADMSG: 74, EPROTO: 71, EMSGSIZE: 90, EOPNOTSUPP: 95 };
@@ -92,5 +97,25 @@ describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
     const { text } = await session.target.agent.request('proc-crypto', {});
     assert.match(text, /virtio_crypto_aes_cbc/);
     assert.doesNotMatch(session.target.consoleTail(200).join('\n'), /Oops|BUG:|Call Trace/);
+  });
+});
+
+describe('run --executor auto on qemu-x86_64-sid', function () {
+  this.timeout(900_000);
+  const tmp = useTempDir('afalg-kexec-run-');
+
+  it('qualifies virtio_crypto_aes_cbc through the in-kernel executor and says so per driver', async () => {
+    const out = path.join(tmp.path, 'run');
+    const result = await runCli(['run', '--board', 'qemu-x86_64-sid', '--vectors', vectorsDir, '--out', out, '--alg', 'cbc(aes)', '--executor', 'auto', '--sample', '40']);
+    const run = readRun(out);
+    const summary = summarize(run.meta, run.lines);
+    const rowOf = (target: string) => summary.rows.find((row) => row.target === target);
+    const virtio = rowOf('virtio_crypto_aes_cbc');
+    assert.equal(virtio?.executor, 'kernel');
+    assert.ok((virtio?.passed ?? 0) > 0 && virtio?.failed === 0, JSON.stringify(virtio && { passed: virtio.passed, failed: virtio.failed }));
+    assert.equal(rowOf('cbc-aes-aesni')?.executor, undefined, 'AF_ALG serves what it can reach');
+    assert.equal(run.meta.settings.executor, 'auto');
+    assert.ok(!summary.unbindable.some((line) => line.target === 'virtio_crypto_aes_cbc'));
+    assert.match(result.stdout, /virtio_crypto_aes_cbc \[in-kernel executor\]/);
   });
 });
