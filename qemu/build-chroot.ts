@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { cacheDir } from '../harness/core/paths.js';
 import { execFile, requireHostTools } from '../harness/core/exec.js';
@@ -61,45 +62,91 @@ export async function ensureHeaders(chroot: BuildChroot, kernelRelease: string, 
 }
 
 /**
- * Build out-of-tree modules (their sources and a Kbuild listing them) for kernelRelease in the
- * chroot; returns the .ko files, cached under cacheDir(cacheName, REL, hash of the sources).
+ * Where `make -C HEADERS M=DIR modules` runs: the host (its toolchain builds the host suite's
+ * kernels) or a chroot of the kernel's suite. `hostDir` is where the build directory lives on the
+ * host, `guestDir` what make is told it is.
  */
-export async function buildModulesInChroot(
-  chroot: BuildChroot,
+export interface ModuleBuilder {
+  describe: string;
+  headers: string;
+  /** a fresh build directory: host path and the path make sees */
+  workDir(name: string): { hostDir: string; makeDir: string };
+  make(args: string[]): Promise<void>;
+}
+
+/** Build with the host's toolchain against headers installed on the host. */
+export function hostBuilder(headers: string): ModuleBuilder {
+  return {
+    describe: 'on the host',
+    headers,
+    workDir: (name) => {
+      const dir = path.join(os.tmpdir(), `afalg-build-${name}`);
+      return { hostDir: dir, makeDir: dir };
+    },
+    make: async (args) => void (await execFile('make', args)),
+  };
+}
+
+/** Build inside the suite's chroot (its headers installed there first). */
+export async function chrootBuilder(chroot: BuildChroot, kernelRelease: string, log: (line: string) => void): Promise<ModuleBuilder> {
+  const headers = await ensureHeaders(chroot, kernelRelease, log);
+  return {
+    describe: `in the ${chroot.suite} chroot`,
+    headers,
+    workDir: (name) => ({ hostDir: path.join(chroot.root, 'build', name), makeDir: `/build/${name}` }),
+    make: async (args) => {
+      // objtool reads /proc/self/limits: the chroot gets a /proc for the build
+      const proc = path.join(chroot.root, 'proc');
+      await execFile('mount', ['-t', 'proc', 'proc', proc]);
+      try {
+        await inChroot(chroot, ['make', ...args]);
+      } finally {
+        await execFile('umount', [proc]);
+      }
+    },
+  };
+}
+
+/** The cached .ko files of modules built from `sources` for kernelRelease, and their directory. */
+export function builtModules(kernelRelease: string, sources: string[], modules: string[], cacheName: string): { outDir: string; files: string[] } {
+  const digest = crypto.createHash('sha256');
+  for (const file of sources) digest.update(path.basename(file)).update(fs.readFileSync(file));
+  const outDir = cacheDir(cacheName, kernelRelease, digest.digest('hex').slice(0, 16));
+  return { outDir, files: modules.map((name) => path.join(outDir, `${name}.ko`)) };
+}
+
+/**
+ * Build out-of-tree modules (their sources and a Kbuild listing them) for kernelRelease; returns the
+ * .ko files, cached under cacheDir(cacheName, REL, hash of the sources). The builder is asked for
+ * only when the cache misses.
+ */
+export async function buildModules(
+  builderFor: () => Promise<ModuleBuilder>,
   kernelRelease: string,
   sources: string[],
   modules: string[],
   cacheName: string,
   log: (line: string) => void,
 ): Promise<string[]> {
-  const digest = crypto.createHash('sha256');
-  for (const file of sources) digest.update(path.basename(file)).update(fs.readFileSync(file));
-  const outDir = cacheDir(cacheName, kernelRelease, digest.digest('hex').slice(0, 16));
-  const built = modules.map((name) => path.join(outDir, `${name}.ko`));
-  if (built.every((file) => fs.existsSync(file))) return built;
-  const headers = await ensureHeaders(chroot, kernelRelease, log);
-  const buildDir = `/build/${path.basename(outDir)}-${process.pid}`;
-  const work = path.join(chroot.root, buildDir);
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
+  const { outDir, files } = builtModules(kernelRelease, sources, modules, cacheName);
+  if (files.every((file) => fs.existsSync(file))) return files;
+  const builder = await builderFor();
+  const { hostDir, makeDir } = builder.workDir(`${path.basename(outDir)}-${process.pid}`);
+  fs.rmSync(hostDir, { recursive: true, force: true });
+  fs.mkdirSync(hostDir, { recursive: true });
   try {
-    for (const file of sources) fs.copyFileSync(file, path.join(work, path.basename(file)));
-    fs.writeFileSync(path.join(work, 'Kbuild'), modules.map((name) => `obj-m += ${name}.o\n`).join(''));
-    log(`make -C ${headers} M=${buildDir} modules (in the ${chroot.suite} chroot)`);
-    // objtool reads /proc/self/limits: the chroot gets a /proc for the build
-    const proc = path.join(chroot.root, 'proc');
-    await execFile('mount', ['-t', 'proc', 'proc', proc]);
+    for (const file of sources) fs.copyFileSync(file, path.join(hostDir, path.basename(file)));
+    fs.writeFileSync(path.join(hostDir, 'Kbuild'), modules.map((name) => `obj-m += ${name}.o\n`).join(''));
+    log(`make -C ${builder.headers} M=${makeDir} modules (${builder.describe})`);
     try {
-      await inChroot(chroot, ['make', '-C', headers, `M=${buildDir}`, 'modules']);
+      await builder.make(['-C', builder.headers, `M=${makeDir}`, 'modules']);
     } catch (error) {
-      throw new HarnessError(`building ${modules.join(', ')} for ${kernelRelease} in ${chroot.root} failed: ${(error as Error).message}`, 2);
-    } finally {
-      await execFile('umount', [proc]);
+      throw new HarnessError(`building ${modules.join(', ')} for ${kernelRelease} ${builder.describe} failed: ${(error as Error).message}`, 2);
     }
     fs.mkdirSync(outDir, { recursive: true });
-    for (const name of modules) fs.copyFileSync(path.join(work, `${name}.ko`), path.join(outDir, `${name}.ko`));
-    return built;
+    for (const name of modules) fs.copyFileSync(path.join(hostDir, `${name}.ko`), path.join(outDir, `${name}.ko`));
+    return files;
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(hostDir, { recursive: true, force: true });
   }
 }

@@ -21,6 +21,7 @@
 #include <linux/kref.h>
 #include <linux/capability.h>
 #include <linux/mutex.h>
+#include <linux/version.h>
 #include <crypto/skcipher.h>
 
 #define KEXEC_MAGIC 0x31584b41u /* "AKX1" little endian */
@@ -90,16 +91,27 @@ static void kexec_job_free(struct kref *ref)
 	kfree(job);
 }
 
-static void kexec_done(void *data, int err)
+static void kexec_complete(struct kexec_job *job, int err)
 {
-	struct kexec_job *job = data;
-
 	if (err == -EINPROGRESS)
 		return; /* backlogged request now in progress: the real completion follows */
 	job->err = err;
 	complete(&job->done);
 	kref_put(&job->ref, kexec_job_free);
 }
+
+/* The completion callback takes the request before 6.3, its data since. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+static void kexec_done(struct crypto_async_request *areq, int err)
+{
+	kexec_complete(areq->data, err);
+}
+#else
+static void kexec_done(void *data, int err)
+{
+	kexec_complete(data, err);
+}
+#endif
 
 /* Odd entry sizes for the chunks shape: 1, 3, 7, 13, 31, 61, 127, then the rest in one entry. */
 static const unsigned int kexec_chunk_sizes[] = { 1, 3, 7, 13, 31, 61, 127 };

@@ -119,3 +119,23 @@ describe('run --executor auto on qemu-x86_64-sid', function () {
     assert.match(result.stdout, /virtio_crypto_aes_cbc \[in-kernel executor\]/);
   });
 });
+
+describe('both executors on qemu-x86_64 (Linux 6.1, where AF_ALG reaches every driver)', function () {
+  this.timeout(900_000);
+  const tmp = useTempDir('afalg-kexec-conformance-');
+
+  it('give identical tallies for every cbc(aes) driver', async () => {
+    const tallies = async (executor: 'afalg' | 'kernel'): Promise<Map<string, string>> => {
+      const out = path.join(tmp.path, executor);
+      await runCli(['run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out, '--alg', 'cbc(aes)', '--executor', executor, '--sample', '30', '--seed', 'conformance']);
+      const run = readRun(out);
+      const rows = summarize(run.meta, run.lines).rows;
+      if (executor === 'kernel') assert.ok(rows.filter((row) => !row.generic).every((row) => row.executor === 'kernel'), 'every driver row served by the module');
+      return new Map(rows.map((row) => [row.target, `${row.passed}/${row.failed}/${row.skipped}/${row.acceptable}`]));
+    };
+    const viaAfalg = await tallies('afalg');
+    const viaKernel = await tallies('kernel');
+    assert.ok(viaAfalg.has('virtio_crypto_aes_cbc') && viaAfalg.size >= 3, [...viaAfalg.keys()].join(', '));
+    assert.deepEqual([...viaKernel], [...viaAfalg]);
+  });
+});
