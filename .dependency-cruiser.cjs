@@ -5,20 +5,23 @@
  *   0 core       harness/core            errors, exec, paths, JSON validation, progress lines
  *   1 protocol   harness/protocol        the agent protocol and its constants; results/result-model (the results-file contract)
  *   2 agent      harness/agent           the program that runs on the target: node built-ins, core-free, protocol only
- *   3 target     harness/board, harness/targets, harness/transports, harness/deploy, qemu/   reaching a target and starting its agent
- *   4 inputs     harness/discovery, vectors/, harness/plan, harness/bench  what the target offers, what to run on it
+ *   3 target     harness/board, harness/targets, harness/transports, harness/deploy, harness/native-agent, qemu/
+ *                reaching a target, building and starting its agent
+ *   4 inputs     harness/discovery, harness/kernel-log, vectors/, harness/plan, harness/bench
+ *                what the target offers and says, what to run on it
  *   5 results    harness/results, harness/spec   summaries, verdicts, coverage, the RunReport
  *   6 execution  harness/execution       running a plan against a target, writing results
  *   7 reports    reports/                renderers of a RunReport
  *   8 cli        harness/cli, harness/cli.ts   commands: parse RunSettings, run a session, print
+ * The host (every layer but the agent) never reaches the agent module graph: no CLI call loads koffi.
  * test/ and scripts/ may import anything.
  */
 const layers = [
   { name: 'core', path: '^harness/core/' },
   { name: 'protocol', path: '^harness/protocol/|^harness/results/result-model\\.ts$' },
   { name: 'agent', path: '^harness/agent/' },
-  { name: 'target', path: '^harness/(board|targets|transports|deploy)/|^qemu/' },
-  { name: 'inputs', path: '^harness/(discovery|plan|bench)/|^vectors/' },
+  { name: 'target', path: '^harness/(board|targets|transports|deploy|native-agent)/|^qemu/' },
+  { name: 'inputs', path: '^harness/(discovery|kernel-log|plan|bench)/|^vectors/' },
   { name: 'results', path: '^harness/results/(?!result-model\\.ts$)|^harness/spec/' },
   { name: 'execution', path: '^harness/execution/' },
   { name: 'reports', path: '^reports/' },
@@ -45,6 +48,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^harness/agent/' },
       to: { pathNot: '^harness/(agent|protocol)/|^node:|^(fs|path|os|crypto|worker_threads|url|child_process|util|stream|events|readline|net)$|koffi', dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'host-never-loads-the-agent',
+      comment: 'the agent (koffi, libc) runs on the target: no host module may reach it, so no CLI call loads koffi',
+      severity: 'error',
+      from: { path: '^(harness/(?!agent/)|qemu/|vectors/|reports/)' },
+      to: { path: '^harness/agent/', reachable: true },
     },
     {
       name: 'no-cycles',

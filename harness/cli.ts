@@ -14,6 +14,9 @@ import { AGENT_VERSION } from './protocol/version.js';
 import { runCommand } from './cli/run-command.js';
 import { BENCH_DEFAULT_ALGORITHMS, benchOptions, outputOptions, reporterOption, selectionOptions, targetOptions, vectorOptions, type RunArgs, type TargetArgs } from './cli/options.js';
 import { reportCommand } from './cli/report-command.js';
+import { compareCommand, type CompareArgs } from './cli/compare-command.js';
+import { showUserImageCommand } from './cli/user-image-command.js';
+import { kernelConfigCommand, type KernelConfigArgs } from './cli/kernel-config-command.js';
 import { vectorsFetchCommand, vectorsListCommand } from './cli/vectors-commands.js';
 import { resolveVectorsDir } from '../vectors/vectors-dir.js';
 
@@ -65,6 +68,15 @@ async function main(): Promise<number> {
             return EXIT.ok;
           }),
         )
+        .command(
+          'show <image>',
+          'what the harness reads from yocto:DEPLOY_DIR (or a *.qemuboot.conf) or buildroot:output/images, and the QEMU command line it boots it with',
+          (yy) =>
+            yy
+              .positional('image', { type: 'string', demandOption: true })
+              .option('accel', { type: 'string', choices: ['kvm', 'tcg'], default: 'tcg', describe: 'the accelerator to show the command for' }),
+          run(async (argv: { image: string; accel: string }) => showUserImageCommand(argv.image, argv.accel as 'kvm' | 'tcg')),
+        )
         .demandCommand(1),
     )
     .command(
@@ -101,6 +113,27 @@ async function main(): Promise<number> {
       'render the terminal summary, junit.xml, summary.md (with charts/*.svg) and report.html again from a results directory',
       (y) => reporterOption(y.positional('dir', { type: 'string', demandOption: true })),
       run(async (argv: { dir: string; reporter?: string[] }) => reportCommand(argv.dir, argv.reporter?.flatMap((name) => name.split(',')))),
+    )
+    .command(
+      'compare <dirs..>',
+      'the same algorithms and drivers side by side across runs (kernels, boards): drivers that appeared or vanished, priorities, bindings, verdicts and throughput that moved',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'run directories, the baseline first' })
+          .option('markdown', { type: 'string', describe: 'also write the comparison as Markdown to this file' })
+          .option('html', { type: 'string', describe: 'also write the comparison as one self-contained HTML page to this file' }),
+      run(async (argv: CompareArgs) => compareCommand(argv)),
+    )
+    .command(
+      'kernel-config',
+      "diagnose a kernel config: AF_ALG socket types, crypto_user, self-tests, tcrypt, FIPS (exit 1 when something is missing)",
+      (y) =>
+        y
+          .option('board', { type: 'string', describe: "the board whose kernel to check (a QEMU board's from its image, others through the agent)" })
+          .option('config', { type: 'string', describe: 'a kernel .config file (or a copy of /proc/config.gz): no target needed' })
+          .option('fragment', { type: 'string', describe: 'write the config fragment that adds what is missing (Yocto .cfg, Buildroot, merge_config.sh)' })
+          .option('advice', { type: 'boolean', default: false, describe: 'the fragment also enables the advised options (extra self-tests)' }),
+      run((argv: KernelConfigArgs) => kernelConfigCommand(argv)),
     )
     .command('vectors', 'test vectors', (y) =>
       y

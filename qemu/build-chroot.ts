@@ -13,7 +13,8 @@ import path from 'node:path';
 import { cacheDir } from '../harness/core/paths.js';
 import { execFile, requireHostTools } from '../harness/core/exec.js';
 import { HarnessError } from '../harness/core/errors.js';
-import { hostMirrors, isRollingSuite, type DebianArch } from './foreign-apt.js';
+import type { DebianArch } from './apt/debian.js';
+import { hostMirrors, isRollingSuite } from './apt/sources.js';
 
 export interface BuildChroot {
   root: string;

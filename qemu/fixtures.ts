@@ -21,6 +21,17 @@ export function listFixtures(): string[] {
     .sort();
 }
 
+/**
+ * The fixtures that fault the kernel itself (an oops, a WARN, a soft lockup, a panic): loaded only
+ * when named, never by 'all', since they take the target down or stall it.
+ */
+export const KERNEL_FAULT_FIXTURES: readonly string[] = ['oops', 'panic', 'softlockup', 'warn'];
+
+/** What `--fixtures all` loads: every fixture but the kernel-fault ones. */
+export function allFixtures(): string[] {
+  return listFixtures().filter((name) => !KERNEL_FAULT_FIXTURES.includes(name));
+}
+
 export function headersDir(kernelRelease: string): string {
   return `/usr/src/linux-headers-${kernelRelease}`;
 }

@@ -8,6 +8,8 @@
 #   afalg_agent=image    run the image's own node (afalg_node, /usr/bin/node: Debian's nodejs for the
 #                        guest's architecture, unpacked into the initramfs) in the initramfs root, on
 #                        the agent bundle afalg_script, a HOST path read through the 9p share at /host
+#   afalg_agent=native   run the static native agent afalg_node (a HOST path, read through the 9p share
+#                        at /host) in the initramfs root: it needs no library, and modules are found here
 #   afalg_agent=board    play a board for the serial and SSH transports: a login on ttyS1 (root,
 #                        password afalg_password), dropbear on port 22 (key afalg_authkey: the
 #                        base64 of an ssh-ed25519 public key; dropbear unpacked on the host at
@@ -48,6 +50,12 @@ case "$afalg_agent" in
     cd /
     stage agent-start
     env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/ TERM=dumb "$node" "/host$afalg_script" --port auto
+    ;;
+  native)
+    mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host || fail "mount 9p hostroot"
+    [ -x "/host$afalg_node" ] || fail "no native agent /host$afalg_node"
+    stage agent-start
+    env -i PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/ "/host$afalg_node" --port auto
     ;;
   board)
     mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host || fail "mount 9p hostroot"

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { projectRoot } from '../harness/core/paths.js';
 import { KEXEC_MODULE } from '../harness/protocol/kernel-executor.js';
 import { buildModules, chrootBuilder, ensureBuildChroot, hostBuilder, type ModuleBuilder } from './build-chroot.js';
-import { DEBIAN_SUITE, type DebianArch } from './foreign-apt.js';
+import type { DebianArch } from './apt/debian.js';
+import { DEBIAN_SUITE } from './apt/sources.js';
 import { headersDir } from './fixtures.js';
 
 export const executorSource = path.join(projectRoot, 'qemu', 'executor', `${KEXEC_MODULE}.c`);

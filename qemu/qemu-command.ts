@@ -15,9 +15,10 @@ export interface QemuLaunch {
    * 9p (default): the host's node runs the agent over the 9p share. image: the image's own node
    * (nodePath, e.g. /usr/bin/node) runs agentScript, a host path the guest reads at /host<path>.
    * board: the guest plays a board for the serial/SSH transports (guest-init.sh) instead of running
-   * the agent; the caller adds the kernel arguments and QEMU devices that mode needs
+   * the agent; the caller adds the kernel arguments and QEMU devices that mode needs. native: nodePath
+   * is the static native agent (harness/native-agent), a host path run over the 9p share; agentScript unused
    */
-  mode?: '9p' | 'image' | 'board';
+  mode?: '9p' | 'image' | 'board' | 'native';
   extraKernelArgs?: string[];
   extraQemuArgs?: string[];
 }

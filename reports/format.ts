@@ -5,7 +5,9 @@
 import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
 import type { SummaryRow } from '../harness/results/summary.js';
 import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
-import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
+
+export { formatMb, formatSize, groupDigits } from '../harness/core/units.js';
+import { groupDigits } from '../harness/core/units.js';
 
 const HEX_LIMIT = 64;
 
@@ -84,27 +86,6 @@ export function acceleratorOf(meta: RunMeta): string {
   return meta.target.accelReason ? `${meta.target.accel} (${meta.target.accelReason})` : meta.target.accel;
 }
 
-/** 16 B, 4 KiB, 1 MiB */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1048576 && bytes % 1048576 === 0) return `${bytes / 1048576} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} B`;
-}
-
-/** 1234567 → 1,234,567 (fixed, whatever the locale) */
-export function groupDigits(value: number, decimals = 0): string {
-  if (!Number.isFinite(value)) return '—';
-  const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
-  const grouped = (whole as string).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${value < 0 ? '-' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
-}
-
-/** MB/s with the precision that matters: 1,234 / 56.7 / 0.89 */
-export function formatMb(value: number | undefined, missing = '—'): string {
-  if (value === undefined || !Number.isFinite(value)) return missing;
-  return groupDigits(value, value >= 100 ? 0 : value >= 10 ? 1 : 2);
-}
-
 // ---------------------------------------------------------------------------------------------
 // formatting shared by the reports
 
@@ -139,10 +120,27 @@ export function candidateCorrectness(candidate: Pick<PriorityCandidate, 'correct
   return 'not run';
 }
 
-/** `5 of 6 requirements met` */
-export function specCountText(spec: SpecVerdict): string {
-  const total = spec.results.length;
-  return `${spec.met} of ${total} ${total === 1 ? 'requirement' : 'requirements'} met`;
+/** Text safe in HTML element content and in a quoted attribute value; control characters made visible. */
+export function esc(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * Text safe in a table cell or a list item: no line breaks, no `|`, nothing read as HTML or
+ * emphasis. Underscores stay (driver names are full of them, and inside a word they are literal).
+ */
+export function mdText(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/([\\`*[\]|])/g, '\\$1')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** What a driver row says of the executor that served it (nothing for AF_ALG). */

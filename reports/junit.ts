@@ -5,7 +5,7 @@
  * adds a `drivers-spec` suite: one case per requirement, an unmet one failing with its evidence.
  */
 import { unbindableText, type CaseFailure, type RunMeta } from '../harness/results/result-model.js';
-import { outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
+import { describeKernelEventSummary, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
 import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './format.js';
@@ -60,6 +60,8 @@ interface Case {
   classname: string;
   /** <failure> */
   failure?: { message: string; type: string; body?: string };
+  /** <error>: the kernel itself reported a fault (its text is the body) */
+  error?: { message: string; type: string; body: string };
   /** <skipped> */
   skipped?: string;
   out?: string;
@@ -94,6 +96,10 @@ function renderCase(testCase: Case, indent: string): string {
         ? `${indent}  <failure${attributes({ message, type })}>${xmlEscape(body)}</failure>`
         : `${indent}  <failure${attributes({ message, type })}/>`,
     );
+  }
+  if (testCase.error) {
+    const { message, type, body } = testCase.error;
+    children.push(`${indent}  <error${attributes({ message, type })}>${xmlEscape(body)}</error>`);
   }
   if (testCase.skipped !== undefined) children.push(`${indent}  <skipped${attributes({ message: testCase.skipped })}/>`);
   if (testCase.out !== undefined) children.push(`${indent}  <system-out>${xmlEscape(testCase.out)}</system-out>`);
@@ -152,6 +158,16 @@ export function renderJunit(report: RunReport): string {
     (line.algorithm !== undefined ? suite(line.algorithm) : runCases).push(testCase);
   });
 
+  // the kernel's reports: an <error> with the kernel's text (a listed-only one, at boot or a lockup, as system-out)
+  summary.kernelEvents.forEach((event, index) => {
+    const testCase: Case = {
+      name: `kernel ${event.event} ${index + 1}${event.driver !== undefined ? `: ${event.driver}` : ''}`,
+      classname: event.algorithm ?? 'run',
+      ...(event.failing ? { error: { message: describeKernelEventSummary(event), type: `kernel-${event.event}`, body: event.text } } : { out: `${describeKernelEventSummary(event)}\n${event.text}` }),
+    };
+    (event.algorithm !== undefined ? suite(event.algorithm) : runCases).push(testCase);
+  });
+
   const properties = [
     ['board', meta.board.name],
     ['transport', meta.board.transport],
@@ -165,9 +181,10 @@ export function renderJunit(report: RunReport): string {
   ] as const;
   const propertiesXml = ['    <properties>', ...properties.map(([name, value]) => `      <property${attributes({ name, value })}/>`), '    </properties>'].join('\n');
 
-  const count = (cases: Case[]): { tests: number; failures: number; skipped: number } => ({
+  const count = (cases: Case[]): { tests: number; failures: number; errors: number; skipped: number } => ({
     tests: cases.length,
     failures: cases.filter((c) => c.failure).length,
+    errors: cases.filter((c) => c.error).length,
     skipped: cases.filter((c) => c.skipped !== undefined && !c.failure).length,
   });
   const names = [...suites.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -183,9 +200,9 @@ export function renderJunit(report: RunReport): string {
   const totals = count(all);
 
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites${attributes({ name: `afalg-harness ${meta.board.name}`, ...totals, errors: 0, time, timestamp: meta.startedAt })}>`);
+  out.push(`<testsuites${attributes({ name: `afalg-harness ${meta.board.name}`, ...totals, time, timestamp: meta.startedAt })}>`);
   for (const [name, cases] of ordered) {
-    out.push(`  <testsuite${attributes({ name, ...count(cases), errors: 0, timestamp: meta.startedAt, hostname: meta.board.name })}>`);
+    out.push(`  <testsuite${attributes({ name, ...count(cases), timestamp: meta.startedAt, hostname: meta.board.name })}>`);
     out.push(propertiesXml);
     for (const testCase of cases) out.push(renderCase(testCase, '    '));
     out.push('  </testsuite>');

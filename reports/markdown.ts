@@ -5,29 +5,18 @@
  * written next to summary.md, see `markdownChartFiles`).
  */
 import { afalgReachText, type CaseFailure, type RunMeta } from '../harness/results/result-model.js';
-import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
+import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, plural, specCountText, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, mdText, plural, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
+import { specCountText } from '../harness/spec/spec-format.js';
 
 /** Failures listed per row; the rest are counted. */
 export const MARKDOWN_MAX_FAILURES_PER_ROW = 10;
 /** Failures listed in the whole document. */
 export const MARKDOWN_MAX_FAILURES = 50;
-
-/**
- * Text safe in a table cell or a list item: no line breaks, no `|`, nothing read as HTML or
- * emphasis. Underscores stay (driver names are full of them, and inside a word they are literal).
- */
-export function mdText(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/([\\`*[\]|])/g, '\\$1')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
 
 /** Hex in a code span (hex never holds a backtick). */
 const code = (text: string): string => `\`${text}\``;
@@ -378,6 +367,18 @@ export function renderMarkdown(report: RunReport): string {
     out.push('## Hangs');
     out.push('');
     for (const line of summary.hangs) out.push(`- ${mdText(line.algorithm)}: ${mdText(describeHang(line))}${line.seed !== undefined ? ` (seed ${mdText(line.seed)})` : ''}; ${hangAftermath(line)}.`);
+    out.push('');
+  }
+
+  if (summary.kernelEvents.length > 0) {
+    out.push('## Kernel reports');
+    out.push('');
+    out.push('What the target\'s kernel printed during the run (oops, BUG, WARNING, lockups, stalls…), with the request it came during; a crash or a WARNING during a request fails the run, reports at boot and lockups are listed.');
+    out.push('');
+    for (const event of summary.kernelEvents) {
+      out.push(`- ${event.failing ? '**' : ''}${mdText(describeKernelEventSummary(event))}${event.failing ? '**' : ''}${event.taint && event.taint.length > 0 ? ` (taint ${event.taint.join('')})` : ''}`);
+      out.push('', '  ```text', ...event.text.split('\n').map((line) => `  ${line.replace(/`/g, "'")}`), '  ```', '');
+    }
     out.push('');
   }
 

@@ -4,10 +4,11 @@
  */
 import { afalgReachText, type CaseFailure } from '../harness/results/result-model.js';
 import type { RunReport } from '../harness/results/run-report.js';
-import { describeHang, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
+import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, specCountText, strategiesNote, targetLabel } from './format.js';
+import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, strategiesNote, targetLabel } from './format.js';
+import { specCountText } from '../harness/spec/spec-format.js';
 
 export const DEFAULT_MAX_FAILURES = 10;
 
@@ -34,6 +35,7 @@ function verdictLine(report: RunReport, paint: Paint): string {
   const extra: string[] = [];
   if (summary.unbindable.length > 0) extra.push(plural(summary.unbindable.length, 'unbindable driver'));
   if (summary.hangs.length > 0) extra.push(plural(summary.hangs.length, 'hang'));
+  if (summary.kernelEvents.length > 0) extra.push(plural(summary.kernelEvents.length, 'kernel report'));
   if (summary.incidents.length > 0) extra.push(plural(summary.incidents.length, 'incident'));
   if (summary.unusable.length > 0) extra.push(plural(summary.unusable.length, 'unusable vector file'));
   if (summary.verdictCounts.critical > 0) extra.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
@@ -171,6 +173,16 @@ export function renderRunTerminal(report: RunReport, options: { color?: boolean;
     out.push('');
     out.push(paint.bold(paint.red('hangs')));
     for (const line of summary.hangs) out.push(`  ${printable(line.algorithm)}: ${printable(describeHang(line))}${line.seed !== undefined ? ` (seed ${printable(line.seed)})` : ''}; ${hangAftermath(line)}`);
+  }
+
+  if (summary.kernelEvents.length > 0) {
+    out.push('');
+    out.push(paint.bold(paint.red('kernel reports')));
+    for (const event of summary.kernelEvents) {
+      const text = `  ${printable(describeKernelEventSummary(event))}${event.taint && event.taint.length > 0 ? ` (taint ${event.taint.join('')})` : ''}`;
+      out.push(event.failing ? text : paint.dim(text));
+    }
+    out.push(paint.dim('  (the kernel text of each is in results.jsonl, summary.md and report.html)'));
   }
 
   if (summary.incidents.length > 0) {

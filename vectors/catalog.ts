@@ -77,7 +77,7 @@ export const catalog: CatalogAlgorithm[] = [
   hash('xcbc(aes)', 'xcbc(aes-generic)', { keySizes: [16] }),
   hash('cmac(des3_ede)', 'cmac(des3_ede-generic)', { keySizes: [24] }),
   hash('ghash', 'ghash-generic', { keySizes: [16] }),
-  // the one-time key travels in the first 32 bytes of the data, not through setkey (MAPPING.md §1)
+  // the one-time key travels in the first 32 bytes of the data, not through setkey (vectors/README.md §3)
   hash('poly1305', 'poly1305-generic', { keySizes: [], minInput: 32 }),
   hash('crc32c', 'crc32c-generic', unkeyed),
 

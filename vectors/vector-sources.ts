@@ -1,6 +1,6 @@
 /**
  * Which vector files feed which kernel algorithm, and loading them: file → loader (ajv-checked
- * Wycheproof JSON or CAVP text) → adapter → kernel-ready cases (MAPPING.md).
+ * Wycheproof JSON or CAVP text) → adapter → kernel-ready cases (vectors/README.md §1).
  *
  * A file that cannot be used (missing, unreadable, failing its schema, malformed for its adapter)
  * lands in `unusable` with a one-line error naming it; the other files of the algorithm still load.

@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { AfAlgError, AfAlgSession } from './afalg-session.js';
 import { FrameDecoder, encodeFrame } from '../protocol/codec.js';
-import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type Request, type ResolveResult } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type KernelConfigText, type Request, type ResolveResult } from '../protocol/messages.js';
 import { parseProcCrypto } from '../protocol/proc-crypto.js';
 import { refcntMoves } from '../protocol/refcnt-diff.js';
 import { sys } from './afalg-ffi.js';
@@ -20,6 +21,8 @@ import { runCReference } from './c-reference-runner.js';
 import { insmodCapturingLog, loadModuleCapturingLog } from './module-loader.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from '../protocol/version.js';
 import { forwardToKernelExecutor } from './kernel-executor-device.js';
+import { KernelLogWatch } from './kernel-log-watch.js';
+import { LinkLock, writeAllSync } from './link-lock.js';
 
 const session = new AfAlgSession();
 let bench: AfAlgBench | undefined;
@@ -31,6 +34,14 @@ const pool = process.env.AFALG_AGENT_WORKERS === '0' ? undefined : MatrixPool.fo
 
 function procCrypto(): string {
   return fs.readFileSync('/proc/crypto', 'utf8');
+}
+
+function kernelConfig(): KernelConfigText {
+  const tried = ['/proc/config.gz', `/boot/config-${os.release()}`];
+  const [gzipped, plain] = tried as [string, string];
+  if (fs.existsSync(gzipped)) return { source: gzipped, text: zlib.gunzipSync(fs.readFileSync(gzipped)).toString('utf8'), tried };
+  if (fs.existsSync(plain)) return { source: plain, text: fs.readFileSync(plain, 'utf8'), tried };
+  return { tried };
 }
 
 function bindProbes(probes: BindProbe[]): BindProbeResult[] {
@@ -66,6 +77,12 @@ function resolve(probes: BindProbe[]): ResolveResult[] {
   });
 }
 
+/** the link's writers (this thread and the kernel-log reader) take turns */
+const linkLock = new LinkLock();
+/** the kernel-log reader thread, started by the first kernel-log request */
+let kernelLog: KernelLogWatch | undefined;
+let link: Link;
+
 function handle(request: Request): unknown {
   switch (request.op) {
     case 'hello':
@@ -79,6 +96,8 @@ function handle(request: Request): unknown {
       };
     case 'proc-crypto':
       return { text: procCrypto() };
+    case 'kernel-config':
+      return kernelConfig();
     case 'bind':
       return { results: bindProbes(request.probes) };
     case 'resolve':
@@ -97,6 +116,9 @@ function handle(request: Request): unknown {
       return insmodCapturingLog(request);
     case 'kexec':
       return { reply: forwardToKernelExecutor(Buffer.from(request.frame, 'base64')).toString('base64') };
+    case 'kernel-log':
+      kernelLog ??= new KernelLogWatch({ ...(link.fd !== undefined ? { fd: link.fd } : {}), lock: linkLock, write: (frame) => void link.write(frame) }, (line) => pool?.kernelFault(line));
+      return kernelLog.query(request);
     case 'bye':
       return {};
     default:
@@ -115,6 +137,8 @@ function findVirtioPort(name: string): string {
 }
 
 interface Link {
+  /** the descriptor another thread may write whole frames to (under linkLock); absent for stdio */
+  fd?: number;
   /** resolves when the bytes are handed to the OS (a full pipe makes it wait, never drops them) */
   write(text: string): Promise<void>;
   start(onData: (chunk: Buffer) => void, onEnd: () => void): void;
@@ -139,11 +163,8 @@ function deviceLink(device: string): Link {
   const fd = fs.openSync(device, 'r+');
   let open = true;
   return {
-    write: async (text) => {
-      const bytes = Buffer.from(text);
-      let offset = 0;
-      while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
-    },
+    fd,
+    write: async (text) => linkLock.holding(() => writeAllSync(fd, Buffer.from(text), (to, bytes, offset) => fs.writeSync(to, bytes, offset))),
     start(onData) {
       const buffer = Buffer.alloc(1 << 16);
       const next = (): void => {
@@ -169,7 +190,7 @@ function deviceLink(device: string): Link {
 function main(): void {
   const portArg = process.argv.indexOf('--port');
   const port = portArg >= 0 ? process.argv[portArg + 1] : undefined;
-  const link = port === undefined ? stdioLink() : deviceLink(port === 'auto' ? findVirtioPort(VIRTIO_PORT_NAME) : port);
+  link = port === undefined ? stdioLink() : deviceLink(port === 'auto' ? findVirtioPort(VIRTIO_PORT_NAME) : port);
 
   const queue: Request[] = [];
   let busy = false;

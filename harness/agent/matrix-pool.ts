@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
 import { type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
 import { ProgressBeacon, StallWatch } from './progress-beacon.js';
-import { STRATEGY_CODES } from './afalg-session.js';
+import { ALL_STRATEGIES } from '../protocol/constants.js';
 
 interface Pending {
   resolve(result: MatrixResult): void;
@@ -25,10 +25,17 @@ interface Pending {
 const MIN_CASES_PER_WORKER = 8;
 
 /** A matrix request one of whose operations never returned. */
+/** After a kernel fault report, how long a worker may still answer before it counts as killed by it. */
+const FAULT_SETTLE_MS = 500;
+
 export class HangError extends Error {
   readonly code = 'hang';
   constructor(readonly hang: MatrixHang) {
-    super(`${hang.alg} did not complete ${hang.op ?? 'an operation'} of ${hang.bytes} bytes (case ${hang.index}, strategy ${hang.strategy}) within ${hang.seconds} s: the driver hangs`);
+    super(
+      hang.fault !== undefined
+        ? `${hang.alg}: the kernel reported "${hang.fault}" during ${hang.op ?? 'an operation'} of ${hang.bytes} bytes (case ${hang.index}, strategy ${hang.strategy})`
+        : `${hang.alg} did not complete ${hang.op ?? 'an operation'} of ${hang.bytes} bytes (case ${hang.index}, strategy ${hang.strategy}) within ${hang.seconds} s: the driver hangs`,
+    );
   }
 }
 
@@ -62,6 +69,8 @@ export class MatrixPool {
   private nextId = 1;
   /** set once an operation hung: a worker is lost in the kernel for good */
   private hung: HangError | undefined;
+  /** a kernel fault report seen while a request runs: when, and its first line */
+  private fault: { atMs: number; line: string } | undefined;
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
@@ -99,6 +108,14 @@ export class MatrixPool {
     });
   }
 
+  /**
+   * The kernel reported a fault (an oops killed the task that made the request): the worker whose
+   * beacon has not moved since is answered as hung at once, with the report's first line.
+   */
+  kernelFault(line: string): void {
+    this.fault = { atMs: Date.now(), line };
+  }
+
   async run(body: MatrixRequestBody): Promise<MatrixResult> {
     if (this.hung) throw new HangError({ ...this.hung.hang });
     const shares = Math.max(1, Math.min(this.workers.length, Math.floor(body.cases.length / MIN_CASES_PER_WORKER)));
@@ -121,23 +138,26 @@ export class MatrixPool {
         for (const { state } of running) {
           if (state.done) continue;
           const stalled = state.watch.stalledMs(now);
-          if (stalled < hangMs) continue;
+          // a worker that has not moved since a kernel fault report (give it a moment to answer) died with it
+          const fault = this.fault && now - this.fault.atMs >= FAULT_SETTLE_MS && stalled >= now - this.fault.atMs ? this.fault.line : undefined;
+          if (stalled < hangMs && fault === undefined) continue;
           const at = state.beacon.read();
           const index = state.offset + at.caseIndex;
           const wire = body.cases[index];
           const op = wire ? opOf(wire) : undefined;
           this.hung = new HangError({
             alg: body.algs[at.algIndex] ?? body.algs[0] ?? '',
-            strategy: STRATEGY_CODES[at.strategyIndex] ?? 'oneshot',
+            strategy: ALL_STRATEGIES[at.strategyIndex] ?? 'oneshot',
             index,
             ...(op !== undefined ? { op } : {}),
             bytes: wire ? bytesOf(wire) : 0,
             seconds: Math.round(stalled / 1000),
+            ...(fault !== undefined ? { fault } : {}),
           });
           reject(this.hung);
           return;
         }
-      }, Math.min(1000, Math.max(50, hangMs / 4)));
+      }, Math.min(FAULT_SETTLE_MS, Math.max(50, hangMs / 4)));
     });
     try {
       const parts = await Promise.race([Promise.all(running.map((one) => one.answer)), watchdog]);

@@ -19,7 +19,7 @@ export interface BeaconPosition {
   caseIndex: number;
   /** index into the request's algs */
   algIndex: number;
-  /** index into STRATEGY_CODES */
+  /** index into ALL_STRATEGIES (harness/protocol/constants.ts) */
   strategyIndex: number;
 }
 

@@ -4,13 +4,13 @@
  * it for the host architecture into the cache; harness/protocol/c-reference-program.ts maps a bench
  * request onto its arguments and reads its one line of JSON back.
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findOnPath } from '../core/exec.js';
 import { cacheDir, projectRoot } from '../core/paths.js';
+import { compile, firstErrorLine, type CompileResult } from '../core/compile.js';
 
 export const C_REFERENCE_SOURCE = path.join(projectRoot, 'bench', 'afalg-speed.c');
 
@@ -50,30 +50,6 @@ export async function buildCReference(options: { cc?: string; dir?: string } = {
   } finally {
     fs.rmSync(temp, { force: true });
   }
-}
-
-interface CompileResult {
-  code: number | null;
-  stderr: string;
-  /** the compiler could not be started (ENOENT) */
-  missing: boolean;
-}
-
-/** Run the compiler; unlike exec.ts's execFile, the failure's stderr is kept whole for the message. */
-function compile(cc: string, args: string[]): Promise<CompileResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cc, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const err: Buffer[] = [];
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: null, stderr: error.message, missing: error.code === 'ENOENT' }));
-    child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString('utf8'), missing: false }));
-  });
-}
-
-/** The first line that reports an error (gcc opens with "In function ..."), else the first line. */
-function firstErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
-  return lines.find((line) => /\berror\b/i.test(line)) ?? lines[0] ?? '';
 }
 
 /** Whether an ELF file asks for a dynamic loader (has a PT_INTERP program header). */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { projectRoot } from '../core/paths.js';
 import { readValidatedJson } from '../core/json-validation.js';
 import { BadInputError } from '../core/errors.js';
+import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
 
 export type Arch = 'x86_64' | 'aarch64' | 'armhf';
 export type Accel = 'auto' | 'kvm' | 'tcg';
@@ -66,13 +67,36 @@ export interface Board {
   description?: string;
   arch: Arch;
   transport: Transport;
-  timeouts?: { agentReadySec?: number; requestSec?: number; hangSec?: number; loginSec?: number; bootSec?: number };
+  timeouts?: Partial<BoardTimeouts>;
   qemu?: QemuBoardConfig;
   serial?: SerialBoardConfig;
   ssh?: SshBoardConfig;
   agent?: AgentDeployment;
   /** the file it was read from */
   file: string;
+}
+
+/** A board's timeouts, in seconds (boards/board.schema.json says what each one covers). */
+export interface BoardTimeouts {
+  agentReadySec: number;
+  requestSec: number;
+  hangSec: number;
+  loginSec: number;
+  bootSec: number;
+}
+
+/** The board's timeouts, each one it does not give set to its default: the one place the defaults live. */
+export function timeoutsOf(board: Pick<Board, 'timeouts'>): BoardTimeouts {
+  const given = board.timeouts ?? {};
+  const requestSec = given.requestSec ?? 120;
+  return {
+    agentReadySec: given.agentReadySec ?? 60,
+    requestSec,
+    // a hang is reported well before the request itself times out
+    hangSec: given.hangSec ?? Math.min(DEFAULT_HANG_SEC, requestSec / 2),
+    loginSec: given.loginSec ?? 60,
+    bootSec: given.bootSec ?? 120,
+  };
 }
 
 export type QemuBoard = Board & { transport: 'qemu'; qemu: QemuBoardConfig };
@@ -121,16 +145,4 @@ export function loadBoard(nameOrPath: string): Board {
     }
   }
   return { ...board, file };
-}
-
-/** Every timeout of a board, with the defaults filled in (hangSec stays absent: the run derives it). */
-export function timeoutsOf(board: Board): { agentReadySec: number; requestSec: number; loginSec: number; bootSec: number; hangSec?: number } {
-  const timeouts = board.timeouts ?? {};
-  return {
-    agentReadySec: timeouts.agentReadySec ?? 60,
-    requestSec: timeouts.requestSec ?? 120,
-    loginSec: timeouts.loginSec ?? 60,
-    bootSec: timeouts.bootSec ?? 120,
-    ...(timeouts.hangSec !== undefined ? { hangSec: timeouts.hangSec } : {}),
-  };
 }

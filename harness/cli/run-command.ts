@@ -51,8 +51,9 @@ function settingsAndBoard(args: RunArgs, resume: ResumeState | undefined): { set
   if (args.board === undefined) throw new BadInputError('--board is required (or --resume DIR)');
   const board = loadBoard(args.board);
   const vectors = args.runVectors !== false ? resolveVectorsDir(args.vectors) : undefined;
+  const settings = runSettingsOf(args, board, vectors?.dir);
   if (vectors) log(`vectors: ${vectors.dir} (${vectors.origin})`);
-  return { settings: runSettingsOf(args, board, vectors?.dir), board };
+  return { settings, board };
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {

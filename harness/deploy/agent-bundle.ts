@@ -1,10 +1,11 @@
 /**
  * The agent as files to upload to a board: one esbuild bundle of harness/agent/main.ts (plus the
- * matrix worker thread as a second bundle beside it) and the part of koffi the target's
+ * worker threads' scripts as bundles beside it) and the part of koffi the target's
  * architecture needs. Layout of the bundle directory (default dist/agent-bundle/):
  *
  *   agent.mjs                     the agent (`node agent.mjs` speaks the protocol on stdio)
  *   matrix-worker.js              worker thread script: matrix-pool.ts loads `./matrix-worker.js`
+ *   kmsg-worker.js                worker thread script: kernel-log-watch.ts loads `./kmsg-worker.js`
  *                                 relative to its own module, i.e. next to agent.mjs
  *   package.json                  {"type": "module"}: makes matrix-worker.js an ES module
  *   node_modules/koffi/           koffi's package.json and JS entries (`import koffi from 'koffi'`)
@@ -102,7 +103,7 @@ export function bundleVersion(files: ReadonlyArray<{ path: string; data: Buffer 
   return hash.digest('hex').slice(0, 16);
 }
 
-function agentSource(name: 'main' | 'matrix-worker'): string {
+function agentSource(name: 'main' | 'matrix-worker' | 'kmsg-worker'): string {
   const ts = path.join(projectRoot, 'harness', 'agent', `${name}.ts`);
   if (fs.existsSync(ts)) return ts;
   const js = path.join(projectRoot, 'dist', 'harness', 'agent', `${name}.js`);
@@ -121,13 +122,13 @@ function koffiDir(): string {
   return path.dirname(entry);
 }
 
-/** esbuild's two outputs (agent.mjs, matrix-worker.js), reused from outDir when no input changed. */
+/** esbuild's outputs (agent.mjs and the worker scripts), reused from outDir when no input changed. */
 async function bundleAgentCode(outDir: string): Promise<{ outputs: Map<string, Buffer>; stamp?: Stamp }> {
   const esbuild = await import('esbuild').catch(() => {
     throw new BadInputError('cannot bundle the agent: esbuild is not installed (npm install -D esbuild)');
   });
-  const entries = { agent: agentSource('main'), 'matrix-worker': agentSource('matrix-worker') };
-  const outputNames: Record<string, string> = { 'agent.js': 'agent.mjs', 'matrix-worker.js': 'matrix-worker.js' };
+  const entries = { agent: agentSource('main'), 'matrix-worker': agentSource('matrix-worker'), 'kmsg-worker': agentSource('kmsg-worker') };
+  const outputNames: Record<string, string> = { 'agent.js': 'agent.mjs', 'matrix-worker.js': 'matrix-worker.js', 'kmsg-worker.js': 'kmsg-worker.js' };
   const settings = {
     entryPoints: Object.entries(entries).map(([out, input]) => ({ in: input, out })),
     bundle: true,
@@ -300,6 +301,7 @@ export async function buildAgentBundle(options: BuildAgentBundleOptions): Promis
   const files: AgentBundleFile[] = [
     { path: 'agent.mjs', data: code.get('agent.mjs') as Buffer, mode: 0o755 },
     { path: 'matrix-worker.js', data: code.get('matrix-worker.js') as Buffer, mode: 0o644 },
+    { path: 'kmsg-worker.js', data: code.get('kmsg-worker.js') as Buffer, mode: 0o644 },
     { path: 'package.json', data: Buffer.from(packageJson), mode: 0o644 },
     ...(await koffiFiles(options.arch, options.libc ?? 'both')),
   ];

@@ -17,6 +17,8 @@ export interface BenchExecution {
   incompleteReason?: string;
   requests: number;
   seconds: number;
+  /** of `seconds`, the time tcrypt ran in the kernel */
+  tcryptSeconds: number;
 }
 
 function benchLine(bench: PlannedBench, points: BenchLine['points']): BenchLine {
@@ -51,10 +53,11 @@ export async function executeBench(
   const started = Date.now();
   const progress = options.progress ?? new RunProgress(plan.estimatedSeconds, { title: 'bench', seconds: true });
   let requests = 0;
+  let tcryptStarted = 0;
   const cut = (subject: string, error: TargetError): BenchExecution => {
     writer.append([{ kind: 'incident', message: `${subject}: ${error.message}`, link: true }]);
     progress.finish();
-    return { complete: false, incompleteReason: `${subject}: ${error.message}`, requests, seconds: (Date.now() - started) / 1000 };
+    return { complete: false, incompleteReason: `${subject}: ${error.message}`, requests, seconds: (Date.now() - started) / 1000, tcryptSeconds: tcryptStarted ? (Date.now() - tcryptStarted) / 1000 : 0 };
   };
   if (plan.notes.length > 0) for (const note of plan.notes) process.stderr.write(`bench: ${note}\n`);
   for (const bench of plan.benches) {
@@ -78,6 +81,7 @@ export async function executeBench(
     requests++;
     progress.update(bench.estimatedSeconds, subject, detail);
   }
+  tcryptStarted = Date.now();
   for (const mode of plan.tcrypt) {
     const params = [...mode.params, `sec=${options.tcryptSec ?? 1}`];
     if (options.done?.tcrypt.has(params.join(' '))) continue;
@@ -107,5 +111,5 @@ export async function executeBench(
     progress.update(estimated, subject);
   }
   progress.finish();
-  return { complete: true, requests, seconds: (Date.now() - started) / 1000 };
+  return { complete: true, requests, seconds: (Date.now() - started) / 1000, tcryptSeconds: (Date.now() - tcryptStarted) / 1000 };
 }

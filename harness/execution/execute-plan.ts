@@ -26,6 +26,9 @@ export interface ExecutionResult {
   rate: number;
 }
 
+/** How long after its answer a request still counts as in flight for the kernel reports that arrive. */
+const REPORT_GRACE_MS = 2000;
+
 export function matrixRequest(batch: PlannedBatch, hangSec?: number): MatrixRequestBody {
   return {
     algs: batch.targets.map((target) => target.name),
@@ -84,6 +87,7 @@ function hangLineOf(batch: PlannedBatch, hang: MatrixHang, then: HangLine['then'
     seconds: hang.seconds,
     ...(batch.differential && vectorCase ? { seed: vectorCase.id } : {}),
     then,
+    ...(hang.fault !== undefined ? { fault: hang.fault } : {}),
   };
 }
 
@@ -103,6 +107,8 @@ export interface ExecuteOptions {
   writeNotes?: boolean;
   /** what a hang leads to, as recorded on its line: the caller restarts the target, or stops */
   onHang?: HangLine['then'];
+  /** told of each request sent and answered (the kernel watch attributes reports to the request in flight) */
+  requests?: { requestSent(batch: PlannedBatch): void; requestEnded(batch: PlannedBatch): void };
 }
 
 /**
@@ -131,7 +137,9 @@ export async function executePlan(agent: AgentClient, plan: RunPlan, writer: Res
       }
       if (batch !== planned) progress.drop(planned.executions - batch.executions);
       const answer = agent.request('matrix', matrixRequest(batch, options.hangSec), options.requestTimeoutMs);
-      answer.catch(() => undefined); // handled in order below
+      options.requests?.requestSent(batch);
+      // handled in order below; the request counts as in flight a little longer, for the kernel's report of it to arrive
+      answer.catch(() => undefined).finally(() => setTimeout(() => options.requests?.requestEnded(batch), REPORT_GRACE_MS).unref());
       inFlight.push({ batch, answer });
     }
   };

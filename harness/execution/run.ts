@@ -24,6 +24,7 @@ import { executePlan, targetsTakenOutBy, type ExecutionResult } from './execute-
 import { stoppedBecause, type ResumeState } from './resume-state.js';
 import { RunProgress } from './run-progress.js';
 import { RunSession } from './run-session.js';
+import { KernelWatch } from './kernel-watch.js';
 
 export interface RunInput {
   settings: RunSettings;
@@ -97,7 +98,7 @@ function initialMeta(input: RunInput, target: Target, discovery: { procCrypto: s
 }
 
 /** The vectors stage: after a hang the session restarts the target where it can and execution goes on without the hung targets. */
-async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>): Promise<ExecutionResult> {
+async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>, watch: KernelWatch): Promise<ExecutionResult> {
   const { settings, resume, writer } = input;
   const done = new Set<string>(resume?.doneBatches ?? []);
   const progress = new RunProgress(plan.executions, { unit: 'executions' });
@@ -113,6 +114,7 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
       out,
       writeNotes: !resume && session.restarts === 0,
       onHang: session.canRestart() ? 'restarted' : 'stopped',
+      requests: watch,
     });
     if (!execution.hang) return execution;
     if (execution.hang.then !== 'restarted') {
@@ -122,6 +124,7 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
     const without = targetsTakenOutBy(execution.hang, plan).map(({ target: name }) => name);
     input.log(`hang: ${describeHang(execution.hang)}\nrestarting ${input.board.name} (restart ${session.restarts + 1}); the run goes on without ${without.join(' and ')}`);
     await session.restart();
+    await watch.attach(session.target.agent);
   }
 }
 
@@ -150,6 +153,8 @@ function describeBenchPlan(plan: BenchPlan, tcryptSec: number | undefined): stri
 
 export async function executeRun(input: RunInput): Promise<RunOutcome> {
   const { settings, writer, resume, log } = input;
+  const seconds = (since: number): number => Number(((Date.now() - since) / 1000).toFixed(2));
+  let phaseStarted = Date.now();
   const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, kernelExecutor: settings.executor !== undefined, log });
   let meta: RunMeta | undefined;
   const unregister = registerLive({
@@ -159,7 +164,12 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
   });
   let completed = false;
   try {
+    const phases: NonNullable<RunMeta['phases']> = { target: seconds(phaseStarted), discovery: 0, vectors: 0 };
+    phaseStarted = Date.now();
     const discovery = await discover(session.target.agent, session.target.info.hello.kernelRelease);
+    phases.discovery = seconds(phaseStarted);
+    // the boot and discovery log first (phase before-requests), then every report as it comes
+    const watch = await KernelWatch.start(session.target.agent, writer, discovery.algorithms, log);
     const plan = vectorPlan(input, discovery.algorithms, session.target);
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);
@@ -169,22 +179,31 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     writer.writeMeta(meta);
     // targets a hang took out: an earlier attempt's stay out
     const out = new Set<string>((resume?.hangs ?? []).flatMap((line) => targetsTakenOutBy(line, plan).map(({ algorithm, target }) => targetKey(algorithm, target))));
-    const vectors = await vectorStage(input, session, plan, out);
+    phaseStarted = Date.now();
+    watch.setPhase('vectors');
+    const vectors = await vectorStage(input, session, plan, out, watch);
+    phases.vectors = seconds(phaseStarted);
     let execution: ExecutionResult = vectors;
     const benchPlan = benchPlanOf(input, discovery.algorithms, out);
     if (benchPlan) log(describeBenchPlan(benchPlan, settings.bench?.tcryptSec));
     if (benchPlan && execution.complete) {
+      watch.setPhase('bench');
       const benched = await executeBench(session.target.agent, benchPlan, writer, {
         ...(settings.bench?.tcryptSec !== undefined ? { tcryptSec: settings.bench.tcryptSec } : {}),
         ...(resume ? { done: { benches: resume.doneBenches, tcrypt: resume.doneTcrypt } } : {}),
       });
       log(`bench: ${benched.requests} measurements in ${RunProgress.format(benched.seconds)}`);
+      phases.bench = Number((benched.seconds - benched.tcryptSeconds).toFixed(2));
+      phases.tcrypt = Number(benched.tcryptSeconds.toFixed(2));
       if (!benched.complete) execution = { ...execution, complete: false, incompleteReason: benched.incompleteReason ?? 'the benchmark was cut short' };
     }
+    const kernelTaint = watch.stop();
     meta = {
       ...meta,
       complete: execution.complete,
       finishedAt: new Date().toISOString(),
+      ...(kernelTaint ? { kernelTaint } : {}),
+      phases,
       execution: { executed: vectors.executed, seconds: Number(vectors.seconds.toFixed(2)), perSecond: Math.round(vectors.rate) },
     };
     if (execution.complete) delete meta.incompleteReason;

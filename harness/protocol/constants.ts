@@ -18,3 +18,10 @@ export const DEFAULT_MAX_PAYLOAD = 384 * 1024;
 
 /** The hang limit of a matrix request that names none, seconds (the run's default too). */
 export const DEFAULT_HANG_SEC = 20;
+
+/**
+ * The first line of a kernel report after which the task that made the request is gone (an oops,
+ * a BUG, a general protection fault, a panic): the agent ends the request in flight at once
+ * instead of waiting for the hang limit. WARNINGs and lockup reports do not match: the kernel goes on.
+ */
+export const KERNEL_FAULT_LINE = /^(BUG: (?!soft lockup|workqueue lockup|scheduling while atomic|sleeping function)|Oops: |Oops\b|general protection fault|Unable to handle kernel|kernel BUG at |Kernel panic - not syncing)/;

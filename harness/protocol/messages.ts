@@ -153,6 +153,8 @@ export interface MatrixHang {
   bytes: number;
   /** how long the operation had been running when the watchdog gave up */
   seconds: number;
+  /** the kernel's report that ended it at once (its first line: an oops, a BUG, a panic), when one did */
+  fault?: string;
 }
 
 export interface MatrixOutcome extends CaseOutcome {
@@ -252,9 +254,53 @@ export interface ModprobeResult {
   seconds: number;
 }
 
+/** The running kernel's config as the target has it: /proc/config.gz, else /boot/config-<release>. */
+export interface KernelConfigText {
+  /** the file read; absent when none of `tried` exists */
+  source?: string;
+  text?: string;
+  tried: string[];
+}
+
+/** One record of the target's kernel log, as /dev/kmsg gives it. */
+export interface KernelLogRecord {
+  /** the kernel's sequence number: the cursor */
+  seq: number;
+  /** syslog level, 0 (emerg) … 7 (debug) */
+  level: number;
+  /** microseconds since boot */
+  usec: number;
+  /** the message (kmsg's \xNN escapes undone: a tab is a tab) */
+  text: string;
+}
+
+/**
+ * The kernel log records from `since` on (default 0: what the kernel's buffer still holds since
+ * boot); `follow: true` makes the agent push every later record as a KernelLogEvent, from a reader
+ * thread of its own (the pushes go on while a request is stuck in the kernel or was killed by an oops).
+ */
+export interface KernelLogRequestBody {
+  since?: number;
+  follow?: boolean;
+  /** at most this many records in the answer */
+  max?: number;
+}
+
+export interface KernelLogResult {
+  records: KernelLogRecord[];
+  /** the cursor after the last record returned */
+  next: number;
+  /** records asked for that are gone (overwritten in the kernel's buffer) */
+  dropped: number;
+  /** /proc/sys/kernel/tainted (-1 when unreadable) */
+  tainted: number;
+  following: boolean;
+}
+
 export type Request =
   | { id: number; op: 'hello' }
   | { id: number; op: 'proc-crypto' }
+  | { id: number; op: 'kernel-config' }
   | { id: number; op: 'bind'; probes: BindProbe[] }
   | { id: number; op: 'resolve'; probes: BindProbe[] }
   | { id: number; op: 'run'; cases: Case[] }
@@ -264,6 +310,7 @@ export type Request =
   | ({ id: number; op: 'insmod' } & InsmodRequestBody)
   /** one in-kernel executor frame (kernel-executor.ts), base64 */
   | { id: number; op: 'kexec'; frame: string }
+  | ({ id: number; op: 'kernel-log' } & KernelLogRequestBody)
   | { id: number; op: 'bye' };
 
 export type RequestOp = Request['op'];
@@ -271,6 +318,7 @@ export type RequestOp = Request['op'];
 export interface ResultOf {
   hello: HelloResult;
   'proc-crypto': { text: string };
+  'kernel-config': KernelConfigText;
   bind: { results: BindProbeResult[] };
   resolve: { results: ResolveResult[] };
   run: { outcomes: CaseOutcome[] };
@@ -280,6 +328,7 @@ export interface ResultOf {
   insmod: ModprobeResult;
   /** the module's reply frame, base64 */
   kexec: { reply: string };
+  'kernel-log': KernelLogResult;
   bye: Record<string, never>;
 }
 
@@ -301,4 +350,14 @@ export interface ReadyEvent {
   pid: number;
 }
 
-export type AgentMessage = Response | ReadyEvent;
+/** Unsolicited, after a `kernel-log` request with follow: new kernel log records, in order. */
+export interface KernelLogEvent {
+  event: 'kernel-log';
+  records: KernelLogRecord[];
+  /** /proc/sys/kernel/tainted when the records were sent */
+  tainted: number;
+  /** records lost before these (overwritten in the kernel's buffer) */
+  dropped?: number;
+}
+
+export type AgentMessage = Response | ReadyEvent | KernelLogEvent;

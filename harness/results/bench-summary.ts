@@ -5,7 +5,7 @@
  * harness holds itself to. Pure: from results lines alone.
  */
 import type { BenchOp, BenchPath } from '../protocol/messages.js';
-import type { BenchLine, TcryptFigure, TcryptLine } from './result-model.js';
+import { targetKey, type BenchLine, type TcryptFigure, type TcryptLine } from './result-model.js';
 import { median, pointStats, ratio, type PointStats } from '../bench/bench-stats.js';
 
 export interface ThroughputSeries {
@@ -131,7 +131,7 @@ export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: re
 
   const figures = tcryptLines.flatMap((line) => line.figures);
   const keyBitsOf = new Map<string, number>();
-  for (const line of benchLines) keyBitsOf.set(`${line.algorithm}\0${line.target}`, line.keyBytes * 8);
+  for (const line of benchLines) keyBitsOf.set(targetKey(line.algorithm, line.target), line.keyBytes * 8);
 
   const comparisons = new Map<string, ThroughputComparison>();
   for (const one of series) {
@@ -152,7 +152,7 @@ export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: re
     const harnessOverC = ratio(row.copy, row.cReference);
     if (harnessOverC !== undefined) row.harnessOverC = harnessOverC;
     if (row.driver !== undefined) {
-      const figure = tcryptFigureFor(figures, row.driver, row.op, row.size, keyBitsOf.get(`${row.algorithm}\0${row.target}`));
+      const figure = tcryptFigureFor(figures, row.driver, row.op, row.size, keyBitsOf.get(targetKey(row.algorithm, row.target)));
       const mb = figure ? tcryptMb(figure) : undefined;
       if (figure && mb !== undefined) {
         row.tcrypt = mb;

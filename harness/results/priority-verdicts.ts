@@ -36,6 +36,8 @@ export interface PriorityCandidate {
   failed?: number;
   /** an operation never returned (the watchdog cut it) */
   hung?: boolean;
+  /** the kernel report that ended an operation at once (an oops, a BUG…) */
+  fault?: string;
   /** MB/s at the reference size (4 KiB), agent copy path, encrypt or digest */
   mbPerSecond?: number;
   accelerator: boolean;
@@ -63,6 +65,8 @@ export interface TargetEvidence {
   failed?: number;
   /** an operation never returned */
   hung?: boolean;
+  /** the kernel report that ended an operation at once */
+  fault?: string;
   mbPerSecond?: number;
 }
 
@@ -98,6 +102,7 @@ export function priorityTable(algorithm: DiscoveredAlgorithmSummary, evidence: (
       ...(found.correct !== undefined ? { correct: found.correct } : {}),
       ...(found.failed !== undefined ? { failed: found.failed } : {}),
       ...(found.hung ? { hung: true } : {}),
+      ...(found.fault !== undefined ? { fault: found.fault } : {}),
       ...(found.mbPerSecond !== undefined ? { mbPerSecond: found.mbPerSecond } : {}),
       accelerator: isAccelerator(driver),
     };
@@ -129,7 +134,9 @@ function verdictsOf(table: PriorityTable): PriorityVerdict[] {
       algorithm,
       severity: 'critical',
       rule: 'selected-fails-vectors',
-      message: selected?.hung
+      message: selected?.fault !== undefined
+        ? `the generic name ${algorithm} ${how} ${who}, which crashes in the kernel ("${selected.fault}"; ${failures}): a user of ${algorithm} loses its process, or the whole system`
+        : selected?.hung
         ? `the generic name ${algorithm} ${how} ${who}, which hangs (an operation never completed; ${failures}): a user of ${algorithm} can wait forever`
         : `the generic name ${algorithm} ${how} ${who}, which fails vectors (${failures}): every user of ${algorithm} gets wrong results`,
       drivers: selected ? [selected.driver] : [],

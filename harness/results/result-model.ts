@@ -153,6 +153,35 @@ export interface HangLine {
   seed?: string;
   /** what happened next: the target restarted and the run went on, or the run stopped here */
   then: 'restarted' | 'stopped';
+  /** the kernel report that ended the operation at once (an oops, a BUG, a panic: its first line); absent: the hang limit did */
+  fault?: string;
+}
+
+/**
+ * A report the target's kernel printed during the run (an oops, a WARNING, a soft lockup, an RCU
+ * stall, a hung task, a panic…), with the request in flight when it came and the kernel's text.
+ */
+export interface KernelEventLine {
+  kind: 'kernel-event';
+  /** oops, null-deref, gpf, bug, warning, panic, soft-lockup, hard-lockup, rcu-stall, hung-task, kasan, ubsan, kfence, taint-change */
+  event: string;
+  /** the report's first line */
+  title: string;
+  /** the faulting function and its module, from the RIP/PC line or the call trace */
+  function?: string;
+  module?: string;
+  /** before any request (boot, discovery), or while the vectors or the bench ran */
+  phase: 'before-requests' | 'vectors' | 'bench';
+  /** the request in flight: its algorithm, vector source and targets */
+  algorithm?: string;
+  source?: string;
+  targets?: string[];
+  /** the driver the report names: the discovered driver of the faulting module */
+  driver?: string;
+  /** taint flags the kernel reported with it */
+  taint?: string[];
+  /** the whole text of the report */
+  text: string;
 }
 
 /** A batch whose lines are all written: a resumed run skips it. */
@@ -218,7 +247,7 @@ export interface TcryptLine {
   error?: string;
 }
 
-export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | HangLine | BenchLine | TcryptLine | BatchDoneLine | ResumedLine;
+export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | HangLine | KernelEventLine | BenchLine | TcryptLine | BatchDoneLine | ResumedLine;
 
 /** What every record of a driver carries: /proc/crypto's facts about it. */
 export interface DriverRecord {
@@ -315,6 +344,10 @@ export interface RunMeta {
   resumed?: Array<{ at: string; after: string }>;
   /** the drivers-spec given with --spec: its file and content, evaluated when reports are rendered */
   spec?: { file: string; content: unknown };
+  /** the kernel's taint flags when the run started and when it ended (a driver that oopses or WARNs taints it) */
+  kernelTaint?: { before: string[]; after: string[] };
+  /** wall time of each phase of this attempt, seconds: target up (boot, agent, modules), discovery, vectors, bench measurements, tcrypt */
+  phases?: { target: number; discovery: number; vectors: number; bench?: number; tcrypt?: number };
   /** what execution did: executions done, wall time of the execution stage, executions per second */
   execution?: { executed: number; seconds: number; perSecond: number };
 }

@@ -23,6 +23,7 @@ const LINE_DEFINITIONS: Record<ResultLine['kind'], string> = {
   unbindable: 'UnbindableLine',
   incident: 'IncidentLine',
   hang: 'HangLine',
+  'kernel-event': 'KernelEventLine',
   bench: 'BenchLine',
   tcrypt: 'TcryptLine',
   done: 'BatchDoneLine',

@@ -32,6 +32,8 @@ function failureReasons(summary: RunSummary, meta: RunMeta, spec: SpecVerdict | 
   if (unreachable > 0) reasons.push(plural(unreachable, 'driver AF_ALG cannot reach on this kernel', 'drivers AF_ALG cannot reach on this kernel'));
   if (summary.unbindable.length > unreachable) reasons.push(plural(summary.unbindable.length - unreachable, 'driver that cannot be bound', 'drivers that cannot be bound'));
   if (summary.incidents.length > 0) reasons.push(plural(summary.incidents.length, 'incident'));
+  const kernelFailing = summary.kernelEvents.filter((event) => event.failing).length;
+  if (kernelFailing > 0) reasons.push(plural(kernelFailing, 'kernel report (oops, BUG, WARNING…) during a request', 'kernel reports (oops, BUG, WARNING…) during requests'));
   if (summary.verdictCounts.critical > 0) reasons.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));
   if (spec && spec.unmet > 0) reasons.push(`${plural(spec.unmet, 'unmet requirement')} of drivers-spec ${spec.spec}`);
   if (!meta.complete) reasons.push('the run did not finish');

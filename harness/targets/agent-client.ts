@@ -4,7 +4,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { FrameDecoder, encodeFrame } from '../protocol/codec.js';
-import type { AgentMessage, MatrixHang, ReadyEvent, Request, RequestOp, ResultOf } from '../protocol/messages.js';
+import type { AgentMessage, KernelLogEvent, MatrixHang, ReadyEvent, Request, RequestOp, ResultOf } from '../protocol/messages.js';
 import { TargetError } from '../core/errors.js';
 
 type RequestBody<Op extends RequestOp> = Omit<Extract<Request, { op: Op }>, 'id' | 'op'>;
@@ -36,6 +36,7 @@ export class AgentClient {
   private readyWaiters: Array<(event: ReadyEvent) => void> = [];
   private readyEvent: ReadyEvent | undefined;
   private closedReason: string | undefined;
+  private readonly kernelLogListeners = new Set<(event: KernelLogEvent) => void>();
 
   constructor(
     private readonly stream: Duplex,
@@ -55,6 +56,15 @@ export class AgentClient {
   ready(): Promise<ReadyEvent> {
     if (this.readyEvent) return Promise.resolve(this.readyEvent);
     return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /**
+   * Call `listener` with every batch of kernel log records the agent pushes (after a `kernel-log`
+   * request with follow: true). Returns the function that removes it.
+   */
+  onKernelLog(listener: (event: KernelLogEvent) => void): () => void {
+    this.kernelLogListeners.add(listener);
+    return () => this.kernelLogListeners.delete(listener);
   }
 
   get closed(): string | undefined {
@@ -86,6 +96,8 @@ export class AgentClient {
         this.readyEvent = message;
         for (const waiter of this.readyWaiters) waiter(message);
         this.readyWaiters = [];
+      } else if (message.event === 'kernel-log') {
+        for (const listener of this.kernelLogListeners) listener(message);
       }
       return;
     }

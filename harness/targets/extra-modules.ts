@@ -7,16 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { asQemuBoard, type Board } from '../board/board.js';
 import { BadInputError, EXIT, HarnessError } from '../core/errors.js';
-import { buildFixtures, listFixtures } from '../../qemu/fixtures.js';
+import { allFixtures, buildFixtures, listFixtures } from '../../qemu/fixtures.js';
 import { buildKernelExecutor } from '../../qemu/kernel-executor-build.js';
-import { DEBIAN_SUITE } from '../../qemu/foreign-apt.js';
+import { DEBIAN_SUITE } from '../../qemu/apt/sources.js';
 import type { Target } from './target.js';
 
 /** The fixtures to load: --fixtures, else the board's qemu.fixtures (checked against the known ones). */
 export function fixturesWanted(board: Board, asked: readonly string[] | undefined): string[] {
   const names = (asked && asked.length > 0 ? asked.flatMap((name) => name.split(',')) : (board.qemu?.fixtures ?? [])).map((name) => name.trim()).filter(Boolean);
   if (names.length > 0 && board.transport !== 'qemu') throw new BadInputError(`--fixtures: fixtures are built for and loaded into QEMU guests; ${board.name} is a ${board.transport} board`);
-  const wanted = names.includes('all') ? listFixtures() : names;
+  const wanted = names.includes('all') ? allFixtures() : names;
   for (const name of wanted) if (!listFixtures().includes(name)) throw new BadInputError(`--fixtures: unknown fixture '${name}'; known: ${listFixtures().join(', ')}`);
   return wanted;
 }

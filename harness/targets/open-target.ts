@@ -2,9 +2,9 @@
 import { asQemuBoard, type Board } from '../board/board.js';
 import { BadInputError } from '../core/errors.js';
 import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
-import { SshTarget } from '../transports/ssh-target.js';
-import { SerialTarget } from '../transports/serial-target.js';
-import { LocalTarget } from '../transports/local-target.js';
+import { SshTarget } from './ssh-target.js';
+import { SerialTarget } from './serial-target.js';
+import { LocalTarget } from './local-target.js';
 import type { Target } from './target.js';
 
 export type OpenTargetOptions = QemuTargetOptions;

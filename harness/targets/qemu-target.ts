@@ -1,14 +1,13 @@
 /**
- * The QEMU transport: boots the board's guest image, captures the console, connects to the agent's
- * virtio-serial port (a unix socket QEMU listens on) and waits for the agent's ready line.
+ * A QEMU target: boots the board's guest image, captures the console, connects to the agent's
+ * virtio-serial port (harness/transports/qemu-agent-socket.ts) and waits for the agent's ready line.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { QemuBoard } from '../board/board.js';
-import { AgentClient } from './agent-client.js';
+import { timeoutsOf, type QemuBoard } from '../board/board.js';
+import type { AgentClient } from './agent-client.js';
 import { BadInputError, TargetError } from '../core/errors.js';
 import { requireHostTools } from '../core/exec.js';
 import { agentEntry, projectRoot } from '../core/paths.js';
@@ -16,6 +15,9 @@ import { buildAgentBundle } from '../deploy/agent-bundle.js';
 import { prepareGuestImage, type GuestImage } from '../../qemu/guest-image.js';
 import { chooseAccel, hostBoardArch, type AccelChoice } from '../../qemu/accel-probe.js';
 import { qemuArgs } from '../../qemu/qemu-command.js';
+import { connectWithRetry } from '../transports/qemu-agent-socket.js';
+import { startAgentLink } from './agent-link.js';
+import { ConsoleLines, targetErrorWithConsole } from './console-lines.js';
 import { registerLive } from './live-targets.js';
 import type { Target, TargetInfo, TargetTimings } from './target.js';
 
@@ -30,6 +32,8 @@ export interface QemuTargetOptions {
   appendConsoleLog?: boolean;
   /** override the board's agent-ready timeout */
   agentReadyTimeoutSec?: number;
+  /** run this static native agent (a host path, e.g. from buildNativeAgent) instead of the Node agent */
+  nativeAgent?: string;
 }
 
 /** Debian package that provides each QEMU binary. */
@@ -55,69 +59,25 @@ async function imageAgentScript(board: QemuBoard, progress: NodeJS.WritableStrea
   return path.join(bundle.dir, bundle.entry);
 }
 
-class Console {
-  private readonly lines: string[] = [];
-  private partial = '';
-  private readonly log: fs.WriteStream | undefined;
-  initStartedAt?: number;
-  agentStartUptime?: number;
-  private stageListeners: Array<(line: string) => void> = [];
-
-  constructor(logFile: string | undefined, append = false) {
-    this.log = logFile ? fs.createWriteStream(logFile, { flags: append ? 'a' : 'w' }) : undefined;
-  }
-
-  push(chunk: Buffer): void {
-    if (this.log?.writable) this.log.write(chunk);
-    // strip terminal control sequences the firmware prints
-    const text = this.partial + chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1bc/g, '');
-    const parts = text.split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) this.addLine(line);
-  }
-
-  private addLine(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > CONSOLE_LINES_KEPT) this.lines.shift();
-    const stage = /afalg-init: ([\d.]+) (\S+)/.exec(line);
-    if (stage) {
-      if (stage[2] === 'start' && this.initStartedAt === undefined) this.initStartedAt = Date.now();
-      if (stage[2] === 'agent-start') this.agentStartUptime = Number(stage[1]);
-      for (const listener of this.stageListeners) listener(line);
-    }
-  }
-
-  onStage(listener: (line: string) => void): void {
-    this.stageListeners.push(listener);
-  }
-
-  tail(count: number): string[] {
-    const all = this.partial ? [...this.lines, this.partial] : this.lines;
-    return all.filter((line) => line.trim() !== '').slice(-count);
-  }
-
-  close(): void {
-    if (this.log?.writable) this.log.end();
+/** SIGKILL QEMU (its process id: it runs detached) unless it is gone already. */
+function sigkill(child: ChildProcess): void {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(child.pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
 
-function connectWithRetry(socketPath: string, child: ChildProcess, deadline: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        reject(new TargetError('QEMU exited before its agent socket could be reached'));
-        return;
-      }
-      const socket = net.connect(socketPath);
-      socket.once('connect', () => resolve(socket));
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new TargetError(`QEMU's agent socket ${socketPath} never accepted a connection`));
-        else setTimeout(attempt, 20);
-      });
-    };
-    attempt();
+/** When the guest's init started and at what uptime it started the agent, from its `afalg-init: UPTIME STAGE` lines. */
+function watchInitStages(console: ConsoleLines): { initStartedAt?: number; agentStartUptime?: number } {
+  const stages: { initStartedAt?: number; agentStartUptime?: number } = {};
+  console.onLine((line) => {
+    const stage = /afalg-init: ([\d.]+) (\S+)/.exec(line);
+    if (stage?.[2] === 'start' && stages.initStartedAt === undefined) stages.initStartedAt = Date.now();
+    if (stage?.[2] === 'agent-start') stages.agentStartUptime = Number(stage[1]);
   });
+  return stages;
 }
 
 export class QemuTarget implements Target {
@@ -128,7 +88,7 @@ export class QemuTarget implements Target {
     readonly agent: AgentClient,
     readonly info: TargetInfo,
     private readonly child: ChildProcess,
-    private readonly console: Console,
+    private readonly console: ConsoleLines,
     private readonly socketDir: string,
   ) {}
 
@@ -136,77 +96,64 @@ export class QemuTarget implements Target {
     requireHostTools([{ command: board.qemu.binary, debianPackage: QEMU_PACKAGES[board.qemu.binary] ?? 'qemu-system' }], `board ${board.name}`);
     const imageNode = (board.qemu.agentNode ?? 'host') === 'image';
     const hostArch = hostBoardArch();
-    if (!imageNode && hostArch !== board.arch) {
+    const native = options.nativeAgent !== undefined;
+    if (!imageNode && !native && hostArch !== board.arch) {
       throw new BadInputError(
         `${board.file}: board ${board.name} is ${board.arch} but this host is ${hostArch ?? process.arch}: the host's node cannot run in its guest; set "agentNode": "image" in its qemu section`,
       );
     }
-    if (!imageNode && !fs.existsSync(agentEntry)) {
+    if (native && !fs.existsSync(options.nativeAgent as string)) throw new TargetError(`no native agent at ${options.nativeAgent}`);
+    if (!imageNode && !native && !fs.existsSync(agentEntry)) {
       throw new TargetError(`the agent is not built (${agentEntry} missing): run 'npm run build'`);
     }
     const image: GuestImage = await prepareGuestImage(board, { progress: options.progress });
     const accel: AccelChoice = await chooseAccel(board, image);
     // agentNode image: the guest's own node runs the agent bundle of its architecture (koffi's
     // native module is per architecture, so the host's dist/ tree cannot serve)
-    const launchAgent = imageNode
+    const nativePath = native ? fs.realpathSync(options.nativeAgent as string) : '';
+    const launchAgent = native
+      ? { mode: 'native' as const, nodePath: nativePath, agentScript: nativePath }
+      : imageNode
       ? { mode: 'image' as const, nodePath: IMAGE_NODE, agentScript: fs.realpathSync(await imageAgentScript(board, options.progress)) }
       : { mode: '9p' as const, nodePath: fs.realpathSync(process.execPath), agentScript: fs.realpathSync(agentEntry) };
     const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-qemu-'));
     const agentSocket = path.join(socketDir, 'agent.sock');
     const args = qemuArgs(board, image, { accel: accel.accel, agentSocket, ...launchAgent });
 
+    const timeouts = timeoutsOf(board);
+    const readySec = options.agentReadyTimeoutSec ?? timeouts.agentReadySec;
     const startedAt = Date.now();
-    (options.progress ?? process.stderr).write(`starting ${board.name}: ${board.qemu.binary} (${accel.accel}), waiting up to ${options.agentReadyTimeoutSec ?? board.timeouts?.agentReadySec ?? 60} s for the agent\n`);
+    (options.progress ?? process.stderr).write(`starting ${board.name}: ${board.qemu.binary} (${accel.accel}), waiting up to ${readySec} s for the agent\n`);
     const child = spawn(board.qemu.binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const console = new Console(options.consoleLog, options.appendConsoleLog);
+    const console = new ConsoleLines({ keep: CONSOLE_LINES_KEPT, logFile: options.consoleLog, appendLog: options.appendConsoleLog });
+    const stages = watchInitStages(console);
     const killChild = (): void => {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      sigkill(child);
       fs.rmSync(socketDir, { recursive: true, force: true });
     };
     const unregister = registerLive({ kill: killChild });
-    child.stdout?.on('data', (chunk: Buffer) => console.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => console.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => console.pushChunk(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => console.pushChunk(chunk));
 
-    const readySec = options.agentReadyTimeoutSec ?? board.timeouts?.agentReadySec ?? 60;
-    const fail = (message: string): TargetError => {
-      killChild();
-      unregister();
-      console.close();
-      fs.rmSync(socketDir, { recursive: true, force: true });
-      return new TargetError(message, [`last console lines of ${board.name}:`, ...console.tail(20).map((line) => `  | ${line}`)]);
-    };
-
-    let agent: AgentClient;
+    const exited = new Promise<never>((_, reject) => {
+      child.once('exit', (code, signal) => reject(targetErrorWithConsole(`QEMU exited (${signal ?? `code ${code}`}) before the agent was ready`, board.name, console)));
+      child.once('error', (error) => reject(targetErrorWithConsole(`cannot start ${board.qemu.binary}: ${error.message}`, board.name, console)));
+    });
+    exited.catch(() => undefined);
     try {
-      const exited = new Promise<never>((_, reject) => {
-        child.once('exit', (code, signal) => reject(fail(`QEMU exited (${signal ?? `code ${code}`}) before the agent was ready`)));
-        child.once('error', (error) => reject(fail(`cannot start ${board.qemu.binary}: ${error.message}`)));
+      const linkStartedAt = Date.now();
+      const { agent, hello, readyMs } = await startAgentLink(() => connectWithRetry(agentSocket, child, startedAt + 10_000), {
+        what: board.name,
+        readyTimeoutMs: readySec * 1000,
+        requestTimeoutMs: timeouts.requestSec * 1000,
+        console,
+        exited,
+        noisePrefix: '[agent-link] ',
       });
-      exited.catch(() => undefined);
-      let readyTimer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        readyTimer = setTimeout(() => reject(fail(`the agent on ${board.name} was not ready within ${readySec} s`)), readySec * 1000);
-        child.once('exit', () => clearTimeout(readyTimer));
-      });
-      timeout.catch(() => undefined);
-      const requestMs = (board.timeouts?.requestSec ?? 120) * 1000;
-      const socket = await Promise.race([connectWithRetry(agentSocket, child, startedAt + 10_000), exited, timeout]);
-      agent = new AgentClient(socket, { defaultTimeoutMs: requestMs, onNoise: (line) => console.push(Buffer.from(`[agent-link] ${line}\n`)) });
-      await Promise.race([agent.ready(), exited, timeout]);
-      const readyAt = Date.now();
-      const hello = await Promise.race([agent.request('hello', {}), exited, timeout]);
-      // ready: the start-up deadline no longer applies (it used to kill QEMU 60 s into a long run)
-      clearTimeout(readyTimer);
       const timings: TargetTimings = {
-        bootMs: console.initStartedAt !== undefined ? console.initStartedAt - startedAt : undefined,
-        guestAgentStartS: console.agentStartUptime,
-        agentReadyMs: readyAt - startedAt,
+        bootMs: stages.initStartedAt !== undefined ? stages.initStartedAt - startedAt : undefined,
+        guestAgentStartS: stages.agentStartUptime,
+        agentReadyMs: linkStartedAt - startedAt + readyMs,
       };
       const info: TargetInfo = {
         board: board.name,
@@ -220,11 +167,13 @@ export class QemuTarget implements Target {
       const target = new QemuTarget(agent, info, child, console, socketDir);
       target.unregister = unregister;
       child.removeAllListeners('exit');
-      child.once('exit', (code, signal) => console.push(Buffer.from(`[afalg-harness] QEMU exited (${signal ?? `code ${code}`})\n`)));
+      child.once('exit', (code, signal) => console.push(`[afalg-harness] QEMU exited (${signal ?? `code ${code}`})`));
       return target;
     } catch (error) {
-      if (error instanceof TargetError) throw error;
-      throw fail((error as Error).message);
+      killChild();
+      unregister();
+      console.close();
+      throw error instanceof TargetError ? error : targetErrorWithConsole((error as Error).message, board.name, console);
     }
   }
 
@@ -234,13 +183,7 @@ export class QemuTarget implements Target {
 
   /** SIGKILL QEMU and release what the target holds (its socket directory, console log, registration). */
   kill(): void {
-    if (this.child.pid && this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        process.kill(this.child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    sigkill(this.child);
     this.release();
   }
 

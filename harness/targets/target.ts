@@ -1,4 +1,10 @@
-/** A target: something with an agent on it. Transports differ only in how the byte stream arrives. */
+/**
+ * Layout rule (labgrid's layers): a byte stream to a board ≠ a shell on it ≠ the agent running there.
+ * harness/transports/: the byte streams (QEMU's agent socket, a serial port, an SSH connection) and the
+ *   shells on them (RemoteShell: SerialShell, SshShell); they know nothing of the agent or of targets.
+ * harness/targets/: a Target = the agent running on a board, one file per kind (qemu, serial, ssh, local,
+ *   linked = the base of serial and ssh), plus what every kind shares (agent-link, console-lines, open/live).
+ */
 import type { AgentClient } from './agent-client.js';
 import type { HelloResult } from '../protocol/messages.js';
 

@@ -10,7 +10,7 @@ import { useTempDir } from '../support/temp-dir.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
-import { listFixtures } from '../../qemu/fixtures.js';
+import { allFixtures } from '../../qemu/fixtures.js';
 import type { RunMeta } from '../../harness/results/result-model.js';
 
 /** the fixtures that give wrong answers */
@@ -51,8 +51,8 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
   });
 
   it('every fixture is known to this test, loaded, and registered with a passed self-test', () => {
-    assert.deepEqual(listFixtures().sort(), [...Object.keys(FIXTURE_DRIVERS), ...Object.keys(HANG_FIXTURES), ...Object.keys(SLOW_FIXTURES)].sort());
-    for (const name of listFixtures()) assert.match(stderr, new RegExp(`loaded afalg_fixture_${name}\\.ko`));
+    assert.deepEqual(allFixtures().sort(), [...Object.keys(FIXTURE_DRIVERS), ...Object.keys(HANG_FIXTURES), ...Object.keys(SLOW_FIXTURES)].sort());
+    for (const name of allFixtures()) assert.match(stderr, new RegExp(`loaded afalg_fixture_${name}\\.ko`));
     for (const { algorithm, driver } of [...Object.values(FIXTURE_DRIVERS), ...Object.values(HANG_FIXTURES)]) {
       const candidate = summary.priorities.find((table) => table.algorithm === algorithm)?.candidates.find((c) => c.driver === driver);
       assert.equal(candidate?.selftest, 'passed', driver);

@@ -2,8 +2,11 @@
 import assert from 'node:assert/strict';
 import { BadInputError, EXIT } from '../../harness/core/errors.js';
 
-/** Run `fn`, require a one-line BadInputError (exit 2), and return it (optionally its message must equal `expected`). */
-export function expectBadInput(fn: () => unknown, expected?: string | RegExp): BadInputError {
+/**
+ * Run `fn`, which must throw a one-line BadInputError (exit code 2); return its message, which
+ * must equal `expected` (a string) or match it (a RegExp) when given.
+ */
+export function expectBadInput(fn: () => unknown, expected?: string | RegExp): string {
   let caught: unknown;
   try {
     fn();
@@ -15,5 +18,5 @@ export function expectBadInput(fn: () => unknown, expected?: string | RegExp): B
   assert.ok(!caught.message.includes('\n'), `one line: ${caught.message}`);
   if (typeof expected === 'string') assert.equal(caught.message, expected);
   else if (expected) assert.match(caught.message, expected);
-  return caught;
+  return caught.message;
 }

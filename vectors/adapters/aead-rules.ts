@@ -1,5 +1,5 @@
 /**
- * The kernel's rules for each AEAD transform (MAPPING.md §1), as functions from a vector in its
+ * The kernel's rules for each AEAD transform (vectors/README.md §6), as functions from a vector in its
  * source form (key, nonce, AAD, plaintext, ciphertext, tag) to what the transform takes:
  *
  * - gcm: 12-byte IV only (AF_ALG requires ivlen == ivsize); authsize 4, 8, 12..16.

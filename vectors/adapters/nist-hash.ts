@@ -8,7 +8,7 @@
  *   skipped, so that the report shows they were not run.
  * - `mac`: HMAC RFC files (`Len`, `Key`, `Msg`, `MD`) and the SP 800-38B CMAC examples (`KEY` or
  *   `KEY1..3`, `MESSAGE`, `OUTPUT`).
- * - `poly1305`: `KEY`, `MSG`, `TAG`. Assumption (MAPPING.md §1): the kernel's poly1305 shash has no
+ * - `poly1305`: `KEY`, `MSG`, `TAG`. Assumption (vectors/README.md §3): the kernel's poly1305 shash has no
  *   setkey and takes the 32-byte one-time key from the first 32 bytes of the data, so the case sends
  *   msg = key || message without a key. Kernels that changed this will fail these cases visibly.
  */

@@ -1,5 +1,5 @@
 /**
- * Wycheproof files (already schema-checked by loadWycheproof) → kernel-ready cases, MAPPING.md §2–§3:
+ * Wycheproof files (already schema-checked by loadWycheproof) → kernel-ready cases, vectors/README.md §2, §3, §5, §6:
  *
  * - `mac` (MacTest: hmac, cmac): valid → the digest's leading tagSize bytes must equal the tag;
  *   invalid → they must differ (AF_ALG computes, it does not verify); a key the transform cannot take
@@ -159,7 +159,7 @@ function adaptXts(data: WycheproofFile, algorithm: string, out: Adapted): void {
       out.skipped.push({ id: base.id, reason: `input of ${bytes(pt.length)}: ${algorithm} needs at least one 16-byte block` });
       continue;
     }
-    // the tweak is right-padded with zeros (MAPPING.md §1, checked on every vector)
+    // the tweak is right-padded with zeros (vectors/README.md §5, checked on every vector)
     const iv = Buffer.alloc(16);
     tweak.copy(iv);
     emitSkcipher(out, base, { key, iv, pt, ct }, 'both', item.where);

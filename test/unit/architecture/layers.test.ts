@@ -35,7 +35,7 @@ describe('architecture/layers', function () {
     assert.deepEqual(violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`), []);
   });
 
-  it('reports an upward import, an agent import past the protocol, a cycle and a module outside every layer', async () => {
+  it('reports an upward import, an agent import past the protocol, the host reaching the agent, a cycle and a module outside every layer', async () => {
     const write = (file: string, text: string): void => {
       fs.mkdirSync(path.dirname(path.join(tmp.path, file)), { recursive: true });
       fs.writeFileSync(path.join(tmp.path, file), text);
@@ -50,6 +50,9 @@ describe('architecture/layers', function () {
     // a cycle inside one layer
     write('harness/plan/a.ts', "import { B } from './b.js';\nexport const A2 = 1 + B;\n");
     write('harness/plan/b.ts', "import { A2 } from './a.js';\nexport const B = 1; export const C = A2;\n");
+    // a host module reaching the agent (koffi) through another module
+    write('harness/plan/uses-agent.ts', "import { M } from '../agent/main.js';\nexport const U = M;\n");
+    write('harness/cli/command.ts', "import { U } from '../plan/uses-agent.js';\nexport const C = U;\n");
     // a module outside every layer
     write('harness/misc/stray.ts', "import { A } from '../protocol/messages.js';\nexport const X = A;\n");
     const violations = await violationsIn(tmp.path, ['harness', 'reports']);
@@ -60,6 +63,8 @@ describe('architecture/layers', function () {
       'agent-imports-protocol-only: harness/agent/main.ts',
       'no-cycles: harness/plan/a.ts',
       'every-module-in-a-layer: harness/misc/stray.ts',
+      'host-never-loads-the-agent: harness/cli/command.ts',
+      'host-never-loads-the-agent: harness/plan/uses-agent.ts',
     ]) {
       assert.ok(names.has(expected), `expected ${expected} among ${[...names].join('; ')}`);
     }

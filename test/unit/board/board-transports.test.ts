@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import { listBoards, loadBoard, type Board } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
-import { SerialTarget, serialPassword } from '../../../harness/transports/serial-target.js';
 import { runCli } from '../../support/cli.js';
 import { useTempDir } from '../../support/temp-dir.js';
 
@@ -183,13 +182,7 @@ describe('board/board transports (serial, ssh, local)', () => {
     });
   });
 
-  describe('serial transport checks', () => {
-    const saved = process.env.AFALG_TEST_BOARD_PASSWORD;
-    afterEach(() => {
-      if (saved === undefined) delete process.env.AFALG_TEST_BOARD_PASSWORD;
-      else process.env.AFALG_TEST_BOARD_PASSWORD = saved;
-    });
-
+  describe('serial board file checks', () => {
     function serialBoard(change: (serial: Json) => void, name: string): Board {
       const data = exampleJson(serialExample);
       // /dev/ptmx opens as a tty anywhere (a new pseudo-terminal): the port opens and login() starts
@@ -199,27 +192,6 @@ describe('board/board transports (serial, ssh, local)', () => {
       change(data.serial as Json);
       return loadBoard(writeBoard(name, data));
     }
-
-    it('reads the password from the variable the board names', () => {
-      const board = loadBoard(serialExample);
-      assert.ok(board.serial);
-      const config = { ...board.serial, login: { ...board.serial.login, passwordEnv: 'AFALG_TEST_BOARD_PASSWORD' } };
-      process.env.AFALG_TEST_BOARD_PASSWORD = 's3cret';
-      assert.equal(serialPassword(board, config), 's3cret');
-      assert.equal(serialPassword(board, { ...config, login: { user: 'root' } }), undefined);
-    });
-
-    it('names the unset variable, and how to set it, in one line', () => {
-      const board = loadBoard(serialExample);
-      assert.ok(board.serial);
-      delete process.env.AFALG_TEST_BOARD_PASSWORD;
-      const config = { ...board.serial, login: { ...board.serial.login, passwordEnv: 'AFALG_TEST_BOARD_PASSWORD' } };
-      const error = caught(() => serialPassword(board, config));
-      assert.ok(error.message.includes(board.file), error.message);
-      assert.ok(error.message.includes("'/serial/login/passwordEnv'"), error.message);
-      assert.ok(error.message.includes('$AFALG_TEST_BOARD_PASSWORD'), error.message);
-      assert.ok(error.message.includes('export AFALG_TEST_BOARD_PASSWORD='), error.message);
-    });
 
     it('rejects a prompt that is not a regular expression when the board file is read (boards check), naming the field', () => {
       const error = caught(() => serialBoard((serial) => (serial.prompt = 'root@imx8mp-evk:(~# $'), 'bad-prompt.json'));

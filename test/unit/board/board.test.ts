@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoard } from '../../../harness/board/board.js';
+import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoard, timeoutsOf } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -70,72 +70,83 @@ describe('board/board', () => {
       const data = bundledJson();
       data.qemu.memory = '2G';
       const file = writeBoard('unknown-field.json', data);
-      const error = expectBadInput(() => loadBoard(file));
-      assert.ok(error.message.includes(file), error.message);
-      assert.ok(error.message.includes("unknown field '/qemu/memory'"), error.message);
+      const message = expectBadInput(() => loadBoard(file));
+      assert.ok(message.includes(file), message);
+      assert.ok(message.includes("unknown field '/qemu/memory'"), message);
     });
 
     it('rejects an unknown top-level field', () => {
       const data = bundledJson();
       data.ram = 1;
       const file = writeBoard('unknown-top.json', data);
-      const error = expectBadInput(() => loadBoard(file));
-      assert.equal(error.message, `${file}: unknown field '/ram'`);
+      const message = expectBadInput(() => loadBoard(file));
+      assert.equal(message, `${file}: unknown field '/ram'`);
     });
 
     it('rejects a field of the wrong type, naming it', () => {
       const data = bundledJson();
       data.qemu.memoryMiB = '2G';
       const file = writeBoard('wrong-type.json', data);
-      const error = expectBadInput(() => loadBoard(file));
-      assert.ok(error.message.startsWith(`${file}: `), error.message);
-      assert.ok(error.message.includes("'/qemu/memoryMiB'"), error.message);
-      assert.match(error.message, /integer/);
+      const message = expectBadInput(() => loadBoard(file));
+      assert.ok(message.startsWith(`${file}: `), message);
+      assert.ok(message.includes("'/qemu/memoryMiB'"), message);
+      assert.match(message, /integer/);
     });
 
     it('rejects a value outside an enum, listing the allowed ones', () => {
       const data = bundledJson();
       data.qemu.accel = 'hvf';
       const file = writeBoard('enum.json', data);
-      const error = expectBadInput(() => loadBoard(file));
-      assert.equal(error.message, `${file}: field '/qemu/accel' must be one of "auto", "kvm", "tcg"`);
+      const message = expectBadInput(() => loadBoard(file));
+      assert.equal(message, `${file}: field '/qemu/accel' must be one of "auto", "kvm", "tcg"`);
     });
 
     it('rejects a missing required nested field', () => {
       const data = bundledJson();
       delete (data.qemu.cpu as Record<string, unknown>).kvm;
       const file = writeBoard('missing.json', data);
-      const error = expectBadInput(() => loadBoard(file));
-      assert.equal(error.message, `${file}: missing field '/qemu/cpu/kvm'`);
+      const message = expectBadInput(() => loadBoard(file));
+      assert.equal(message, `${file}: missing field '/qemu/cpu/kvm'`);
     });
 
     it('rejects invalid JSON, naming the file', () => {
       const text = fs.readFileSync(bundledFile, 'utf8').replace('"arch": "x86_64",', '"arch": "x86_64"');
       const file = writeBoard('broken.json', text);
-      const error = expectBadInput(() => loadBoard(file));
-      assert.ok(error.message.startsWith(`${file}: not valid JSON`), error.message);
+      const message = expectBadInput(() => loadBoard(file));
+      assert.ok(message.startsWith(`${file}: not valid JSON`), message);
     });
 
     it('rejects an unknown board name, listing the known boards', () => {
-      const error = expectBadInput(() => loadBoard('no-such-board'));
-      assert.ok(error.message.includes("board 'no-such-board' not found"), error.message);
-      assert.ok(error.message.includes(path.join(boardsDir, 'no-such-board.json')), error.message);
-      assert.ok(error.message.includes(`known boards: ${listBoards().join(', ')}`), error.message);
-      assert.ok(error.message.includes('qemu-x86_64'), error.message);
+      const message = expectBadInput(() => loadBoard('no-such-board'));
+      assert.ok(message.includes("board 'no-such-board' not found"), message);
+      assert.ok(message.includes(path.join(boardsDir, 'no-such-board.json')), message);
+      assert.ok(message.includes(`known boards: ${listBoards().join(', ')}`), message);
+      assert.ok(message.includes('qemu-x86_64'), message);
     });
 
     it('rejects a board path that does not exist', () => {
       const file = path.join(tmp.path, 'absent.json');
-      const error = expectBadInput(() => loadBoard(file));
-      assert.ok(error.message.includes(file), error.message);
-      assert.ok(error.message.includes('not found'), error.message);
+      const message = expectBadInput(() => loadBoard(file));
+      assert.ok(message.includes(file), message);
+      assert.ok(message.includes('not found'), message);
     });
 
     it('rejects a board path that cannot be read', () => {
       const dir = path.join(tmp.path, 'a-directory.json');
       fs.mkdirSync(dir);
-      const error = expectBadInput(() => loadBoard(dir));
-      assert.ok(error.message.startsWith(`${dir}: cannot read`), error.message);
+      const message = expectBadInput(() => loadBoard(dir));
+      assert.ok(message.startsWith(`${dir}: cannot read`), message);
+    });
+  });
+
+  describe('timeoutsOf', () => {
+    it('fills in every default when the board gives no timeouts', () => {
+      assert.deepEqual(timeoutsOf({}), { agentReadySec: 60, requestSec: 120, hangSec: 20, loginSec: 60, bootSec: 120 });
+    });
+
+    it('keeps what the board gives and defaults the rest; the hang default stays below half the request timeout', () => {
+      assert.deepEqual(timeoutsOf({ timeouts: { agentReadySec: 5, requestSec: 30 } }), { agentReadySec: 5, requestSec: 30, hangSec: 15, loginSec: 60, bootSec: 120 });
+      assert.equal(timeoutsOf({ timeouts: { requestSec: 30, hangSec: 25 } }).hangSec, 25);
     });
   });
 });

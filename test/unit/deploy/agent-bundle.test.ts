@@ -62,6 +62,7 @@ describe('agent bundle', function () {
     assert.equal(bundle.entry, 'agent.mjs');
     assert.ok(paths.includes('agent.mjs'));
     assert.ok(paths.includes('matrix-worker.js'));
+    assert.ok(paths.includes('kmsg-worker.js'));
     assert.ok(paths.includes('package.json'));
     assert.ok(paths.includes('node_modules/koffi/package.json'));
     assert.ok(paths.includes('node_modules/koffi/src/koffi/index.js'));
@@ -87,7 +88,7 @@ describe('agent bundle', function () {
     assert.equal(again.version, bundle.version);
   });
 
-  it('once uploaded, answers hello, proc-crypto and an (empty) matrix on the worker threads', async () => {
+  it('once uploaded, answers hello, proc-crypto, kernel-config and an (empty) matrix on the worker threads', async () => {
     const shell = new FakeShell();
     const dir = path.join(tmp.path, 'target', 'afalg-agent');
     const deployed = await deployAgent(shell, bundle, { dir, node: process.execPath });
@@ -97,6 +98,7 @@ describe('agent bundle', function () {
       { id: 2, op: 'proc-crypto' },
       { id: 3, op: 'matrix', algs: [], strategies: [], cases: [] },
       { id: 4, op: 'bench', program: '/nonexistent', sizes: [], warmupMs: 0, repetitions: 0, repetitionMs: 0 },
+      { id: 6, op: 'kernel-config' },
       { id: 5, op: 'bye' },
     ]);
     assert.equal(replies.get('ready')?.agentVersion, '0.1.0');
@@ -111,6 +113,10 @@ describe('agent bundle', function () {
     assert.equal(replies.get(4)?.ok, false);
     assert.match(replies.get(4)?.error.message, /C reference is not part of the uploaded agent/);
     assert.equal(replies.get(5)?.ok, true);
+    const config = replies.get(6);
+    assert.equal(config?.ok, true, JSON.stringify(config));
+    assert.deepEqual(config.result.tried, ['/proc/config.gz', `/boot/config-${os.release()}`]);
+    if (config.result.source !== undefined) assert.match(config.result.text, /^CONFIG_[A-Z0-9_]+=/m);
 
     // the worker script on its own (the pool above only uses it on a machine with 2+ CPUs)
     const worker = new Worker(pathToFileURL(path.join(dir, 'matrix-worker.js')));

@@ -4,8 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { asQemuBoard, loadBoard } from '../../../harness/board/board.js';
-import { aptOptions, foreignAptLayout, kernelDependency, kernelSplitParts, mainIndexPresent, sourcesList } from '../../../qemu/foreign-apt.js';
-import { installModule, kernelTreeLayout, plainModulePath } from '../../../qemu/kernel-tree.js';
+import { kernelDependency, kernelSplitParts } from '../../../qemu/apt/apt-answers.js';
+import { mainIndexPresent } from '../../../qemu/apt/list-refresh.js';
+import { aptOptions, foreignAptLayout } from '../../../qemu/apt/private-config.js';
+import { sourcesList } from '../../../qemu/apt/sources.js';
+import { installModule, kernelTreeLayout, plainModulePath } from '../../../qemu/image/kernel-tree.js';
 import { filler as bytes } from '../../support/filler.js';
 
 /** `apt-cache depends linux-image-7.2.13+deb14-amd64` in sid's private lists (trimmed). */

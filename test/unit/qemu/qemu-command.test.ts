@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { asQemuBoard, loadBoard, type QemuBoard } from '../../../harness/board/board.js';
 import { VIRTIO_PORT_NAME } from '../../../harness/protocol/version.js';
 import { qemuArgs, type QemuLaunch } from '../../../qemu/qemu-command.js';
 import type { GuestImage } from '../../../qemu/guest-image.js';
+import { guestInitScript } from '../../../qemu/image/initramfs-tree.js';
 
 const image: GuestImage = {
   dir: '/cache/afalg-harness/images/6.1.0-test',
@@ -90,6 +92,15 @@ describe('qemu/qemu-command', () => {
     assert.ok(words.includes('afalg_script=/work/main/dist/harness/agent/main.js'), append);
     assert.ok(words.includes('afalg_agent=9p'), append);
     assert.ok(words.includes('panic=-1'), append);
+  });
+
+  it('names the native agent binary for the native mode, and guest-init runs it from the 9p share', () => {
+    const append = valueOf(qemuArgs(board, image, { ...launch('tcg'), mode: 'native', nodePath: '/root/.cache/afalg-harness/bin/afalg-agent-x86_64-0123', agentScript: '/root/.cache/afalg-harness/bin/afalg-agent-x86_64-0123' }), '-append') ?? '';
+    const words = append.split(' ');
+    assert.ok(words.includes('afalg_agent=native'), append);
+    assert.ok(words.includes('afalg_node=/root/.cache/afalg-harness/bin/afalg-agent-x86_64-0123'), append);
+    const init = fs.readFileSync(guestInitScript, 'utf8');
+    assert.match(init, /\n  native\)\n[^;]*"\/host\$afalg_node" --port auto\n/);
   });
 
   it('appends the board kernel arguments to the command line', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
 import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
-import { esc, renderHtml } from '../../../reports/html.js';
+import { esc } from '../../../reports/format.js';
+import { renderHtml } from '../../../reports/html.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, GOT_HEX, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 import { benchLines, benchMeta, benchRun, tcryptLines } from './fixture-bench.js';
 import { runReportOf } from '../../../harness/results/run-report.js';

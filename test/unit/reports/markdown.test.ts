@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
 import type { ResultLine } from '../../../harness/results/result-model.js';
-import { MARKDOWN_MAX_FAILURES_PER_ROW, markdownChartFiles, mdText, renderMarkdown } from '../../../reports/markdown.js';
+import { MARKDOWN_MAX_FAILURES_PER_ROW, markdownChartFiles, renderMarkdown } from '../../../reports/markdown.js';
+import { mdText } from '../../../reports/format.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 import { benchMeta, benchRun, benchRunLines } from './fixture-bench.js';
 import { runReportOf } from '../../../harness/results/run-report.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../../harness/core/errors.js';
 import { readRun, resultLineProblem, runMetaProblem, upgradeLegacyMeta } from '../../../harness/results/results-reader.js';
-import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, HangLine, IncidentLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
+import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, HangLine, IncidentLine, KernelEventLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
 import { useTempDir } from '../../support/temp-dir.js';
 import { fixtureLines, fixtureMeta, INCIDENT, writeRun } from './run-fixture.js';
 
@@ -30,7 +30,7 @@ const fullFailure: DeepRequired<CaseFailure> = {
 };
 const fullAcceptable: DeepRequired<AcceptableOutcome> = { source: 's', case: 'tcId 1', strategy: 'inplace', outcome: 'rejected', error: 'EBADMSG' };
 const fullLines: Array<
-  DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<HangLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine> | DeepRequired<BatchDoneLine> | DeepRequired<ResumedLine>
+  DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<HangLine> | DeepRequired<KernelEventLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine> | DeepRequired<BatchDoneLine> | DeepRequired<ResumedLine>
 > = [
   { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', executor: 'kernel', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
   { kind: 'skip', algorithm: 'gcm(aes)', source: 's', reason: 'r', count: 1, cases: ['tcId 2'] },
@@ -52,6 +52,21 @@ const fullLines: Array<
     seconds: 20,
     seed: 'fx#3',
     then: 'restarted',
+    fault: 'BUG: kernel NULL pointer dereference, address: 0000000000000000',
+  },
+  {
+    kind: 'kernel-event',
+    event: 'null-deref',
+    title: 'BUG: kernel NULL pointer dereference, address: 0000000000000000',
+    function: 'fixture_oops_submit',
+    module: 'afalg_fixture_oops',
+    phase: 'vectors',
+    algorithm: 'ecb(aes)',
+    source: 'nist/ECBMMT128.rsp',
+    targets: ['ecb(aes)', 'ecb-aes-fixture-oops'],
+    driver: 'ecb-aes-fixture-oops',
+    taint: ['O', 'E'],
+    text: 'BUG: kernel NULL pointer dereference\nRIP: 0010:fixture_oops_submit+0x12/0x40 [afalg_fixture_oops]',
   },
   { kind: 'done', batch: 'gcm(aes)|s|tcId 1…tcId 9|9|gcm(aes)|oneshot', executions: 9 },
   { kind: 'resumed', at: '2025-03-14T09:30:00.000Z', after: 'the agent link closed' },
@@ -89,6 +104,8 @@ const fullMeta: DeepRequired<RunMeta> = {
   planned: { batches: 1, executions: 2, maxRequestBytes: 32768 },
   resumed: [{ at: '2025-03-14T09:30:00.000Z', after: 'the agent link closed' }],
   spec: { file: '/work/main/drivers-spec/qemu-x86_64.json', content: { name: 'qemu-x86_64', requirements: [] } },
+  kernelTaint: { before: ['E'], after: ['D', 'O', 'E'] },
+  phases: { target: 6.8, discovery: 5, vectors: 160, bench: 480, tcrypt: 360 },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agentReadyMs: 8000, bootMs: 4000 },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: true, bind: 'ENOENT', afalgReach: { reason: 'async', detail: 'd' } }] }],
@@ -123,7 +140,7 @@ describe('results/results-reader', () => {
 
     it('rejects unknown fields, unknown kinds and bad values, naming the field', () => {
       assert.equal(resultLineProblem({ ...fullLines[0], passd: 3 }), "unknown field '/passd'");
-      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "hang", "bench", "tcrypt", "done", "resumed"');
+      assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "hang", "kernel-event", "bench", "tcrypt", "done", "resumed"');
       assert.equal(resultLineProblem({ ...fullLines[0], strategy: 'sideways' }), "field '/strategy' must be one of \"oneshot\", \"chunks\", \"page-cross\", \"inplace\"");
       assert.match(resultLineProblem({ ...fullLines[0], passed: -1 }) ?? '', /^field '\/passed' must be >= 0/);
       assert.match(resultLineProblem({ ...fullLines[0], failures: [{ ...fullFailure, got: 'xyz' }] }) ?? '', /^field '\/failures\/0\/got' must match pattern/);

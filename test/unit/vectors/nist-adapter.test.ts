@@ -285,7 +285,7 @@ describe('vectors/adapters/nist-adapter', () => {
         [...new Set(adapted.skipped.map((s) => s.reason))].sort(),
         ['IV of 1 byte: gcm(aes) takes a 12-byte IV only', 'IV of 128 bytes: gcm(aes) takes a 12-byte IV only'],
       );
-      // MAPPING.md: 1,363 / 1,301 / 1,317 FAIL records among the usable decrypt cases
+      // the vector survey (vectors/README.md): 1,363 / 1,301 / 1,317 FAIL records among the usable decrypt cases
       const forged = bits.map((b) => adapt(`ciphers/AES/GCM/gcmDecrypt${b}.rsp`, 'gcm-decrypt', 'gcm(aes)').cases.filter((c) => c.expectation === 'invalid').length);
       assert.deepEqual(forged, [1363, 1301, 1317]);
       const counts = checkAead('gcm(aes)', adapted.cases);

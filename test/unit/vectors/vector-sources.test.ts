@@ -112,20 +112,15 @@ describe('vectors/vector-sources', () => {
     assert.deepEqual(got, EXPECTED);
   });
 
-  it('loads everything in well under 2 s from a cold cache, and again from the cache', () => {
+  it('adapts each file once: a second load reuses the cached cases, in fresh arrays', () => {
+    // how fast the cold load is, is printed by `npm run bench:vectors`, not asserted here
     clearVectorCache();
-    const start = performance.now();
-    for (const algorithm of algorithmsWithVectors()) loadAlgorithmVectors(algorithm, vectorsDir);
-    const cold = performance.now() - start;
-    assert.ok(cold < 2000, `cold load took ${cold.toFixed(0)} ms`);
-    const again = performance.now();
     const first = loadAlgorithmVectors('gcm(aes)', vectorsDir);
-    for (const algorithm of algorithmsWithVectors()) loadAlgorithmVectors(algorithm, vectorsDir);
-    assert.ok(performance.now() - again < 200, 'cached loads are cheap');
-    // the cached adaptation is reused (same case objects), in fresh arrays
     const second = loadAlgorithmVectors('gcm(aes)', vectorsDir);
     assert.equal(second.sources[0]!.cases[0], first.sources[0]!.cases[0]);
     assert.notEqual(second.sources[0]!.cases, first.sources[0]!.cases);
+    clearVectorCache();
+    assert.notEqual(loadAlgorithmVectors('gcm(aes)', vectorsDir).sources[0]!.cases[0], first.sources[0]!.cases[0], 'a cleared cache adapts again');
   });
 
   it('passes mctCheckpoints to the Monte-Carlo files', () => {

@@ -31,7 +31,7 @@ function tally(adapted: Adapted): Record<string, number> {
   return counts;
 }
 
-/** vectors (tcIds) behind the cases, by expectation: what MAPPING.md calls usable (valid+invalid) */
+/** vectors (tcIds) behind the cases, by expectation: the usable count (valid+invalid) of the vector survey named in vectors/README.md */
 function usable(adapted: Adapted): { valid: number; invalid: number } {
   const valid = new Set<string>();
   const invalid = new Set<string>();

@@ -1,0 +1,8 @@
+#ifndef NA_BENCH_H
+#define NA_BENCH_H
+#include "cases.h"
+#include "json.h"
+
+/* Run a bench request (harness/agent/afalg-bench.ts): writes the result object, or returns -1 with `error` set. */
+int bench_run(const struct bench_request *req, struct jwriter *w, char *error, size_t error_size);
+#endif

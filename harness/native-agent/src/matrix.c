@@ -1,0 +1,257 @@
+/* Matrix requests (harness/agent/afalg-session.ts runMatrix, matrix-pool.ts). */
+#define _GNU_SOURCE
+#include "matrix.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_WORKERS 4
+/* Fewer cases than this per worker: the split would cost more than it saves. */
+#define MIN_CASES_PER_WORKER 8
+
+struct share {
+	struct session *session;
+	const struct matrix_request *req;
+	size_t from, to;
+	struct jwriter outcomes; /* comma-separated outcome objects */
+	long executed;
+	atomic_int done;
+	struct beacon beacon;
+};
+
+static struct session sessions[MAX_WORKERS];
+static int worker_count;
+static struct session inline_session;
+static int hung;
+static struct hang hung_at;
+
+int matrix_init(int workers)
+{
+	worker_count = workers > MAX_WORKERS ? MAX_WORKERS : workers;
+	for (int i = 0; i < worker_count; i++)
+		if (session_init(&sessions[i]) < 0) return -1;
+	return worker_count == 0 ? session_init(&inline_session) : 0;
+}
+
+static void write_outcome(struct share *sh, size_t index, const char *alg, enum strategy strategy, const struct raw_outcome *raw, const struct bytes *expected)
+{
+	struct jwriter *w = &sh->outcomes;
+	char ref[24];
+	if (w->len > 0) jw_raw(w, ",", 1);
+	snprintf(ref, sizeof ref, "%zu", index);
+	jw_begin_object(w);
+	jw_key(w, "index"); jw_int(w, (long long)index);
+	jw_key(w, "ref"); jw_cstring(w, ref);
+	jw_key(w, "alg"); jw_cstring(w, alg);
+	jw_key(w, "strategy"); jw_cstring(w, STRATEGY_NAMES[strategy]);
+	jw_key(w, "status"); jw_cstring(w, STATUS_NAMES[raw->status]);
+	if (raw->error[0]) { jw_key(w, "error"); jw_cstring(w, raw->error); }
+	if (raw->step[0]) { jw_key(w, "step"); jw_cstring(w, raw->step); }
+	if (raw->has_output) { jw_key(w, "got"); jw_base64(w, raw->output, raw->outlen); }
+	if (expected) { jw_key(w, "expected"); jw_base64(w, expected->p, expected->n); }
+	jw_end(w);
+}
+
+static void mark(struct share *sh, size_t index, size_t alg, enum strategy strategy)
+{
+	atomic_store(&sh->beacon.case_index, (int)(index - sh->from));
+	atomic_store(&sh->beacon.alg_index, (int)alg);
+	atomic_store(&sh->beacon.strategy, (int)strategy);
+	atomic_fetch_add(&sh->beacon.sequence, 1);
+}
+
+/* Differential: the first transform's one-shot output, copied; NULL when it is itself an outcome to report. */
+static int reference_output(struct share *sh, const struct acase *c, size_t index, struct bytes *expect)
+{
+	struct raw_outcome raw;
+	const char *reference = sh->req->algs[0];
+	mark(sh, index, 0, S_ONESHOT);
+	session_execute(sh->session, c, NULL, reference, S_ONESHOT, NULL, 0, &raw);
+	sh->executed++;
+	if (raw.status != ST_PASS || !raw.has_output) {
+		write_outcome(sh, index, reference, S_ONESHOT, &raw, NULL);
+		return -1;
+	}
+	expect->p = malloc(raw.outlen ? raw.outlen : 1);
+	memcpy(expect->p, raw.output, raw.outlen);
+	expect->n = raw.outlen;
+	return 0;
+}
+
+static void run_case(struct share *sh, size_t index)
+{
+	const struct matrix_request *req = sh->req;
+	const struct acase *c = &req->cases[index];
+	const enum strategy *strategies = c->nstrategies ? c->strategies : req->strategies;
+	size_t nstrategies = c->nstrategies ? c->nstrategies : req->nstrategies;
+	struct raw_outcome raw;
+	if (c->type == C_UNKNOWN) {
+		memset(&raw, 0, sizeof raw);
+		raw.status = ST_ERROR;
+		snprintf(raw.error, sizeof raw.error, "unknown case type %s", c->type_name);
+		write_outcome(sh, index, req->nalgs ? req->algs[0] : "", S_ONESHOT, &raw, NULL);
+		return;
+	}
+	struct bytes differential = { NULL, 0 };
+	const struct bytes *expect = c->has_expect ? &c->expect : NULL;
+	if (req->differential) {
+		if (reference_output(sh, c, index, &differential) < 0) return;
+		expect = &differential;
+	}
+	for (size_t a = 0; a < req->nalgs; a++) {
+		for (size_t k = 0; k < nstrategies; k++) {
+			/* the reference's one-shot is the expectation itself */
+			if (req->differential && strategies[k] == S_ONESHOT && strcmp(req->algs[a], req->algs[0]) == 0) continue;
+			mark(sh, index, a, strategies[k]);
+			session_execute(sh->session, c, expect, req->algs[a], strategies[k], NULL, 0, &raw);
+			sh->executed++;
+			if (raw.status == ST_PASS && !c->report) continue;
+			write_outcome(sh, index, req->algs[a], strategies[k], &raw, req->differential && raw.status == ST_FAIL ? expect : NULL);
+		}
+	}
+	free(differential.p);
+}
+
+static void *run_share(void *arg)
+{
+	struct share *sh = arg;
+	for (size_t i = sh->from; i < sh->to; i++) run_case(sh, i);
+	atomic_store(&sh->done, 1);
+	return NULL;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void describe_hang(const struct matrix_request *req, struct share *sh, long long stalled_ms, struct hang *hang)
+{
+	size_t index = sh->from + (size_t)atomic_load(&sh->beacon.case_index);
+	int alg = atomic_load(&sh->beacon.alg_index);
+	const struct acase *c = index < req->ncases ? &req->cases[index] : NULL;
+	memset(hang, 0, sizeof *hang);
+	snprintf(hang->alg, sizeof hang->alg, "%s", (size_t)alg < req->nalgs ? req->algs[alg] : req->nalgs ? req->algs[0] : "");
+	hang->strategy = (enum strategy)atomic_load(&sh->beacon.strategy);
+	hang->index = index;
+	hang->seconds = (long)((stalled_ms + 500) / 1000);
+	if (!c) return;
+	switch (c->type) {
+	case C_HASH: hang->op = c->has_key ? "mac" : "digest"; hang->bytes = c->input.n; break;
+	case C_SKCIPHER: case C_AEAD: hang->op = c->encrypt ? "encrypt" : "decrypt"; hang->bytes = c->assoc.n + c->input.n; break;
+	case C_MCT: hang->op = "mct"; hang->bytes = 3 * c->seed.n; break;
+	default: break;
+	}
+}
+
+/*
+ * Wait for every share, or until one has not moved for the hang limit: 1 then. Like the Node pool's
+ * watchdog, the beacons are read on ticks every poll interval from the start (so a hang is timed
+ * the same way); between ticks short naps notice that the work is done.
+ */
+static int watch(const struct matrix_request *req, struct share *shares, int count, struct hang *hang)
+{
+	long long hang_ms = (long long)(req->hang_sec * 1000), start = now_ms();
+	long long poll_ms = hang_ms / 4 < 50 ? 50 : hang_ms / 4 > 1000 ? 1000 : hang_ms / 4, next_tick = start + poll_ms;
+	int last[MAX_WORKERS];
+	long long changed[MAX_WORKERS];
+	for (int i = 0; i < count; i++) { last[i] = atomic_load(&shares[i].beacon.sequence); changed[i] = start; }
+	for (;;) {
+		int running = 0;
+		long long now = now_ms();
+		for (int i = 0; i < count; i++) running |= !atomic_load(&shares[i].done);
+		if (!running) return 0;
+		for (int i = 0; now >= next_tick && i < count; i++) {
+			if (atomic_load(&shares[i].done)) continue;
+			int sequence = atomic_load(&shares[i].beacon.sequence);
+			if (sequence != last[i]) { last[i] = sequence; changed[i] = now; continue; }
+			if (now - changed[i] < hang_ms) continue;
+			describe_hang(req, &shares[i], now - changed[i], hang);
+			return 1;
+		}
+		while (now >= next_tick) next_tick += poll_ms;
+		long long nap = now - start < 100 ? 2 : 20;
+		if (nap > next_tick - now) nap = next_tick - now;
+		struct timespec ts = { (time_t)(nap / 1000), (long)(nap % 1000) * 1000000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void write_result(struct jwriter *result, struct share *shares, int count)
+{
+	long executed = 0;
+	for (int i = 0; i < count; i++) executed += shares[i].executed;
+	jw_begin_object(result);
+	jw_key(result, "executed"); jw_int(result, executed);
+	jw_key(result, "outcomes");
+	jw_begin_array(result);
+	int any = 0;
+	for (int i = 0; i < count; i++) {
+		if (shares[i].outcomes.len == 0) continue;
+		if (any) jw_raw(result, ",", 1);
+		jw_raw(result, shares[i].outcomes.buf, shares[i].outcomes.len);
+		any = 1;
+	}
+	result->first[result->depth] = 0;
+	jw_end(result);
+	jw_end(result);
+}
+
+int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang)
+{
+	if (hung) { *hang = hung_at; return 1; }
+	struct share *shares = calloc(MAX_WORKERS, sizeof *shares);
+	size_t wanted = req->ncases / MIN_CASES_PER_WORKER;
+	int count = worker_count == 0 ? 1 : (int)(wanted < 1 ? 1 : wanted > (size_t)worker_count ? (size_t)worker_count : wanted);
+	size_t size = (req->ncases + (size_t)count - 1) / (size_t)count;
+	pthread_t threads[MAX_WORKERS];
+	for (int i = 0; i < count; i++) {
+		struct share *sh = &shares[i];
+		sh->session = worker_count == 0 ? &inline_session : &sessions[i];
+		sh->session->beacon = &sh->beacon;
+		sh->req = req;
+		sh->from = (size_t)i * size < req->ncases ? (size_t)i * size : req->ncases;
+		sh->to = sh->from + size < req->ncases ? sh->from + size : req->ncases;
+		jw_init(&sh->outcomes);
+	}
+	if (worker_count == 0) {
+		run_share(&shares[0]);
+	} else {
+		for (int i = 0; i < count; i++) pthread_create(&threads[i], NULL, run_share, &shares[i]);
+		if (watch(req, shares, count, hang)) {
+			/* the stuck thread sleeps in the kernel for good: leave it (and its share) behind */
+			for (int i = 0; i < count; i++) pthread_detach(threads[i]);
+			hung = 1;
+			hung_at = *hang;
+			return 1;
+		}
+		for (int i = 0; i < count; i++) pthread_join(threads[i], NULL);
+	}
+	write_result(result, shares, count);
+	for (int i = 0; i < count; i++) jw_free(&shares[i].outcomes);
+	free(shares);
+	return 0;
+}
+
+void hang_message(const struct hang *hang, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s did not complete %s of %zu bytes (case %zu, strategy %s) within %ld s: the driver hangs", hang->alg,
+		 hang->op ? hang->op : "an operation", hang->bytes, hang->index, STRATEGY_NAMES[hang->strategy], hang->seconds);
+}
+
+void write_hang(struct jwriter *w, const struct hang *hang)
+{
+	jw_begin_object(w);
+	jw_key(w, "alg"); jw_cstring(w, hang->alg);
+	jw_key(w, "strategy"); jw_cstring(w, STRATEGY_NAMES[hang->strategy]);
+	jw_key(w, "index"); jw_int(w, (long long)hang->index);
+	if (hang->op) { jw_key(w, "op"); jw_cstring(w, hang->op); }
+	jw_key(w, "bytes"); jw_int(w, (long long)hang->bytes);
+	jw_key(w, "seconds"); jw_int(w, hang->seconds);
+	jw_end(w);
+}

@@ -1,0 +1,26 @@
+/* Matrix requests: every case x transform x strategy, on worker threads watched for hangs. */
+#ifndef NA_MATRIX_H
+#define NA_MATRIX_H
+#include "cases.h"
+#include "json.h"
+#include "session.h"
+
+struct hang {
+	char alg[256];
+	enum strategy strategy;
+	size_t index;
+	const char *op; /* NULL: none */
+	size_t bytes;
+	long seconds;
+};
+
+/* Set up `workers` sessions (0: run on the calling thread, unwatched). */
+int matrix_init(int workers);
+/*
+ * Run the request; on success writes {"executed":N,"outcomes":[...]} and returns 0. Returns 1 with
+ * *hang filled when an operation did not return within the hang limit (now and for every later request).
+ */
+int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang);
+void hang_message(const struct hang *hang, char *buf, size_t size);
+void write_hang(struct jwriter *w, const struct hang *hang);
+#endif

@@ -1,0 +1,24 @@
+#ifndef NA_WIRE_H
+#define NA_WIRE_H
+#include <stddef.h>
+#include "cases.h"
+
+/* page-cross: data starts this many bytes before a page boundary */
+#define PAGE_CROSS_OFFSET 13
+
+/* A failed step: which, and the errno name (or a short explanation). */
+struct fault {
+	const char *step;
+	char why[64];
+};
+
+int fault_errno(struct fault *f, const char *step);
+int fault_text(struct fault *f, const char *step, const char *fmt, ...);
+int send_piece(int fd, unsigned char *data, size_t length, void *control, size_t control_len, int flags, struct fault *f);
+/* Send according to the strategy (chunks cycle `chunks`, default 1,15,17); control messages ride on the first piece. */
+int send_data(long page, int fd, unsigned char *data, size_t length, void *control, size_t control_len, enum strategy strategy,
+	      const size_t *chunks, size_t nchunks, struct fault *f);
+int read_fully(int fd, unsigned char *out, size_t length, struct fault *f);
+/* ALG_SET_OP, ALG_SET_IV (iv non-NULL) and ALG_SET_AEAD_ASSOCLEN (assoclen non-NULL) into `buf`; returns the length. */
+size_t control_messages(unsigned char *buf, size_t size, int encrypt, const struct bytes *iv, const size_t *assoclen);
+#endif

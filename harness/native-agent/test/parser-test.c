@@ -1,0 +1,135 @@
+/* Host unit tests of the native agent's JSON reader/writer, base64 and request decoding (run under ASan/UBSan). */
+#include "../src/json.h"
+#include "../src/request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		checks++;                                                 \
+		if (!(cond)) {                                            \
+			failures++;                                       \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__);       \
+			printf(__VA_ARGS__);                              \
+			printf("\n");                                     \
+		}                                                         \
+	} while (0)
+
+/* Parse, write back, compare with the expected text (NULL: must fail to parse). */
+static void roundtrip(const char *in, const char *expected)
+{
+	struct jdoc doc;
+	int rc = json_parse(&doc, in, strlen(in));
+	if (!expected) {
+		CHECK(rc < 0 && doc.error[0], "%s parsed but should not", in);
+	} else if (rc < 0) {
+		CHECK(0, "%s did not parse: %s", in, doc.error);
+	} else {
+		struct jwriter w;
+		jw_init(&w);
+		jw_node(&w, doc.root);
+		CHECK(strcmp(w.buf, expected) == 0, "%s wrote back as %s, expected %s", in, w.buf, expected);
+		jw_free(&w);
+	}
+	json_free(&doc);
+}
+
+static void test_json(void)
+{
+	roundtrip("{\"a\":[1,2.5,-3e2,true,false,null],\"b\":{}}", "{\"a\":[1,2.5,-300,true,false,null],\"b\":{}}");
+	roundtrip("  [ \"x\\n\\\"\\u00e9\\ud83d\\ude00\\/\" ]  ", "[\"x\\n\\\"\xc3\xa9\xf0\x9f\x98\x80/\"]");
+	roundtrip("\"\\u0001\"", "\"\\u0001\"");
+	roundtrip("[]", "[]");
+	const char *bad[] = { "", "{", "[1,]", "{\"a\" 1}", "[1 2]", "01", "1.", "-", "\"abc", "\"\\x\"", "\"\\u12\"", "tru", "nul", "[1]x",
+			      "{\"a\":1,}", "\"\x01\"", "[\"a\",", "1e", "{1:2}" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) roundtrip(bad[i], NULL);
+	char deep[200];
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	struct jdoc doc;
+	CHECK(json_parse(&doc, deep, sizeof deep) < 0 && strstr(doc.error, "deep"), "100 nested arrays: %s", doc.error);
+	json_free(&doc);
+}
+
+static void test_base64(void)
+{
+	const char *plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	const char *coded[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+	for (int i = 0; i < 7; i++) {
+		char out[16];
+		unsigned char back[16];
+		base64_encode((const unsigned char *)plain[i], strlen(plain[i]), out);
+		CHECK(strcmp(out, coded[i]) == 0, "base64(%s) = %s, expected %s", plain[i], out, coded[i]);
+		long n = base64_decode(coded[i], strlen(coded[i]), back);
+		CHECK(n == (long)strlen(plain[i]) && memcmp(back, plain[i], (size_t)n) == 0, "decode %s", coded[i]);
+	}
+	unsigned char out[8];
+	CHECK(base64_decode("Zm9", 3, out) == 2, "unpadded");
+	CHECK(base64_decode("-_8", 3, out) == 2 && out[0] == 0xfb && out[1] == 0xff, "url-safe");
+	CHECK(base64_decode("Zm!v", 4, out) < 0, "bad character");
+	CHECK(base64_decode("Z", 1, out) < 0, "a lone character");
+}
+
+/* Decode a request text with `decode`; expected: NULL for success, else a fragment of the error. */
+static void decodes(const char *text, int (*decode)(struct decoder *, const struct jnode *), const char *expected)
+{
+	struct jdoc doc;
+	struct pool pool = { 0 };
+	struct decoder d = { &pool, "" };
+	if (json_parse(&doc, text, strlen(text)) < 0) {
+		CHECK(0, "%s: %s", text, doc.error);
+	} else {
+		int rc = decode(&d, doc.root);
+		if (!expected) CHECK(rc == 0, "%s: %s", text, d.error);
+		else CHECK(rc < 0 && strstr(d.error, expected), "%s: error '%s', expected '%s'", text, d.error, expected);
+	}
+	pool_free(&pool);
+	json_free(&doc);
+}
+
+static int matrix(struct decoder *d, const struct jnode *r) { struct matrix_request m; return decode_matrix(d, r, &m); }
+static int run(struct decoder *d, const struct jnode *r) { struct acase *c; size_t n; return decode_run(d, r, &c, &n); }
+static int probes(struct decoder *d, const struct jnode *r) { struct probe *p; size_t n; return decode_probes(d, r, &p, &n); }
+
+static void test_requests(void)
+{
+	decodes("{\"algs\":[\"sha256\"],\"strategies\":[\"oneshot\",\"page-cross\"],\"cases\":[{\"type\":\"hash\",\"msg\":\"YWJj\",\"expect\":\"\"}]}", matrix, NULL);
+	decodes("{\"algs\":[\"a\"],\"strategies\":[\"sideways\"],\"cases\":[]}", matrix, "strategies[0]");
+	decodes("{\"algs\":[1],\"strategies\":[],\"cases\":[]}", matrix, "algs[0]: expected string, got number");
+	decodes("{\"algs\":[],\"strategies\":[],\"cases\":[{\"type\":\"aead\",\"key\":\"\",\"iv\":\"\",\"assoc\":\"\",\"op\":\"encrypt\",\"input\":\"\"}]}", matrix, "cases[0].authsize: missing");
+	decodes("{\"algs\":[],\"strategies\":[],\"cases\":[{\"type\":\"skcipher\",\"key\":\"@@\",\"op\":\"encrypt\",\"input\":\"\"}]}", matrix, "cases[0].key: not base64");
+	decodes("{\"algs\":[],\"strategies\":[],\"cases\":[{\"type\":\"rng\",\"length\":-1}]}", matrix, "cases[0].length");
+	decodes("{\"algs\":[],\"strategies\":[],\"cases\":[{\"type\":\"zzz\"}]}", matrix, NULL); /* an outcome, not a bad request */
+	decodes("{\"algs\":[],\"strategies\":[],\"cases\":[{\"type\":\"hash-mct\",\"variant\":\"sha2\",\"seed\":\"AA==\",\"expect\":[\"AA==\",3]}]}", matrix, "expect[1]");
+	decodes("{\"cases\":[{\"type\":\"hash\",\"ref\":\"r\",\"alg\":\"sha1\",\"msg\":\"\",\"chunks\":[1,0]}]}", run, "chunks[1]");
+	decodes("{\"cases\":[{\"type\":\"hash\",\"ref\":\"r\",\"alg\":\"sha1\",\"msg\":\"\",\"strategy\":\"chunks\",\"chunks\":[3,5]}]}", run, NULL);
+	decodes("{\"cases\":{}}", run, "cases: expected array, got object");
+	decodes("{\"probes\":[{\"type\":\"kpp\",\"name\":\"dh\"}]}", probes, "probes[0].type");
+	decodes("{\"probes\":[{\"type\":\"rng\",\"name\":\"stdrng\"}]}", probes, NULL);
+}
+
+static void test_writer(void)
+{
+	struct jwriter w;
+	jw_init(&w);
+	jw_begin_object(&w);
+	jw_key(&w, "a"); jw_begin_array(&w); jw_int(&w, 1); jw_string(&w, "q\"\\\t", 4); jw_bool(&w, 0); jw_end(&w);
+	jw_key(&w, "b"); jw_base64(&w, (const unsigned char *)"\xff\x00", 2);
+	jw_end(&w);
+	CHECK(strcmp(w.buf, "{\"a\":[1,\"q\\\"\\\\\\t\",false],\"b\":\"/wA=\"}") == 0, "writer: %s", w.buf);
+	jw_free(&w);
+}
+
+int main(void)
+{
+	test_json();
+	test_base64();
+	test_requests();
+	test_writer();
+	printf("%d passed, %d failed\n", checks - failures, failures);
+	return failures ? 1 : 0;
+}

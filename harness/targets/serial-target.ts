@@ -1,0 +1,75 @@
+/**
+ * A board on a serial console: the shell on the port (harness/transports/serial-shell.ts) logs in
+ * and deploys the agent, then execs it on the raw tty; from there the port carries the same framed
+ * protocol as everywhere. Lines that are not protocol frames are kept as console lines.
+ */
+import { timeoutsOf, type Board } from '../board/board.js';
+import { BadInputError } from '../core/errors.js';
+import type { AgentClient } from './agent-client.js';
+import { SerialShell, serialPassword } from '../transports/serial-shell.js';
+import { agentCommandFor } from '../deploy/deploy-agent.js';
+import { buildAgentBundle } from '../deploy/agent-bundle.js';
+import { uploadProgressReporter } from '../deploy/upload-progress.js';
+import { startAgentLink } from './agent-link.js';
+import { ConsoleLines } from './console-lines.js';
+import { LinkedTarget } from './linked-target.js';
+import { registerLive } from './live-targets.js';
+import type { TargetInfo } from './target.js';
+
+export class SerialTarget extends LinkedTarget {
+  /**
+   * A UART without flow control drops bytes once the tty's buffers are full (the agent's main
+   * thread starved by its workers reads late): one request at a time, each small. Seen on the QEMU
+   * board: two 384 KiB requests in flight lost bytes and a request was never answered.
+   */
+  readonly link = { pipelineDepth: 1, maxRequestBytes: 32 * 1024 };
+
+  private constructor(
+    agent: AgentClient,
+    info: TargetInfo,
+    private readonly shell: SerialShell,
+    console: ConsoleLines,
+  ) {
+    super(agent, info, console);
+  }
+
+  protected closeLink(): void {
+    this.shell.close();
+  }
+
+  static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<SerialTarget> {
+    const config = board.serial;
+    if (!config) throw new BadInputError(`${board.file}: transport serial needs a 'serial' section`);
+    const password = serialPassword(board, config);
+    const out = options.progress ?? process.stderr;
+    const startedAt = Date.now();
+    const console = new ConsoleLines();
+    const shell = await SerialShell.open(board, config, (line) => console.push(line), out);
+    const unregister = registerLive({ kill: () => shell.close() });
+    try {
+      await shell.login(password);
+      out.write(`logged in: ${shell.description} as ${config.login.user}\n`);
+      const progress = uploadProgressReporter();
+      const deployed = await agentCommandFor(shell, board.agent, () => buildAgentBundle({ arch: board.arch, libc: 'glibc' }), progress);
+      progress.done();
+      out.write(deployed.uploaded ? `agent ${deployed.version} uploaded over the console (node ${deployed.nodeVersion})\n` : `agent ${deployed.version} already on the target (node ${deployed.nodeVersion})\n`);
+      // from here the port belongs to the agent: raw tty, the framed protocol
+      const timeouts = timeoutsOf(board);
+      const { agent, hello } = await startAgentLink(shell.port, {
+        what: `${board.name} (${shell.description})`,
+        readyTimeoutMs: timeouts.agentReadySec * 1000,
+        requestTimeoutMs: timeouts.requestSec * 1000,
+        console,
+        started: () => shell.execRaw(deployed.command),
+      });
+      const info: TargetInfo = { board: board.name, transport: 'serial', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt } };
+      const target = new SerialTarget(agent, info, shell, console);
+      target.unregister = unregister;
+      return target;
+    } catch (error) {
+      unregister();
+      shell.close();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * What a kernel image file is, from its magic numbers: an x86 bzImage ("HdrS" at 0x202), an arm64
+ * Image ("ARM\x64" at 0x38), a 32-bit Arm zImage (0x016f2818 at 0x24) or an ELF vmlinux (its
+ * e_machine says the architecture). Anything else is not a kernel QEMU can boot with -kernel.
+ */
+import fs from 'node:fs';
+import { BadInputError } from '../harness/core/errors.js';
+import type { Arch } from '../harness/board/board.js';
+
+export type KernelImageKind = 'bzImage' | 'Image' | 'zImage' | 'vmlinux';
+
+export interface KernelImageInfo {
+  kind: KernelImageKind;
+  arch: Arch;
+}
+
+const ELF_MACHINES: Record<number, Arch> = { 0x3e: 'x86_64', 0xb7: 'aarch64', 0x28: 'armhf' };
+
+/** The kind and architecture of a kernel image from its first bytes (at least 0x210), or undefined. */
+export function kernelImageInfo(head: Buffer): KernelImageInfo | undefined {
+  if (head.length >= 0x206 && head.toString('latin1', 0x202, 0x206) === 'HdrS') return { kind: 'bzImage', arch: 'x86_64' };
+  if (head.length >= 0x3c && head.toString('latin1', 0x38, 0x3c) === 'ARM\x64') return { kind: 'Image', arch: 'aarch64' };
+  if (head.length >= 0x28 && head.readUInt32LE(0x24) === 0x016f2818) return { kind: 'zImage', arch: 'armhf' };
+  if (head.length >= 20 && head.readUInt32BE(0) === 0x7f454c46 && head[5] === 1) {
+    const arch = ELF_MACHINES[head.readUInt16LE(18)];
+    if (arch) return { kind: 'vmlinux', arch };
+  }
+  return undefined;
+}
+
+/** The kernel image in `file`, or a BadInputError naming the file. */
+export function readKernelImageInfo(file: string): KernelImageInfo {
+  if (!fs.existsSync(file)) throw new BadInputError(`${file}: no such kernel image`);
+  const fd = fs.openSync(file, 'r');
+  const head = Buffer.alloc(0x400);
+  let length: number;
+  try {
+    length = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const info = kernelImageInfo(head.subarray(0, length));
+  if (!info) throw new BadInputError(`${file}: not a kernel image (no bzImage, arm64 Image, zImage or ELF vmlinux header)`);
+  return info;
+}
