@@ -29,7 +29,7 @@ async function discoverCommand(argv: TargetArgs & { json?: string; all?: boolean
     moduleFiles: checkModuleFiles(board, argv['load-module']),
   });
   try {
-    const result = await discover(session.target.agent);
+    const result = await discover(session.target.agent, session.target.info.hello.kernelRelease);
     process.stdout.write(renderDiscovery(session.target.info, result, { all: argv.all }));
     if (argv.json) {
       fs.writeFileSync(argv.json, JSON.stringify({ harnessVersion: AGENT_VERSION, target: session.target.info, ...result }, null, 2) + '\n');

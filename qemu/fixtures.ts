@@ -3,13 +3,11 @@
  * deliberately faulty driver above the good ones, built on the host against Debian's
  * linux-headers-<kver> for the guest's exact kernel, cached by source content.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { projectRoot, cacheDir } from '../harness/core/paths.js';
-import { execFile } from '../harness/core/exec.js';
-import { BadInputError, HarnessError } from '../harness/core/errors.js';
+import { projectRoot } from '../harness/core/paths.js';
+import { BadInputError } from '../harness/core/errors.js';
+import { buildModules, hostBuilder } from './build-chroot.js';
 
 export const fixturesDir = path.join(projectRoot, 'qemu', 'fixtures');
 const PREFIX = 'afalg_fixture_';
@@ -51,25 +49,6 @@ export async function buildFixtures(names: readonly string[], kernelRelease: str
   // the fixtures' shared headers (the plumbing several of them have in common) go with every build
   const sharedHeaders = fs.readdirSync(fixturesDir).filter((file) => file.startsWith(PREFIX) && file.endsWith('.h')).sort().map((file) => path.join(fixturesDir, file));
   const sources = [...names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`)), ...sharedHeaders];
-  const digest = crypto.createHash('sha256');
-  for (const file of sources) digest.update(file).update(fs.readFileSync(file));
-  const outDir = cacheDir('fixtures', kernelRelease, digest.digest('hex').slice(0, 16));
-  const modules = names.map((name) => path.join(outDir, `${PREFIX}${name}.ko`));
-  if (modules.every((file) => fs.existsSync(file))) return modules;
-
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-fixtures-'));
-  try {
-    for (const file of sources) fs.copyFileSync(file, path.join(work, path.basename(file)));
-    fs.writeFileSync(path.join(work, 'Kbuild'), names.map((name) => `obj-m += ${PREFIX}${name}.o\n`).join(''));
-    try {
-      await execFile('make', ['-C', headers, `M=${work}`, 'modules']);
-    } catch (error) {
-      throw new HarnessError(`building fixtures ${names.join(', ')} against ${headers} failed: ${(error as Error).message}`, 2);
-    }
-    fs.mkdirSync(outDir, { recursive: true });
-    for (const name of names) fs.copyFileSync(path.join(work, `${PREFIX}${name}.ko`), path.join(outDir, `${PREFIX}${name}.ko`));
-    return modules;
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  return buildModules(async () => hostBuilder(headers), kernelRelease, sources, names.map((name) => `${PREFIX}${name}`), 'fixtures', log);
 }

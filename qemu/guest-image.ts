@@ -8,7 +8,7 @@
  * for its architecture, with everything it depends on, unpacked into the initramfs (the root layout
  * is described in image/root-layout.ts).
  *
- * Each step lives in qemu/image/: package-resolution, image-cache, kernel-package,
+ * Each step lives in qemu/image/: package-resolution, image-cache, kernel-package (kernel-tree),
  * module-selection, node-closure, initramfs-tree, cpio-writer.
  */
 import fs from 'node:fs';
@@ -121,7 +121,7 @@ export async function prepareGuestImage(board: QemuBoard, options: PrepareOption
 
   const debs = await downloadKernelAndBusybox(board, packages, sources, progress);
   const work = `${dir}.tmp-${process.pid}`;
-  const unpacked = await extractKernelPackage(debs, work, progress);
+  const unpacked = await extractKernelPackage(packages.kernel.name, debs, work, progress);
   const modules = await selectImageModules(board, packages.kernel, unpacked, progress);
   const staging = path.join(work, 'initramfs');
   fs.mkdirSync(staging, { recursive: true });

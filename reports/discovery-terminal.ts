@@ -31,7 +31,7 @@ export function renderDiscovery(target: TargetInfo, result: DiscoveryResult, opt
     for (const driver of algorithm.drivers) {
       const mark = driver.driver === algorithm.bound ? '  * ' : '    ';
       out.push(
-        `${mark}${pad(driver.driver, driverWidth)} ${pad(String(driver.priority), 5)} ${pad(driver.selftest, 9)} ${pad(driver.module, moduleWidth)} ${pad(driver.async === undefined ? '-' : driver.async ? 'yes' : 'no', 6)} ${pad(driver.internal ? 'yes' : 'no', 9)} ${driver.bind ?? '-'}`,
+        `${mark}${pad(driver.driver, driverWidth)} ${pad(String(driver.priority), 5)} ${pad(driver.selftest, 9)} ${pad(driver.module, moduleWidth)} ${pad(driver.async === undefined ? '-' : driver.async ? 'yes' : 'no', 6)} ${pad(driver.internal ? 'yes' : 'no', 9)} ${driver.bind ?? '-'}${driver.afalgReach ? ` (AF_ALG cannot reach: ${driver.afalgReach.reason})` : ''}`,
       );
     }
     out.push('');
@@ -40,6 +40,8 @@ export function renderDiscovery(target: TargetInfo, result: DiscoveryResult, opt
   const unresolved = result.algorithms.filter((algorithm) => algorithm.afalgType && publicDrivers(algorithm) && !algorithm.bound);
   const missing = result.instantiation.filter((probe) => !probe.ok);
   out.push(`${result.algorithms.length} algorithms, ${result.algorithms.reduce((n, a) => n + a.drivers.length, 0)} drivers; ${shown.length} shown${options.all ? '' : ' (--all for every /proc/crypto entry)'}`);
+  const unreachable = result.algorithms.flatMap((algorithm) => algorithm.drivers.flatMap((d) => (d.afalgReach ? [`${d.driver} (${algorithm.name}): ${d.afalgReach.reason}: ${d.afalgReach.detail}`] : [])));
+  if (unreachable.length > 0) out.push(`${unreachable.length} driver${unreachable.length === 1 ? '' : 's'} not reachable through AF_ALG on this kernel:`, ...unreachable.map((line) => `  ${line}`));
   if (failedSelftest.length > 0) out.push(`self-test not passed: ${failedSelftest.join('; ')}`);
   if (unresolved.length > 0) out.push(`generic name not resolved: ${unresolved.map((a) => `${a.name} (${a.boundProblem ?? 'no evidence'})`).join('; ')}`);
   if (missing.length > 0) out.push(`catalog algorithms the kernel does not offer: ${missing.map((probe) => `${probe.name} (${probe.error})`).join(', ')}`);

@@ -52,8 +52,8 @@ export function hexPair(expected: string | undefined, got: string | undefined): 
 }
 
 /** `cbc(aes) → cbc-aes-aesni` for a generic row, the driver name otherwise. */
-export function targetLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): string {
-  return row.generic ? `${row.target} → ${row.boundDriver ?? '?'}` : row.target;
+export function targetLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver' | 'executor'>): string {
+  return row.generic ? `${row.target} → ${row.boundDriver ?? '?'}` : `${row.target}${executorNote(row)}`;
 }
 
 /** `wycheproof/x.json tcId 17 [page-cross] decrypt` */
@@ -141,4 +141,9 @@ export function mdText(text: string): string {
     .replace(/([\\`*[\]|])/g, '\\$1')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
+}
+
+/** What a driver row says of the executor that served it (nothing for AF_ALG). */
+export function executorNote(row: { executor?: 'kernel' }): string {
+  return row.executor === 'kernel' ? ' [in-kernel executor]' : '';
 }

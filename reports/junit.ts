@@ -4,7 +4,7 @@
  * `run` suite whose `run-complete` case fails when the run did not finish. A run with a drivers-spec
  * adds a `drivers-spec` suite: one case per requirement, an unmet one failing with its evidence.
  */
-import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import { unbindableText, type CaseFailure, type RunMeta } from '../harness/results/result-model.js';
 import { describeKernelEventSummary, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
@@ -125,7 +125,7 @@ export function renderJunit(report: RunReport): string {
   };
   for (const row of summary.rows) suite(row.algorithm).push(rowCase(row));
   for (const line of summary.unbindable) {
-    suite(line.algorithm).push({ name: line.target, classname: line.algorithm, failure: { message: `cannot bind the driver by its unique name: ${line.error}`, type: 'unbindable' } });
+    suite(line.algorithm).push({ name: line.target, classname: line.algorithm, failure: { message: unbindableText(line), type: line.afalgReach ? 'afalg-unreachable' : 'unbindable' } });
   }
   for (const line of summary.unusable) {
     suite(line.algorithm).push({ name: `vectors ${line.source}`, classname: line.algorithm, skipped: `unusable vector file: ${line.error}` });

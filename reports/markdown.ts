@@ -4,12 +4,12 @@
  * and why, unusable files, incidents, and the throughput tables with their charts (SVG files
  * written next to summary.md, see `markdownChartFiles`).
  */
-import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import { afalgReachText, type CaseFailure, type RunMeta } from '../harness/results/result-model.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, mdText, plural, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, mdText, plural, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
 import { specCountText } from '../harness/spec/spec-format.js';
 
@@ -22,7 +22,7 @@ export const MARKDOWN_MAX_FAILURES = 50;
 const code = (text: string): string => `\`${text}\``;
 
 function targetCell(row: SummaryRow): string {
-  return row.generic ? `${mdText(row.target)} (generic name → ${mdText(row.boundDriver ?? 'unproved driver')})` : mdText(row.target);
+  return row.generic ? `${mdText(row.target)} (generic name → ${mdText(row.boundDriver ?? 'unproved driver')})` : mdText(`${row.target}${executorNote(row)}`);
 }
 
 function resultCell(row: SummaryRow): string {
@@ -351,7 +351,8 @@ export function renderMarkdown(report: RunReport): string {
     out.push('');
     out.push('These drivers are registered but cannot be used by their unique name (ELIBBAD means the kernel\'s own self-test failed).');
     out.push('');
-    out.push(...table(['Algorithm', 'Driver', 'Error'], summary.unbindable.map((line) => [mdText(line.algorithm), mdText(line.target), mdText(line.error)]), ['l', 'l', 'l']));
+    const errorOf = (line: (typeof summary.unbindable)[number]): string => (line.afalgReach ? `${line.error}: ${afalgReachText(line.afalgReach)}` : line.error);
+    out.push(...table(['Algorithm', 'Driver', 'Error'], summary.unbindable.map((line) => [mdText(line.algorithm), mdText(line.target), mdText(errorOf(line))]), ['l', 'l', 'l']));
     out.push('');
   }
 

@@ -2,7 +2,7 @@
  * A run's results for the terminal: what ran where, the algorithm × target table, every failure
  * (capped per row) with its bytes, the notes, and a final verdict line. Colour only when asked.
  */
-import type { CaseFailure } from '../harness/results/result-model.js';
+import { afalgReachText, type CaseFailure } from '../harness/results/result-model.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
@@ -166,7 +166,7 @@ export function renderRunTerminal(report: RunReport, options: { color?: boolean;
   if (summary.unbindable.length > 0) {
     out.push('');
     out.push(paint.bold(paint.red('unbindable drivers')));
-    for (const line of summary.unbindable) out.push(`  ${printable(line.algorithm)} ${printable(line.target)}: ${printable(line.error)}`);
+    for (const line of summary.unbindable) out.push(`  ${printable(line.algorithm)} ${printable(line.target)}: ${printable(line.afalgReach ? `${line.error}, ${afalgReachText(line.afalgReach)}` : line.error)}`);
   }
 
   if (summary.hangs.length > 0) {

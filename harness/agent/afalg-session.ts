@@ -9,10 +9,10 @@ import { decodeCase, judge, KNOWN_TYPES, toOutcome, type DecodedAead, type Decod
 import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseOutcome, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
 import { ALL_STRATEGIES } from '../protocol/constants.js';
+import { skcipherInKernel } from './kernel-executor-device.js';
 
 export { AfAlgError, MAX_DATA };
 
-/** Strategies by the index a progress beacon carries. */
 /** The progress beacon names a strategy by its index in ALL_STRATEGIES. */
 const STRATEGY_INDEX = Object.fromEntries(ALL_STRATEGIES.map((strategy, index) => [strategy, index])) as Record<SplitStrategy, number>;
 
@@ -21,6 +21,9 @@ export class AfAlgSession {
   private readonly sockets = new AfAlgSockets();
   /** where this session is in a matrix request, for the agent's hang watchdog */
   private beacon: ProgressBeacon | undefined;
+  /** this matrix request's transforms served by the in-kernel executor, and its wait limit */
+  private kernelAlgs = new Set<string>();
+  private kernelTimeoutMs = 20_000;
 
   constructor() {
     this.pageSize = this.sockets.pageSize;
@@ -53,6 +56,8 @@ export class AfAlgSession {
    * is the expected value of every execution of that case.
    */
   runMatrix(body: MatrixRequestBody): MatrixResult {
+    this.kernelAlgs = new Set(body.kernelAlgs ?? []);
+    this.kernelTimeoutMs = (body.hangSec ?? 20) * 1000;
     const outcomes: MatrixOutcome[] = [];
     let executed = 0;
     body.cases.forEach((wire, index) => {
@@ -101,6 +106,7 @@ export class AfAlgSession {
         case 'hash':
           return this.runHash(d, alg, strategy, chunks);
         case 'skcipher':
+          if (this.kernelAlgs.has(alg)) return judge(skcipherInKernel(d, alg, strategy, this.kernelTimeoutMs), d);
           return this.runSkcipher(d, alg, strategy, chunks);
         case 'aead':
           return this.runAead(d, alg, strategy, chunks);

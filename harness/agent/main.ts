@@ -20,6 +20,7 @@ import { AfAlgBench } from './afalg-bench.js';
 import { runCReference } from './c-reference-runner.js';
 import { insmodCapturingLog, loadModuleCapturingLog } from './module-loader.js';
 import { AGENT_VERSION, VIRTIO_PORT_NAME } from '../protocol/version.js';
+import { forwardToKernelExecutor } from './kernel-executor-device.js';
 import { KernelLogWatch } from './kernel-log-watch.js';
 import { LinkLock, writeAllSync } from './link-lock.js';
 
@@ -113,6 +114,8 @@ function handle(request: Request): unknown {
       return loadModuleCapturingLog(request);
     case 'insmod':
       return insmodCapturingLog(request);
+    case 'kexec':
+      return { reply: forwardToKernelExecutor(Buffer.from(request.frame, 'base64')).toString('base64') };
     case 'kernel-log':
       kernelLog ??= new KernelLogWatch({ ...(link.fd !== undefined ? { fd: link.fd } : {}), lock: linkLock, write: (frame) => void link.write(frame) }, (line) => pool?.kernelFault(line));
       return kernelLog.query(request);

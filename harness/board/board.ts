@@ -21,6 +21,8 @@ export interface QemuBoardConfig {
   console: string;
   kernelPackage: string;
   debianArch: 'amd64' | 'arm64' | 'armhf';
+  /** the Debian suite the kernel (and busybox, nodejs) come from; default bookworm, through the host's apt when debianArch is the host's */
+  debianSuite?: string;
   bootUncompressed?: boolean;
   modules: { include: string[]; preload: string[] };
   virtioCrypto?: boolean;

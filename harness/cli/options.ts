@@ -13,6 +13,7 @@ export interface TargetArgs {
   'console-log'?: string;
   'load-module'?: string[];
   fixtures?: string[];
+  executor?: 'afalg' | 'kernel' | 'auto';
 }
 
 export interface RunArgs extends TargetArgs {
@@ -58,7 +59,8 @@ export const targetOptions = <T>(y: Argv<T>, boardRequired: boolean) =>
 export const selectionOptions = <T>(y: Argv<T>, defaultAlgorithms: string) =>
   y
     .option('alg', { type: 'string', array: true, describe: `algorithm name or pattern (* and ? are wildcards), e.g. 'gcm(aes)' 'hmac(*)' (default: ${defaultAlgorithms})` })
-    .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" });
+    .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" })
+    .option('executor', { choices: ['afalg', 'kernel', 'auto'] as const, describe: "who runs each driver's requests: AF_ALG (default), the in-kernel executor module (QEMU boards; skcipher so far), or auto: the module where this kernel's AF_ALG cannot reach the driver" });
 
 /** The vectors stage. */
 export const vectorOptions = <T>(y: Argv<T>) =>

@@ -115,7 +115,14 @@ export function runSettingsOf(args: RunArgs, board: Board, vectorsDir: string | 
     ...(args.bench ? { bench: benchSettingsOf(args) } : {}),
     fixtures: fixturesWanted(board, args.fixtures),
     loadModules: checkModuleFiles(board, args['load-module']),
+    ...(args.executor && args.executor !== 'afalg' ? { executor: executorFor(board, args.executor) } : {}),
   };
   checkAlgorithmPatterns(settings);
   return settings;
+}
+
+/** --executor kernel|auto: the module is built for and loaded into a QEMU guest. */
+function executorFor(board: Board, executor: 'kernel' | 'auto'): 'kernel' | 'auto' {
+  if (board.transport !== 'qemu') throw new BadInputError(`--executor ${executor}: the in-kernel executor is built for QEMU boards' Debian kernels; ${board.name} is ${board.transport}`);
+  return executor;
 }

@@ -9,7 +9,8 @@ import { parseProcCrypto, type CryptoEntry } from '../protocol/proc-crypto.js';
 import { resolveBoundDriver } from '../protocol/refcnt-diff.js';
 import { parseTemplateName, templateInstances } from './algorithm-name.js';
 import { afalgTypeOf, catalog } from '../../vectors/catalog.js';
-import { driverRecordOf, type DiscoveredAlgorithmSummary } from '../results/result-model.js';
+import { driverRecordOf, type AfAlgReach, type DiscoveredAlgorithmSummary } from '../results/result-model.js';
+import { afalgReachOf, blockedAfalgTypes, type BindAnswer } from './afalg-reach.js';
 
 export interface DiscoveredDriver {
   driver: string;
@@ -22,6 +23,8 @@ export interface DiscoveredDriver {
   refcnt: number;
   /** binding the driver by its unique name: ok, or the errno (ELIBBAD: self-test failed) */
   bind?: string;
+  /** why this kernel's AF_ALG cannot reach it (Linux 7.2+ filtering, a blocked algif module) */
+  afalgReach?: AfAlgReach;
 }
 
 export interface DiscoveredAlgorithm {
@@ -98,7 +101,28 @@ export function instantiationProbes(entries: CryptoEntry[], tried: Set<string>):
   return probes;
 }
 
-export async function discover(agent: AgentClient): Promise<DiscoveryResult> {
+/**
+ * Mark each driver AF_ALG cannot reach on this kernel (afalg-reach.ts), from every bind answer of
+ * the discovery: the drivers' own and the generic names'.
+ */
+export function markAfalgReach(algorithms: DiscoveredAlgorithm[], genericBinds: readonly BindAnswer[], kernelRelease: string | undefined): void {
+  const answers: BindAnswer[] = [...genericBinds];
+  for (const algorithm of algorithms) {
+    if (!algorithm.afalgType) continue;
+    for (const driver of algorithm.drivers) if (driver.bind !== undefined) answers.push({ type: algorithm.afalgType, bind: driver.bind });
+  }
+  const context = { kernelRelease, blockedTypes: blockedAfalgTypes(answers) };
+  for (const algorithm of algorithms) {
+    if (!algorithm.afalgType) continue;
+    for (const driver of algorithm.drivers) {
+      const reach = afalgReachOf(driver, algorithm.afalgType, context);
+      if (reach) driver.afalgReach = reach;
+    }
+  }
+}
+
+/** kernelRelease (the agent's hello) tells whether this kernel's AF_ALG filters off-CPU drivers. */
+export async function discover(agent: AgentClient, kernelRelease?: string): Promise<DiscoveryResult> {
   const started = Date.now();
   const procCryptoBefore = (await agent.request('proc-crypto', {})).text;
   parseProcCrypto(procCryptoBefore);
@@ -172,6 +196,8 @@ export async function discover(agent: AgentClient): Promise<DiscoveryResult> {
     algorithms.push(algorithm);
   }
   algorithms.sort((a, b) => a.name.localeCompare(b.name));
+  const genericBinds = resolutions.map((result) => ({ type: result.type, bind: result.error ?? 'ok' }));
+  markAfalgReach(algorithms, genericBinds, kernelRelease);
   return { procCryptoBefore, procCrypto, instantiation, algorithms, timings: { discoveryMs: Date.now() - started } };
 }
 
@@ -186,6 +212,12 @@ export function discoverySummaryOf(algorithms: readonly DiscoveredAlgorithm[]): 
       name: algorithm.name,
       ...(algorithm.afalgType ? { afalgType: algorithm.afalgType } : {}),
       ...(algorithm.bound ? { bound: algorithm.bound } : {}),
-      drivers: algorithm.drivers.map((driver) => ({ ...driverRecordOf(driver), internal: driver.internal, ...(driver.bind ? { bind: driver.bind } : {}) })),
+      drivers: algorithm.drivers.map((driver) => ({
+        ...driverRecordOf(driver),
+        internal: driver.internal,
+        ...(driver.bind ? { bind: driver.bind } : {}),
+        ...(driver.afalgReach ? { afalgReach: driver.afalgReach } : {}),
+      })),
     }));
 }
+

@@ -40,6 +40,7 @@ export function matrixRequest(batch: PlannedBatch, hangSec?: number): MatrixRequ
       ...(vectorCase.strategies ? { strategies: vectorCase.strategies } : {}),
     })),
     ...(hangSec !== undefined ? { hangSec } : {}),
+    ...(batch.targets.some((target) => target.executor === 'kernel') ? { kernelAlgs: batch.targets.filter((target) => target.executor === 'kernel').map((target) => target.name) } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface RunSessionOptions {
   consoleLog?: string;
   /** fault-injection fixtures to build for the target's kernel and load */
   fixtures: readonly string[];
+  /** build the in-kernel executor module for the target's kernel and load it */
+  kernelExecutor?: boolean;
   /** module files (.ko) to load */
   moduleFiles: readonly string[];
   /** progress and diagnostics */
@@ -52,7 +54,7 @@ export class RunSession {
   static async start(board: Board, options: RunSessionOptions): Promise<RunSession> {
     const target = await openTarget(board, { consoleLog: options.consoleLog });
     try {
-      const modules = await moduleFilesFor(target, options.fixtures, options.moduleFiles);
+      const modules = await moduleFilesFor(target, options.fixtures, options.moduleFiles, options.kernelExecutor ? board : undefined);
       await loadModules(target, board, modules);
       return new RunSession(board, options, target, modules);
     } catch (error) {

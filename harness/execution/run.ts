@@ -58,6 +58,7 @@ function vectorPlan(input: RunInput, algorithms: DiscoveredAlgorithm[], target: 
     catalog,
     algPatterns: settings.alg,
     driverPatterns: settings.driver,
+    ...(settings.executor ? { executor: settings.executor } : {}),
     strategies: settings.strategies,
     differential: settings.differential,
     ...(settings.sample !== undefined ? { sample: settings.sample } : {}),
@@ -156,7 +157,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
   const { settings, writer, resume, log } = input;
   const seconds = (since: number): number => Number(((Date.now() - since) / 1000).toFixed(2));
   let phaseStarted = Date.now();
-  const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, log });
+  const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, kernelExecutor: settings.executor !== undefined, log });
   let meta: RunMeta | undefined;
   const unregister = registerLive({
     kill: () => {
@@ -167,7 +168,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
   try {
     const phases: NonNullable<RunMeta['phases']> = { target: seconds(phaseStarted), discovery: 0, vectors: 0 };
     phaseStarted = Date.now();
-    const discovery = await discover(session.target.agent);
+    const discovery = await discover(session.target.agent, session.target.info.hello.kernelRelease);
     phases.discovery = seconds(phaseStarted);
     // the boot and discovery log first (phase before-requests), then every report as it comes
     const watch = await KernelWatch.start(session.target.agent, writer, discovery.algorithms, log);

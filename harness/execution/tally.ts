@@ -68,6 +68,7 @@ export function tallyBatch(batch: PlannedBatch, result: MatrixResult): TallyLine
         target: target.name,
         generic: target.generic,
         ...(target.boundDriver ? { boundDriver: target.boundDriver } : {}),
+        ...(target.executor ? { executor: target.executor } : {}),
         source: batch.source,
         strategy,
         passed: 0,

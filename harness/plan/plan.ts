@@ -24,7 +24,18 @@ export interface PlannedTarget {
   /** generic targets: the driver discovery proved the generic name binds */
   boundDriver?: string;
   priority?: number;
+  /** served by the in-kernel executor (absent: AF_ALG) */
+  executor?: 'kernel';
 }
+
+/**
+ * Which executor serves the drivers: AF_ALG only, the in-kernel executor for every driver it can
+ * run, or auto: the in-kernel executor where this kernel's AF_ALG cannot reach the driver.
+ */
+export type ExecutorChoice = 'afalg' | 'kernel' | 'auto';
+export const EXECUTOR_CHOICES: readonly ExecutorChoice[] = ['afalg', 'kernel', 'auto'];
+/** AF_ALG socket types the in-kernel executor runs so far. */
+export const KERNEL_EXECUTOR_TYPES: ReadonlySet<string> = new Set(['skcipher']);
 
 export interface PlannedBatch {
   /**
@@ -79,6 +90,8 @@ export interface PlanOptions {
   /** request limits: executions and payload bytes per matrix request */
   maxExecutions?: number;
   maxPayloadBytes?: number;
+  /** default afalg */
+  executor?: ExecutorChoice;
 }
 
 const DEFAULT_MAX_EXECUTIONS = 6000;
@@ -93,8 +106,17 @@ function payloadSize(vectorCase: VectorCase): number {
   return size;
 }
 
-/** Targets of an algorithm: the generic name, then every public driver by unique name. */
-export function targetsOf(algorithm: DiscoveredAlgorithm, driverPatterns: string[] | undefined): { targets: PlannedTarget[]; unbindable: ResultLine[] } {
+/** Whether the in-kernel executor serves this driver under the executor choice. */
+export function servedInKernel(algorithm: DiscoveredAlgorithm, driver: DiscoveredAlgorithm['drivers'][number], executor: ExecutorChoice): boolean {
+  if (executor === 'afalg' || !algorithm.afalgType || !KERNEL_EXECUTOR_TYPES.has(algorithm.afalgType)) return false;
+  return executor === 'kernel' || driver.afalgReach !== undefined;
+}
+
+/**
+ * Targets of an algorithm: the generic name (always AF_ALG: it is what user space gets), then every
+ * public driver by unique name, through AF_ALG or the in-kernel executor (servedInKernel).
+ */
+export function targetsOf(algorithm: DiscoveredAlgorithm, driverPatterns: string[] | undefined, executor: ExecutorChoice = 'afalg'): { targets: PlannedTarget[]; unbindable: ResultLine[] } {
   const targets: PlannedTarget[] = [];
   const unbindable: ResultLine[] = [];
   if (!driverPatterns || driverPatterns.length === 0 || matchesAny(algorithm.name, driverPatterns)) {
@@ -102,8 +124,9 @@ export function targetsOf(algorithm: DiscoveredAlgorithm, driverPatterns: string
   }
   for (const driver of algorithm.drivers) {
     if (driver.internal || !matchesAny(driver.driver, driverPatterns)) continue;
-    if (driver.bind === 'ok') targets.push({ name: driver.driver, generic: false, priority: driver.priority });
-    else unbindable.push({ kind: 'unbindable', algorithm: algorithm.name, target: driver.driver, error: driver.bind ?? 'not bound' });
+    if (servedInKernel(algorithm, driver, executor) && driver.selftest === 'passed') targets.push({ name: driver.driver, generic: false, priority: driver.priority, executor: 'kernel' });
+    else if (driver.bind === 'ok') targets.push({ name: driver.driver, generic: false, priority: driver.priority });
+    else unbindable.push({ kind: 'unbindable', algorithm: algorithm.name, target: driver.driver, error: driver.bind ?? 'not bound', ...(driver.afalgReach ? { afalgReach: driver.afalgReach } : {}) });
   }
   return { targets, unbindable };
 }
@@ -190,7 +213,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
       plan.absent.push(entry.name);
       continue;
     }
-    const { targets, unbindable } = targetsOf(found, options.driverPatterns);
+    const { targets, unbindable } = targetsOf(found, options.driverPatterns, options.executor);
     plan.notes.push(...unbindable);
     if (targets.length === 0) continue;
     plan.algorithms.push(entry.name);

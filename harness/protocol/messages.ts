@@ -142,6 +142,8 @@ export interface MatrixRequestBody {
    * request with error code 'hang' (and the target needs a restart: the thread stays in the kernel)
    */
   hangSec?: number;
+  /** transforms (unique driver names) run through the in-kernel executor instead of AF_ALG */
+  kernelAlgs?: string[];
 }
 
 /** What hung: the error of a matrix request the agent's watchdog gave up on (code 'hang'). */
@@ -312,6 +314,8 @@ export type Request =
   | ({ id: number; op: 'bench' } & BenchRequestBody)
   | ({ id: number; op: 'modprobe' } & ModprobeRequestBody)
   | ({ id: number; op: 'insmod' } & InsmodRequestBody)
+  /** one in-kernel executor frame (kernel-executor.ts), base64 */
+  | { id: number; op: 'kexec'; frame: string }
   | ({ id: number; op: 'kernel-log' } & KernelLogRequestBody)
   | { id: number; op: 'bye' };
 
@@ -328,6 +332,8 @@ export interface ResultOf {
   bench: BenchResult;
   modprobe: ModprobeResult;
   insmod: ModprobeResult;
+  /** the module's reply frame, base64 */
+  kexec: { reply: string };
   'kernel-log': KernelLogResult;
   bye: Record<string, never>;
 }

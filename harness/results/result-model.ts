@@ -54,6 +54,8 @@ export interface TallyLine {
   generic: boolean;
   /** generic rows: the driver the generic name bound, proved in discovery */
   boundDriver?: string;
+  /** the in-kernel executor ran these (absent: AF_ALG) */
+  executor?: 'kernel';
   source: string;
   strategy: SplitStrategy;
   passed: number;
@@ -82,12 +84,34 @@ export interface UnusableLine {
   error: string;
 }
 
+/**
+ * Why this kernel's AF_ALG cannot reach a driver (harness/discovery/afalg-reach.ts): since Linux 7.2
+ * AF_ALG masks out async, hardware-only and allocating implementations; a distribution may block an
+ * algif module.
+ */
+export interface AfAlgReach {
+  reason: 'async' | 'hardware-only-or-allocates-memory' | 'algif-blocked';
+  detail: string;
+}
+
+/** The one line every report gives an AF_ALG reach problem. */
+export function afalgReachText(reach: AfAlgReach): string {
+  return `not reachable through AF_ALG on this kernel (${reach.reason}): ${reach.detail}`;
+}
+
 /** A driver the harness could not bind by its unique name (ELIBBAD: the kernel's self-test failed). */
 export interface UnbindableLine {
   kind: 'unbindable';
   algorithm: string;
   target: string;
   error: string;
+  /** the bind failed because this kernel's AF_ALG cannot reach the driver */
+  afalgReach?: AfAlgReach;
+}
+
+/** What a report says of an unbindable driver. */
+export function unbindableText(line: UnbindableLine): string {
+  return line.afalgReach ? `${afalgReachText(line.afalgReach)} (bind ${line.error})` : `cannot bind the driver by its unique name: ${line.error}`;
 }
 
 /** Something that stopped or cut short part of the run: the target stopped answering, a request hung. */
@@ -249,6 +273,8 @@ export interface DiscoveredDriverSummary extends DriverRecord {
   internal: boolean;
   /** binding by unique name: ok or errno */
   bind?: string;
+  /** why this kernel's AF_ALG cannot reach the driver (absent: it can, or the bind failed otherwise) */
+  afalgReach?: AfAlgReach;
 }
 
 export interface DiscoveredAlgorithmSummary {
@@ -289,6 +315,8 @@ export interface RunSettings {
   bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcryptSec?: number; cReference: boolean };
   /** fault-injection fixtures (qemu/fixtures) loaded before discovery */
   fixtures: string[];
+  /** absent: AF_ALG only; kernel/auto: the in-kernel executor module was loaded and serves drivers */
+  executor?: 'kernel' | 'auto';
   /** kernel modules (.ko files) loaded before discovery */
   loadModules: string[];
 }

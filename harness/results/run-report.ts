@@ -28,7 +28,9 @@ function failureReasons(summary: RunSummary, meta: RunMeta, spec: SpecVerdict | 
   const reasons: string[] = [];
   if (summary.totals.failed > 0) reasons.push(plural(summary.totals.failed, 'failed execution'));
   if (summary.hangs.length > 0) reasons.push(plural(summary.hangs.length, 'hang'));
-  if (summary.unbindable.length > 0) reasons.push(plural(summary.unbindable.length, 'driver that cannot be bound', 'drivers that cannot be bound'));
+  const unreachable = summary.unbindable.filter((line) => line.afalgReach).length;
+  if (unreachable > 0) reasons.push(plural(unreachable, 'driver AF_ALG cannot reach on this kernel', 'drivers AF_ALG cannot reach on this kernel'));
+  if (summary.unbindable.length > unreachable) reasons.push(plural(summary.unbindable.length - unreachable, 'driver that cannot be bound', 'drivers that cannot be bound'));
   if (summary.incidents.length > 0) reasons.push(plural(summary.incidents.length, 'incident'));
   const kernelFailing = summary.kernelEvents.filter((event) => event.failing).length;
   if (kernelFailing > 0) reasons.push(plural(kernelFailing, 'kernel report (oops, BUG, WARNING…) during a request', 'kernel reports (oops, BUG, WARNING…) during requests'));

@@ -5,9 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Board } from '../board/board.js';
+import { asQemuBoard, type Board } from '../board/board.js';
 import { BadInputError, EXIT, HarnessError } from '../core/errors.js';
 import { allFixtures, buildFixtures, listFixtures } from '../../qemu/fixtures.js';
+import { buildKernelExecutor } from '../../qemu/kernel-executor-build.js';
+import { DEBIAN_SUITE } from '../../qemu/apt/sources.js';
 import type { Target } from './target.js';
 
 /** The fixtures to load: --fixtures, else the board's qemu.fixtures (checked against the known ones). */
@@ -30,10 +32,15 @@ export function checkModuleFiles(board: Board, files: readonly string[] | undefi
   });
 }
 
-/** Build the fixtures for the target's kernel (cached) and list every module file to load, fixtures first. */
-export async function moduleFilesFor(target: Target, fixtures: readonly string[], moduleFiles: readonly string[]): Promise<string[]> {
-  const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, target.info.hello.kernelRelease) : [];
-  return [...fixtureFiles, ...moduleFiles];
+/**
+ * Build the fixtures (and, given the board, the in-kernel executor) for the target's kernel (cached)
+ * and list every module file to load, fixtures first.
+ */
+export async function moduleFilesFor(target: Target, fixtures: readonly string[], moduleFiles: readonly string[], executorBoard?: Board): Promise<string[]> {
+  const release = target.info.hello.kernelRelease;
+  const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, release) : [];
+  const executor = executorBoard ? [await buildKernelExecutor(release, asQemuBoard(executorBoard).qemu.debianSuite ?? DEBIAN_SUITE, asQemuBoard(executorBoard).qemu.debianArch)] : [];
+  return [...fixtureFiles, ...executor, ...moduleFiles];
 }
 
 export async function loadModules(target: Target, board: Board, files: readonly string[]): Promise<void> {

@@ -21,6 +21,23 @@ export function kernelDependency(dependsOutput: string): string | undefined {
   return /Depends: (linux-image-[^\s:<>]+)/.exec(dependsOutput)?.[1];
 }
 
+/**
+ * The packages a split kernel package depends on for its files (`apt-cache depends
+ * linux-image-REL` output): since 7.x Debian ships linux-image-REL as a small package depending on
+ * linux-binary-REL (/usr/lib/modules/REL/vmlinuz), linux-modules-REL (the .ko.xz modules) and
+ * linux-base-REL (modules.builtin, modules.order, config). Empty for a kernel package that holds
+ * everything itself (bookworm's).
+ */
+export function kernelSplitParts(dependsOutput: string, kernelName: string): string[] {
+  const release = kernelName.replace(/^linux-image-/, '');
+  const parts = new Set<string>();
+  for (const match of dependsOutput.matchAll(/^\s*\|?Depends: (linux-(?:binary|modules|base)-[^\s:<>]+)/gm)) {
+    const name = match[1] as string;
+    if (name.replace(/^linux-(?:binary|modules|base)-/, '') === release) parts.add(name);
+  }
+  return [...parts].sort();
+}
+
 /** `apt-cache show --no-all-versions` → its Version field. */
 export function versionField(showOutput: string): string | undefined {
   return /^Version: (\S+)$/m.exec(showOutput)?.[1];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execFile } from '../../harness/core/exec.js';
 import { HarnessError } from '../../harness/core/errors.js';
 import { APT_ENV } from './apt-command.js';
-import { kernelDependency, versionField } from './apt-answers.js';
+import { kernelDependency, kernelSplitParts, versionField } from './apt-answers.js';
 import type { DebianPackage } from './debian.js';
 
 const HOST_APT_LISTS = '/var/lib/apt/lists';
@@ -53,6 +53,15 @@ export class Apt {
     const name = kernelDependency(stdout);
     if (!name) throw new HarnessError(`${meta}:${this.arch} names no linux-image dependency (apt-cache depends${this.where})`, 2);
     return { name, version: await this.candidateVersion(name) };
+  }
+
+  /** The split parts of a kernel package (kernelSplitParts), each at its candidate version. */
+  async kernelParts(kernel: DebianPackage): Promise<DebianPackage[]> {
+    await this.prepare();
+    const { stdout } = await execFile('apt-cache', [...this.options, 'depends', `${kernel.name}:${this.arch}`], { env: APT_ENV });
+    const parts: DebianPackage[] = [];
+    for (const name of kernelSplitParts(stdout, kernel.name)) parts.push({ name, version: await this.candidateVersion(name) });
+    return parts;
   }
 
   /** One package's .deb into dir (kept: a second call finds it there). */

@@ -17,10 +17,12 @@ import { debFileName, parseSimulatedInstall } from './apt-answers.js';
 import type { ClosurePackage, DebianArch, DownloadedPackage } from './debian.js';
 import { listsNeedRefresh, mainIndexPresent, readListsStamp, updateVerdict, writeListsStamp } from './list-refresh.js';
 import { aptOptions, foreignAptLayout, writePrivateConfig, type ForeignAptLayout } from './private-config.js';
-import { DEBIAN_KEYRING, hostMirrors, sourcesList, type Mirrors } from './sources.js';
+import { DEBIAN_KEYRING, DEBIAN_SUITE, hostMirrors, sourcesList, type Mirrors } from './sources.js';
 
 export interface ForeignAptOptions {
-  /** default cacheDir('apt', arch) */
+  /** default bookworm (DEBIAN_SUITE) */
+  suite?: string;
+  /** default cacheDir('apt', arch), or cacheDir('apt', arch-suite) for another suite than bookworm */
   root?: string;
   /** default: the host's (debian.sources), else deb.debian.org */
   mirrors?: Mirrors;
@@ -32,6 +34,7 @@ export interface ForeignAptOptions {
 export class ForeignApt extends Apt {
   readonly layout: ForeignAptLayout;
   readonly mirrors: Mirrors;
+  readonly suite: string;
   private readonly log: (line: string) => void;
   private listsChecked = false;
 
@@ -40,17 +43,18 @@ export class ForeignApt extends Apt {
     options: ForeignAptOptions = {},
   ) {
     super(arch);
-    this.layout = foreignAptLayout(options.root ?? cacheDir('apt', arch));
+    this.suite = options.suite ?? DEBIAN_SUITE;
+    this.layout = foreignAptLayout(options.root ?? cacheDir('apt', this.suite === DEBIAN_SUITE ? arch : `${arch}-${this.suite}`));
     this.mirrors = options.mirrors ?? hostMirrors();
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
   override get options(): string[] {
-    return aptOptions(this.arch, this.layout);
+    return aptOptions(this.arch, this.layout, this.suite);
   }
 
   protected override get where(): string {
-    return ' (private lists)';
+    return this.suite === DEBIAN_SUITE ? ' (private lists)' : ` (private ${this.suite} lists)`;
   }
 
   protected override async prepare(): Promise<void> {
@@ -58,7 +62,7 @@ export class ForeignApt extends Apt {
   }
 
   private sourcesText(): string {
-    return sourcesList(this.arch, this.mirrors);
+    return sourcesList(this.arch, this.mirrors, this.suite);
   }
 
   private listFiles(): string[] {
@@ -77,7 +81,7 @@ export class ForeignApt extends Apt {
     writePrivateConfig(this.layout, this.sourcesText());
     const sourcesHash = crypto.createHash('sha256').update(this.sourcesText()).digest('hex').slice(0, 16);
     const stamp = readListsStamp(this.layout.stamp);
-    if (!listsNeedRefresh(stamp, sourcesHash, Date.now(), options.force ?? false) && mainIndexPresent(this.listFiles(), this.arch)) {
+    if (!listsNeedRefresh(stamp, sourcesHash, Date.now(), options.force ?? false) && mainIndexPresent(this.listFiles(), this.arch, this.suite)) {
       this.listsChecked = true;
       return false;
     }
@@ -85,7 +89,7 @@ export class ForeignApt extends Apt {
       throw new BadInputError(`the private ${this.arch} package lists need Debian's archive keys (${DEBIAN_KEYRING}): install with 'apt-get install -y debian-archive-keyring'`);
     }
     const { code, output } = await runApt('apt-get', [...this.options, '-q', 'update']);
-    const verdict = updateVerdict(code, output, this.listFiles(), this.arch);
+    const verdict = updateVerdict(code, output, this.listFiles(), this.arch, this.suite);
     if (!verdict.accepted) throw new HarnessError(verdict.message ?? `apt-get update (${this.arch}) failed`, 2);
     if (verdict.message) this.log(verdict.message);
     writeListsStamp(this.layout.stamp, { refreshedAt: new Date().toISOString(), sources: sourcesHash, failed: verdict.failed });

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DebianArch } from './debian.js';
+import { DEBIAN_SUITE, isRollingSuite } from './sources.js';
 
 export interface ForeignAptLayout {
   root: string;
@@ -38,7 +39,7 @@ export function foreignAptLayout(root: string): ForeignAptLayout {
 }
 
 /** The -o options that make apt-get and apt-cache use only the private state, for `arch` alone. */
-export function aptOptions(arch: DebianArch, layout: ForeignAptLayout): string[] {
+export function aptOptions(arch: DebianArch, layout: ForeignAptLayout, suite = DEBIAN_SUITE): string[] {
   const settings: Array<[string, string]> = [
     ['Dir::State', layout.state],
     ['Dir::State::Lists', layout.lists],
@@ -49,6 +50,7 @@ export function aptOptions(arch: DebianArch, layout: ForeignAptLayout): string[]
     ['APT::Architecture', arch],
     ['APT::Architectures::', arch],
     ['Acquire::Languages', 'none'],
+    ...(isRollingSuite(suite) ? [['Acquire::Check-Valid-Until', 'false'] as [string, string]] : []),
   ];
   return settings.flatMap(([key, value]) => ['-o', `${key}=${value}`]);
 }

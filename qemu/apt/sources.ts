@@ -70,13 +70,24 @@ export function hostMirrors(file = HOST_DEBIAN_SOURCES): Mirrors {
   return { debian: parsed.debian ?? DEFAULT_MIRRORS.debian, security: parsed.security ?? DEFAULT_MIRRORS.security };
 }
 
-/** The private one-line-style sources list: bookworm, bookworm-updates and bookworm-security main. */
+/**
+ * Suites that move every day and have no -updates or -security companions. The mirror's Release
+ * file of such a suite may be past its Valid-Until date (seen here for sid): apt is told not to
+ * check it, the signature is still checked.
+ */
+export const ROLLING_SUITES = ['sid', 'unstable'];
+
+export function isRollingSuite(suite: string): boolean {
+  return ROLLING_SUITES.includes(suite);
+}
+
+/**
+ * The private one-line-style sources list: a stable suite with its -updates and -security main
+ * (bookworm), or a rolling suite alone (sid).
+ */
 export function sourcesList(arch: DebianArch, mirrors: Mirrors, suite = DEBIAN_SUITE): string {
   const options = `[arch=${arch} signed-by=${DEBIAN_KEYRING}]`;
-  return [
-    `deb ${options} ${mirrors.debian} ${suite} main`,
-    `deb ${options} ${mirrors.debian} ${suite}-updates main`,
-    `deb ${options} ${mirrors.security} ${suite}-security main`,
-    '',
-  ].join('\n');
+  const main = `deb ${options} ${mirrors.debian} ${suite} main`;
+  if (isRollingSuite(suite)) return [main, ''].join('\n');
+  return [main, `deb ${options} ${mirrors.debian} ${suite}-updates main`, `deb ${options} ${mirrors.security} ${suite}-security main`, ''].join('\n');
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { QemuBoard } from '../../harness/board/board.js';
 import { cacheDir } from '../../harness/core/paths.js';
 import type { ClosurePackage, DebianPackage } from '../apt/debian.js';
+import { DEBIAN_SUITE } from '../apt/sources.js';
 import { guestInitScript } from './initramfs-tree.js';
 import { NODE_LAYOUT_FORMAT, trimmedPaths } from './node-closure.js';
 import type { ImagePackages } from './package-resolution.js';
@@ -50,6 +51,8 @@ export function hashRecipe(board: QemuBoard, kernel: DebianPackage, busybox: Deb
     bootUncompressed: board.qemu.bootUncompressed ?? false,
     init,
   };
+  // only boards of another suite carry it (the recipe of the others is as it was)
+  if (board.qemu.debianSuite && board.qemu.debianSuite !== DEBIAN_SUITE) recipe.suite = board.qemu.debianSuite;
   // only boards whose node is in the image carry these (the recipe of the others is as it was)
   if ((board.qemu.agentNode ?? 'host') === 'image') {
     recipe.agentNode = 'image';

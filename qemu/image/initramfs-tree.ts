@@ -1,6 +1,6 @@
 /**
  * The initramfs staging tree: the root directories, busybox and its applet links, the selected
- * modules (signatures stripped) with their modules.dep, the preload list and the init script.
+ * modules (decompressed, signatures stripped) with their modules.dep, the preload list and the init script.
  * When node was unpacked first (node-closure.ts), the finished root is checked to run it.
  */
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { projectRoot } from '../../harness/core/paths.js';
 import { execFile } from '../../harness/core/exec.js';
 import { HarnessError } from '../../harness/core/errors.js';
 import type { StepProgress } from '../../harness/core/progress.js';
-import { stripModuleSignature } from '../kernel-modules.js';
+import { installModule } from './kernel-tree.js';
 import { DEBIAN_INTERPRETERS, type DebianArch } from '../apt/debian.js';
 import type { ModuleSelection } from './module-selection.js';
 import { rootLayoutProblems } from './root-layout.js';
@@ -50,13 +50,10 @@ function installBusybox(staging: string, busyboxBinary: string, agentNode: 'host
   }
 }
 
-/** The selected modules without their signatures, the kernel's module lists, and a fresh modules.dep. */
+/** The selected modules uncompressed and without their signatures, the kernel's module lists, and a fresh modules.dep. */
 async function installModules(staging: string, kernelRelease: string, modules: ModuleSelection): Promise<void> {
   const target = path.join(staging, 'lib', 'modules', kernelRelease);
-  for (const file of modules.files) {
-    fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
-    fs.writeFileSync(path.join(target, file), stripModuleSignature(fs.readFileSync(path.join(modules.moduleRoot, file))));
-  }
+  for (const file of modules.files) await installModule(path.join(modules.moduleRoot, file), target, file);
   for (const file of ['modules.order', 'modules.builtin', 'modules.builtin.modinfo']) {
     const source = path.join(modules.moduleRoot, file);
     if (fs.existsSync(source)) fs.copyFileSync(source, path.join(target, file));

@@ -12,12 +12,13 @@ import { cacheDir } from '../../harness/core/paths.js';
 import type { StepProgress } from '../../harness/core/progress.js';
 import { Apt } from '../apt/apt.js';
 import { ForeignApt } from '../apt/foreign-apt.js';
+import { DEBIAN_SUITE } from '../apt/sources.js';
 import type { ClosurePackage, DebianPackage } from '../apt/debian.js';
 import { NODE_PACKAGES, nodejsVersion } from './node-closure.js';
 
-/** The private apt of a board: for a foreign architecture, or for the node packages of agentNode image. */
+/** The private apt of a board: for a foreign architecture or another suite, or for the node packages of agentNode image. */
 export interface PackageSources {
-  /** kernel and busybox come from the private apt (the board's arch is not the host's) */
+  /** kernel and busybox come from the private apt (the board's arch is not the host's, or its suite is not bookworm) */
   foreign: boolean;
   /** where the kernel and busybox come from: the host's apt, or the private one */
   apt: Apt;
@@ -27,14 +28,28 @@ export interface PackageSources {
 
 export interface ImagePackages {
   kernel: DebianPackage;
+  /** the split parts of the kernel package (7.x: linux-binary-, linux-modules-, linux-base-REL) */
+  kernelParts?: DebianPackage[];
   busybox: DebianPackage;
   /** agentNode image: the nodejs closure */
   node?: ClosurePackage[];
 }
 
+/** The board's Debian suite (bookworm unless it names another). */
+export function boardSuite(board: QemuBoard): string {
+  return board.qemu.debianSuite ?? DEBIAN_SUITE;
+}
+
+/** ":sid" for a board of another suite than bookworm, "" otherwise (memo keys of the others stay as they were). */
+function suiteKey(board: QemuBoard): string {
+  const suite = boardSuite(board);
+  return suite === DEBIAN_SUITE ? '' : `:${suite}`;
+}
+
 export function packageSources(board: QemuBoard, hostArch: string, log: (line: string) => void): PackageSources {
-  const foreign = board.qemu.debianArch !== hostArch;
-  const privateApt = foreign || (board.qemu.agentNode ?? 'host') === 'image' ? new ForeignApt(board.qemu.debianArch, { log }) : undefined;
+  const suite = boardSuite(board);
+  const foreign = board.qemu.debianArch !== hostArch || suite !== DEBIAN_SUITE;
+  const privateApt = foreign || (board.qemu.agentNode ?? 'host') === 'image' ? new ForeignApt(board.qemu.debianArch, { log, suite }) : undefined;
   return { foreign, apt: foreign && privateApt ? privateApt : new Apt(board.qemu.debianArch), ...(privateApt ? { privateApt } : {}) };
 }
 
@@ -68,20 +83,26 @@ async function remembered<T extends Remembered>(key: string, apt: Apt, refresh: 
   return answer;
 }
 
-async function resolveKernelAndBusybox(board: QemuBoard, refresh: boolean, sources: PackageSources): Promise<{ kernel: DebianPackage; busybox: DebianPackage }> {
+type KernelAndBusybox = Pick<ImagePackages, 'kernel' | 'kernelParts' | 'busybox'>;
+
+async function resolveKernelAndBusybox(board: QemuBoard, refresh: boolean, sources: PackageSources): Promise<KernelAndBusybox> {
   const { debianArch, kernelPackage } = board.qemu;
   const { apt } = sources;
-  const key = sources.foreign ? `${kernelPackage}:${debianArch}:private` : `${kernelPackage}:${debianArch}`;
-  return remembered(key, apt, refresh, async (listsMtimeMs) => ({
-    kernel: await apt.resolveKernelPackage(kernelPackage),
-    busybox: { name: 'busybox-static', version: await apt.candidateVersion('busybox-static') },
-    listsMtimeMs,
-  }));
+  const key = `${kernelPackage}:${debianArch}${sources.foreign ? ':private' : ''}${suiteKey(board)}`;
+  return remembered(key, apt, refresh, async (listsMtimeMs) => {
+    const kernel = await apt.resolveKernelPackage(kernelPackage);
+    return {
+      kernel,
+      kernelParts: await apt.kernelParts(kernel),
+      busybox: { name: 'busybox-static', version: await apt.candidateVersion('busybox-static') },
+      listsMtimeMs,
+    };
+  });
 }
 
 /** Debian's nodejs for the board's arch and its closure on an empty system. */
 async function resolveNodePackages(board: QemuBoard, refresh: boolean, apt: ForeignApt): Promise<ClosurePackage[]> {
-  const key = `${NODE_PACKAGES.join('+')}:${board.qemu.debianArch}:closure`;
+  const key = `${NODE_PACKAGES.join('+')}:${board.qemu.debianArch}${suiteKey(board)}:closure`;
   const answer = await remembered(key, apt, refresh, async (listsMtimeMs) => ({ packages: await apt.closure(NODE_PACKAGES), listsMtimeMs }));
   return answer.packages;
 }
@@ -95,9 +116,10 @@ export async function resolveImagePackages(board: QemuBoard, sources: PackageSou
   if (sources.privateApt && (await sources.privateApt.ensureLists({ force }))) {
     progress.detail(`private ${debianArch} lists refreshed (apt-get update)`);
   }
-  const { kernel, busybox } = await resolveKernelAndBusybox(board, force, sources);
-  if (!withNode) return { kernel, busybox };
-  return { kernel, busybox, node: await resolveNodePackages(board, force, sources.privateApt as ForeignApt) };
+  const { kernel, kernelParts, busybox } = await resolveKernelAndBusybox(board, force, sources);
+  const resolved = { kernel, ...(kernelParts && kernelParts.length > 0 ? { kernelParts } : {}), busybox };
+  if (!withNode) return resolved;
+  return { ...resolved, node: await resolveNodePackages(board, force, sources.privateApt as ForeignApt) };
 }
 
 /** One line naming what was resolved. */

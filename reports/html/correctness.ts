@@ -1,7 +1,7 @@
 /**
  * report.html's correctness matrix, the failures it links to, and the notes (skips, unusable files, unbindable drivers, hangs, incidents).
  */
-import type { CaseFailure, RunMeta } from '../../harness/results/result-model.js';
+import { afalgReachText, type CaseFailure, type RunMeta } from '../../harness/results/result-model.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../../harness/results/summary.js';
 import { hexPair, plural, strategiesNote } from '../format.js';
 import { slugOf } from '../throughput-charts.js';
@@ -53,7 +53,7 @@ export function correctness(summary: RunSummary, meta: RunMeta, anchors: Map<Sum
       const cells = summary.rows.filter((row) => row.algorithm === algorithm).map((row) => matrixCell(row, anchors.get(row)));
       for (const line of summary.unbindable.filter((one) => one.algorithm === algorithm)) {
         cells.push(
-          `<div class="cell fail unbindable" title="${esc(`${line.target}: cannot bind`)}"><span class="cell-target">${esc(line.target)}</span><span class="cell-status">cannot bind</span><span class="counts">${esc(line.error)}</span></div>`,
+          `<div class="cell fail unbindable" title="${esc(`${line.target}: ${line.afalgReach ? afalgReachText(line.afalgReach) : 'cannot bind'}`)}"><span class="cell-target">${esc(line.target)}</span><span class="cell-status">${line.afalgReach ? 'AF_ALG cannot reach' : 'cannot bind'}</span><span class="counts">${esc(line.afalgReach ? `${line.afalgReach.reason}, ${line.error}` : line.error)}</span></div>`,
         );
       }
       return `<tr><th scope="row">${esc(algorithm)}</th><td><div class="cells">${cells.join('')}</div></td></tr>`;
@@ -157,8 +157,13 @@ export function notes(summary: RunSummary): string {
   if (summary.unbindable.length > 0) {
     any = true;
     out.push('<h3 id="unbindable">Drivers that could not be bound</h3>');
-    out.push("<p>Registered, but unusable by their unique name (ELIBBAD means the kernel's own self-test failed).</p>");
-    out.push(table(['Algorithm', 'Driver', 'Error'], summary.unbindable.map((line) => [esc(line.algorithm), esc(line.target), `<span class="mono">${esc(line.error)}</span>`])));
+    out.push("<p>Registered, but unusable by their unique name (ELIBBAD means the kernel's own self-test failed; since Linux 7.2 AF_ALG cannot reach async, hardware-only or allocating drivers).</p>");
+    out.push(
+      table(
+        ['Algorithm', 'Driver', 'Error'],
+        summary.unbindable.map((line) => [esc(line.algorithm), esc(line.target), `<span class="mono">${esc(line.error)}</span>${line.afalgReach ? ` ${esc(afalgReachText(line.afalgReach))}` : ''}`]),
+      ),
+    );
   }
   if (summary.unusable.length > 0) {
     any = true;

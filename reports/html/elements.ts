@@ -3,7 +3,7 @@
  */
 import type { SummaryRow } from '../../harness/results/summary.js';
 import type { PriorityVerdict, Severity } from '../../harness/results/priority-verdicts.js';
-import { esc } from '../format.js';
+import { esc, executorNote } from '../format.js';
 
 /** Failures listed per algorithm × target; the rest are counted. */
 export const HTML_MAX_FAILURES_PER_ROW = 200;
@@ -39,6 +39,6 @@ export function table(headers: string[], rows: string[][], options: { className?
   ].join('\n');
 }
 
-export function rowLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver'>): string {
-  return row.generic ? `${esc(row.target)} <span class="muted">(generic → ${esc(row.boundDriver ?? 'unproved driver')})</span>` : esc(row.target);
+export function rowLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver' | 'executor'>): string {
+  return row.generic ? `${esc(row.target)} <span class="muted">(generic → ${esc(row.boundDriver ?? 'unproved driver')})</span>` : `${esc(row.target)}${row.executor ? ` <span class="muted">${esc(executorNote(row).trim())}</span>` : ''}`;
 }

@@ -37,6 +37,7 @@ function addTallies(rowOf: RowOf, tallies: readonly TallyLine[]): void {
     row.failures.push(...line.failures);
     row.acceptables.push(...(line.acceptables ?? []));
     if (line.boundDriver && !row.boundDriver) row.boundDriver = line.boundDriver;
+    if (line.executor) row.executor = line.executor;
   }
 }
 

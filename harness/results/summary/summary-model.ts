@@ -14,6 +14,8 @@ export interface SummaryRow {
   boundDriver?: string;
   /** driver rows: the driver's priority from discovery */
   priority?: number;
+  /** the in-kernel executor ran this driver (absent: AF_ALG) */
+  executor?: 'kernel';
   /** false when no result came back for this target (planned, but nothing ran) */
   ran: boolean;
   passed: number;

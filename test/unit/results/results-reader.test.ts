@@ -32,10 +32,10 @@ const fullAcceptable: DeepRequired<AcceptableOutcome> = { source: 's', case: 'tc
 const fullLines: Array<
   DeepRequired<TallyLine> | DeepRequired<SkipLine> | DeepRequired<UnusableLine> | DeepRequired<UnbindableLine> | DeepRequired<IncidentLine> | DeepRequired<HangLine> | DeepRequired<KernelEventLine> | DeepRequired<BenchLine> | DeepRequired<TcryptLine> | DeepRequired<BatchDoneLine> | DeepRequired<ResumedLine>
 > = [
-  { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
+  { kind: 'tally', algorithm: 'gcm(aes)', target: 'gcm(aes)', generic: true, boundDriver: 'generic-gcm-aesni', executor: 'kernel', source: 's', strategy: 'oneshot', passed: 1, failed: 1, acceptable: 1, failures: [fullFailure], acceptables: [fullAcceptable] },
   { kind: 'skip', algorithm: 'gcm(aes)', source: 's', reason: 'r', count: 1, cases: ['tcId 2'] },
   { kind: 'unusable', algorithm: 'gcm(aes)', source: 's', error: 'not JSON' },
-  { kind: 'unbindable', algorithm: 'gcm(aes)', target: 'gcm-aes-broken', error: 'ELIBBAD' },
+  { kind: 'unbindable', algorithm: 'cbc(aes)', target: 'virtio_crypto_aes_cbc', error: 'ENOENT', afalgReach: { reason: 'async', detail: 'asynchronous (CRYPTO_ALG_ASYNC)' } },
   { kind: 'incident', algorithm: 'gcm(aes)', target: 't', source: 's', message: 'm', link: true },
   {
     kind: 'hang',
@@ -108,7 +108,7 @@ const fullMeta: DeepRequired<RunMeta> = {
   phases: { target: 6.8, discovery: 5, vectors: 160, bench: 480, tcrypt: 360 },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agentReadyMs: 8000, bootMs: 4000 },
-  discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: false, bind: 'ok' }] }],
+  discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: true, bind: 'ENOENT', afalgReach: { reason: 'async', detail: 'd' } }] }],
   vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc', version: '38.0.4-1', fetchedAt: '2026-11-23T00:00:00Z' }] },
   settings: {
     board: '/work/main/boards/qemu-x86_64.json',
@@ -124,6 +124,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     hangSec: 20,
     sample: 25,
     fixtures: ['sha256_odd'],
+    executor: 'auto',
     loadModules: ['/work/main/x.ko'],
   },
   cReference: '/cache/afalg-speed',

@@ -1,0 +1,83 @@
+/**
+ * Frames of the in-kernel executor (qemu/executor/afalg_kexec.c, /dev/afalg_kexec): what the host
+ * encodes, the agent writes to the device as is, and the module answers. Little endian.
+ *
+ *   request  magic "AKX1" u32 | op u32 | shape u32 | timeout_ms u32 | driver_len u16 | key_len u16 |
+ *            iv_len u16 | reserved u16 (0) | data_len u32 | driver | key | iv | data
+ *   reply    magic "AKXR" u32 | status i32 (0 or -errno) | data_len u32 | step u32 | data
+ *
+ * The bounds are the module's: anything beyond them is refused by both sides.
+ */
+import type { SplitStrategy } from './messages.js';
+
+export const KEXEC_DEVICE = '/dev/afalg_kexec';
+export const KEXEC_MODULE = 'afalg_kexec';
+export const KEXEC_REQUEST_MAGIC = 0x31584b41;
+export const KEXEC_REPLY_MAGIC = 0x52584b41;
+export const KEXEC_REQUEST_HEADER_BYTES = 28;
+export const KEXEC_REPLY_HEADER_BYTES = 16;
+export const KEXEC_LIMITS = { driver: 127, key: 512, iv: 64, data: 1 << 20, timeoutMs: 600_000 } as const;
+
+export type KexecOp = 'skcipher-encrypt' | 'skcipher-decrypt';
+const OP_CODES: Record<KexecOp, number> = { 'skcipher-encrypt': 1, 'skcipher-decrypt': 2 };
+/** The split strategies as scatterlist shapes: chunks → odd-sized entries, page-cross → data across a page, inplace → src == dst. */
+const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3 };
+
+export interface KexecRequest {
+  op: KexecOp;
+  strategy: SplitStrategy;
+  /** the driver's unique name */
+  driver: string;
+  key: Buffer;
+  iv: Buffer;
+  data: Buffer;
+  timeoutMs: number;
+}
+
+/** Where a failed request stopped (the module's enum kexec_step). */
+export const KEXEC_STEPS = ['none', 'frame', 'alloc', 'setkey', 'request', 'crypt', 'timeout'] as const;
+export type KexecStep = (typeof KEXEC_STEPS)[number];
+
+export interface KexecReply {
+  /** 0, or a negative errno */
+  status: number;
+  step: KexecStep;
+  data: Buffer;
+}
+
+export function encodeKexecRequest(request: KexecRequest): Buffer {
+  const driver = Buffer.from(request.driver, 'utf8');
+  const sizes: Array<[string, number, number]> = [
+    ['driver name', driver.length, KEXEC_LIMITS.driver],
+    ['key', request.key.length, KEXEC_LIMITS.key],
+    ['iv', request.iv.length, KEXEC_LIMITS.iv],
+    ['data', request.data.length, KEXEC_LIMITS.data],
+  ];
+  for (const [what, size, max] of sizes) if (size > max) throw new RangeError(`kernel executor: ${what} of ${size} bytes exceeds ${max}`);
+  if (driver.length === 0) throw new RangeError('kernel executor: empty driver name');
+  if (!(request.timeoutMs >= 1 && request.timeoutMs <= KEXEC_LIMITS.timeoutMs)) throw new RangeError(`kernel executor: timeout ${request.timeoutMs} ms out of 1..${KEXEC_LIMITS.timeoutMs}`);
+  const header = Buffer.alloc(KEXEC_REQUEST_HEADER_BYTES);
+  header.writeUInt32LE(KEXEC_REQUEST_MAGIC, 0);
+  header.writeUInt32LE(OP_CODES[request.op], 4);
+  header.writeUInt32LE(SHAPE_CODES[request.strategy], 8);
+  header.writeUInt32LE(Math.round(request.timeoutMs), 12);
+  header.writeUInt16LE(driver.length, 16);
+  header.writeUInt16LE(request.key.length, 18);
+  header.writeUInt16LE(request.iv.length, 20);
+  header.writeUInt16LE(0, 22);
+  header.writeUInt32LE(request.data.length, 24);
+  return Buffer.concat([header, driver, request.key, request.iv, request.data]);
+}
+
+export function decodeKexecReply(frame: Buffer): KexecReply {
+  if (frame.length < KEXEC_REPLY_HEADER_BYTES) throw new Error(`kernel executor: reply of ${frame.length} bytes is shorter than its header`);
+  if (frame.readUInt32LE(0) !== KEXEC_REPLY_MAGIC) throw new Error(`kernel executor: reply magic 0x${frame.readUInt32LE(0).toString(16)} is not AKXR`);
+  const length = frame.readUInt32LE(8);
+  if (frame.length !== KEXEC_REPLY_HEADER_BYTES + length) throw new Error(`kernel executor: reply says ${length} data bytes, frame holds ${frame.length - KEXEC_REPLY_HEADER_BYTES}`);
+  const step = KEXEC_STEPS[frame.readUInt32LE(12)];
+  if (!step) throw new Error(`kernel executor: reply step ${frame.readUInt32LE(12)} is unknown`);
+  return { status: frame.readInt32LE(4), step, data: frame.subarray(KEXEC_REPLY_HEADER_BYTES) };
+}
+
+/** Largest reply the module writes. */
+export const KEXEC_MAX_REPLY_BYTES = KEXEC_REPLY_HEADER_BYTES + KEXEC_LIMITS.data;

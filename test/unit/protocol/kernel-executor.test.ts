@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../../harness/core/paths.js';
+import {
+  KEXEC_LIMITS,
+  KEXEC_REPLY_MAGIC,
+  KEXEC_REQUEST_HEADER_BYTES,
+  KEXEC_REQUEST_MAGIC,
+  decodeKexecReply,
+  encodeKexecRequest,
+  type KexecRequest,
+} from '../../../harness/protocol/kernel-executor.js';
+
+const request: KexecRequest = {
+  op: 'skcipher-decrypt',
+  strategy: 'page-cross',
+  driver: 'virtio_crypto_aes_cbc',
+  key: Buffer.alloc(16, 1),
+  iv: Buffer.alloc(16, 2),
+  data: Buffer.alloc(32, 3),
+  timeoutMs: 20_000,
+};
+
+function reply(status: number, data: Buffer, declared = data.length): Buffer {
+  const header = Buffer.alloc(16);
+  header.writeUInt32LE(KEXEC_REPLY_MAGIC, 0);
+  header.writeInt32LE(status, 4);
+  header.writeUInt32LE(declared, 8);
+  return Buffer.concat([header, data]);
+}
+
+describe('protocol/kernel-executor frames', () => {
+  it('lays a request out as the module reads it: header, driver, key, iv, data', () => {
+    const frame = encodeKexecRequest(request);
+    assert.equal(frame.length, KEXEC_REQUEST_HEADER_BYTES + 21 + 16 + 16 + 32);
+    assert.equal(frame.readUInt32LE(0), KEXEC_REQUEST_MAGIC);
+    assert.equal(frame.subarray(0, 4).toString('latin1'), 'AKX1');
+    assert.equal(frame.readUInt32LE(4), 2, 'skcipher-decrypt');
+    assert.equal(frame.readUInt32LE(8), 2, 'page-cross');
+    assert.equal(frame.readUInt32LE(12), 20_000);
+    assert.deepEqual([frame.readUInt16LE(16), frame.readUInt16LE(18), frame.readUInt16LE(20), frame.readUInt16LE(22)], [21, 16, 16, 0]);
+    assert.equal(frame.readUInt32LE(24), 32);
+    assert.equal(frame.subarray(28, 49).toString(), 'virtio_crypto_aes_cbc');
+    assert.ok(frame.subarray(49 + 32).equals(request.data));
+  });
+
+  it('refuses what the module would refuse, before sending it', () => {
+    assert.throws(() => encodeKexecRequest({ ...request, data: Buffer.alloc(KEXEC_LIMITS.data + 1) }), /data of 1048577 bytes exceeds 1048576/);
+    assert.throws(() => encodeKexecRequest({ ...request, driver: 'x'.repeat(128) }), /driver name of 128 bytes exceeds 127/);
+    assert.throws(() => encodeKexecRequest({ ...request, driver: '' }), /empty driver name/);
+    assert.throws(() => encodeKexecRequest({ ...request, timeoutMs: 0 }), /timeout 0 ms/);
+  });
+
+  it('decodes a reply and names a malformed one', () => {
+    const answer = decodeKexecReply(reply(0, Buffer.from('abcd')));
+    assert.equal(answer.status, 0);
+    assert.equal(answer.data.toString(), 'abcd');
+    assert.equal(answer.step, 'none');
+    const failed = reply(-22, Buffer.alloc(0));
+    failed.writeUInt32LE(3, 12);
+    assert.deepEqual({ ...decodeKexecReply(failed), data: undefined }, { status: -22, step: 'setkey', data: undefined });
+    failed.writeUInt32LE(9, 12);
+    assert.throws(() => decodeKexecReply(failed), /reply step 9 is unknown/);
+    assert.throws(() => decodeKexecReply(Buffer.alloc(8)), /shorter than its header/);
+    assert.throws(() => decodeKexecReply(reply(0, Buffer.from('ab'), 4)), /says 4 data bytes, frame holds 2/);
+    const bad = reply(0, Buffer.alloc(0));
+    bad.writeUInt32LE(0x1234, 0);
+    assert.throws(() => decodeKexecReply(bad), /magic 0x1234/);
+  });
+
+  it('agrees with the module source on magics and bounds', () => {
+    const source = fs.readFileSync(path.join(projectRoot, 'qemu', 'executor', 'afalg_kexec.c'), 'utf8');
+    const define = (name: string): number => evalDefine(source, name);
+    assert.equal(define('KEXEC_MAGIC'), KEXEC_REQUEST_MAGIC);
+    assert.equal(define('KEXEC_REPLY_MAGIC'), KEXEC_REPLY_MAGIC);
+    assert.equal(define('KEXEC_MAX_DRIVER') - 1, KEXEC_LIMITS.driver);
+    assert.equal(define('KEXEC_MAX_KEY'), KEXEC_LIMITS.key);
+    assert.equal(define('KEXEC_MAX_IV'), KEXEC_LIMITS.iv);
+    assert.equal(define('KEXEC_MAX_DATA'), KEXEC_LIMITS.data);
+    assert.equal(define('KEXEC_MAX_TIMEOUT_MS'), KEXEC_LIMITS.timeoutMs);
+  });
+});
+
+/** The value of `#define NAME 0x1234u`, `#define NAME 128` or `#define NAME (1u << 20)`. */
+function evalDefine(source: string, name: string): number {
+  const match = new RegExp(`^#define ${name}\\s+(.+?)\\s*(?:/\\*.*)?$`, 'm').exec(source);
+  if (!match) throw new Error(`no #define ${name}`);
+  const text = (match[1] as string).replace(/u\b/g, '');
+  const shift = /^\((\d+) << (\d+)\)$/.exec(text);
+  return shift ? Number(shift[1]) * 2 ** Number(shift[2]) : Number(text);
+}
