@@ -12,6 +12,7 @@ import { header, nav } from './html/header.js';
 import { priorities, specHtml } from './html/priority.js';
 import { CSP, SCRIPT, STYLE } from './html/style.js';
 import { throughput } from './html/throughput.js';
+import { coverageHtml } from './html/coverage.js';
 
 export function renderHtml(report: RunReport): string {
   const { summary, meta, spec } = report;
@@ -23,6 +24,7 @@ export function renderHtml(report: RunReport): string {
     '<main>',
     spec ? specHtml(spec) : '',
     priorities(summary),
+    coverageHtml(summary),
     correctness(summary, meta, anchors),
     failures(summary, anchors),
     notes(summary),

@@ -12,6 +12,7 @@ import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
 import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, mdText, plural, strategiesNote } from './format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
 import { specCountText } from '../harness/spec/spec-format.js';
+import { coverageMarkdown } from './coverage-sections.js';
 
 /** Failures listed per row; the rest are counted. */
 export const MARKDOWN_MAX_FAILURES_PER_ROW = 10;
@@ -259,6 +260,7 @@ export function renderMarkdown(report: RunReport): string {
   if (spec) out.push(...specSection(spec));
 
   if (summary.priorities.length > 0 || summary.verdicts.length > 0) out.push(...prioritySection(summary));
+  out.push(...coverageMarkdown(summary));
 
   out.push('## Correctness matrix');
   out.push('');

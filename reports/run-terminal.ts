@@ -9,6 +9,7 @@ import { renderPrioritySection, renderThroughputSection } from './terminal-bench
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
 import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, strategiesNote, targetLabel } from './format.js';
 import { specCountText } from '../harness/spec/spec-format.js';
+import { coverageTerminal } from './coverage-sections.js';
 
 export const DEFAULT_MAX_FAILURES = 10;
 
@@ -195,6 +196,7 @@ export function renderRunTerminal(report: RunReport, options: { color?: boolean;
   }
 
   out.push(...renderPrioritySection(summary, paint, printable));
+  out.push(...coverageTerminal(summary, paint.dim));
   out.push(...renderThroughputSection(summary, paint, printable));
 
   if (summary.damagedLines > 0) {

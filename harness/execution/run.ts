@@ -26,6 +26,7 @@ import { stoppedBecause, type ResumeState } from './resume-state.js';
 import { RunProgress } from './run-progress.js';
 import { RunSession } from './run-session.js';
 import { KernelWatch } from './kernel-watch.js';
+import { coverageOf } from '../results/coverage.js';
 
 export interface RunInput {
   settings: RunSettings;
@@ -176,7 +177,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);
     if (settings.vectorsDir !== undefined) log(describePlan(plan, settings.seed, settings.differential));
-    meta = initialMeta(input, session.target, discovery, plan);
+    meta = { ...initialMeta(input, session.target, discovery, plan), ...(plan.batches.length > 0 ? { coverage: coverageOf(plan.batches) } : {}) };
     if (resume) writer.append([{ kind: 'resumed', at: new Date().toISOString(), after: stoppedBecause(resume) }]);
     writer.writeMeta(meta);
     // targets a hang took out: an earlier attempt's stay out

@@ -8,43 +8,12 @@
 import type { CaseBody, SplitStrategy } from '../protocol/messages.js';
 import type { CaseDims, VectorCase } from '../../vectors/vector-case.js';
 import { MAX_WORKERS, MIN_CASES_PER_WORKER } from '../protocol/constants.js';
+import type { CoverageRow, Range } from './result-model.js';
+
+export type { CoverageRow, Range };
 
 export const THIN_CASES = 100;
 export const PAGE_BYTES = 4096;
-
-export interface Range {
-  min: number;
-  max: number;
-}
-
-export interface CoverageRow {
-  algorithm: string;
-  target: string;
-  /** distinct cases run on the target (a case in several strategies counts once) */
-  cases: number;
-  executions: number;
-  strategies: SplitStrategy[];
-  /** text length (message, input, AEAD text without the tag) */
-  length: Range;
-  /** cases whose text is longer than one page */
-  beyondPage: number;
-  /** key sizes used (refused sizes count as refusals) */
-  keySizes: number[];
-  /** cases expecting an errno (illegal key or tag size, forged tag) */
-  refusals: number;
-  /** counter widths whose wrap a case crosses, with the block indexes of the wraps */
-  counterWidths: number[];
-  wrapPoints: number[];
-  aad?: Range;
-  authsizes: number[];
-  forgedTags: number;
-  /** sockets of one transform a case sequence interleaves (1: one socket per transform) */
-  sockets: number;
-  /** threads the agent may run this target's cases on at once (its pool splits big requests) */
-  threads: number;
-  /** cases per source family: vector files, boundary (generated), differential (random) */
-  bySource: Record<'vectors' | 'boundary' | 'differential', number>;
-}
 
 export interface CoverageVerdict {
   algorithm: string;

@@ -13,7 +13,7 @@ import { driverRecordOf, type DiscoveredAlgorithmSummary } from './result-model.
 
 export type Severity = 'critical' | 'warning' | 'info';
 
-export type VerdictRule = 'selected-fails-vectors' | 'untested-driver-outranks-selected' | 'faster-driver-ranked-lower' | 'accelerator-not-selected';
+export type VerdictRule = 'selected-fails-vectors' | 'untested-driver-outranks-selected' | 'faster-driver-ranked-lower' | 'accelerator-not-selected' | 'thin-coverage';
 
 export interface PriorityVerdict {
   algorithm: string;

@@ -285,6 +285,40 @@ export interface DiscoveredAlgorithmSummary {
   drivers: DiscoveredDriverSummary[];
 }
 
+export interface Range {
+  min: number;
+  max: number;
+}
+
+export interface CoverageRow {
+  algorithm: string;
+  target: string;
+  /** distinct cases run on the target (a case in several strategies counts once) */
+  cases: number;
+  executions: number;
+  strategies: SplitStrategy[];
+  /** text length (message, input, AEAD text without the tag) */
+  length: Range;
+  /** cases whose text is longer than one page */
+  beyondPage: number;
+  /** key sizes used (refused sizes count as refusals) */
+  keySizes: number[];
+  /** cases expecting an errno (illegal key or tag size, forged tag) */
+  refusals: number;
+  /** counter widths whose wrap a case crosses, with the block indexes of the wraps */
+  counterWidths: number[];
+  wrapPoints: number[];
+  aad?: Range;
+  authsizes: number[];
+  forgedTags: number;
+  /** sockets of one transform a case sequence interleaves (1: one socket per transform) */
+  sockets: number;
+  /** threads the agent may run this target's cases on at once (its pool splits big requests) */
+  threads: number;
+  /** cases per source family: vector files, boundary (generated), differential (random) */
+  bySource: Record<'vectors' | 'boundary' | 'differential', number>;
+}
+
 /**
  * Everything a run was asked to do, validated once from the command line
  * (harness/cli/run-settings.ts), stored in run.json as is and read back as is by `--resume`.
@@ -346,6 +380,8 @@ export interface RunMeta {
   resumed?: Array<{ at: string; after: string }>;
   /** the drivers-spec given with --spec: its file and content, evaluated when reports are rendered */
   spec?: { file: string; content: unknown };
+  /** what the plan exercised per algorithm and target (harness/results/coverage.ts): dimensions and case counts */
+  coverage?: CoverageRow[];
   /** the kernel's taint flags when the run started and when it ended (a driver that oopses or WARNs taints it) */
   kernelTaint?: { before: string[]; after: string[] };
   /** wall time of each phase of this attempt, seconds: target up (boot, agent, modules), discovery, vectors, bench measurements, tcrypt */

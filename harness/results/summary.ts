@@ -15,6 +15,7 @@ import { linesByKind } from './summary/result-lines.js';
 import { summaryRows } from './summary/rows.js';
 import { summarizeSkips } from './summary/skips.js';
 import { summarizeKernelEvents } from './summary/kernel-events.js';
+import { coverageVerdicts } from './coverage.js';
 import type { RunSummary, Verdict } from './summary/summary-model.js';
 import { summaryTotals } from './summary/totals.js';
 
@@ -36,7 +37,8 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
   const totals = summaryTotals(rows, skips.vectors);
   const bench = summarizeBench(byKind.bench, byKind.tcrypt);
   const priorities = priorityTables(meta, rows, bench);
-  const verdicts = verdictsBySeverity(priorities);
+  // a target checked by a thin set of cases is a warning, never a quiet ok
+  const verdicts = verdictsBySeverity(priorities, coverageVerdicts(meta.coverage ?? []));
   const verdictCounts = countVerdicts(verdicts);
   const { unusable, unbindable, incidents, hangs, recovered } = byKind;
   const kernelEvents = summarizeKernelEvents(byKind.kernelEvents, hangs);
@@ -50,6 +52,7 @@ export function summarize(meta: RunMeta, lines: readonly ResultLine[], read: { d
     hangs,
     recovered,
     kernelEvents,
+    coverage: meta.coverage ?? [],
     skips: skips.groups,
     totals,
     ...(bench ? { bench } : {}),

@@ -72,6 +72,7 @@ export function nav(summary: RunSummary, spec: SpecVerdict | undefined): string 
     ['notes', 'Notes'],
   ];
   if (summary.kernelEvents.length > 0) links.push(['kernel-reports', 'Kernel reports']);
+  if (summary.coverage.length > 0) links.splice(links.findIndex(([id]) => id === 'correctness'), 0, ['coverage', 'Coverage']);
   if (summary.bench) links.push(['throughput', 'Throughput']);
   links.push(['proc-crypto-section', '/proc/crypto']);
   return `<nav class="toc">${links.map(([id, text]) => `<a href="#${id}">${text}</a>`).join('')}</nav>`;

@@ -47,6 +47,6 @@ export function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench
 }
 
 /** Every table's verdicts, most severe first. */
-export function verdictsBySeverity(tables: readonly PriorityTable[]): PriorityVerdict[] {
-  return tables.flatMap((table) => table.verdicts).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+export function verdictsBySeverity(tables: readonly PriorityTable[], others: readonly PriorityVerdict[] = []): PriorityVerdict[] {
+  return [...tables.flatMap((table) => table.verdicts), ...others].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
 }

@@ -4,6 +4,7 @@ import type { BenchSummary } from '../bench-summary.js';
 import type { PriorityTable, PriorityVerdict, Severity } from '../priority-verdicts.js';
 import type { AcceptableOutcome, CaseFailure, HangLine, IncidentLine, UnbindableLine, UnusableLine } from '../result-model.js';
 import type { KernelEventSummary } from './kernel-events.js';
+import type { CoverageRow } from '../result-model.js';
 
 export interface SummaryRow {
   algorithm: string;
@@ -69,6 +70,8 @@ export interface RunSummary {
   recovered: IncidentLine[];
   /** the kernel's reports (oops, WARNING, lockups…), with the request each came during */
   kernelEvents: KernelEventSummary[];
+  /** what the plan exercised per algorithm and target */
+  coverage: CoverageRow[];
   skips: SkipGroup[];
   totals: {
     passed: number;
