@@ -5,7 +5,8 @@
 #             the guest kernel's headers (the fault-injection fixtures in qemu/fixtures build against them)
 #             and qemu-system-arm (the qemu-aarch64 and qemu-armhf boards); the cross compilers that build
 #             the native agent for aarch64 and armhf (harness/native-agent/build.ts) and clang (libFuzzer, which
-#             fuzzes the native agent's request parser)
+#             fuzzes the native agent's request parser), debootstrap (a chroot of a 7.x kernel's own suite builds
+#             its modules: the in-kernel executor of the qemu-x86_64-sid board)
 #   --arm     qemu-system-arm only (to run the Arm boards without the test suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ packages=(qemu-system-x86 kmod cpio xz-utils dpkg apt gcc libc6-dev linux-libc-d
 tests=false
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(chromium qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf clang); tests=true ;;
+    --tests) packages+=(chromium qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf clang debootstrap); tests=true ;;
     --arm) packages+=(qemu-system-arm) ;;
     *) echo "setup: unknown option $arg (known: --tests, --arm)" >&2; exit 2 ;;
   esac
