@@ -8,6 +8,7 @@ import { asQemuBoard, listBoards, loadBoard } from './board/board.js';
 import { prepareGuestImage } from '../qemu/guest-image.js';
 import { checkModuleFiles, fixturesWanted } from './targets/extra-modules.js';
 import { RunSession } from './execution/run-session.js';
+import { agentPreferenceOf } from './targets/agent-choice.js';
 import { discover } from './discovery/discover.js';
 import { renderDiscovery } from '../reports/discovery-terminal.js';
 import { AGENT_VERSION } from './protocol/version.js';
@@ -27,6 +28,7 @@ async function discoverCommand(argv: TargetArgs & { json?: string; all?: boolean
     ...(argv['console-log'] !== undefined ? { consoleLog: argv['console-log'] } : {}),
     fixtures: fixturesWanted(board, argv.fixtures),
     moduleFiles: checkModuleFiles(board, argv['load-module']),
+    agent: agentPreferenceOf(board, argv.agent),
   });
   try {
     const result = await discover(session.target.agent);

@@ -53,6 +53,8 @@ export interface SshBoardConfig {
 }
 
 export interface AgentDeployment {
+  /** which agent: auto (Node where the target has a usable one, else native), node, native */
+  kind?: 'auto' | 'node' | 'native';
   node?: string;
   dir?: string;
   preinstalled?: string;

@@ -13,6 +13,7 @@ import { DEFAULT_BENCH_SIZES, UnknownBenchAlgorithmError, planBench } from '../b
 import { checkModuleFiles, fixturesWanted } from '../targets/extra-modules.js';
 import { catalog } from '../../vectors/catalog.js';
 import type { RunArgs } from './options.js';
+import { agentPreferenceOf } from '../targets/agent-choice.js';
 
 /** `a,b c` → [a, b, c] */
 function listOf(values: readonly string[] | undefined): string[] {
@@ -113,6 +114,7 @@ export function runSettingsOf(args: RunArgs, board: Board, vectorsDir: string | 
     ...(args.bench ? { bench: benchSettingsOf(args) } : {}),
     fixtures: fixturesWanted(board, args.fixtures),
     loadModules: checkModuleFiles(board, args['load-module']),
+    agent: agentPreferenceOf(board, args.agent),
   };
   checkAlgorithmPatterns(settings);
   return settings;
