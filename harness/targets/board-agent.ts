@@ -21,14 +21,16 @@ export interface BoardAgentOptions {
 }
 
 function uploadLine(deployed: ChosenDeployResult, bundle: AgentBundle | undefined, baud: number | undefined): string {
-  const what = deployed.choice.kind === 'native' ? 'native agent' : `agent (node ${deployed.nodeVersion})`;
-  if (!deployed.uploaded) return `${what} ${deployed.version} already on the target`;
-  const bytes = deployed.uploadedBytes ?? 0;
-  const took = `${((deployed.uploadMs ?? 0) / 1000).toFixed(1)} s`;
+  const native = deployed.choice.kind === 'native';
+  const what = native ? `native agent ${deployed.version}` : `agent ${deployed.version}`;
+  const runtime = native ? '' : ` (node ${deployed.nodeVersion})`;
+  if (!deployed.uploaded) return `${what} already on the target${runtime}`;
+  const took = `${formatBytes(deployed.uploadedBytes ?? 0)} in ${((deployed.uploadMs ?? 0) / 1000).toFixed(1)} s`;
   const file = bundle?.files.length === 1 ? bundle.files[0] : undefined;
-  if (baud === undefined || !file) return `${what} ${deployed.version} uploaded: ${formatBytes(bytes)} in ${took}`;
+  if (baud === undefined) return `${what} uploaded${runtime}: ${took}`;
+  if (!file) return `${what} uploaded over the console${runtime}: ${took}`;
   const cost = consoleUploadCost(file.data, baud);
-  return `${what} ${deployed.version} uploaded over the console: ${formatBytes(bytes)} (${formatBytes(cost.sentChars)} gzip+base64, at least ${cost.seconds.toFixed(1)} s at ${baud} baud) in ${took}`;
+  return `${what} uploaded over the console: ${took} (${formatBytes(cost.sentChars)} gzip+base64: at least ${cost.seconds.toFixed(1)} s at ${baud} baud)`;
 }
 
 export async function deployBoardAgent(shell: RemoteShell, board: Board, options: BoardAgentOptions): Promise<ChosenDeployResult> {
