@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BadInputError, EXIT, HarnessError } from './core/errors.js';
 import { asQemuBoard, listBoards, loadBoard } from './board/board.js';
+import { loadBoardOrImage } from './board/board-or-image.js';
 import { prepareGuestImage } from '../qemu/guest-image.js';
 import { checkModuleFiles, fixturesWanted } from './targets/extra-modules.js';
 import { RunSession } from './execution/run-session.js';
@@ -23,7 +24,7 @@ import { resolveVectorsDir } from '../vectors/vectors-dir.js';
 
 async function discoverCommand(argv: TargetArgs & { json?: string; all?: boolean }): Promise<number> {
   if (argv.board === undefined) throw new BadInputError('--board is required');
-  const board = loadBoard(argv.board);
+  const board = loadBoardOrImage(argv.board);
   const session = await RunSession.start(board, {
     ...(argv['console-log'] !== undefined ? { consoleLog: argv['console-log'] } : {}),
     fixtures: fixturesWanted(board, argv.fixtures),

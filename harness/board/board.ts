@@ -72,6 +72,8 @@ export interface Board {
   serial?: SerialBoardConfig;
   ssh?: SshBoardConfig;
   agent?: AgentDeployment;
+  /** a board synthesized from a user's image (yocto:PATH, buildroot:PATH): booted under QEMU, reached on its console */
+  userImage?: string;
   /** the file it was read from */
   file: string;
 }
@@ -146,3 +148,4 @@ export function loadBoard(nameOrPath: string): Board {
   }
   return { ...board, file };
 }
+

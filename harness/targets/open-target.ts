@@ -4,6 +4,7 @@ import { BadInputError } from '../core/errors.js';
 import { QemuTarget, type QemuTargetOptions } from './qemu-target.js';
 import { SshTarget } from './ssh-target.js';
 import { SerialTarget } from './serial-target.js';
+import { UserImageTarget } from './user-image-target.js';
 import { LocalTarget } from './local-target.js';
 import type { Target } from './target.js';
 
@@ -17,7 +18,7 @@ export async function openTarget(board: Board, options: OpenTargetOptions = {}):
     case 'ssh':
       return SshTarget.start(board, options);
     case 'serial':
-      return SerialTarget.start(board, options);
+      return board.userImage ? UserImageTarget.start(board, options) : SerialTarget.start(board, options);
     case 'local':
       return LocalTarget.start(board);
     default:
