@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
-import { buildrootImagesDir } from '../support/user-image-fixture.js';
+import { buildrootImagesDir, yoctoDeployDir } from '../support/user-image-fixture.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
 
-describe('--board buildroot:DIR (a user image without node)', function () {
+describe('--board buildroot:DIR and yocto:DIR (user images without node)', function () {
   this.timeout(900_000);
   const tmp = useTempDir('afalg-user-image-');
   let spec: string;
@@ -40,5 +40,14 @@ describe('--board buildroot:DIR (a user image without node)', function () {
     const rows = summarize(meta, lines).rows;
     assert.ok(rows.length >= 4, `rows: ${rows.length}`);
     for (const row of rows) assert.ok(row.passed > 0 && row.failed === 0, `${row.algorithm} ${row.target}: ${row.passed}/${row.failed}`);
+  });
+
+  it('--board yocto:DEPLOY_DIR (runqemu\'s qemuboot.conf, a cpio rootfs): discovers through the native agent', async () => {
+    const deploy = await yoctoDeployDir(path.join(tmp.path, 'tmp', 'deploy', 'images', 'qemux86-64'));
+    const result = await runCli(['discover', '--board', `yocto:${deploy}`], { env: { CI: 'true' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /starting yocto:.*qemux86-64\.rootfs\.qemuboot\.conf: qemu-system-x86_64 \(tcg\)/);
+    assert.match(result.stderr, /native agent [0-9a-f]{16} uploaded over the console/);
+    assert.match(result.stdout, /sha256-generic/);
   });
 });

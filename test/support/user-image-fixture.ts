@@ -10,6 +10,7 @@ import path from 'node:path';
 import { asQemuBoard, loadBoard } from '../../harness/board/board.js';
 import { prepareGuestImage, type GuestImage } from '../../qemu/guest-image.js';
 import { writeCpio } from '../../qemu/image/cpio-writer.js';
+import { projectRoot } from '../../harness/core/paths.js';
 
 /** Replaces the harness's /init: a board's boot, ending in a login on the console. */
 const BOARD_INIT = `#!/bin/sh
@@ -50,5 +51,26 @@ export async function buildrootImagesDir(dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(image.bootKernel, path.join(dir, 'bzImage'));
   await boardRootfsCpio(image, path.join(dir, 'rootfs.cpio'));
+  return dir;
+}
+
+/**
+ * `DIR` laid out as a Yocto deploy dir (tmp/deploy/images/qemux86-64): runqemu's qemuboot.conf of a
+ * real core-image-minimal (test/fixtures/yocto) pointed at bzImage and a cpio rootfs. Not ext4: the
+ * Debian kernel has virtio_blk and ext4 as modules, so it cannot mount a disk root without an initramfs.
+ */
+export async function yoctoDeployDir(dir: string): Promise<string> {
+  const image = await x86Image();
+  fs.mkdirSync(dir, { recursive: true });
+  const link = 'core-image-minimal-qemux86-64.rootfs';
+  fs.copyFileSync(image.bootKernel, path.join(dir, 'bzImage'));
+  await boardRootfsCpio(image, path.join(dir, `${link}.cpio`));
+  const conf = fs
+    .readFileSync(path.join(projectRoot, 'test', 'fixtures', 'yocto', 'qemux86-64.qemuboot.conf'), 'utf8')
+    .replace(/^qb_default_fstype = .*$/m, 'qb_default_fstype = cpio')
+    .replace(/^qb_default_kernel = .*$/m, 'qb_default_kernel = bzImage')
+    .replace(/^qb_mem = .*$/m, 'qb_mem = -m 1024')
+    .replace(/^qb_smp = .*$/m, 'qb_smp = -smp 2');
+  fs.writeFileSync(path.join(dir, `${link}.qemuboot.conf`), conf);
   return dir;
 }
