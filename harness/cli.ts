@@ -5,9 +5,11 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BadInputError, EXIT, HarnessError } from './core/errors.js';
 import { asQemuBoard, listBoards, loadBoard } from './board/board.js';
+import { loadBoardOrImage } from './board/board-or-image.js';
 import { prepareGuestImage } from '../qemu/guest-image.js';
 import { checkModuleFiles, fixturesWanted } from './targets/extra-modules.js';
 import { RunSession } from './execution/run-session.js';
+import { agentPreferenceOf } from './targets/agent-choice.js';
 import { discover } from './discovery/discover.js';
 import { renderDiscovery } from '../reports/discovery-terminal.js';
 import { AGENT_VERSION } from './protocol/version.js';
@@ -22,11 +24,12 @@ import { resolveVectorsDir } from '../vectors/vectors-dir.js';
 
 async function discoverCommand(argv: TargetArgs & { json?: string; all?: boolean }): Promise<number> {
   if (argv.board === undefined) throw new BadInputError('--board is required');
-  const board = loadBoard(argv.board);
+  const board = loadBoardOrImage(argv.board);
   const session = await RunSession.start(board, {
     ...(argv['console-log'] !== undefined ? { consoleLog: argv['console-log'] } : {}),
     fixtures: fixturesWanted(board, argv.fixtures),
     moduleFiles: checkModuleFiles(board, argv['load-module']),
+    agent: agentPreferenceOf(board, argv.agent),
   });
   try {
     const result = await discover(session.target.agent, session.target.info.hello.kernelRelease);

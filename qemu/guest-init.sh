@@ -15,7 +15,8 @@
 #                        base64 of an ssh-ed25519 public key; dropbear unpacked on the host at
 #                        afalg_dropbear), node on PATH (the host's, run from the 9p share with the
 #                        host's loader afalg_loader). No agent is started: the harness must log in
-#                        and deploy it.
+#                        and deploy it. afalg_board_node=none: a busybox-only board, no node on PATH,
+#                        and without afalg_dropbear nothing mounted from the host (no 9p at all).
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -58,7 +59,9 @@ case "$afalg_agent" in
     env -i PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/ "/host$afalg_node" --port auto
     ;;
   board)
-    mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host || fail "mount 9p hostroot"
+    if [ "$afalg_board_node" != none ] || [ -n "$afalg_dropbear" ]; then
+      mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host || fail "mount 9p hostroot"
+    fi
     mkdir -p /usr/bin /usr/sbin /usr/lib /root/.ssh /etc/dropbear /var/log /tmp
     /bin/busybox --install -s 2>/dev/null
     echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd
@@ -70,8 +73,10 @@ case "$afalg_agent" in
     # host programs run with the host's dynamic loader, linked where their ELF headers look for it
     # (/lib64's link on the host is absolute, so it cannot be followed through the share)
     mkdir -p /lib64 && ln -sf "/host$afalg_loader" /lib64/ld-linux-x86-64.so.2
-    printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec /host%s "$@"\n' "$host_libs" "$afalg_node" > /usr/bin/node
-    chmod 755 /usr/bin/node
+    if [ "$afalg_board_node" != none ]; then
+      printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec /host%s "$@"\n' "$host_libs" "$afalg_node" > /usr/bin/node
+      chmod 755 /usr/bin/node
+    fi
     export PATH=/bin:/sbin:/usr/bin
     modprobe virtio_net 2>/dev/null
     ip link set lo up

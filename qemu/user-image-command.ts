@@ -10,8 +10,8 @@ import { isInitramfs, type UserImageBoot } from './user-image.js';
 
 export interface UserImageLaunch {
   accel: 'kvm' | 'tcg';
-  /** where the guest's console goes: QEMU's stdio, or a unix socket QEMU listens on */
-  console: { stdio: true } | { socket: string };
+  /** where the guest's console goes: QEMU's stdio, a unix socket QEMU listens on, or a pty QEMU opens (it prints its path) */
+  console: { stdio: true } | { socket: string } | { pty: true };
   /** the rootfs file QEMU opens: the image's own, or its decompressed copy (ext4.zst) */
   rootfsFile?: string;
   extraKernelArgs?: string[];
@@ -55,7 +55,8 @@ function rootfsArgs(boot: UserImageBoot, launch: UserImageLaunch): { qemu: strin
 }
 
 function consoleArgs(launch: UserImageLaunch): string[] {
-  const backend = 'stdio' in launch.console ? 'stdio,id=console,signal=off' : `socket,id=console,path=${launch.console.socket},server=on,wait=off`;
+  const backend =
+    'stdio' in launch.console ? 'stdio,id=console,signal=off' : 'pty' in launch.console ? 'pty,id=console' : `socket,id=console,path=${launch.console.socket},server=on,wait=off`;
   // a second port as runqemu pads it: images run a getty on ttyS1 too
   return ['-chardev', backend, '-serial', 'chardev:console', '-serial', 'null'];
 }

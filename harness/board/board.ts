@@ -58,6 +58,8 @@ export interface SshBoardConfig {
 }
 
 export interface AgentDeployment {
+  /** which agent: auto (Node where the target has a usable one, else native), node, native */
+  kind?: 'auto' | 'node' | 'native';
   node?: string;
   dir?: string;
   preinstalled?: string;
@@ -75,6 +77,8 @@ export interface Board {
   serial?: SerialBoardConfig;
   ssh?: SshBoardConfig;
   agent?: AgentDeployment;
+  /** a board synthesized from a user's image (yocto:PATH, buildroot:PATH): booted under QEMU, reached on its console */
+  userImage?: string;
   /** the file it was read from */
   file: string;
 }
@@ -149,3 +153,4 @@ export function loadBoard(nameOrPath: string): Board {
   }
   return { ...board, file };
 }
+

@@ -14,6 +14,7 @@ export interface TargetArgs {
   'load-module'?: string[];
   fixtures?: string[];
   executor?: 'afalg' | 'kernel' | 'auto';
+  agent?: string;
 }
 
 export interface RunArgs extends TargetArgs {
@@ -47,10 +48,11 @@ export interface RunArgs extends TargetArgs {
   resume?: string;
 }
 
-/** --board, --console-log, --load-module, --fixtures: reaching the target and what is loaded into it. */
+/** --board, --agent, --console-log, --load-module, --fixtures: reaching the target, its agent, and what is loaded into it. */
 export const targetOptions = <T>(y: Argv<T>, boardRequired: boolean) =>
   y
     .option('board', { type: 'string', demandOption: boardRequired, describe: 'board name (boards/NAME.json) or file' })
+    .option('agent', { type: 'string', choices: ['auto', 'node', 'native'], describe: "agent on the target: node, native (static C, no Node needed), auto (node where the target has a usable Node; default: the board's agent.kind, else auto)" })
     .option('console-log', { type: 'string', describe: "write the target's console to this file" })
     .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
     .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" });

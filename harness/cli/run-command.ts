@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadBoard, type Board } from '../board/board.js';
+import type { Board } from '../board/board.js';
+import { loadBoardOrImage } from '../board/board-or-image.js';
 import { buildCReference } from '../bench/c-reference.js';
 import { BadInputError, EXIT } from '../core/errors.js';
 import { executeRun } from '../execution/run.js';
@@ -46,10 +47,10 @@ function settingsAndBoard(args: RunArgs, resume: ResumeState | undefined): { set
   if (resume) {
     if (args.spec !== undefined) throw new BadInputError('--resume: the run keeps the drivers-spec it was started with; --spec cannot change it');
     const settings = resume.meta.settings;
-    return { settings, board: loadBoard(settings.board) };
+    return { settings, board: loadBoardOrImage(settings.board) };
   }
   if (args.board === undefined) throw new BadInputError('--board is required (or --resume DIR)');
-  const board = loadBoard(args.board);
+  const board = loadBoardOrImage(args.board);
   const vectors = args.runVectors !== false ? resolveVectorsDir(args.vectors) : undefined;
   const settings = runSettingsOf(args, board, vectors?.dir);
   if (vectors) log(`vectors: ${vectors.dir} (${vectors.origin})`);

@@ -14,6 +14,7 @@ import { checkModuleFiles, fixturesWanted } from '../targets/extra-modules.js';
 import { catalog } from '../../vectors/catalog.js';
 import type { RunArgs } from './options.js';
 import { DEFAULT_DIFFERENTIAL, THOROUGH_DIFFERENTIAL } from '../../vectors/differential.js';
+import { agentPreferenceOf } from '../targets/agent-choice.js';
 
 /** `a,b c` → [a, b, c] */
 function listOf(values: readonly string[] | undefined): string[] {
@@ -116,6 +117,7 @@ export function runSettingsOf(args: RunArgs, board: Board, vectorsDir: string | 
     fixtures: fixturesWanted(board, args.fixtures),
     loadModules: checkModuleFiles(board, args['load-module']),
     ...(args.executor && args.executor !== 'afalg' ? { executor: executorFor(board, args.executor) } : {}),
+    agent: agentPreferenceOf(board, args.agent),
   };
   checkAlgorithmPatterns(settings);
   return settings;

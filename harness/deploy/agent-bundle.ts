@@ -45,7 +45,10 @@ export interface AgentBundle {
   files: AgentBundleFile[];
   /** sha256 over the files sorted by path (path and content of each), first 16 hex digits */
   version: string;
-  entry: 'agent.mjs';
+  /** the file that starts the agent: agent.mjs (run by node), or the static native agent itself */
+  entry: string;
+  /** native: entry is the static native agent, run without node (harness/deploy/native-bundle.ts) */
+  runtime?: 'node' | 'native';
 }
 
 /** Which C library builds of koffi.node to ship: both (koffi picks at load time) or one. */

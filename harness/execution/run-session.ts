@@ -8,6 +8,7 @@ import type { Board, Transport } from '../board/board.js';
 import { openTarget } from '../targets/open-target.js';
 import { loadModules, moduleFilesFor } from '../targets/extra-modules.js';
 import type { Target } from '../targets/target.js';
+import type { AgentPreference } from '../targets/agent-choice.js';
 
 /**
  * What a run does when a driver leaves the target unusable (a request stuck in the kernel, a
@@ -35,6 +36,8 @@ export interface RunSessionOptions {
   moduleFiles: readonly string[];
   /** progress and diagnostics */
   log?: (line: string) => void;
+  /** which agent: auto (default: the board's agent.kind, else auto), node, native */
+  agent?: AgentPreference;
 }
 
 export class RunSession {
@@ -52,7 +55,7 @@ export class RunSession {
 
   /** Bring the target up and load the run's modules into it. */
   static async start(board: Board, options: RunSessionOptions): Promise<RunSession> {
-    const target = await openTarget(board, { consoleLog: options.consoleLog });
+    const target = await openTarget(board, { consoleLog: options.consoleLog, agent: options.agent });
     try {
       const modules = await moduleFilesFor(target, options.fixtures, options.moduleFiles, options.kernelExecutor ? board : undefined);
       await loadModules(target, board, modules);
@@ -87,7 +90,7 @@ export class RunSession {
   async restart(): Promise<Target> {
     this.restartsDone++;
     this.current.kill();
-    this.current = await openTarget(this.board, { consoleLog: this.options.consoleLog, appendConsoleLog: true });
+    this.current = await openTarget(this.board, { consoleLog: this.options.consoleLog, appendConsoleLog: true, agent: this.options.agent });
     await loadModules(this.current, this.board, this.modules);
     return this.current;
   }

@@ -86,6 +86,7 @@ function initialMeta(input: RunInput, target: Target, discovery: { procCrypto: s
       ...(target.info.accel ? { accel: target.info.accel.accel, accelReason: target.info.accel.reason } : {}),
       agentVersion: hello.agentVersion,
       node: hello.node,
+      ...(target.info.agent ? { agent: target.info.agent.kind, agentReason: target.info.agent.reason } : {}),
       agentReadyMs: target.info.timings.agentReadyMs,
       ...(target.info.timings.bootMs !== undefined ? { bootMs: target.info.timings.bootMs } : {}),
     },
@@ -158,7 +159,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
   const { settings, writer, resume, log } = input;
   const seconds = (since: number): number => Number(((Date.now() - since) / 1000).toFixed(2));
   let phaseStarted = Date.now();
-  const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, kernelExecutor: settings.executor !== undefined, log });
+  const session = await RunSession.start(input.board, { consoleLog: input.consoleLog, fixtures: settings.fixtures, moduleFiles: settings.loadModules, kernelExecutor: settings.executor !== undefined, log, agent: settings.agent });
   let meta: RunMeta | undefined;
   const unregister = registerLive({
     kill: () => {

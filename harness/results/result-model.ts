@@ -353,6 +353,8 @@ export interface RunSettings {
   executor?: 'kernel' | 'auto';
   /** kernel modules (.ko files) loaded before discovery */
   loadModules: string[];
+  /** --agent (else the board's agent.kind): which agent the run asked for; --resume asks for the same */
+  agent?: 'auto' | 'node' | 'native';
 }
 
 export interface RunMeta {
@@ -365,7 +367,7 @@ export interface RunMeta {
   incompleteReason?: string;
   board: { name: string; transport: string; arch: string; file: string };
   /** agentReadyMs/bootMs: from starting the target to the agent's ready line / to the guest's init (QEMU) */
-  target: { kernelRelease: string; arch: string; accel?: string; accelReason?: string; agentVersion: string; node?: string; agentReadyMs?: number; bootMs?: number };
+  target: { kernelRelease: string; arch: string; accel?: string; accelReason?: string; agentVersion: string; node?: string; agent?: 'node' | 'native'; agentReason?: string; agentReadyMs?: number; bootMs?: number };
   /** /proc/crypto after discovery instantiated the catalog */
   procCrypto: string;
   discovery: DiscoveredAlgorithmSummary[];

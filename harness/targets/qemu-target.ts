@@ -17,6 +17,8 @@ import { chooseAccel, hostBoardArch, type AccelChoice } from '../../qemu/accel-p
 import { qemuArgs } from '../../qemu/qemu-command.js';
 import { connectWithRetry } from '../transports/qemu-agent-socket.js';
 import { startAgentLink } from './agent-link.js';
+import { agentPreferenceOf, chooseQemuAgent, describeAgentChoice, type AgentChoice, type AgentPreference } from './agent-choice.js';
+import { buildNativeAgent } from '../native-agent/build.js';
 import { ConsoleLines, targetErrorWithConsole } from './console-lines.js';
 import { registerLive } from './live-targets.js';
 import type { Target, TargetInfo, TargetTimings } from './target.js';
@@ -34,6 +36,17 @@ export interface QemuTargetOptions {
   agentReadyTimeoutSec?: number;
   /** run this static native agent (a host path, e.g. from buildNativeAgent) instead of the Node agent */
   nativeAgent?: string;
+  /** which agent (default: the board's agent.kind, else auto); native builds buildNativeAgent(board.arch) */
+  agent?: AgentPreference;
+}
+
+/** The agent choice and, for the native agent, its program: options.nativeAgent, else a build for the board's arch. */
+async function resolveQemuAgent(board: QemuBoard, options: QemuTargetOptions): Promise<{ choice: AgentChoice; nativeAgent?: string }> {
+  if (options.nativeAgent !== undefined) return { choice: { kind: 'native', reason: `given: ${options.nativeAgent}` }, nativeAgent: options.nativeAgent };
+  const choice = chooseQemuAgent(board, options.agent ?? agentPreferenceOf(board));
+  (options.progress ?? process.stderr).write(`${describeAgentChoice(choice)}\n`);
+  if (choice.kind === 'node') return { choice };
+  return { choice, nativeAgent: (await buildNativeAgent(board.arch)).program };
 }
 
 /** Debian package that provides each QEMU binary. */
@@ -94,15 +107,18 @@ export class QemuTarget implements Target {
 
   static async start(board: QemuBoard, options: QemuTargetOptions = {}): Promise<QemuTarget> {
     requireHostTools([{ command: board.qemu.binary, debianPackage: QEMU_PACKAGES[board.qemu.binary] ?? 'qemu-system' }], `board ${board.name}`);
+    const { choice, nativeAgent } = await resolveQemuAgent(board, options);
+    const native = nativeAgent !== undefined;
+    // the native agent needs no node in the image: an agentNode image board boots without Debian's nodejs
+    if (native) board = { ...board, qemu: { ...board.qemu, agentNode: 'host' } };
     const imageNode = (board.qemu.agentNode ?? 'host') === 'image';
     const hostArch = hostBoardArch();
-    const native = options.nativeAgent !== undefined;
     if (!imageNode && !native && hostArch !== board.arch) {
       throw new BadInputError(
         `${board.file}: board ${board.name} is ${board.arch} but this host is ${hostArch ?? process.arch}: the host's node cannot run in its guest; set "agentNode": "image" in its qemu section`,
       );
     }
-    if (native && !fs.existsSync(options.nativeAgent as string)) throw new TargetError(`no native agent at ${options.nativeAgent}`);
+    if (native && !fs.existsSync(nativeAgent)) throw new TargetError(`no native agent at ${nativeAgent}`);
     if (!imageNode && !native && !fs.existsSync(agentEntry)) {
       throw new TargetError(`the agent is not built (${agentEntry} missing): run 'npm run build'`);
     }
@@ -110,7 +126,7 @@ export class QemuTarget implements Target {
     const accel: AccelChoice = await chooseAccel(board, image);
     // agentNode image: the guest's own node runs the agent bundle of its architecture (koffi's
     // native module is per architecture, so the host's dist/ tree cannot serve)
-    const nativePath = native ? fs.realpathSync(options.nativeAgent as string) : '';
+    const nativePath = native ? fs.realpathSync(nativeAgent) : '';
     const launchAgent = native
       ? { mode: 'native' as const, nodePath: nativePath, agentScript: nativePath }
       : imageNode
@@ -163,6 +179,7 @@ export class QemuTarget implements Target {
         kernelPackage: `${image.kernelPackage} ${image.kernelVersion}`,
         hello,
         timings,
+        agent: choice,
       };
       const target = new QemuTarget(agent, info, child, console, socketDir);
       target.unregister = unregister;

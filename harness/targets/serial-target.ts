@@ -7,9 +7,8 @@ import { timeoutsOf, type Board } from '../board/board.js';
 import { BadInputError } from '../core/errors.js';
 import type { AgentClient } from './agent-client.js';
 import { SerialShell, serialPassword } from '../transports/serial-shell.js';
-import { agentCommandFor } from '../deploy/deploy-agent.js';
-import { buildAgentBundle } from '../deploy/agent-bundle.js';
-import { uploadProgressReporter } from '../deploy/upload-progress.js';
+import { deployBoardAgent } from './board-agent.js';
+import type { AgentPreference } from './agent-choice.js';
 import { startAgentLink } from './agent-link.js';
 import { ConsoleLines } from './console-lines.js';
 import { LinkedTarget } from './linked-target.js';
@@ -37,7 +36,7 @@ export class SerialTarget extends LinkedTarget {
     this.shell.close();
   }
 
-  static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<SerialTarget> {
+  static async start(board: Board, options: { progress?: NodeJS.WritableStream; agent?: AgentPreference } = {}): Promise<SerialTarget> {
     const config = board.serial;
     if (!config) throw new BadInputError(`${board.file}: transport serial needs a 'serial' section`);
     const password = serialPassword(board, config);
@@ -49,10 +48,7 @@ export class SerialTarget extends LinkedTarget {
     try {
       await shell.login(password);
       out.write(`logged in: ${shell.description} as ${config.login.user}\n`);
-      const progress = uploadProgressReporter();
-      const deployed = await agentCommandFor(shell, board.agent, () => buildAgentBundle({ arch: board.arch, libc: 'glibc' }), progress);
-      progress.done();
-      out.write(deployed.uploaded ? `agent ${deployed.version} uploaded over the console (node ${deployed.nodeVersion})\n` : `agent ${deployed.version} already on the target (node ${deployed.nodeVersion})\n`);
+      const deployed = await deployBoardAgent(shell, board, { agent: options.agent, out, baud: config.baudRate, libc: 'glibc' });
       // from here the port belongs to the agent: raw tty, the framed protocol
       const timeouts = timeoutsOf(board);
       const { agent, hello } = await startAgentLink(shell.port, {
@@ -62,7 +58,7 @@ export class SerialTarget extends LinkedTarget {
         console,
         started: () => shell.execRaw(deployed.command),
       });
-      const info: TargetInfo = { board: board.name, transport: 'serial', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt } };
+      const info: TargetInfo = { board: board.name, transport: 'serial', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt }, agent: deployed.choice };
       const target = new SerialTarget(agent, info, shell, console);
       target.unregister = unregister;
       return target;

@@ -7,9 +7,8 @@ import { timeoutsOf, type Board } from '../board/board.js';
 import { BadInputError } from '../core/errors.js';
 import type { AgentClient } from './agent-client.js';
 import { SshShell } from '../transports/ssh-shell.js';
-import { agentCommandFor } from '../deploy/deploy-agent.js';
-import { buildAgentBundle } from '../deploy/agent-bundle.js';
-import { uploadProgressReporter } from '../deploy/upload-progress.js';
+import { deployBoardAgent } from './board-agent.js';
+import type { AgentPreference } from './agent-choice.js';
 import { startAgentLink } from './agent-link.js';
 import { ConsoleLines } from './console-lines.js';
 import { LinkedTarget } from './linked-target.js';
@@ -30,7 +29,7 @@ export class SshTarget extends LinkedTarget {
     this.shell.close();
   }
 
-  static async start(board: Board, options: { progress?: NodeJS.WritableStream } = {}): Promise<SshTarget> {
+  static async start(board: Board, options: { progress?: NodeJS.WritableStream; agent?: AgentPreference } = {}): Promise<SshTarget> {
     const config = board.ssh;
     if (!config) throw new BadInputError(`${board.file}: transport ssh needs an 'ssh' section`);
     const out = options.progress ?? process.stderr;
@@ -41,10 +40,7 @@ export class SshTarget extends LinkedTarget {
     const console = new ConsoleLines();
     try {
       out.write(`connected: ${shell.description}\n`);
-      const progress = uploadProgressReporter();
-      const deployed = await agentCommandFor(shell, board.agent, () => buildAgentBundle({ arch: board.arch }), progress);
-      progress.done();
-      out.write(deployed.uploaded ? `agent ${deployed.version} uploaded (node ${deployed.nodeVersion})\n` : `agent ${deployed.version} already on the target (node ${deployed.nodeVersion})\n`);
+      const deployed = await deployBoardAgent(shell, board, { agent: options.agent, out });
       const channel = await shell.exec(deployed.command, 'the agent');
       console.follow(channel.stderr, '[agent stderr] ');
       const { agent, hello } = await startAgentLink(channel, {
@@ -53,7 +49,7 @@ export class SshTarget extends LinkedTarget {
         requestTimeoutMs: timeouts.requestSec * 1000,
         console,
       });
-      const info: TargetInfo = { board: board.name, transport: 'ssh', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt } };
+      const info: TargetInfo = { board: board.name, transport: 'ssh', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt }, agent: deployed.choice };
       const target = new SshTarget(agent, info, shell, console);
       target.unregister = unregister;
       return target;

@@ -7,6 +7,7 @@
  */
 import type { AgentClient } from './agent-client.js';
 import type { HelloResult } from '../protocol/messages.js';
+import type { AgentChoice } from './agent-choice.js';
 
 export interface TargetTimings {
   /** from starting the target to the guest's init running (QEMU: first afalg-init line), ms */
@@ -26,6 +27,8 @@ export interface TargetInfo {
   kernelPackage?: string;
   hello: HelloResult;
   timings: TargetTimings;
+  /** which agent runs (node or native) and why */
+  agent?: AgentChoice;
 }
 
 /** What the link between host and agent can take. */

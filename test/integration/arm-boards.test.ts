@@ -117,3 +117,22 @@ for (const expected of BOARDS) {
     });
   });
 }
+
+describe('the Arm boards with --agent native (no nodejs in the image: the static agent from the 9p share)', function () {
+  this.timeout(900_000);
+  const tmp = useTempDir('afalg-arm-native-');
+  for (const expected of BOARDS) {
+    it(`${expected.board}: every row of a sampled run passes`, async () => {
+      const out = path.join(tmp.path, expected.board);
+      const result = await runCli(['run', '--board', expected.board, '--agent', 'native', '--vectors', vectorsDir, '--out', out, '--sample', '3', '--alg', 'cbc(aes)', 'sha256', '--strategies', 'oneshot']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /agent: native \(asked for/);
+      assert.doesNotMatch(result.stderr, /nodejs/, 'the image is built without Debian nodejs');
+      const run = readRun(out);
+      assert.equal(run.meta.target.arch, expected.arch);
+      assert.equal(run.meta.target.node, 'native');
+      assert.equal(run.meta.settings.agent, 'native');
+      for (const row of summarize(run.meta, run.lines).rows) assert.ok(row.passed > 0 && row.failed === 0, `${row.algorithm} ${row.target}: ${row.passed}/${row.failed}`);
+    });
+  }
+});

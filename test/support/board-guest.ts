@@ -61,7 +61,15 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startBoardGuest(options: { timeoutMs?: number } = {}): Promise<BoardGuest> {
+export interface BoardGuestOptions {
+  timeoutMs?: number;
+  /** false: a busybox-only board, no node on PATH (afalg_board_node=none) */
+  node?: boolean;
+  /** false: no dropbear, so nothing of the host is mounted (no 9p) */
+  ssh?: boolean;
+}
+
+export async function startBoardGuest(options: BoardGuestOptions = {}): Promise<BoardGuest> {
   const board = asQemuBoard(loadBoard('qemu-x86_64'));
   const image = await prepareGuestImage(board, { progress: fs.createWriteStream('/dev/null') });
   const dropbear = await dropbearRoot();
@@ -83,9 +91,9 @@ export async function startBoardGuest(options: { timeoutMs?: number } = {}): Pro
     mode: 'board',
     extraKernelArgs: [
       `afalg_password=${password}`,
-      `afalg_authkey=${publicBlob}`,
-      `afalg_dropbear=${dropbear}`,
+      ...(options.ssh !== false ? [`afalg_authkey=${publicBlob}`, `afalg_dropbear=${dropbear}`] : []),
       `afalg_loader=${fs.realpathSync('/lib64/ld-linux-x86-64.so.2')}`,
+      ...(options.node === false ? ['afalg_board_node=none'] : []),
     ],
     extraQemuArgs: ['-serial', 'pty', '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${sshPort}-:22`, '-device', 'virtio-net-pci,netdev=n0'],
   });

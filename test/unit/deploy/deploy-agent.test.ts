@@ -75,7 +75,7 @@ describe('deployAgent', () => {
       assert.ok(error instanceof DeployError);
       assert.equal(
         error.message,
-        `the target has no Node.js ('${node}' not found): install nodejs on the board (Yocto: add nodejs to IMAGE_INSTALL), set agent.node in the board file, or preinstall the agent (agent.preinstalled); a native agent comes later`,
+        `the target has no Node.js ('${node}' not found): install nodejs on the board (Yocto: add nodejs to IMAGE_INSTALL), set agent.node in the board file, or preinstall the agent (agent.preinstalled), or run the native agent (--agent native or agent.kind native: no Node needed)`,
       );
       assert.ok(!error.message.includes('\n'));
       return true;

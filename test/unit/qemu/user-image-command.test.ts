@@ -33,6 +33,8 @@ describe('qemu/user-image-command', () => {
     const kvm = userImageQemuCommand(boot, { accel: 'kvm', console: { stdio: true } });
     assert.deepEqual(kvm.cpu, ['-accel', 'kvm', '-cpu', 'host', '-machine', 'gic-version=3']);
     assert.deepEqual(valuesOf(kvm.args, '-chardev')[0], 'stdio,id=console,signal=off');
+    // --board yocto:: the console on a pty QEMU opens, logged into as a serial board
+    assert.deepEqual(valuesOf(userImageQemuCommand(boot, { accel: 'tcg', console: { pty: true } }).args, '-chardev')[0], 'pty,id=console');
   });
 
   it('qemux86-64: ext4.zst needs its decompressed copy, which goes on a virtio drive (commas doubled)', () => {

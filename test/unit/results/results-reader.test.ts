@@ -128,7 +128,7 @@ const fullMeta: DeepRequired<RunMeta> = {
   kernelTaint: { before: ['E'], after: ['D', 'O', 'E'] },
   phases: { target: 6.8, discovery: 5, vectors: 160, bench: 480, tcrypt: 360 },
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
-  target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agentReadyMs: 8000, bootMs: 4000 },
+  target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agent: 'node', agentReason: 'auto: the host node runs in the x86_64 guest over 9p', agentReadyMs: 8000, bootMs: 4000 },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: true, bind: 'ENOENT', afalgReach: { reason: 'async', detail: 'd' } }] }],
   vectors: { dir: '/v', sources: [{ family: 'nist', origin: 'https://csrc.nist.gov', commit: 'abc', version: '38.0.4-1', fetchedAt: '2026-11-23T00:00:00Z' }] },
   settings: {
@@ -147,6 +147,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     fixtures: ['sha256_odd'],
     executor: 'auto',
     loadModules: ['/work/main/x.ko'],
+    agent: 'auto',
   },
   cReference: '/cache/afalg-speed',
 };

@@ -1,0 +1,53 @@
+/**
+ * `--board buildroot:DIR`: a Buildroot-style output/images (the Debian kernel as bzImage, a busybox
+ * rootfs.cpio with a getty on the console and no node; test/support/user-image-fixture.ts) booted
+ * by the harness, logged into on its console as root without a password, the native agent uploaded
+ * over the console; discover and a sampled run.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runCli } from '../support/cli.js';
+import { useTempDir } from '../support/temp-dir.js';
+import { buildrootImagesDir, yoctoDeployDir } from '../support/user-image-fixture.js';
+import { readRun } from '../../harness/results/results-reader.js';
+import { summarize } from '../../harness/results/summary.js';
+
+describe('--board buildroot:DIR and yocto:DIR (user images without node)', function () {
+  this.timeout(900_000);
+  const tmp = useTempDir('afalg-user-image-');
+  let spec: string;
+
+  before(async () => {
+    spec = `buildroot:${await buildrootImagesDir(path.join(tmp.path, 'output', 'images'))}`;
+  });
+
+  it('discover: boots it, logs in on the console, the native agent uploaded over it', async () => {
+    const result = await runCli(['discover', '--board', spec], { env: { CI: 'true' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /starting buildroot:.*qemu-system-x86_64 \(tcg\)/);
+    assert.match(result.stderr, /agent: native \(auto: the target has no Node\.js/);
+    assert.match(result.stderr, /native agent [0-9a-f]{16} uploaded over the console/);
+    assert.match(result.stdout, /sha256-generic/);
+  });
+
+  it('a sampled run: every row passes and run.json names the image and the native agent', async () => {
+    const out = path.join(tmp.path, 'run');
+    const result = await runCli(['run', '--board', spec, '--sample', '3', '--alg', 'cbc(aes)', 'sha256', '--strategies', 'oneshot', '--out', out], { env: { CI: 'true' } });
+    assert.equal(result.code, 0, result.stderr);
+    const { meta, lines } = readRun(out);
+    assert.equal(meta.board.name, spec);
+    assert.equal(meta.target.node, 'native');
+    const rows = summarize(meta, lines).rows;
+    assert.ok(rows.length >= 4, `rows: ${rows.length}`);
+    for (const row of rows) assert.ok(row.passed > 0 && row.failed === 0, `${row.algorithm} ${row.target}: ${row.passed}/${row.failed}`);
+  });
+
+  it('--board yocto:DEPLOY_DIR (runqemu\'s qemuboot.conf, a cpio rootfs): discovers through the native agent', async () => {
+    const deploy = await yoctoDeployDir(path.join(tmp.path, 'tmp', 'deploy', 'images', 'qemux86-64'));
+    const result = await runCli(['discover', '--board', `yocto:${deploy}`], { env: { CI: 'true' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /starting yocto:.*qemux86-64\.rootfs\.qemuboot\.conf: qemu-system-x86_64 \(tcg\)/);
+    assert.match(result.stderr, /native agent [0-9a-f]{16} uploaded over the console/);
+    assert.match(result.stdout, /sha256-generic/);
+  });
+});
