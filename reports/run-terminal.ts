@@ -36,7 +36,8 @@ function verdictLine(report: RunReport, paint: Paint): string {
   const extra: string[] = [];
   if (summary.unbindable.length > 0) extra.push(plural(summary.unbindable.length, 'unbindable driver'));
   if (summary.hangs.length > 0) extra.push(plural(summary.hangs.length, 'hang'));
-  if (summary.kernelEvents.length > 0) extra.push(plural(summary.kernelEvents.length, 'kernel report'));
+  const kernelFailing = summary.kernelEvents.filter((event) => event.failing).length;
+  if (kernelFailing > 0) extra.push(plural(kernelFailing, 'kernel report during a request', 'kernel reports during requests'));
   if (summary.incidents.length > 0) extra.push(plural(summary.incidents.length, 'incident'));
   if (summary.unusable.length > 0) extra.push(plural(summary.unusable.length, 'unusable vector file'));
   if (summary.verdictCounts.critical > 0) extra.push(plural(summary.verdictCounts.critical, 'critical priority verdict'));

@@ -27,6 +27,8 @@ export class KernelWatch {
   private lastFatal: { atMs: number; line: KernelEventLine } | undefined;
   /** a restarted target's boot log is being read back */
   private replaying = false;
+  /** taint bits the targets of this run reached before they were restarted */
+  private taintReached = 0;
 
   /** @param driversOf module name → the public drivers it registers (from discovery) */
   private constructor(
@@ -55,6 +57,8 @@ export class KernelWatch {
   /** Follow the log of a (re)started target: only records after those already seen. */
   async attach(agent: AgentClient): Promise<void> {
     const restarted = this.follow !== undefined;
+    // a restarted target starts untainted: what the last one reached still counts for the run
+    if (this.follow && this.follow.tainted >= 0) this.taintReached |= this.follow.tainted;
     this.follow?.stop();
     this.follow = undefined;
     // what the kernel logged before this point is its boot (and the discovery's): before any request.
@@ -92,13 +96,13 @@ export class KernelWatch {
     return this.lastFatal && Date.now() - this.lastFatal.atMs <= withinMs ? this.lastFatal.line : undefined;
   }
 
-  /** Stop watching; the kernel's taint flags when the watch started and now. */
+  /** Stop watching; the kernel's taint flags when the watch started and at the end (every restarted target's included). */
   stop(): { before: string[]; after: string[] } | undefined {
     const follow = this.follow;
     follow?.stop();
     this.follow = undefined;
     if (this.taintAtStart === undefined || this.taintAtStart < 0 || !follow || follow.tainted < 0) return undefined;
-    return { before: taintFlags(this.taintAtStart), after: taintFlags(follow.tainted) };
+    return { before: taintFlags(this.taintAtStart), after: taintFlags(follow.tainted | this.taintReached) };
   }
 
   private record(event: KernelEvent): void {
