@@ -36,6 +36,18 @@ export function headersDir(kernelRelease: string): string {
   return `/usr/src/linux-headers-${kernelRelease}`;
 }
 
+/**
+ * The fixtures' shared headers (the plumbing several of them have in common, qemu/fixtures/afalg_fixture_*.h):
+ * copied into every build and hashed into its cache key.
+ */
+export function sharedHeaders(): string[] {
+  return fs
+    .readdirSync(fixturesDir)
+    .filter((file) => file.startsWith(PREFIX) && file.endsWith('.h'))
+    .sort()
+    .map((file) => path.join(fixturesDir, file));
+}
+
 /** Build the named fixtures for a kernel release (cached); returns their .ko paths in order. */
 export async function buildFixtures(names: readonly string[], kernelRelease: string): Promise<string[]> {
   const known = listFixtures();
@@ -46,9 +58,7 @@ export async function buildFixtures(names: readonly string[], kernelRelease: str
   if (!fs.existsSync(path.join(headers, 'Makefile'))) {
     throw new BadInputError(`fixtures need the kernel headers of the guest: apt-get install linux-headers-${kernelRelease} (not found at ${headers})`);
   }
-  // the fixtures' shared headers (the plumbing several of them have in common) go with every build
-  const sharedHeaders = fs.readdirSync(fixturesDir).filter((file) => file.startsWith(PREFIX) && file.endsWith('.h')).sort().map((file) => path.join(fixturesDir, file));
-  const sources = [...names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`)), ...sharedHeaders];
+  const sources = [...names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`)), ...sharedHeaders()];
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   return buildModules(async () => hostBuilder(headers), kernelRelease, sources, names.map((name) => `${PREFIX}${name}`), 'fixtures', log);
 }
