@@ -8,6 +8,7 @@ import { driverCellText, genericCellText } from './compare-cells.js';
 import { plural } from './format.js';
 // esc lives in html.ts (report.html's escaping); it belongs in format.ts once both are merged
 import { esc } from './format.js';
+import { documentHead } from './html/elements.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
@@ -66,16 +67,7 @@ export function renderComparisonHtml(comparison: RunComparison): string {
   });
   const runRows = runs.map((run, index) => `<tr><td>[${index + 1}]</td><td>${esc(run.board)}</td><td>${esc(run.kernelRelease)}</td><td>${esc(run.arch)}</td><td>${esc(run.runId)}</td><td>${esc(run.verdict)}</td></tr>`);
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    '<meta name="generator" content="afalg-harness">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
+    ...documentHead(title, CSP, STYLE),
     '<body>',
     `<h1>${esc(title)}</h1>`,
     '<table id="runs"><thead><tr><th></th><th>board</th><th>kernel</th><th>arch</th><th>run</th><th>verdict</th></tr></thead><tbody>',

@@ -42,3 +42,19 @@ export function table(headers: string[], rows: string[][], options: { className?
 export function rowLabel(row: Pick<SummaryRow, 'target' | 'generic' | 'boundDriver' | 'executor'>): string {
   return row.generic ? `${esc(row.target)} <span class="muted">(generic → ${esc(row.boundDriver ?? 'unproved driver')})</span>` : `${esc(row.target)}${row.executor ? ` <span class="muted">${esc(executorNote(row).trim())}</span>` : ''}`;
 }
+
+/** The head of a self-contained page: no network (the Content-Security-Policy given), the style inline. */
+export function documentHead(title: string, csp: string, style: string): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="generator" content="afalg-harness">',
+    `<title>${esc(title)}</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+  ];
+}
