@@ -9,14 +9,17 @@ import type { Target, TargetInfo } from './target.js';
 export abstract class LinkedTarget implements Target {
   protected unregister: () => void = () => undefined;
 
+  /** @param link the transport's own link (a serial shell, an SSH connection), closed last */
   protected constructor(
     readonly agent: AgentClient,
     readonly info: TargetInfo,
+    private readonly transport: { close(): void },
     protected readonly console: ConsoleLines,
   ) {}
 
-  /** close the transport's own link (port, connection) */
-  protected abstract closeLink(): void;
+  private closeLink(): void {
+    this.transport.close();
+  }
 
   consoleTail(lines: number): string[] {
     return this.console.tail(lines);

@@ -5,7 +5,6 @@
  */
 import { timeoutsOf, type Board } from '../board/board.js';
 import { BadInputError } from '../core/errors.js';
-import type { AgentClient } from './agent-client.js';
 import { SerialShell, serialPassword } from '../transports/serial-shell.js';
 import { deployBoardAgent } from './board-agent.js';
 import type { AgentPreference } from './agent-choice.js';
@@ -22,19 +21,6 @@ export class SerialTarget extends LinkedTarget {
    * board: two 384 KiB requests in flight lost bytes and a request was never answered.
    */
   readonly link = { pipelineDepth: 1, maxRequestBytes: 32 * 1024 };
-
-  private constructor(
-    agent: AgentClient,
-    info: TargetInfo,
-    private readonly shell: SerialShell,
-    console: ConsoleLines,
-  ) {
-    super(agent, info, console);
-  }
-
-  protected closeLink(): void {
-    this.shell.close();
-  }
 
   static async start(board: Board, options: { progress?: NodeJS.WritableStream; agent?: AgentPreference } = {}): Promise<SerialTarget> {
     const config = board.serial;

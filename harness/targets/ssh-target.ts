@@ -5,7 +5,6 @@
  */
 import { timeoutsOf, type Board } from '../board/board.js';
 import { BadInputError } from '../core/errors.js';
-import type { AgentClient } from './agent-client.js';
 import { SshShell } from '../transports/ssh-shell.js';
 import { deployBoardAgent } from './board-agent.js';
 import type { AgentPreference } from './agent-choice.js';
@@ -16,19 +15,6 @@ import { registerLive } from './live-targets.js';
 import type { TargetInfo } from './target.js';
 
 export class SshTarget extends LinkedTarget {
-  private constructor(
-    agent: AgentClient,
-    info: TargetInfo,
-    private readonly shell: SshShell,
-    console: ConsoleLines,
-  ) {
-    super(agent, info, console);
-  }
-
-  protected closeLink(): void {
-    this.shell.close();
-  }
-
   static async start(board: Board, options: { progress?: NodeJS.WritableStream; agent?: AgentPreference } = {}): Promise<SshTarget> {
     const config = board.ssh;
     if (!config) throw new BadInputError(`${board.file}: transport ssh needs an 'ssh' section`);
