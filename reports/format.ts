@@ -147,3 +147,8 @@ export function mdText(text: string): string {
 export function executorNote(row: { executor?: 'kernel' }): string {
   return row.executor === 'kernel' ? ' [in-kernel executor]' : '';
 }
+
+/** A Markdown table: header, alignment row (l or r per column), rows. */
+export function mdTable(header: string[], rows: string[][], align: Array<'l' | 'r'>): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}

@@ -4,13 +4,14 @@
  * and why, unusable files, incidents, and the throughput tables with their charts (SVG files
  * written next to summary.md, see `markdownChartFiles`).
  */
-import { afalgReachText, type CaseFailure, type RunMeta } from '../harness/results/result-model.js';
+import { afalgReachText, type CaseFailure } from '../harness/results/result-model.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
-import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, hexPair, mdText, plural, strategiesNote } from './format.js';
-import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, plural, strategiesNote } from './format.js';
+import { markdownChartFiles, throughputSection } from './markdown-throughput.js';
+
+export { chartFile, markdownChartFiles } from './markdown-throughput.js';
 import { specCountText } from '../harness/spec/spec-format.js';
 import { coverageMarkdown } from './coverage-sections.js';
 
@@ -54,26 +55,6 @@ function failureItem(failure: CaseFailure): string[] {
   return lines;
 }
 
-function table(header: string[], rows: string[][], align: Array<'l' | 'r'>): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-}
-
-/** Where the charts of an algorithm × op go, relative to summary.md. */
-export function chartFile(chart: Pick<ChartSet, 'slug'>, kind: 'line' | 'bar'): string {
-  return kind === 'line' ? `charts/${chart.slug}.svg` : `charts/${chart.slug}-bar.svg`;
-}
-
-/** The chart files summary.md refers to (none without throughput results). */
-export function markdownChartFiles({ summary }: RunReport): Array<{ file: string; content: string }> {
-  if (!summary.bench) return [];
-  const files: Array<{ file: string; content: string }> = [];
-  for (const chart of chartsFor(summary.bench)) {
-    if (chart.lineSvg !== '') files.push({ file: chartFile(chart, 'line'), content: chart.lineSvg });
-    if (chart.barSvg !== '') files.push({ file: chartFile(chart, 'bar'), content: chart.barSvg });
-  }
-  return files;
-}
-
 const SEVERITY_LABEL = { critical: '**CRITICAL**', warning: '**WARNING**', info: 'info' } as const;
 
 function prioritySection(summary: RunSummary): string[] {
@@ -104,7 +85,7 @@ function prioritySection(summary: RunSummary): string[] {
     out.push('');
     if (priority.candidates.length > 0) {
       out.push(
-        ...table(
+        ...mdTable(
           ['Driver', 'Priority', 'Self-test', 'Module', 'Async', 'Accelerator', 'Correctness', 'MB/s at 4 KiB'],
           priority.candidates.map((candidate) => [
             `${mdText(candidate.driver)}${candidate.selected ? ' (selected)' : ''}`,
@@ -127,91 +108,6 @@ function prioritySection(summary: RunSummary): string[] {
   return out;
 }
 
-function throughputSection(bench: BenchSummary, meta: RunMeta): string[] {
-  const out: string[] = ['## Throughput', ''];
-  out.push(
-    'MB/s is 10⁶ payload bytes per second, the median of the repetitions; the spread is half of (fastest − slowest) over the median. ' +
-      'Copy and zero-copy are the harness agent through AF_ALG; the C reference makes the same system calls from C (harness/C: the cost of the harness); ' +
-      'tcrypt is the kernel measuring the driver in-kernel, the ceiling with no system call.',
-  );
-  out.push('');
-  const settings = meta.settings.bench;
-  if (settings) {
-    out.push(`Settings: sizes ${settings.sizes.map(formatSize).join(', ')}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${settings.paths.join(', ')}; tcrypt ${settings.tcryptSec !== undefined ? 'on' : 'off'}.`);
-    out.push('');
-  }
-  for (const chart of chartsFor(bench)) {
-    const name = `${chart.algorithm} ${chart.op}`;
-    out.push(`### ${mdText(name)}`);
-    out.push('');
-    // alt text: no brackets (they would end it)
-    const alt = name.replace(/[[\]\\]/g, '');
-    if (chart.lineSvg !== '') out.push(`![${alt}](${chartFile(chart, 'line')})`, '');
-    if (chart.barSvg !== '') out.push(`![${alt} at ${formatSize(BAR_SIZE)}](${chartFile(chart, 'bar')})`, '');
-    const rows = throughputRows(bench, chart.algorithm, chart.op);
-    const optional = [
-      { header: 'Zero-copy MB/s', has: rows.some((row) => row.comparison?.zerocopy !== undefined), cell: (row: (typeof rows)[number]) => formatMb(row.comparison?.zerocopy) },
-      { header: 'C reference MB/s', has: rows.some((row) => row.comparison?.cReference !== undefined), cell: (row: (typeof rows)[number]) => formatMb(row.comparison?.cReference) },
-      { header: 'Harness/C', has: rows.some((row) => row.comparison?.harnessOverC !== undefined), cell: (row: (typeof rows)[number]) => formatRatio(row.comparison?.harnessOverC) },
-      {
-        header: 'tcrypt MB/s',
-        has: rows.some((row) => row.comparison?.tcrypt !== undefined),
-        cell: (row: (typeof rows)[number]) =>
-          row.comparison?.tcrypt === undefined ? '—' : `${formatMb(row.comparison.tcrypt)}${row.comparison.tcryptSize !== undefined ? ` (at ${formatSize(row.comparison.tcryptSize)})` : ''}`,
-      },
-      { header: 'AF_ALG/tcrypt', has: rows.some((row) => row.comparison?.afalgOverTcrypt !== undefined), cell: (row: (typeof rows)[number]) => formatRatio(row.comparison?.afalgOverTcrypt) },
-    ].filter((column) => column.has);
-    out.push(
-      ...table(
-        ['Target', 'Size', 'MB/s', 'ops/s', 'µs/op', 'Spread', ...optional.map((column) => column.header)],
-        rows.map((row) => [
-          row.generic ? `${mdText(row.target)} (generic → ${mdText(row.comparison?.driver ?? '?')})` : mdText(row.target),
-          formatSize(row.size),
-          formatMb(row.copy?.mbPerSecond),
-          formatOps(row.copy?.opsPerSecond),
-          formatUs(row.copy?.usPerOp),
-          formatSpread(row.copy?.spread),
-          ...optional.map((column) => column.cell(row)),
-        ]),
-        ['l', 'r', 'r', 'r', 'r', 'r', ...optional.map((): 'r' => 'r')],
-      ),
-    );
-    out.push('');
-  }
-  out.push('### Goals');
-  out.push('');
-  out.push(
-    ...table(
-      ['Goal', 'Threshold', 'Size', 'Median (met?)', 'Worst measured', 'Where', 'Met', 'Note'],
-      bench.goals.map((goal) => [
-        mdText(goal.name),
-        `≥ ${goal.threshold}`,
-        formatSize(goal.size),
-        `${formatRatio(goal.median, 3)}${goal.count !== undefined ? ` (${goal.count})` : ''}`,
-        formatRatio(goal.worst, 3),
-        mdText(goal.worstAt ?? '—'),
-        goal.met === undefined ? '—' : goal.met ? '✔' : '✘',
-        mdText(goal.note ?? ''),
-      ]),
-      ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
-    ),
-  );
-  out.push('');
-  if (bench.tcrypt.runs.length > 0) {
-    out.push('### tcrypt runs');
-    out.push('');
-    out.push(
-      ...table(
-        ['Parameters', 'Seconds', 'Figures', 'Error'],
-        bench.tcrypt.runs.map((run) => [mdText(run.params.join(' ')), run.seconds.toFixed(1), String(run.figures), mdText(run.error ?? '')]),
-        ['l', 'r', 'r', 'l'],
-      ),
-    );
-    out.push('');
-  }
-  return out;
-}
-
 function specSection(spec: SpecVerdict): string[] {
   const out: string[] = ['## Qualification (drivers-spec)', ''];
   out.push(`Requirements of **${mdText(spec.spec)}** (${mdText(spec.file)})${spec.description !== undefined ? `: ${mdText(spec.description)}` : '.'}`);
@@ -219,7 +115,7 @@ function specSection(spec: SpecVerdict): string[] {
   out.push(`**${specCountText(spec)}.**${spec.unmet > 0 ? ` ${plural(spec.unmet, 'requirement is', 'requirements are')} not met: the run fails.` : ''}`);
   out.push('');
   out.push(
-    ...table(
+    ...mdTable(
       ['Requirement', 'Met', 'Evidence', 'Why'],
       spec.results.map((result) => [`**${mdText(result.id)}**: ${mdText(result.requirement)}`, result.met ? '✔' : '✘', mdText(result.evidence), mdText(result.why ?? '')]),
       ['l', 'l', 'l', 'l'],
@@ -239,7 +135,7 @@ export function renderMarkdown(report: RunReport): string {
   out.push('');
   const status = meta.complete ? 'complete' : `**partial**: ${mdText(meta.incompleteReason ?? 'the run did not finish (no reason recorded)')}`;
   out.push(
-    ...table(
+    ...mdTable(
       ['Property', 'Value'],
       [
         ['Board', `${mdText(meta.board.name)} (${mdText(meta.board.transport)}, ${mdText(meta.board.arch)})`],
@@ -273,7 +169,7 @@ export function renderMarkdown(report: RunReport): string {
   if (summary.rows.length === 0) out.push('No algorithm produced results.');
   else {
     out.push(
-      ...table(
+      ...mdTable(
         ['Algorithm', 'Target', 'Priority', 'Passed', 'Failed', 'Skipped', 'Acceptable', 'Result'],
         summary.rows.map((row) => [
           mdText(row.algorithm),
@@ -319,7 +215,7 @@ export function renderMarkdown(report: RunReport): string {
     out.push('');
     const shown = summary.disagreements.slice(0, MARKDOWN_MAX_FAILURES);
     out.push(
-      ...table(
+      ...mdTable(
         ['Algorithm', 'Source', 'Case', 'Strategy', 'Failed on', 'Passed on'],
         shown.map((d) => [mdText(d.algorithm), mdText(d.source), mdText(d.case), d.strategy, mdText(d.failing.join(', ')), mdText(d.passing.join(', '))]),
         ['l', 'l', 'l', 'l', 'l', 'l'],
@@ -333,7 +229,7 @@ export function renderMarkdown(report: RunReport): string {
     out.push('## Skipped vectors');
     out.push('');
     out.push(
-      ...table(
+      ...mdTable(
         ['Algorithm', 'Source', 'Reason', 'Vectors', 'Examples'],
         summary.skips.map((skip) => [
           mdText(skip.algorithm),
@@ -354,14 +250,14 @@ export function renderMarkdown(report: RunReport): string {
     out.push('These drivers are registered but cannot be used by their unique name (ELIBBAD means the kernel\'s own self-test failed).');
     out.push('');
     const errorOf = (line: (typeof summary.unbindable)[number]): string => (line.afalgReach ? `${line.error}: ${afalgReachText(line.afalgReach)}` : line.error);
-    out.push(...table(['Algorithm', 'Driver', 'Error'], summary.unbindable.map((line) => [mdText(line.algorithm), mdText(line.target), mdText(errorOf(line))]), ['l', 'l', 'l']));
+    out.push(...mdTable(['Algorithm', 'Driver', 'Error'], summary.unbindable.map((line) => [mdText(line.algorithm), mdText(line.target), mdText(errorOf(line))]), ['l', 'l', 'l']));
     out.push('');
   }
 
   if (summary.unusable.length > 0) {
     out.push('## Unusable vector files');
     out.push('');
-    out.push(...table(['Algorithm', 'File', 'Error'], summary.unusable.map((line) => [mdText(line.algorithm), mdText(line.source), mdText(line.error)]), ['l', 'l', 'l']));
+    out.push(...mdTable(['Algorithm', 'File', 'Error'], summary.unusable.map((line) => [mdText(line.algorithm), mdText(line.source), mdText(line.error)]), ['l', 'l', 'l']));
     out.push('');
   }
 
