@@ -11,10 +11,29 @@ type RequestBody<Op extends RequestOp> = Omit<Extract<Request, { op: Op }>, 'id'
 
 interface Pending {
   op: RequestOp;
+  /** the frame as written: what a lossy link sends again */
+  frame: string;
+  sent: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  nudge?: NodeJS.Timeout;
 }
+
+/**
+ * A link that can lose bytes (a UART without flow control). While a request is unanswered the
+ * client writes a bare newline every `nudgeEveryMs`: the agents ignore empty lines, but one that
+ * holds the start of a request whose end was lost now sees a damaged frame and says so at once.
+ * A request that reached the agent damaged is written again up to `resends` times, when sending
+ * it twice is harmless (everything but loading modules).
+ */
+export interface LossyLink {
+  nudgeEveryMs: number;
+  resends: number;
+}
+
+/** Requests the agent can be asked again without changing the target (not module loading). */
+const SAFE_TO_RESEND: ReadonlySet<RequestOp> = new Set<RequestOp>(['hello', 'proc-crypto', 'kernel-config', 'bind', 'resolve', 'run', 'matrix', 'bench', 'kernel-log']);
 
 export class AgentError extends Error {
   constructor(
@@ -40,7 +59,7 @@ export class AgentClient {
 
   constructor(
     private readonly stream: Duplex,
-    private readonly options: { defaultTimeoutMs: number; onNoise?: (line: string) => void },
+    private readonly options: { defaultTimeoutMs: number; onNoise?: (line: string) => void; lossy?: LossyLink },
   ) {
     this.decoder = new FrameDecoder({
       onMessage: (message) => this.dispatch(message as AgentMessage),
@@ -76,11 +95,19 @@ export class AgentClient {
     const id = this.nextId++;
     return new Promise<ResultOf[Op]>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
+        const pending = this.pending.get(id);
+        if (pending) this.settle(id, pending);
         reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
-      this.pending.set(id, { op, resolve: resolve as (value: unknown) => void, reject, timer });
-      this.stream.write(encodeFrame({ id, op, ...body }));
+      const frame = encodeFrame({ id, op, ...body });
+      const pending: Pending = { op, frame, sent: 1, resolve: resolve as (value: unknown) => void, reject, timer };
+      const lossy = this.options.lossy;
+      if (lossy) {
+        pending.nudge = setInterval(() => this.stream.write('\n'), lossy.nudgeEveryMs);
+        pending.nudge.unref();
+      }
+      this.pending.set(id, pending);
+      this.stream.write(frame);
     });
   }
 
@@ -105,8 +132,14 @@ export class AgentClient {
       // the agent could not read a request (bytes lost or mangled on the link): fail the oldest now
       // rather than let it wait out its timeout
       const [oldestId, oldest] = this.pending.entries().next().value as [number, Pending];
-      this.pending.delete(oldestId);
-      clearTimeout(oldest.timer);
+      const resends = this.options.lossy?.resends ?? 0;
+      if (oldest.sent <= resends && SAFE_TO_RESEND.has(oldest.op)) {
+        oldest.sent++;
+        this.options.onNoise?.(`[link] request ${oldestId} ('${oldest.op}') reached the agent damaged (${message.error.message.slice(0, 60)}): sent again (${oldest.sent} of ${resends + 1})`);
+        this.stream.write(oldest.frame);
+        return;
+      }
+      this.settle(oldestId, oldest);
       oldest.reject(new AgentError(oldest.op, `the request reached the agent damaged (${message.error.message.slice(0, 60)}): bytes were lost on the link`));
       return;
     }
@@ -115,8 +148,7 @@ export class AgentClient {
       if (!message.ok) this.options.onNoise?.(`[agent error] ${message.error.message}`);
       return;
     }
-    this.pending.delete(message.id);
-    clearTimeout(pending.timer);
+    this.settle(message.id, pending);
     if (message.ok) pending.resolve(message.result);
     else pending.reject(new AgentError(pending.op, message.error.message, message.error.code, message.error.hang));
   }
@@ -125,9 +157,14 @@ export class AgentClient {
     if (this.closedReason) return;
     this.closedReason = reason;
     for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
+      this.settle(id, pending);
       pending.reject(new TargetError(`${reason} while waiting for '${pending.op}'`));
-      this.pending.delete(id);
     }
+  }
+
+  private settle(id: number, pending: Pending): void {
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    clearInterval(pending.nudge);
   }
 }

@@ -5,7 +5,7 @@
  * serial console) are kept as console lines.
  */
 import type { Duplex } from 'node:stream';
-import { AgentClient } from './agent-client.js';
+import { AgentClient, type LossyLink } from './agent-client.js';
 import type { HelloResult } from '../protocol/messages.js';
 import { targetErrorWithConsole, type ConsoleLines } from './console-lines.js';
 
@@ -21,6 +21,8 @@ export interface AgentLinkOptions {
   exited?: Promise<never>;
   /** put before each non-protocol line of the stream (QEMU: the link is not its console) */
   noisePrefix?: string;
+  /** the link can lose bytes: nudge and resend (AgentClient) */
+  lossy?: LossyLink;
 }
 
 export interface AgentLink {
@@ -46,7 +48,7 @@ export async function startAgentLink(stream: Duplex | (() => Promise<Duplex>), o
   const prefix = options.noisePrefix ?? '';
   try {
     const connected = typeof stream === 'function' ? await within(stream()) : stream;
-    const agent = new AgentClient(connected, { defaultTimeoutMs: options.requestTimeoutMs, onNoise: (line) => options.console.push(`${prefix}${line}`) });
+    const agent = new AgentClient(connected, { defaultTimeoutMs: options.requestTimeoutMs, onNoise: (line) => options.console.push(`${prefix}${line}`), ...(options.lossy ? { lossy: options.lossy } : {}) });
     options.started?.();
     await within(agent.ready());
     const readyMs = Date.now() - startedAt;

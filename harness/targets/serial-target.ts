@@ -21,6 +21,12 @@ export class SerialTarget extends LinkedTarget {
    * board: two 384 KiB requests in flight lost bytes and a request was never answered.
    */
   readonly link = { pipelineDepth: 1, maxRequestBytes: 32 * 1024 };
+  /**
+   * Even one request at a time was once left unanswered on a loaded CI machine (a 64 KiB case, no
+   * damaged-frame answer, no corrupt frame back): the client nudges the agent with a newline every
+   * 15 s and writes a damaged request again, twice at most (AgentClient's LossyLink).
+   */
+  static readonly lossy = { nudgeEveryMs: 15_000, resends: 2 };
 
   static async start(board: Board, options: { progress?: NodeJS.WritableStream; agent?: AgentPreference } = {}): Promise<SerialTarget> {
     const config = board.serial;
@@ -42,6 +48,7 @@ export class SerialTarget extends LinkedTarget {
         readyTimeoutMs: timeouts.agentReadySec * 1000,
         requestTimeoutMs: timeouts.requestSec * 1000,
         console,
+        lossy: SerialTarget.lossy,
         started: () => shell.execRaw(deployed.command),
       });
       const info: TargetInfo = { board: board.name, transport: 'serial', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt }, agent: deployed.choice };
