@@ -59,7 +59,13 @@ export class AgentClient {
 
   constructor(
     private readonly stream: Duplex,
-    private readonly options: { defaultTimeoutMs: number; onNoise?: (line: string) => void; lossy?: LossyLink },
+    private readonly options: {
+      defaultTimeoutMs: number;
+      onNoise?: (line: string) => void;
+      lossy?: LossyLink;
+      /** a slow link (a UART's baud / 10): each request's timeout grows by the time its frame takes to cross it */
+      bytesPerSecond?: number;
+    },
   ) {
     this.decoder = new FrameDecoder({
       onMessage: (message) => this.dispatch(message as AgentMessage),
@@ -93,13 +99,15 @@ export class AgentClient {
   request<Op extends RequestOp>(op: Op, body: RequestBody<Op>, timeoutMs = this.options.defaultTimeoutMs): Promise<ResultOf[Op]> {
     if (this.closedReason) return Promise.reject(new TargetError(this.closedReason));
     const id = this.nextId++;
+    const frame = encodeFrame({ id, op, ...body });
+    const crossingMs = this.options.bytesPerSecond ? Math.ceil((frame.length * 1000) / this.options.bytesPerSecond) : 0;
+    const limitMs = timeoutMs + crossingMs;
     return new Promise<ResultOf[Op]>((resolve, reject) => {
       const timer = setTimeout(() => {
         const pending = this.pending.get(id);
         if (pending) this.settle(id, pending);
-        reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(timeoutMs / 1000)} s`));
-      }, timeoutMs);
-      const frame = encodeFrame({ id, op, ...body });
+        reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(limitMs / 1000)} s`));
+      }, limitMs);
       const pending: Pending = { op, frame, sent: 1, resolve: resolve as (value: unknown) => void, reject, timer };
       const lossy = this.options.lossy;
       if (lossy) {

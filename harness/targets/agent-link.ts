@@ -23,6 +23,8 @@ export interface AgentLinkOptions {
   noisePrefix?: string;
   /** the link can lose bytes: nudge and resend (AgentClient) */
   lossy?: LossyLink;
+  /** a slow link: request timeouts grow by the time a request takes to cross it */
+  bytesPerSecond?: number;
 }
 
 export interface AgentLink {
@@ -48,7 +50,7 @@ export async function startAgentLink(stream: Duplex | (() => Promise<Duplex>), o
   const prefix = options.noisePrefix ?? '';
   try {
     const connected = typeof stream === 'function' ? await within(stream()) : stream;
-    const agent = new AgentClient(connected, { defaultTimeoutMs: options.requestTimeoutMs, onNoise: (line) => options.console.push(`${prefix}${line}`), ...(options.lossy ? { lossy: options.lossy } : {}) });
+    const agent = new AgentClient(connected, { defaultTimeoutMs: options.requestTimeoutMs, onNoise: (line) => options.console.push(`${prefix}${line}`), ...(options.lossy ? { lossy: options.lossy } : {}), ...(options.bytesPerSecond ? { bytesPerSecond: options.bytesPerSecond } : {}) });
     options.started?.();
     await within(agent.ready());
     const readyMs = Date.now() - startedAt;

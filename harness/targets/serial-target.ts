@@ -49,6 +49,8 @@ export class SerialTarget extends LinkedTarget {
         requestTimeoutMs: timeouts.requestSec * 1000,
         console,
         lossy: SerialTarget.lossy,
+        // 8N1: ten bits a byte; a 64 KiB generated case takes ~8 s to cross a 115200-baud UART
+        bytesPerSecond: config.baudRate / 10,
         started: () => shell.execRaw(deployed.command),
       });
       const info: TargetInfo = { board: board.name, transport: 'serial', arch: board.arch, hello, timings: { agentReadyMs: Date.now() - startedAt }, agent: deployed.choice };
