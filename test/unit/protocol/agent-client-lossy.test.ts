@@ -101,8 +101,8 @@ describe('AgentClient on a link that loses bytes', () => {
 
   it('a slow link: a request\'s timeout grows by the time its frame takes to cross it', async () => {
     const silent = new Duplex({ read() {}, write: (_chunk, _encoding, callback) => callback() });
-    const client = new AgentClient(silent, { defaultTimeoutMs: 10, bytesPerSecond: 1000 });
-    const body = { modules: ['m'.repeat(1400)] } as never;
+    const client = new AgentClient(silent, { defaultTimeoutMs: 10, bytesPerSecond: 3000 });
+    const body = { modules: ['m'.repeat(1600)] } as never;
     await assert.rejects(client.request('modprobe', body), /did not answer 'modprobe' within 1 s/);
     const fast = new AgentClient(silent, { defaultTimeoutMs: 10 });
     await assert.rejects(fast.request('modprobe', body), /within 0 s/);
