@@ -56,6 +56,8 @@ export class AgentClient {
   private readyEvent: ReadyEvent | undefined;
   private closedReason: string | undefined;
   private readonly kernelLogListeners = new Set<(event: KernelLogEvent) => void>();
+  /** when the target last sent anything: says in a timeout whether the link went silent */
+  private lastBytesAt = Date.now();
 
   constructor(
     private readonly stream: Duplex,
@@ -72,7 +74,10 @@ export class AgentClient {
       onNoise: (line) => this.options.onNoise?.(line),
       onCorrupt: (line) => this.options.onNoise?.(`[corrupt frame] ${line}`),
     });
-    stream.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+    stream.on('data', (chunk: Buffer) => {
+      this.lastBytesAt = Date.now();
+      this.decoder.push(chunk);
+    });
     stream.on('close', () => this.failAll('the agent link closed'));
     stream.on('error', (error) => this.failAll(`the agent link failed: ${error.message}`));
   }
@@ -106,7 +111,9 @@ export class AgentClient {
       const timer = setTimeout(() => {
         const pending = this.pending.get(id);
         if (pending) this.settle(id, pending);
-        reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(limitMs / 1000)} s`));
+        const silentSec = Math.round((Date.now() - this.lastBytesAt) / 1000);
+        const silence = silentSec * 1000 >= limitMs ? 'nothing came back since it was sent' : `the link last carried bytes from the target ${silentSec} s ago`;
+        reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(limitMs / 1000)} s (${silence})`));
       }, limitMs);
       const pending: Pending = { op, frame, sent: 1, resolve: resolve as (value: unknown) => void, reject, timer };
       const lossy = this.options.lossy;
