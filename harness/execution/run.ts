@@ -26,6 +26,7 @@ import { stoppedBecause, type ResumeState } from './resume-state.js';
 import { RunProgress } from './run-progress.js';
 import { RunSession } from './run-session.js';
 import { KernelWatch } from './kernel-watch.js';
+import { recoverFromPanic } from './panic-recovery.js';
 import { coverageOf } from '../results/coverage.js';
 
 export interface RunInput {
@@ -101,7 +102,14 @@ function initialMeta(input: RunInput, target: Target, discovery: { procCrypto: s
   };
 }
 
-/** The vectors stage: after a hang the session restarts the target where it can and execution goes on without the hung targets. */
+/** A panic's report counts for the link lost within this long after it (the console can lag the link's end). */
+const PANIC_REPORT_WINDOW_MS = 10_000;
+const PANIC_REPORT_WAIT_MS = 3000;
+
+/**
+ * The vectors stage: after a hang or a kernel panic the session restarts the target where it can
+ * and execution goes on without the targets that took it down.
+ */
 async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>, watch: KernelWatch): Promise<ExecutionResult> {
   const { settings, resume, writer } = input;
   const done = new Set<string>(resume?.doneBatches ?? []);
@@ -119,7 +127,21 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
       writeNotes: !resume && session.restarts === 0,
       onHang: session.canRestart() ? 'restarted' : 'stopped',
       requests: watch,
+      fatalReport: () => watch.fatalReport(PANIC_REPORT_WINDOW_MS, PANIC_REPORT_WAIT_MS),
     });
+    if (execution.fatal) {
+      progress.pause();
+      const panicAt = Date.now();
+      const { hang } = await recoverFromPanic(execution.fatal, session, { hangSec: settings.hangSec, requestTimeoutMs: requestSec * 1000, log: input.log });
+      writer.append([hang]);
+      const without = targetsTakenOutBy(hang, plan);
+      for (const taken of without) out.add(targetKey(taken.algorithm, taken.target));
+      if (hang.then !== 'restarted') return { ...execution, hang, incompleteReason: `${describeHang(hang)}; ${session.whyNoRestart(input.outDir)}` };
+      await watch.attach(session.target.agent, session.target.kernelConsole);
+      input.log(`panic: ${describeHang(hang)}
+the run goes on without ${without.map(({ target: name }) => name).join(' and ')}, ${((Date.now() - panicAt) / 1000).toFixed(1)} s after the panic`);
+      continue;
+    }
     if (!execution.hang) return execution;
     if (execution.hang.then !== 'restarted') {
       return { ...execution, incompleteReason: `${execution.incompleteReason}; ${session.whyNoRestart(input.outDir)}` };
@@ -128,7 +150,7 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
     const without = targetsTakenOutBy(execution.hang, plan).map(({ target: name }) => name);
     input.log(`hang: ${describeHang(execution.hang)}\nrestarting ${input.board.name} (restart ${session.restarts + 1}); the run goes on without ${without.join(' and ')}`);
     await session.restart();
-    await watch.attach(session.target.agent);
+    await watch.attach(session.target.agent, session.target.kernelConsole);
   }
 }
 
@@ -173,7 +195,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     const discovery = await discover(session.target.agent, session.target.info.hello.kernelRelease);
     phases.discovery = seconds(phaseStarted);
     // the boot and discovery log first (phase before-requests), then every report as it comes
-    const watch = await KernelWatch.start(session.target.agent, writer, discovery.algorithms, log);
+    const watch = await KernelWatch.start(session.target.agent, session.target.kernelConsole, writer, discovery.algorithms, log);
     const plan = vectorPlan(input, discovery.algorithms, session.target);
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);
