@@ -20,6 +20,8 @@ import type { ResultsWriter } from '../results/results-writer.js';
 
 /** Kinds after which the task that made the request is gone, or the whole kernel. */
 const FATAL = new Set(['oops', 'null-deref', 'gpf', 'bug', 'panic', 'kasan', 'kfence']);
+/** A panic this soon after a fatal report (`Fatal exception` after an oops, with oops=panic) is that report's end. */
+const PANIC_AFTER_FATAL_MS = 10_000;
 
 export type WatchPhase = KernelEventLine['phase'];
 
@@ -42,6 +44,8 @@ export class KernelWatch {
   /** requests in flight that have their answer (kept a little for the reports that come late) */
   private readonly answered = new Set<PlannedBatch>();
   private follow: KernelLogFollow | undefined;
+  /** the agent of the target watched (a panic leaves it without an answer to give) */
+  private agent: AgentClient | undefined;
   private consoleFollow: ConsoleFollow | undefined;
   private readonly seen = new EventsSeen();
   private taintAtStart: number | undefined;
@@ -87,6 +91,7 @@ export class KernelWatch {
     this.follow = undefined;
     // a fatal report of the target before belongs to that target's end, not to this one's
     this.lastFatal = undefined;
+    this.agent = agent;
     this.consoleFollow?.stop();
     this.consoleFollow = console ? followConsole(console, (event) => this.record(event)) : undefined;
     // what the kernel logged before this point is its boot (and the discovery's): before any request.
@@ -169,11 +174,7 @@ export class KernelWatch {
 
   private record(event: KernelEvent): void {
     if (this.replaying || !this.seen.firstTime(event)) return;
-    const module = event.module ?? event.moduleFrame?.module;
-    const drivers = module !== undefined ? (this.driversOf.get(module) ?? []) : [];
-    // the request in flight: one of the faulting driver (by its name or a generic name bound to it)
-    const batch = this.requestOf(drivers);
-    const driver = drivers.find((name) => batch?.targets.some((target) => selects(target, name))) ?? drivers[0];
+    const { batch, driver } = this.attribute(event);
     const line: KernelEventLine = {
       kind: 'kernel-event',
       event: event.kind,
@@ -189,5 +190,24 @@ export class KernelWatch {
     this.writer.append([line]);
     if (FATAL.has(event.kind)) this.lastFatal = { atMs: Date.now(), line, ...(batch ? { batch } : {}), ...(driver !== undefined ? { driver } : {}) };
     this.log(`kernel: ${describeKernelEvent(event)}${driver !== undefined ? ` on ${driver}` : ''}${batch ? ` during ${batch.algorithm} (${batch.source})` : ` (${this.phase})`}`);
+    // the kernel is gone: the requests in flight fail now, not at their timeout (a board's serial port stays open)
+    if (event.kind === 'panic') this.agent?.abandon(`the kernel panicked ("${event.title}")`);
+  }
+
+  /**
+   * The request in flight a report belongs to, and the driver it names: of the faulting module, or,
+   * for a panic that names none right after a fatal report, that report's.
+   */
+  private attribute(event: KernelEvent): { batch?: PlannedBatch; driver?: string } {
+    const module = event.module ?? event.moduleFrame?.module;
+    const drivers = module !== undefined ? (this.driversOf.get(module) ?? []) : [];
+    const before = this.lastFatal;
+    if (event.kind === 'panic' && drivers.length === 0 && before?.driver !== undefined && Date.now() - before.atMs <= PANIC_AFTER_FATAL_MS) {
+      return { ...(before.batch ? { batch: before.batch } : {}), driver: before.driver };
+    }
+    // one of the faulting driver's requests (by its name or a generic name bound to it)
+    const batch = this.requestOf(drivers);
+    const driver = drivers.find((name) => batch?.targets.some((target) => selects(target, name))) ?? drivers[0];
+    return { ...(batch ? { batch } : {}), ...(driver !== undefined ? { driver } : {}) };
   }
 }

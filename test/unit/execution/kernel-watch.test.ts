@@ -26,17 +26,19 @@ function batch(source: string, targets: PlannedBatch['targets']): PlannedBatch {
 const generic = { name: 'ecb(aes)', generic: true, boundDriver: 'ecb-aes-fixture-panic' };
 const aesni = { name: 'ecb-aes-aesni', generic: false };
 
-/** An agent whose kmsg reader has nothing at first; `push` hands it records later. */
-function quietAgent(): { agent: AgentClient; push: (records: KernelLogRecord[]) => void } {
+/** An agent whose kmsg reader has nothing at first; `push` hands it records later; `abandoned` says why it was given up. */
+function quietAgent(): { agent: AgentClient; push: (records: KernelLogRecord[]) => void; abandoned: string[] } {
   let listener: ((event: KernelLogEvent) => void) | undefined;
+  const abandoned: string[] = [];
   const agent = {
+    abandon: (reason: string) => abandoned.push(reason),
     request: () => Promise.resolve({ records: [], next: 0, dropped: 0, tainted: 0, following: true }),
     onKernelLog: (on: (event: KernelLogEvent) => void) => {
       listener = on;
       return () => (listener = undefined);
     },
   } as unknown as AgentClient;
-  return { agent, push: (records) => listener?.({ event: 'kernel-log', records, tainted: 0 } as KernelLogEvent) };
+  return { agent, push: (records) => listener?.({ event: 'kernel-log', records, tainted: 0 } as KernelLogEvent), abandoned };
 }
 
 function recordingWriter(): { writer: ResultsWriter; events: KernelEventLine[] } {
@@ -49,7 +51,8 @@ describe('execution/kernel-watch (the console as a source)', () => {
   it('a panic on the console: attributed to the unanswered request of its driver, handed over as the fatal report', async () => {
     const console = new ConsoleLines();
     const { writer, events } = recordingWriter();
-    const watch = await KernelWatch.start(quietAgent().agent, console, writer, algorithms, () => undefined);
+    const { agent, abandoned } = quietAgent();
+    const watch = await KernelWatch.start(agent, console, writer, algorithms, () => undefined);
     watch.setPhase('vectors');
     const answered = batch('nist/ECBGFSbox128.rsp', [generic, aesni]);
     const running = batch('nist/ECBMMT128.rsp', [generic, aesni]);
@@ -64,6 +67,8 @@ describe('execution/kernel-watch (the console as a source)', () => {
     const fatal = await watch.fatalReport(10_000, 0);
     assert.equal(fatal?.batch, running);
     assert.equal(fatal?.driver, 'ecb-aes-fixture-panic');
+    // the agent died with the kernel: its requests fail now, not at their timeout
+    assert.deepEqual(abandoned, [`the kernel panicked ("${panic?.title}")`]);
     watch.stop();
   });
 
@@ -84,6 +89,24 @@ describe('execution/kernel-watch (the console as a source)', () => {
     assert.deepEqual([oopses[0]?.driver, oopses[0]?.source, oopses[0]?.function], ['ecb-aes-fixture-oops', request.source, 'fixture_oops_submit']);
     // an oops is fatal to the task, not to the kernel: no fatal report (the agent reports it itself)
     assert.equal(await watch.fatalReport(10_000, 0), undefined);
+    watch.stop();
+  });
+
+  it('oops=panic: the "Fatal exception" panic right after an oops is attributed to the oops\'s driver and request', async () => {
+    const console = new ConsoleLines();
+    const { writer, events } = recordingWriter();
+    const watch = await KernelWatch.start(quietAgent().agent, console, writer, algorithms, () => undefined);
+    watch.setPhase('vectors');
+    const other = batch('nist/ECBGFSbox128.rsp', [aesni]);
+    const request = batch('nist/ECBMMT128.rsp', [{ name: 'ecb-aes-fixture-oops', generic: false }, aesni]);
+    watch.requestSent(other);
+    watch.requestSent(request);
+    for (const line of capture('oops-null-deref').split('\n')) console.push(line);
+    console.push('[   21.201000] Kernel panic - not syncing: Fatal exception');
+    console.push('[   21.201100] Kernel Offset: disabled');
+    const panic = events.find((event) => event.event === 'panic');
+    assert.deepEqual([panic?.title, panic?.driver, panic?.source], ['Kernel panic - not syncing: Fatal exception', 'ecb-aes-fixture-oops', request.source]);
+    assert.equal((await watch.fatalReport(10_000, 0))?.batch, request);
     watch.stop();
   });
 });
