@@ -63,8 +63,9 @@ export class KernelWatch {
   ) {}
 
   /**
-   * Follow the kernel log through the agent. An agent without the `kernel-log` op (the native one)
-   * leaves the run without kernel events: said once, and the run goes on.
+   * Follow the kernel log through the agent and the kernel's console (absent: SSH, local). An
+   * agent without the `kernel-log` op (the native one) leaves only the console: said, and the run
+   * goes on.
    */
   static async start(agent: AgentClient, console: ConsoleLineSource | undefined, writer: ResultsWriter, algorithms: readonly DiscoveredAlgorithm[], log: (line: string) => void): Promise<KernelWatch> {
     const driversOf = new Map<string, string[]>();
@@ -104,7 +105,7 @@ export class KernelWatch {
       this.taintAtStart ??= this.follow.tainted;
     } catch (error) {
       if (!(error instanceof AgentError)) throw error;
-      this.log(`kernel log: not watched (${error.message})`);
+      this.log(`kernel log: not watched through the agent (${error.message})${console ? '; its console is' : ''}`);
     } finally {
       this.phase = phase;
       this.replaying = false;
