@@ -25,7 +25,7 @@ import { executePlan, targetsTakenOutBy, type ExecutionResult } from './execute-
 import { stoppedBecause, type ResumeState } from './resume-state.js';
 import { RunProgress } from './run-progress.js';
 import { RunSession } from './run-session.js';
-import { KernelWatch } from './kernel-watch.js';
+import { KernelWatch, type FatalReport } from './kernel-watch.js';
 import { recoverFromPanic } from './panic-recovery.js';
 import { coverageOf } from '../results/coverage.js';
 
@@ -107,6 +107,25 @@ const PANIC_REPORT_WINDOW_MS = 10_000;
 const PANIC_REPORT_WAIT_MS = 3000;
 
 /**
+ * After a kernel panic took the target down: the case found and recorded as a hang line with the
+ * panic as its fault, its driver out; the run ends here (the result answered) unless the target
+ * was restarted.
+ */
+async function afterPanic(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>, watch: KernelWatch, execution: ExecutionResult, fatal: FatalReport): Promise<ExecutionResult | undefined> {
+  const panicSeenAt = Date.now();
+  const requestTimeoutMs = timeoutsOf(input.board).requestSec * 1000;
+  const { hang } = await recoverFromPanic(fatal, session, { hangSec: input.settings.hangSec, requestTimeoutMs, log: input.log });
+  input.writer.append([hang]);
+  const without = targetsTakenOutBy(hang, plan);
+  for (const taken of without) out.add(targetKey(taken.algorithm, taken.target));
+  if (hang.then !== 'restarted') return { ...execution, hang, incompleteReason: `${describeHang(hang)}; ${session.whyNoRestart(input.outDir)}` };
+  await watch.attach(session.target.agent, session.target.kernelConsole);
+  const seconds = ((Date.now() - panicSeenAt) / 1000).toFixed(1);
+  input.log(`panic: ${describeHang(hang)}\nthe run goes on without ${without.map(({ target: name }) => name).join(' and ')}, ${seconds} s after the panic`);
+  return undefined;
+}
+
+/**
  * The vectors stage: after a hang or a kernel panic the session restarts the target where it can
  * and execution goes on without the targets that took it down.
  */
@@ -131,15 +150,8 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
     });
     if (execution.fatal) {
       progress.pause();
-      const panicAt = Date.now();
-      const { hang } = await recoverFromPanic(execution.fatal, session, { hangSec: settings.hangSec, requestTimeoutMs: requestSec * 1000, log: input.log });
-      writer.append([hang]);
-      const without = targetsTakenOutBy(hang, plan);
-      for (const taken of without) out.add(targetKey(taken.algorithm, taken.target));
-      if (hang.then !== 'restarted') return { ...execution, hang, incompleteReason: `${describeHang(hang)}; ${session.whyNoRestart(input.outDir)}` };
-      await watch.attach(session.target.agent, session.target.kernelConsole);
-      input.log(`panic: ${describeHang(hang)}
-the run goes on without ${without.map(({ target: name }) => name).join(' and ')}, ${((Date.now() - panicAt) / 1000).toFixed(1)} s after the panic`);
+      const stopped = await afterPanic(input, session, plan, out, watch, execution, execution.fatal);
+      if (stopped) return stopped;
       continue;
     }
     if (!execution.hang) return execution;

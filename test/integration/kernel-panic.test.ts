@@ -63,6 +63,8 @@ describe('a kernel panic as a finding (panic fixture on qemu-x86_64)', function 
     assert.match(hang.source, /ECBMMT/);
     assert.match(hang.case, /^COUNT \d+/);
     assert.match(stdout, new RegExp(`panic in fixture_panic_check \\[afalg_fixture_panic\\] on ${DRIVER}`));
+    // the priority verdict: the generic name selects a driver that crashes the kernel
+    assert.match(stdout, /the generic name ecb\(aes\) selects ecb-aes-fixture-panic \(priority 1330\), which crashes in the kernel \("Kernel panic - not syncing/);
   });
 
   it('goes on without the driver and the generic name bound to it; every other driver passes', () => {

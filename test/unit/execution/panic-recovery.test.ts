@@ -5,7 +5,8 @@ import { AgentClient, AgentError } from '../../../harness/targets/agent-client.j
 import { TargetError } from '../../../harness/core/errors.js';
 import { executePlan } from '../../../harness/execution/execute-plan.js';
 import type { FatalReport } from '../../../harness/execution/kernel-watch.js';
-import { panicHangLine, payloadBytes, replayRequests, replayUntilLost } from '../../../harness/execution/panic-recovery.js';
+import { panicHangLine, payloadBytes, recoverFromPanic, replayRequests, replayUntilLost } from '../../../harness/execution/panic-recovery.js';
+import type { RunSession } from '../../../harness/execution/run-session.js';
 import { RunProgress } from '../../../harness/execution/run-progress.js';
 import { ResultsWriter } from '../../../harness/results/results-writer.js';
 import type { KernelEventLine } from '../../../harness/results/result-model.js';
@@ -68,6 +69,25 @@ function panickingAgent(asked: MatrixRequestBody[]): AgentClient {
   } as unknown as AgentClient;
 }
 
+/** A session of a target that restarts `restartsLeft` times, each restarted target's agent from `agentOf`. */
+function fakeSession(restartsLeft: number, agentOf: () => AgentClient): { session: RunSession; restartsDone: () => number } {
+  const session = {
+    board: { name: 'qemu-x86_64' },
+    restartsDone: 0,
+    target: { agent: agentOf() },
+    canRestart: () => session.restartsDone < restartsLeft,
+    get restarts() {
+      return session.restartsDone;
+    },
+    restart: () => {
+      session.restartsDone++;
+      session.target = { agent: agentOf() };
+      return Promise.resolve(session.target);
+    },
+  };
+  return { session: session as unknown as RunSession, restartsDone: () => session.restartsDone };
+}
+
 describe('execution/panic-recovery', () => {
   const tmp = useTempDir('afalg-panic-recovery-');
 
@@ -104,6 +124,21 @@ describe('execution/panic-recovery', () => {
     );
     const unknown = panicHangLine(fatal, undefined, 'stopped');
     assert.deepEqual([unknown.target, unknown.case, unknown.then], [PANIC_DRIVER, 'one of the 3 cases of the request (not replayed)', 'stopped']);
+  });
+
+  it('recoverFromPanic on a QEMU guest: restart, replay to the culprit, restart again', async () => {
+    const { session, restartsDone } = fakeSession(8, () => panickingAgent([]));
+    const logged: string[] = [];
+    const { hang, replayed } = await recoverFromPanic(fatal, session, { requestTimeoutMs: 1000, log: (line) => logged.push(line) });
+    assert.deepEqual([hang.case, hang.bytes, hang.then, replayed, restartsDone()], ['COUNT 8', 144, 'restarted', 3, 2]);
+    assert.match(logged.join('\n'), /restarting qemu-x86_64 \(restart 1\) to replay ecb\(aes\) \(nist\/ciphers\/AES\/ECB\/ECBMMT128\.rsp\) case by case for ecb-aes-fixture-panic/);
+  });
+
+  it('recoverFromPanic on a board (no restart from here): the run stops, the panic on the request, nothing replayed', async () => {
+    const asked: MatrixRequestBody[] = [];
+    const { session } = fakeSession(0, () => panickingAgent(asked));
+    const { hang, replayed } = await recoverFromPanic(fatal, session, { requestTimeoutMs: 1000, log: () => undefined });
+    assert.deepEqual([hang.target, hang.then, hang.fault, replayed, asked.length], [PANIC_DRIVER, 'stopped', panicLine.title, 0, 0]);
   });
 
   it('executePlan: a link lost to a panic stops execution with the panic and writes no link incident', async () => {
