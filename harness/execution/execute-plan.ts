@@ -3,7 +3,9 @@
  * answer before asking the next question. A target that stops answering ends the run with what
  * was gathered; an agent error on one batch is recorded and the run goes on. An operation that
  * hangs is recorded as a hang line naming the request, its target is dropped from the rest of the
- * plan, and execution stops so that the caller can restart the target (or stop the run).
+ * plan, and execution stops so that the caller can restart the target (or stop the run). A link
+ * lost to a kernel panic stops execution too, the panic handed to the caller (which alone can find
+ * the case that caused it).
  */
 import type { AgentClient } from '../targets/agent-client.js';
 import { AgentError } from '../targets/agent-client.js';
@@ -15,12 +17,15 @@ import type { ResultsWriter } from '../results/results-writer.js';
 import { operationOf, tallyBatch } from './tally.js';
 import { RunProgress } from './run-progress.js';
 import { describeHang } from '../results/summary.js';
+import type { FatalReport } from './kernel-watch.js';
 
 export interface ExecutionResult {
   complete: boolean;
   incompleteReason?: string;
   /** execution stopped at this hang (the target needs a restart before anything else runs) */
   hang?: HangLine;
+  /** execution stopped because a kernel panic took the target down (nothing written about it yet) */
+  fatal?: FatalReport;
   executed: number;
   seconds: number;
   rate: number;
@@ -107,8 +112,10 @@ export interface ExecuteOptions {
   writeNotes?: boolean;
   /** what a hang leads to, as recorded on its line: the caller restarts the target, or stops */
   onHang?: HangLine['then'];
-  /** told of each request sent and answered (the kernel watch attributes reports to the request in flight) */
-  requests?: { requestSent(batch: PlannedBatch): void; requestEnded(batch: PlannedBatch): void };
+  /** told of each request sent, answered and ended (the kernel watch attributes reports to the request in flight) */
+  requests?: { requestSent(batch: PlannedBatch): void; requestAnswered?(batch: PlannedBatch): void; requestEnded(batch: PlannedBatch): void };
+  /** asked when the link is lost: the kernel panic that took the target down, if one did */
+  fatalReport?: () => Promise<FatalReport | undefined>;
 }
 
 /**
@@ -139,7 +146,7 @@ export async function executePlan(agent: AgentClient, plan: RunPlan, writer: Res
       const answer = agent.request('matrix', matrixRequest(batch, options.hangSec), options.requestTimeoutMs);
       options.requests?.requestSent(batch);
       // handled in order below; the request counts as in flight a little longer, for the kernel's report of it to arrive
-      answer.catch(() => undefined).finally(() => setTimeout(() => options.requests?.requestEnded(batch), REPORT_GRACE_MS).unref());
+      answer.then(() => options.requests?.requestAnswered?.(batch), () => undefined).finally(() => setTimeout(() => options.requests?.requestEnded(batch), REPORT_GRACE_MS).unref());
       inFlight.push({ batch, answer });
     }
   };
@@ -167,6 +174,8 @@ export async function executePlan(agent: AgentClient, plan: RunPlan, writer: Res
         continue;
       }
       if (error instanceof TargetError) {
+        const fatal = await options.fatalReport?.();
+        if (fatal) return { complete: false, incompleteReason: `the kernel panicked: ${fatal.line.title}`, fatal, ...progress.finish() };
         const message = `${batch.algorithm} (${batch.source}): ${error.message}`;
         writer.append([{ kind: 'incident', algorithm: batch.algorithm, source: batch.source, message: error.message, link: true }]);
         return { complete: false, incompleteReason: message, ...progress.finish() };

@@ -25,7 +25,8 @@ import { executePlan, targetsTakenOutBy, type ExecutionResult } from './execute-
 import { stoppedBecause, type ResumeState } from './resume-state.js';
 import { RunProgress } from './run-progress.js';
 import { RunSession } from './run-session.js';
-import { KernelWatch } from './kernel-watch.js';
+import { KernelWatch, type FatalReport } from './kernel-watch.js';
+import { recoverFromPanic } from './panic-recovery.js';
 import { coverageOf } from '../results/coverage.js';
 
 export interface RunInput {
@@ -101,7 +102,33 @@ function initialMeta(input: RunInput, target: Target, discovery: { procCrypto: s
   };
 }
 
-/** The vectors stage: after a hang the session restarts the target where it can and execution goes on without the hung targets. */
+/** A panic's report counts for the link lost within this long after it (the console can lag the link's end). */
+const PANIC_REPORT_WINDOW_MS = 10_000;
+const PANIC_REPORT_WAIT_MS = 3000;
+
+/**
+ * After a kernel panic took the target down: the case found and recorded as a hang line with the
+ * panic as its fault, its driver out; the run ends here (the result answered) unless the target
+ * was restarted.
+ */
+async function afterPanic(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>, watch: KernelWatch, execution: ExecutionResult, fatal: FatalReport): Promise<ExecutionResult | undefined> {
+  const panicSeenAt = Date.now();
+  const requestTimeoutMs = timeoutsOf(input.board).requestSec * 1000;
+  const { hang } = await recoverFromPanic(fatal, session, { hangSec: input.settings.hangSec, requestTimeoutMs, log: input.log });
+  input.writer.append([hang]);
+  const without = targetsTakenOutBy(hang, plan);
+  for (const taken of without) out.add(targetKey(taken.algorithm, taken.target));
+  if (hang.then !== 'restarted') return { ...execution, hang, incompleteReason: `${describeHang(hang)}; ${session.whyNoRestart(input.outDir)}` };
+  await watch.attach(session.target.agent, session.target.kernelConsole);
+  const seconds = ((Date.now() - panicSeenAt) / 1000).toFixed(1);
+  input.log(`panic: ${describeHang(hang)}\nthe run goes on without ${without.map(({ target: name }) => name).join(' and ')}, ${seconds} s after the panic`);
+  return undefined;
+}
+
+/**
+ * The vectors stage: after a hang or a kernel panic the session restarts the target where it can
+ * and execution goes on without the targets that took it down.
+ */
 async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, out: Set<string>, watch: KernelWatch): Promise<ExecutionResult> {
   const { settings, resume, writer } = input;
   const done = new Set<string>(resume?.doneBatches ?? []);
@@ -119,7 +146,14 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
       writeNotes: !resume && session.restarts === 0,
       onHang: session.canRestart() ? 'restarted' : 'stopped',
       requests: watch,
+      fatalReport: () => watch.fatalReport(PANIC_REPORT_WINDOW_MS, PANIC_REPORT_WAIT_MS),
     });
+    if (execution.fatal) {
+      progress.pause();
+      const stopped = await afterPanic(input, session, plan, out, watch, execution, execution.fatal);
+      if (stopped) return stopped;
+      continue;
+    }
     if (!execution.hang) return execution;
     if (execution.hang.then !== 'restarted') {
       return { ...execution, incompleteReason: `${execution.incompleteReason}; ${session.whyNoRestart(input.outDir)}` };
@@ -128,7 +162,7 @@ async function vectorStage(input: RunInput, session: RunSession, plan: RunPlan, 
     const without = targetsTakenOutBy(execution.hang, plan).map(({ target: name }) => name);
     input.log(`hang: ${describeHang(execution.hang)}\nrestarting ${input.board.name} (restart ${session.restarts + 1}); the run goes on without ${without.join(' and ')}`);
     await session.restart();
-    await watch.attach(session.target.agent);
+    await watch.attach(session.target.agent, session.target.kernelConsole);
   }
 }
 
@@ -173,7 +207,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     const discovery = await discover(session.target.agent, session.target.info.hello.kernelRelease);
     phases.discovery = seconds(phaseStarted);
     // the boot and discovery log first (phase before-requests), then every report as it comes
-    const watch = await KernelWatch.start(session.target.agent, writer, discovery.algorithms, log);
+    const watch = await KernelWatch.start(session.target.agent, session.target.kernelConsole, writer, discovery.algorithms, log);
     const plan = vectorPlan(input, discovery.algorithms, session.target);
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);

@@ -126,6 +126,15 @@ export class AgentClient {
     });
   }
 
+  /**
+   * The agent is gone without its link saying so (the target's kernel panicked, a serial port stays
+   * open): every pending request fails now instead of at its timeout, and so does every later one.
+   * The stream is left to its owner to close.
+   */
+  abandon(reason: string): void {
+    this.failAll(reason);
+  }
+
   /** Close our end: an agent blocked reading its port sees end-of-file and can exit. */
   close(): void {
     this.failAll('the agent link was closed by the host');

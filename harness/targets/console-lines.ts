@@ -64,9 +64,13 @@ export class ConsoleLines {
     });
   }
 
-  /** Call `listener` with every line from now on. */
-  onLine(listener: (line: string) => void): void {
+  /** Call `listener` with every line from now on; the answer stops it. */
+  onLine(listener: (line: string) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   /** The last `count` lines that are not blank, an unfinished last line included. */

@@ -21,7 +21,7 @@ import { agentPreferenceOf, chooseQemuAgent, describeAgentChoice, type AgentChoi
 import { buildNativeAgent } from '../native-agent/build.js';
 import { ConsoleLines, targetErrorWithConsole } from './console-lines.js';
 import { registerLive } from './live-targets.js';
-import type { Target, TargetInfo, TargetTimings } from './target.js';
+import type { KernelConsole, Target, TargetInfo, TargetTimings } from './target.js';
 
 const CONSOLE_LINES_KEPT = 400;
 const STOP_GRACE_MS = 4000;
@@ -192,6 +192,11 @@ export class QemuTarget implements Target {
       console.close();
       throw error instanceof TargetError ? error : targetErrorWithConsole((error as Error).message, board.name, console);
     }
+  }
+
+  /** the guest's serial console: the kernel's messages (a panic's among them, which the agent cannot report) */
+  get kernelConsole(): KernelConsole {
+    return this.console;
   }
 
   consoleTail(lines: number): string[] {

@@ -12,7 +12,7 @@ import { startAgentLink } from './agent-link.js';
 import { ConsoleLines } from './console-lines.js';
 import { LinkedTarget } from './linked-target.js';
 import { registerLive } from './live-targets.js';
-import type { TargetInfo } from './target.js';
+import type { KernelConsole, TargetInfo } from './target.js';
 
 export class SerialTarget extends LinkedTarget {
   /**
@@ -27,6 +27,11 @@ export class SerialTarget extends LinkedTarget {
    * 15 s and writes a damaged request again, twice at most (AgentClient's LossyLink).
    */
   static readonly lossy = { nudgeEveryMs: 15_000, resends: 2 };
+
+  /** the port's lines that are not protocol frames: the kernel's console messages among them (an oops printed there) */
+  get kernelConsole(): KernelConsole {
+    return this.console;
+  }
 
   static async start(board: Board, options: { progress?: NodeJS.WritableStream; agent?: AgentPreference } = {}): Promise<SerialTarget> {
     const config = board.serial;

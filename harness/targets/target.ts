@@ -39,11 +39,19 @@ export interface LinkLimits {
   maxRequestBytes: number;
 }
 
+/** Where the target's kernel prints its console (a QEMU guest's, a board's serial console). */
+export interface KernelConsole {
+  /** Call `listener` with every console line from now on; the answer stops it. */
+  onLine(listener: (line: string) => void): () => void;
+}
+
 export interface Target {
   readonly agent: AgentClient;
   readonly info: TargetInfo;
   /** absent: a fast, flow-controlled link (virtio-serial, SSH) */
   readonly link?: LinkLimits;
+  /** the kernel's console, when the harness sees it (QEMU, serial; not SSH or local) */
+  readonly kernelConsole?: KernelConsole;
   /** the last console lines (for diagnostics) */
   consoleTail(lines: number): string[];
   /** say bye, wait for the target to stop, kill it if it does not */

@@ -54,6 +54,9 @@ export class UserImageTarget implements Target {
   get link(): Target['link'] {
     return this.serial.link;
   }
+  get kernelConsole(): Target['kernelConsole'] {
+    return this.serial.kernelConsole;
+  }
 
   static async start(board: Board, options: { progress?: NodeJS.WritableStream; agent?: AgentPreference } = {}): Promise<UserImageTarget> {
     if (!board.userImage || !board.serial) throw new BadInputError(`board ${board.name} is not a user's image`);

@@ -47,6 +47,9 @@ describe('kernel faults as findings (oops and warn fixtures on qemu-x86_64)', fu
     assert.equal(code, 1);
     const oops = events.find((event) => event.event === 'null-deref');
     assert.ok(oops, `an oops event among ${events.map((event) => event.title).join(' | ')}`);
+    // the console (QEMU's) and the agent's kmsg reader both bring each oops (two workers may oops, #1 and #2): each recorded once
+    const oopsNumbers = events.filter((event) => event.event === 'null-deref').map((event) => /Oops: \S+ \[#(\d+)\]/.exec(event.text)?.[1]);
+    assert.deepEqual(oopsNumbers, [...new Set(oopsNumbers)], `oops numbers ${oopsNumbers.join(', ')}`);
     assert.deepEqual([oops.function, oops.module, oops.driver, oops.algorithm, oops.phase], ['fixture_oops_submit', 'afalg_fixture_oops', 'ecb-aes-fixture-oops', 'ecb(aes)', 'vectors']);
     assert.match(oops.text, /RIP: 0010:fixture_oops_submit\+0x/);
     const [hang] = hangs;

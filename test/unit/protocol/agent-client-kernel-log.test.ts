@@ -25,6 +25,16 @@ const OOPS = ['BUG: kernel NULL pointer dereference, address: 0000000000000000',
 const OOPS_END = ['Call Trace:', ' <TASK>', ' fixture_encrypt+0xe/0x70 [afalg_fixture_oops]', ' </TASK>', '---[ end trace 0000000000000000 ]---'];
 
 describe('kernel-log pushes on the host side', () => {
+  it("abandon(): a target whose kernel panicked fails its pending requests now and every later one, the stream left open", async () => {
+    const link = fakeLink();
+    const client = new AgentClient(link.stream, { defaultTimeoutMs: 60_000 });
+    const pending = client.request('matrix', { algs: ['x'], strategies: ['oneshot'], cases: [] });
+    client.abandon('the kernel panicked ("Kernel panic - not syncing: Fatal exception")');
+    await assert.rejects(pending, /^TargetError: the kernel panicked \("Kernel panic - not syncing: Fatal exception"\) while waiting for 'matrix'$/);
+    await assert.rejects(client.request('hello', {}), /the kernel panicked/);
+    assert.equal(link.stream.destroyed, false);
+  });
+
   it('the client hands pushed kernel-log events to its listeners and keeps answering requests', async () => {
     const link = fakeLink();
     const client = new AgentClient(link.stream, { defaultTimeoutMs: 1000 });
