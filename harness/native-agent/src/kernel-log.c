@@ -123,15 +123,16 @@ static void *reader(void *arg)
 		atomic_store(&heartbeat_ms, monotonic_ms());
 		struct pollfd p = { kmsg_fd, POLLIN, 0 };
 		poll(&p, 1, POLL_MS);
-		for (int more = 1, failed = 0; more && !failed;) {
+		/* a frame is sent before the ring is let go: frames leave in order, even from a reader taking over */
+		for (int more = 1, failed = 0; more && !failed && atomic_load(&generation) == mine;) {
 			struct jwriter frame;
 			jw_init(&frame);
 			lock_ring();
 			/* a failure stops the beat: the next request restarts the reader, and its own read reports it */
 			failed = read_available(error, sizeof error) < 0;
 			more = next_push(&frame);
-			pthread_mutex_unlock(&ring_lock);
 			if (more) link_send(frame.buf, frame.len);
+			pthread_mutex_unlock(&ring_lock);
 			jw_free(&frame);
 			if (failed) return NULL;
 		}
