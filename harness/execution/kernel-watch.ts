@@ -38,7 +38,7 @@ export class KernelWatch {
   ) {}
 
   /**
-   * Follow the kernel log through the agent. An agent without the `kernel-log` op (the native one)
+   * Follow the kernel log through the agent. An agent without the `kernel-log` op (an older one)
    * leaves the run without kernel events: said once, and the run goes on.
    */
   static async start(agent: AgentClient, writer: ResultsWriter, algorithms: readonly DiscoveredAlgorithm[], log: (line: string) => void): Promise<KernelWatch> {
