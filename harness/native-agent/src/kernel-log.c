@@ -163,12 +163,16 @@ void kernel_log_keep_alive(void)
 /* The reader's state, made the first time: /dev/kmsg open from its oldest record, the ring's lock. */
 static int open_kmsg(char *error, size_t size)
 {
+	static int lock_made;
 	if (kmsg_fd >= 0) return 0;
-	pthread_mutexattr_t attr;
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&ring_lock, &attr);
-	pthread_mutexattr_destroy(&attr);
+	if (!lock_made) {
+		pthread_mutexattr_t attr;
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+		pthread_mutex_init(&ring_lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+		lock_made = 1;
+	}
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg_fd < 0) { snprintf(error, size, "kernel-log: open /dev/kmsg: %s", strerror(errno)); return -1; }
 	return start_reader(error, size);
