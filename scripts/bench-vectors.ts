@@ -1,9 +1,11 @@
 /**
- * npm run bench:vectors [-- --board NAME] [-- --alg PATTERN ...] [-- --agent node --agent native] [-- --seed S]
+ * npm run bench:vectors [-- --board NAME] [-- --alg PATTERN ...] [-- --agent node --agent native] [-- --seed S] [-- --sample N] [-- --keep DIR]
  * Runs the default vector run (every algorithm, every driver, every strategy) as a user would, then
  * prints what run.json recorded: executions (case × target × strategy) per second through the
  * agent, distinct vector cases, and the wall time of the whole run including boot and discovery.
  * With several --agent, one run per agent (same seed), their figures side by side and the ratio.
+ * --seed fixes the generated cases (two runs then give the same tallies), --sample N runs at most N
+ * cases per vector file (a quicker figure), --keep DIR keeps the results (DIR/run; DIR/<agent>/run with several agents).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,12 +39,15 @@ const algs = argumentsOf('alg');
 const agents = argumentsOf('agent');
 // one seed for every agent's run: the same generated cases, so the executions compare
 const seed = argumentsOf('seed')[0] ?? (agents.length > 1 ? `bench-${Date.now()}` : undefined);
+const sample = argumentsOf('sample')[0];
+const keep = argumentsOf('keep')[0];
 
 async function runOnce(agent: string | undefined): Promise<Figures> {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-bench-vectors-'));
+  const out = keep === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-bench-vectors-')) : agents.length > 1 && agent ? path.join(keep, agent) : keep;
   const args = [path.join(projectRoot, 'dist', 'harness', 'cli.js'), 'run', '--board', board, '--out', path.join(out, 'run'), ...algs.flatMap((alg) => ['--alg', alg])];
   if (agent) args.push('--agent', agent);
   if (seed) args.push('--seed', seed);
+  if (sample) args.push('--sample', sample);
   const started = Date.now();
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -64,11 +69,11 @@ async function runOnce(agent: string | undefined): Promise<Figures> {
       accel: meta.target.accel ?? '?',
     };
   } finally {
-    fs.rmSync(out, { recursive: true, force: true });
+    if (keep === undefined) fs.rmSync(out, { recursive: true, force: true });
   }
 }
 
-process.stdout.write(`bench:vectors board=${board} ${algs.length ? `alg=${algs.join(',')}` : 'all algorithms'}${agents.length ? ` agents=${agents.join(',')}` : ''}${seed ? ` seed=${seed}` : ''}\n`);
+process.stdout.write(`bench:vectors board=${board} ${algs.length ? `alg=${algs.join(',')}` : 'all algorithms'}${agents.length ? ` agents=${agents.join(',')}` : ''}${seed ? ` seed=${seed}` : ''}${sample ? ` sample=${sample}` : ''}\n`);
 const runs: Figures[] = [];
 for (const agent of agents.length ? agents : [undefined]) runs.push(await runOnce(agent));
 const row = (label: string, values: (figures: Figures) => string): string => `${label.padEnd(24)}${runs.map((figures) => values(figures).padEnd(28)).join('')}`;
