@@ -11,8 +11,10 @@ const RECORD = /^(\d+),(\d+),(\d+),[^;]*;([^\n]*)/;
 export function parseKmsgRecord(record: string): KernelLogRecord | undefined {
   const match = RECORD.exec(record);
   if (!match) return undefined;
-  // kmsg escapes non-printable bytes (a tab is \x09): the protocol carries the text itself
-  const text = (match[4] as string).replace(/\\x([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  // kmsg escapes non-printable bytes (a tab is \x09), each byte of a UTF-8 character too: the
+  // protocol carries the text itself (split's capture puts the escapes at the odd indices)
+  const parts = (match[4] as string).split(/(\\x[0-9a-f]{2})/);
+  const text = Buffer.concat(parts.map((part, index) => (index % 2 ? Buffer.from([parseInt(part.slice(2), 16)]) : Buffer.from(part, 'utf8')))).toString('utf8');
   return { seq: Number(match[2]), level: Number(match[1]) & 7, usec: Number(match[3]), text };
 }
 

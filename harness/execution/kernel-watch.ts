@@ -64,7 +64,7 @@ export class KernelWatch {
 
   /**
    * Follow the kernel log through the agent and the kernel's console (absent: SSH, local). An
-   * agent without the `kernel-log` op (the native one) leaves only the console: said, and the run
+   * agent without the `kernel-log` op (an older one) leaves only the console: said, and the run
    * goes on.
    */
   static async start(agent: AgentClient, console: ConsoleLineSource | undefined, writer: ResultsWriter, algorithms: readonly DiscoveredAlgorithm[], log: (line: string) => void): Promise<KernelWatch> {

@@ -7,6 +7,9 @@
  * the same matrix requests.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadBoard, asQemuBoard } from '../../harness/board/board.js';
 import { AgentClient, AgentError } from '../../harness/targets/agent-client.js';
 import { QemuTarget } from '../../harness/targets/qemu-target.js';
@@ -14,7 +17,7 @@ import { buildNativeAgent } from '../../harness/native-agent/build.js';
 import { parseProcCrypto } from '../../harness/protocol/proc-crypto.js';
 import { loadAlgorithmVectors } from '../../vectors/vector-sources.js';
 import { resolveVectorsDir } from '../../vectors/vectors-dir.js';
-import type { AfAlgType, BenchRequestBody, BenchResult, BindProbe, Case, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
+import type { AfAlgType, BenchRequestBody, BenchResult, BindProbe, Case, KernelLogRecord, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
 import { buildCReference } from '../../harness/bench/c-reference.js';
 import { buildFixtures } from '../../qemu/fixtures.js';
 
@@ -77,6 +80,8 @@ interface Transcript {
   executed: number;
   /** insmod of the xts_hang fixture (exit code, whether its log names it) and the matrix request that hangs on it */
   hang: { insmod: unknown; answer: unknown };
+  /** the kernel-log op: the test's own messages as answered and as pushed in follow mode */
+  kernelLog: unknown;
   /** bench request index → the agent's own loop, and (native only) the C reference run by the agent */
   bench: Array<{ agent: BenchRates; reference?: BenchRates }>;
 }
@@ -91,7 +96,7 @@ async function ask(agent: AgentClient, op: Parameters<AgentClient['request']>[0]
   }
 }
 
-async function transcript(agent: AgentClient, hello: Record<string, unknown>, reference: string | undefined): Promise<Transcript> {
+async function transcript(agent: AgentClient, hello: Record<string, unknown>, reference: string | undefined, writer: string): Promise<Transcript> {
   const { text } = await agent.request('proc-crypto', {});
   const entries = parseProcCrypto(text);
   const types: Record<string, AfAlgType> = { shash: 'hash', ahash: 'hash', skcipher: 'skcipher', aead: 'aead', rng: 'rng' };
@@ -126,6 +131,7 @@ async function transcript(agent: AgentClient, hello: Record<string, unknown>, re
   answers.push({ what: 'modprobe bad name', answer: await ask(agent, 'modprobe', { module: '../x', params: [] }) });
   const missing = await agent.request('modprobe', { module: 'no_such_module', params: [] });
   answers.push({ what: 'modprobe missing', answer: { exitCode: missing.exitCode, log: missing.log, stderr: missing.stderr.replace(/ in \S+$/, '') } });
+  const kernelLog = await kernelLogTranscript(agent, writer);
   const bench: Transcript['bench'] = [];
   // TCG's first pass through new code and the other guests on this machine make one measurement
   // noisy: agent and reference alternate, twice, and the better of each pair counts
@@ -149,9 +155,60 @@ async function transcript(agent: AgentClient, hello: Record<string, unknown>, re
     rng: (rng.outcomes[0] && { status: rng.outcomes[0].status, error: rng.outcomes[0].error, step: rng.outcomes[0].step, length: Buffer.from(rng.outcomes[0].got ?? '', 'base64').length }) ?? null,
     matrixSeconds,
     executed,
+    kernelLog,
     bench,
     hang: { insmod: null, answer: null },
   };
+}
+
+/** The kernel messages the test writes to the guest's /dev/kmsg (kmsg escapes the tab, the backslash and the UTF-8 bytes). */
+const KMSG_MARK = 'afalg-conformance';
+const KMSG_LINES = [`<3>${KMSG_MARK}: error level`, `<6>${KMSG_MARK}: tab\there, back\\slash, caf\u00e9`, `<4>${KMSG_MARK}: last`];
+
+/**
+ * A program that writes KMSG_LINES to /dev/kmsg, run by the agent as a bench request's `program`
+ * (the C reference's hook: both agents run a host path): the guest's kernel log gets the test's messages.
+ */
+function kmsgWriter(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-kmsg-writer-'));
+  const script = path.join(dir, 'kmsg-writer.sh');
+  const quoted = KMSG_LINES.map((line) => `'${line.replace(/'/g, `'\\''`)}'`).join(' ');
+  fs.writeFileSync(script, `#!/bin/sh\nfor line in ${quoted}; do printf '%s\\n' "$line" > /dev/kmsg; done\n`, { mode: 0o755 });
+  return script;
+}
+
+/**
+ * The kernel-log op: follow from the end of the log, have the test's messages written, and take them
+ * as pushed and as answered from the cursor; then stop following. Sequence numbers count from the first.
+ */
+async function kernelLogTranscript(agent: AgentClient, writer: string): Promise<unknown> {
+  const pushed: KernelLogRecord[] = [];
+  const eventFields = new Set<string>();
+  const unsubscribe = agent.onKernelLog((event) => {
+    Object.keys(event).forEach((key) => eventFields.add(key));
+    pushed.push(...event.records);
+  });
+  try {
+    const start = await agent.request('kernel-log', { follow: true, max: 0 });
+    await ask(agent, 'bench', { ...BENCH_REQUESTS[0], program: writer });
+    const marked = (records: KernelLogRecord[]): KernelLogRecord[] => records.filter((record) => record.text.startsWith(KMSG_MARK));
+    for (const started = Date.now(); marked(pushed).length < KMSG_LINES.length && Date.now() - started < 5000; ) await new Promise((resolve) => setTimeout(resolve, 100));
+    const answered = await agent.request('kernel-log', { since: start.next });
+    const stopped = await agent.request('kernel-log', { since: answered.next, follow: false });
+    const relative = (records: KernelLogRecord[]) => {
+      const mine = marked(records);
+      return { records: mine.map(({ seq, level, text }) => ({ seq: seq - (mine[0]?.seq ?? 0), level, text })), usecRise: mine.every((record, i) => i === 0 || record.usec >= (mine[i - 1] as KernelLogRecord).usec) };
+    };
+    return {
+      start: { records: start.records, dropped: start.dropped > 0, following: start.following, tainted: start.tainted },
+      pushed: relative(pushed),
+      eventFields: [...eventFields].sort(),
+      answered: { ...relative(answered.records), dropped: answered.dropped, following: answered.following, nextAfterLast: answered.next === (answered.records.at(-1)?.seq ?? -2) + 1 },
+      stopped: { records: stopped.records.length, following: stopped.following, next: stopped.next === answered.next },
+    };
+  } finally {
+    unsubscribe();
+  }
 }
 
 /**
@@ -188,10 +245,11 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
     const native = await buildNativeAgent(board.arch);
     const reference = hostBuilt ? await buildCReference() : { unavailable: 'not built for this architecture' };
     const program = 'program' in reference ? reference.program : undefined;
+    const writer = kmsgWriter();
     for (const kind of ['node', 'native'] as const) {
       const target = await QemuTarget.start(board, kind === 'native' ? { nativeAgent: native.program } : {});
       try {
-        const t = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined);
+        const t = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined, writer);
         if (hostBuilt) t.hang = await hangTranscript(target.agent, target.info.hello.kernelRelease);
         results[kind] = t;
       } finally {
@@ -227,6 +285,14 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
       assert.deepEqual(answer('native'), answer('node'));
     });
   }
+
+  it('answers kernel-log identically: the records since a cursor, and the same ones pushed in follow mode', () => {
+    const expected = KMSG_LINES.map((line, seq) => ({ seq, level: Number(/^<(\d)>/.exec(line)?.[1]), text: line.replace(/^<\d>/, '') }));
+    const native = results.native?.kernelLog as { pushed: unknown; answered: { records: unknown } } | undefined;
+    assert.deepEqual(native?.pushed, { records: expected, usecRise: true });
+    assert.deepEqual(native?.answered.records, expected);
+    assert.deepEqual(results.native?.kernelLog, results.node?.kernelLog);
+  });
 
   it('measures with its own loop and runs the C reference: a rate per size and repetition', () => {
     for (const kind of ['node', 'native'] as const) {

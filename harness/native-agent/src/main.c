@@ -4,12 +4,13 @@
  */
 #define _GNU_SOURCE
 #include "json.h"
+#include "kernel-log.h"
+#include "link.h"
 #include "ops.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,38 +18,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FRAME_MARKER "@afalg1 "
 #define VIRTIO_PORT_NAME "afalg.agent"
 /* A longer line is answered with an error and dropped. */
 #define MAX_LINE (64u * 1024 * 1024)
 
-static int out_fd = 1;
-
-static void write_all(const char *bytes, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(out_fd, bytes, len);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-			struct pollfd p = { out_fd, POLLOUT, 0 };
-			poll(&p, 1, 1000);
-			continue;
-		}
-		if (n <= 0) { fprintf(stderr, "agent: write: %s\n", strerror(errno)); exit(1); }
-		bytes += n;
-		len -= (size_t)n;
-	}
-}
-
 static void send_frame(const struct jwriter *w)
 {
-	if (w->failed) {
-		static const char oom[] = FRAME_MARKER "{\"id\":-1,\"ok\":false,\"error\":{\"message\":\"out of memory writing the answer\"}}\n";
-		write_all(oom, sizeof oom - 1);
-		return;
-	}
-	write_all(FRAME_MARKER, sizeof FRAME_MARKER - 1);
-	write_all(w->buf, w->len);
-	write_all("\n", 1);
+	static const char oom[] = "{\"id\":-1,\"ok\":false,\"error\":{\"message\":\"out of memory writing the answer\"}}";
+	if (w->failed) link_send(oom, sizeof oom - 1);
+	else link_send(w->buf, w->len);
 }
 
 static void send_error(const char *message)
@@ -81,6 +59,7 @@ static int handle_line(char *line, size_t len)
 	}
 	struct jwriter reply;
 	jw_init(&reply);
+	kernel_log_keep_alive(); /* the kernel-log reader, if its thread died */
 	int bye = handle_request(doc.root, &reply);
 	json_free(&doc);
 	send_frame(&reply);
@@ -120,7 +99,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
 			const char *port = argv[++i];
 			if (strcmp(port, "auto") == 0) port = find_virtio_port(path, sizeof path);
-			in_fd = out_fd = open(port, O_RDWR | O_CLOEXEC);
+			in_fd = open(port, O_RDWR | O_CLOEXEC);
 			if (in_fd < 0) { fprintf(stderr, "agent: open %s: %s\n", port, strerror(errno)); return 1; }
 			device = 1;
 		} else {
@@ -128,10 +107,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	link_init(device ? in_fd : 1);
 	if (ops_init() < 0) { fprintf(stderr, "agent: cannot set up its sessions\n"); return 1; }
 	char ready[160];
-	snprintf(ready, sizeof ready, FRAME_MARKER "{\"event\":\"ready\",\"agentVersion\":\"%s\",\"pid\":%d}\n", AGENT_VERSION, (int)getpid());
-	write_all(ready, strlen(ready));
+	int ready_len = snprintf(ready, sizeof ready, "{\"event\":\"ready\",\"agentVersion\":\"%s\",\"pid\":%d}", AGENT_VERSION, (int)getpid());
+	link_send(ready, (size_t)ready_len);
 
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap + 1);

@@ -1,6 +1,7 @@
 /* Matrix requests (harness/agent/afalg-session.ts runMatrix, matrix-pool.ts). */
 #define _GNU_SOURCE
 #include "matrix.h"
+#include "kernel-log.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #define MAX_WORKERS 4
 /* Fewer cases than this per worker: the split would cost more than it saves. */
 #define MIN_CASES_PER_WORKER 8
+/* After a kernel fault report, how long a worker may still answer before it counts as killed by it. */
+#define FAULT_SETTLE_MS 500
 
 struct share {
 	struct session *session;
@@ -123,13 +126,6 @@ static void *run_share(void *arg)
 	return NULL;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void describe_hang(const struct matrix_request *req, struct share *sh, long long stalled_ms, struct hang *hang)
 {
 	size_t index = sh->from + (size_t)atomic_load(&sh->beacon.case_index);
@@ -149,29 +145,45 @@ static void describe_hang(const struct matrix_request *req, struct share *sh, lo
 	}
 }
 
+/* A share stalled past the hang limit, or (`fault` set) still where it was when the kernel reported a fault. */
+static int stuck(struct share *sh, int sequence, long long now, long long changed, long long hang_ms, int *at_fault, char *fault, size_t size)
+{
+	long long fault_ms;
+	if (kernel_log_fault(fault, size, &fault_ms)) {
+		if (*at_fault < 0) *at_fault = sequence;
+		if (now - fault_ms >= FAULT_SETTLE_MS && sequence == *at_fault) return 1;
+	}
+	fault[0] = '\0';
+	return !atomic_load(&sh->done) && now - changed >= hang_ms;
+}
+
 /*
- * Wait for every share, or until one has not moved for the hang limit: 1 then. Like the Node pool's
- * watchdog, the beacons are read on ticks every poll interval from the start (so a hang is timed
- * the same way); between ticks short naps notice that the work is done.
+ * Wait for every share, or until one has not moved for the hang limit, or has not moved since the
+ * kernel reported a fault (an oops killed its thread): 1 then. Like the Node pool's watchdog, the
+ * beacons are read on ticks every poll interval from the start (so a hang is timed the same way);
+ * between ticks short naps notice that the work is done.
  */
 static int watch(const struct matrix_request *req, struct share *shares, int count, struct hang *hang)
 {
-	long long hang_ms = (long long)(req->hang_sec * 1000), start = now_ms();
-	long long poll_ms = hang_ms / 4 < 50 ? 50 : hang_ms / 4 > 1000 ? 1000 : hang_ms / 4, next_tick = start + poll_ms;
-	int last[MAX_WORKERS];
+	long long hang_ms = (long long)(req->hang_sec * 1000), start = monotonic_ms();
+	long long poll_ms = hang_ms / 4 < 50 ? 50 : hang_ms / 4 > FAULT_SETTLE_MS ? FAULT_SETTLE_MS : hang_ms / 4, next_tick = start + poll_ms;
+	int last[MAX_WORKERS], at_fault[MAX_WORKERS];
 	long long changed[MAX_WORKERS];
-	for (int i = 0; i < count; i++) { last[i] = atomic_load(&shares[i].beacon.sequence); changed[i] = start; }
+	char fault[sizeof hang->fault];
+	for (int i = 0; i < count; i++) { last[i] = atomic_load(&shares[i].beacon.sequence); changed[i] = start; at_fault[i] = -1; }
 	for (;;) {
 		int running = 0;
-		long long now = now_ms();
+		long long now = monotonic_ms();
 		for (int i = 0; i < count; i++) running |= !atomic_load(&shares[i].done);
 		if (!running) return 0;
+		if (now >= next_tick) kernel_log_keep_alive();
 		for (int i = 0; now >= next_tick && i < count; i++) {
 			if (atomic_load(&shares[i].done)) continue;
 			int sequence = atomic_load(&shares[i].beacon.sequence);
-			if (sequence != last[i]) { last[i] = sequence; changed[i] = now; continue; }
-			if (now - changed[i] < hang_ms) continue;
+			if (sequence != last[i]) { last[i] = sequence; changed[i] = now; }
+			if (!stuck(&shares[i], sequence, now, changed[i], hang_ms, &at_fault[i], fault, sizeof fault)) continue;
 			describe_hang(req, &shares[i], now - changed[i], hang);
+			snprintf(hang->fault, sizeof hang->fault, "%s", fault);
 			return 1;
 		}
 		while (now >= next_tick) next_tick += poll_ms;
@@ -205,6 +217,8 @@ static void write_result(struct jwriter *result, struct share *shares, int count
 int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang)
 {
 	if (hung) { *hang = hung_at; return 1; }
+	/* only a report that comes while this request runs can have killed one of its workers */
+	kernel_log_fault_reset();
 	struct share *shares = calloc(MAX_WORKERS, sizeof *shares);
 	size_t wanted = req->ncases / MIN_CASES_PER_WORKER;
 	int count = worker_count == 0 ? 1 : (int)(wanted < 1 ? 1 : wanted > (size_t)worker_count ? (size_t)worker_count : wanted);
@@ -240,6 +254,11 @@ int matrix_run(const struct matrix_request *req, struct jwriter *result, struct 
 
 void hang_message(const struct hang *hang, char *buf, size_t size)
 {
+	if (hang->fault[0]) {
+		snprintf(buf, size, "%s: the kernel reported \"%s\" during %s of %zu bytes (case %zu, strategy %s)", hang->alg, hang->fault,
+			 hang->op ? hang->op : "an operation", hang->bytes, hang->index, STRATEGY_NAMES[hang->strategy]);
+		return;
+	}
 	snprintf(buf, size, "%s did not complete %s of %zu bytes (case %zu, strategy %s) within %ld s: the driver hangs", hang->alg,
 		 hang->op ? hang->op : "an operation", hang->bytes, hang->index, STRATEGY_NAMES[hang->strategy], hang->seconds);
 }
@@ -253,5 +272,6 @@ void write_hang(struct jwriter *w, const struct hang *hang)
 	if (hang->op) { jw_key(w, "op"); jw_cstring(w, hang->op); }
 	jw_key(w, "bytes"); jw_int(w, (long long)hang->bytes);
 	jw_key(w, "seconds"); jw_int(w, hang->seconds);
+	if (hang->fault[0]) { jw_key(w, "fault"); jw_cstring(w, hang->fault); }
 	jw_end(w);
 }

@@ -12,6 +12,7 @@ struct hang {
 	const char *op; /* NULL: none */
 	size_t bytes;
 	long seconds;
+	char fault[300]; /* the first line of the kernel's fault report that killed the worker; "" for a plain hang */
 };
 
 /* Set up `workers` sessions (0: run on the calling thread, unwatched). */

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "ops.h"
 #include "bench.h"
+#include "kernel-log.h"
 #include "matrix.h"
 #include "modules.h"
 #include "request.h"
@@ -249,7 +250,7 @@ static int op_matrix(struct decoder *d, const struct jnode *request, struct jwri
 	}
 	jw_init(&result);
 	if (matrix_run(&req, &result, &hang) == 1) {
-		char message[512];
+		char message[800];
 		hang_message(&hang, message, sizeof message);
 		write_error(w, id, message, "hang", &hang);
 		keep = 1;
@@ -333,7 +334,7 @@ static int run_c_reference(const struct bench_request *req, struct jwriter *w, c
 	return rc;
 }
 
-/* bench, modprobe and insmod: a result, or an error naming what went wrong. */
+/* bench, modprobe, insmod and kernel-log: a result, or an error naming what went wrong. */
 static void op_measure_or_load(const char *op, struct decoder *d, const struct jnode *request, struct jwriter *w, double id)
 {
 	char error[512] = "";
@@ -344,6 +345,8 @@ static void op_measure_or_load(const char *op, struct decoder *d, const struct j
 		struct bench_request req;
 		rc = decode_bench(d, request, &req);
 		if (rc == 0) rc = req.program ? run_c_reference(&req, &result, error, sizeof error) : bench_run(&req, &result, error, sizeof error);
+	} else if (strcmp(op, "kernel-log") == 0) {
+		rc = kernel_log_request(request, &result, error, sizeof error);
 	} else {
 		struct module_request req;
 		int insmod = strcmp(op, "insmod") == 0;
@@ -386,7 +389,7 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 		op_proc_crypto(reply, id->num);
 	} else if (strcmp(op->str, "matrix") == 0) {
 		keep = op_matrix(&d, request, reply, id->num);
-	} else if (strcmp(op->str, "bench") == 0 || strcmp(op->str, "modprobe") == 0 || strcmp(op->str, "insmod") == 0) {
+	} else if (strcmp(op->str, "bench") == 0 || strcmp(op->str, "modprobe") == 0 || strcmp(op->str, "insmod") == 0 || strcmp(op->str, "kernel-log") == 0) {
 		op_measure_or_load(op->str, &d, request, reply, id->num);
 	} else {
 		char message[160];

@@ -1,5 +1,6 @@
-/* Host unit tests of the native agent's JSON reader/writer, base64 and request decoding (run under ASan/UBSan). */
+/* Host unit tests of the native agent's JSON reader/writer, base64, request decoding and kmsg records (run under ASan/UBSan). */
 #include "../src/json.h"
+#include "../src/kmsg-record.h"
 #include "../src/request.h"
 
 #include <stdio.h>
@@ -124,12 +125,71 @@ static void test_writer(void)
 	jw_free(&w);
 }
 
+/* Parse a record; expected text NULL: must be refused. */
+static void kmsg(const char *record, unsigned long long seq, int level, unsigned long long usec, const char *text, size_t text_len)
+{
+	struct kmsg_record r;
+	int rc = kmsg_parse(record, strlen(record), &r);
+	if (!text) { CHECK(rc < 0, "%s parsed but should not", record); if (rc == 0) free(r.text); return; }
+	CHECK(rc == 0, "%s did not parse", record);
+	if (rc < 0) return;
+	CHECK(r.seq == seq && r.level == level && r.usec == usec, "%s: seq %llu level %d usec %llu", record, r.seq, r.level, r.usec);
+	CHECK(r.len == text_len && memcmp(r.text, text, text_len) == 0, "%s: text '%s'", record, r.text);
+	free(r.text);
+}
+
+static void add(struct kmsg_ring *ring, unsigned long long seq)
+{
+	char line[64];
+	struct kmsg_record r;
+	snprintf(line, sizeof line, "6,%llu,1,-;record %llu", seq, seq);
+	if (kmsg_parse(line, strlen(line), &r) == 0) kmsg_ring_add(ring, &r);
+}
+
+static void test_kmsg(void)
+{
+	kmsg("6,1234,5678901,-;afalg: loaded\n SUBSYSTEM=module\n", 1234, 6, 5678901, "afalg: loaded", 13);
+	kmsg("14,2,3,-,caller=T12;user", 2, 6, 3, "user", 4); /* facility 1 (user): the level is the low 3 bits */
+	kmsg("0,18446744073709551615,0,c;", ~0ULL, 0, 0, "", 0);
+	kmsg("4,8,9,c;tab\\x09x \\x5cx41 \\xc3 \\xzz \\x", 8, 4, 9, "tab\tx \\x41 \xc3 \\xzz \\x", 20);
+	kmsg("4,8,9,c;nul\\x00", 8, 4, 9, "nul\0", 4);
+	kmsg("4,8,9,c;caf\\xc3\\xa9", 8, 4, 9, "caf\xc3\xa9", 5);
+	kmsg("4,8,9;no flags", 0, 0, 0, NULL, 0);
+	kmsg("4,8,x,-;text", 0, 0, 0, NULL, 0);
+	kmsg("a,8,9,-;text", 0, 0, 0, NULL, 0);
+	kmsg("4,8,9,- no semicolon", 0, 0, 0, NULL, 0);
+	kmsg("", 0, 0, 0, NULL, 0);
+	const char *faults[] = { "BUG: kernel NULL pointer dereference, address: 0", "Oops: 0002 [#1] SMP", "Oops", "general protection fault, probably", "Unable to handle kernel paging request", "kernel BUG at mm/x.c:1!", "Kernel panic - not syncing: Fatal exception" };
+	const char *not_faults[] = { "BUG: soft lockup - CPU#0 stuck", "BUG: scheduling while atomic", "BUG: sleeping function called", "BUG: workqueue lockup", "Oopsie", "WARNING: CPU: 0 PID: 1", " BUG: indented", "BUG:" };
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) CHECK(kmsg_is_fault_line(faults[i], strlen(faults[i])), "fault line %s", faults[i]);
+	for (size_t i = 0; i < sizeof not_faults / sizeof not_faults[0]; i++) CHECK(!kmsg_is_fault_line(not_faults[i], strlen(not_faults[i])), "not a fault line %s", not_faults[i]);
+
+	static struct kmsg_ring ring;
+	struct kmsg_slice s = kmsg_ring_since(&ring, 5, 10);
+	CHECK(s.count == 0 && s.next == 5 && s.dropped == 0, "empty ring: next %llu dropped %llu", s.next, s.dropped);
+	for (unsigned long long seq = 10; seq < 20; seq++) add(&ring, seq);
+	add(&ring, 25); /* 20..24 overwritten in the kernel's buffer before they were read */
+	s = kmsg_ring_since(&ring, 0, 100);
+	CHECK(s.count == 11 && s.next == 26 && s.dropped == 10 && kmsg_ring_at(&ring, &s, 0)->seq == 10, "from 0: %zu next %llu dropped %llu", s.count, s.next, s.dropped);
+	s = kmsg_ring_since(&ring, 12, 3);
+	CHECK(s.count == 3 && s.next == 15 && s.dropped == 0 && strcmp(kmsg_ring_at(&ring, &s, 2)->text, "record 14") == 0, "12, max 3: %zu next %llu", s.count, s.next);
+	s = kmsg_ring_since(&ring, 21, 100);
+	CHECK(s.count == 1 && s.next == 26 && s.dropped == 4, "from 21: %zu next %llu dropped %llu", s.count, s.next, s.dropped);
+	s = kmsg_ring_since(&ring, 30, 100);
+	CHECK(s.count == 0 && s.next == 30 && s.dropped == 0, "past the end: next %llu dropped %llu", s.next, s.dropped);
+	for (unsigned long long seq = 26; seq < 26 + KMSG_RING_CAPACITY; seq++) add(&ring, seq);
+	s = kmsg_ring_since(&ring, 0, KMSG_RING_CAPACITY);
+	CHECK(s.count == KMSG_RING_CAPACITY && kmsg_ring_at(&ring, &s, 0)->seq == 26 && s.dropped == 26, "full ring: first %llu dropped %llu", kmsg_ring_at(&ring, &s, 0)->seq, s.dropped);
+	kmsg_ring_free(&ring);
+}
+
 int main(void)
 {
 	test_json();
 	test_base64();
 	test_requests();
 	test_writer();
+	test_kmsg();
 	printf("%d passed, %d failed\n", checks - failures, failures);
 	return failures ? 1 : 0;
 }

@@ -16,6 +16,8 @@ describe('kernel log records (the agent side)', () => {
     assert.equal(parseKmsgRecord('30,7,100,c;systemd[1]: started')?.level, 6);
     assert.equal(parseKmsgRecord('not a record'), undefined);
     assert.equal(parseKmsgRecord('6,9,1,-;rcu: \\x090-....: (4308 ticks this GP)')?.text, 'rcu: \t0-....: (4308 ticks this GP)');
+    // each byte of a UTF-8 character is escaped; an escaped backslash stays one
+    assert.equal(parseKmsgRecord('6,9,1,-;caf\\xc3\\xa9 \\x5cx41 \\xzz')?.text, 'caf\u00e9 \\x41 \\xzz');
   });
 
   it('answers the records since a cursor, at most max, with the next cursor', () => {

@@ -14,7 +14,12 @@ import { buildNativeAgent, type NativeArch } from '../../../harness/native-agent
 import { projectRoot } from '../../../harness/core/paths.js';
 
 const root = path.join(projectRoot, 'harness', 'native-agent');
-const parserSources = ['src/json.c', 'src/json-writer.c', 'src/base64.c', 'src/request.c'].map((file) => path.join(root, file));
+const parserSources = ['src/json.c', 'src/json-writer.c', 'src/base64.c', 'src/request.c', 'src/kmsg-record.c'].map((file) => path.join(root, file));
+/** libFuzzer targets of outside input, each with its regression corpus */
+const FUZZ_TARGETS = [
+  { what: 'request parser', program: 'fuzz-request', corpus: 'corpus' },
+  { what: '/dev/kmsg record parser and ring', program: 'fuzz-kmsg', corpus: 'corpus-kmsg' },
+];
 const WARNINGS = ['-std=c11', '-g', '-Wall', '-Wextra', '-Werror'];
 
 function mustCompile(cc: string, args: string[]): void {
@@ -54,17 +59,19 @@ describe('native agent (host)', function () {
     assert.match(result.stdout, /^\d+ passed, 0 failed$/m);
   });
 
-  it('survives a bounded libFuzzer run of its request parser over the regression corpus', function () {
-    if (!findOnPath('clang')) this.skip(); // scripts/setup-debian.sh --tests installs clang
-    this.timeout(180_000);
-    const program = path.join(work, 'fuzz-request');
-    mustCompile('clang', [...WARNINGS, '-O1', '-fsanitize=fuzzer,address,undefined', '-o', program, path.join(root, 'fuzz', 'fuzz-request.c'), ...parserSources, '-lm']);
-    const scratch = fs.mkdtempSync(path.join(work, 'corpus-'));
-    const seconds = process.env.AFALG_FUZZ_SECONDS ?? '20';
-    const result = spawnSync(program, [`-max_total_time=${seconds}`, '-max_len=8192', '-timeout=10', `-artifact_prefix=${work}/`, scratch, path.join(root, 'fuzz', 'corpus')], { encoding: 'utf8' });
-    assert.equal(result.status, 0, `the fuzzer found a crash (add the input to harness/native-agent/fuzz/corpus once fixed):\n${result.stderr.split('\n').slice(-30).join('\n')}`);
-    assert.match(result.stderr, /Done \d+ runs/);
-  });
+  for (const target of FUZZ_TARGETS) {
+    it(`survives a bounded libFuzzer run of its ${target.what} over the regression corpus`, function () {
+      if (!findOnPath('clang')) this.skip(); // scripts/setup-debian.sh --tests installs clang
+      this.timeout(180_000);
+      const program = path.join(work, target.program);
+      mustCompile('clang', [...WARNINGS, '-O1', '-fsanitize=fuzzer,address,undefined', '-o', program, path.join(root, 'fuzz', `${target.program}.c`), ...parserSources, '-lm']);
+      const scratch = fs.mkdtempSync(path.join(work, 'corpus-'));
+      const seconds = process.env.AFALG_FUZZ_SECONDS ?? '20';
+      const result = spawnSync(program, [`-max_total_time=${seconds}`, '-max_len=8192', '-timeout=10', `-artifact_prefix=${work}/`, scratch, path.join(root, 'fuzz', target.corpus)], { encoding: 'utf8' });
+      assert.equal(result.status, 0, `the fuzzer found a crash (add the input to harness/native-agent/fuzz/${target.corpus} once fixed):\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+      assert.match(result.stderr, /Done \d+ runs/);
+    });
+  }
 
   const machines: Record<NativeArch, number> = { x86_64: 62, aarch64: 183, armhf: 40 };
   for (const arch of Object.keys(machines) as NativeArch[]) {
@@ -92,6 +99,7 @@ describe('native agent (host)', function () {
       '@afalg1 {"id":5,"op":"matrix","algs":["sha256"],"strategies":["oneshot"],"cases":[{"type":"hash","msg":"not base64!"}]}',
       '@afalg1 {"id":6,"op":"bind","probes":"sha256"}',
       `@afalg1 {"id":7,"op":"run","cases":[{"type":"hash","ref":"big","alg":"sha256","msg":"${Buffer.alloc(200_000).toString('base64')}"}]}`,
+      '@afalg1 {"id":10,"op":"kernel-log","since":-1}',
       '@afalg1 {"id":8,"op":"bye"}',
       '@afalg1 {"id":9,"op":"hello"}',
     ];
@@ -99,7 +107,7 @@ describe('native agent (host)', function () {
     const [ready, ...answers] = frames;
     assert.equal(ready?.event, 'ready');
     const error = (frame: Record<string, unknown> | undefined): string => ((frame?.error as { message?: string } | undefined)?.message ?? '');
-    assert.deepEqual(answers.map((frame) => frame.id), [1, -1, -1, 3, 4, 5, 6, 7, 8], 'one answer per request, none after bye');
+    assert.deepEqual(answers.map((frame) => frame.id), [1, -1, -1, 3, 4, 5, 6, 7, 10, 8], 'one answer per request, none after bye');
     assert.equal((answers[0]?.result as { node: string }).node, 'native');
     assert.match(error(answers[1]), /^corrupt frame: @afalg1 \{"id":2,"op": \(unexpected end/);
     assert.match(error(answers[2]), /malformed request: needs numeric id and string op/);
@@ -107,6 +115,7 @@ describe('native agent (host)', function () {
     assert.match(error(answers[4]), /run: cases\[0\]\.msg: expected string, got number/);
     assert.match(error(answers[5]), /matrix: cases\[0\]\.msg: not base64/);
     assert.match(error(answers[6]), /bind: probes: expected array, got string/);
+    assert.match(error(answers[8]), /^kernel-log: since: expected a whole number >= 0, got -1$/);
     // a case larger than the agent's buffers is an outcome (E2BIG at send, like the Node agent), or a
     // bind error on a host without AF_ALG: never a crash
     const big = (answers[7]?.result as { outcomes: Array<{ ref: string; status: string; error: string }> }).outcomes[0];
