@@ -93,9 +93,10 @@ export function fitBudget<T extends BudgetedRequest>(planned: readonly T[], budg
     const fixed = tcryptSeconds + overheadOf(benches);
     const points = pointsOf(benches);
     const perPointMs = ((budgetSeconds - fixed) * 1000) / points;
-    const repetitionMs = Math.max(MIN_REPETITION_MS, Math.floor(perPointMs / (first.request.repetitions + 0.5)));
+    // the warm-up shrinks to the floor too, the repetitions share the rest
+    const warmupMs = Math.min(first.request.warmupMs, MIN_REPETITION_MS);
+    const repetitionMs = Math.max(MIN_REPETITION_MS, Math.floor((perPointMs - warmupMs) / first.request.repetitions));
     if (repetitionMs < first.request.repetitionMs) {
-      const warmupMs = Math.max(MIN_REPETITION_MS, Math.round(repetitionMs / 2));
       cuts.push(`repetitions shortened from ${first.request.repetitionMs} ms to ${repetitionMs} ms to fit the budget of ${budgetSeconds} s`);
       benches = benches.map((bench) => withRequest(bench, { repetitionMs, warmupMs: Math.min(bench.request.warmupMs, warmupMs) }));
     }

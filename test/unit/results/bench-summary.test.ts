@@ -63,6 +63,24 @@ describe('results/bench-summary', () => {
     assert.match(bench.goals[2]?.note ?? '', /up to 4096 bytes/);
   });
 
+  it('goals judged with the noise: met, missed, or inconclusive when the ratios\' intervals straddle the threshold', () => {
+    const bench = summarizeBench(lines, tcrypt)!;
+    // 4 KiB: copy 1000 ± (90…110 around 100) over C 1050 exactly: the interval holds 0.95 and more
+    const at4k = bench.comparisons.find((row) => row.target === 'cbc-aes-aesni' && row.size === 4096)!;
+    const range = at4k.harnessOverCRange!;
+    assert.ok(Math.abs(range.low - range.high) < 1e-12 && Math.abs(range.value - 1000 / 1050) < 1e-12, 'identical repetitions: an exact ratio');
+    const generic4k = bench.comparisons.find((row) => row.target === 'cbc(aes)' && row.size === 4096)!;
+    assert.ok(generic4k.intervals?.copy && generic4k.intervals.copy.low < generic4k.intervals.copy.value && generic4k.intervals.copy.high > generic4k.intervals.copy.value);
+    // 64 B: 0.5, and even its 900…1100 spread keeps it below 0.8; tcrypt: 0.75 with no spread stays below 0.9
+    assert.deepEqual(
+      bench.goals.map((goal) => goal.judgement),
+      ['met', 'missed', 'missed'],
+    );
+    const noisy = summarizeBench([line('a', 'copy', 'agent', { 64: [1000, 1500, 2500] }), line('a', 'copy', 'c-reference', { 64: [2000, 2000, 2000] })], [])!;
+    assert.equal(noisy.goals[1]?.judgement, 'inconclusive', 'a median of 0.75 whose interval reaches past 0.8');
+    assert.equal(noisy.goals[1]?.met, false, 'met (the median alone) is kept for older readers');
+  });
+
   it('tcrypt beyond its largest size: the nearest smaller figure is shown, not used as a ratio; hashes only when one update', () => {
     const figures = [figure(4096, 1600), figure(1024, 6000), { ...figure(8192, 700), op: 'digest' as const, driver: 'sha256-avx2', updateSize: 4096 }];
     assert.equal(tcryptFigureFor(figures, 'cbc-aes-aesni', 'encrypt', 65536)?.size, 4096);
