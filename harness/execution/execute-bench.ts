@@ -7,6 +7,7 @@ import { AgentError, type AgentClient } from '../targets/agent-client.js';
 import { TargetError } from '../core/errors.js';
 import type { BenchPlan, PlannedBench } from '../bench/bench-plan.js';
 import { keyBytesOf } from '../bench/bench-plan.js';
+import { pointStats } from '../bench/bench-stats.js';
 import { parseTcryptLog, tcryptSecondsOf, TcryptLogError } from '../bench/tcrypt.js';
 import { pointShareMs, requestOverheadSeconds } from '../bench/bench-budget.js';
 import type { BenchLine, TcryptFigure, TcryptLine } from '../results/result-model.js';
@@ -36,9 +37,18 @@ function benchLine(bench: PlannedBench, points: BenchLine['points'], seconds: nu
     keyBytes: keyBytesOf(request),
     ...(request.assocLength !== undefined ? { assocBytes: request.assocLength } : {}),
     ...(request.authsize !== undefined ? { authsize: request.authsize } : {}),
-    points,
+    points: points.map((point) => ({ ...point, ...pointSummary(point) })),
     seconds: Number(seconds.toFixed(3)),
   };
+}
+
+/** The point's median rate and the 95 % interval of its mean, ops/s, for readers of results.jsonl (the reports recompute them). */
+function pointSummary(point: BenchLine['points'][number]): { opsPerSecond?: number; ci95?: [number, number] } {
+  const stats = pointStats(point.size, point.repetitions);
+  if (!Number.isFinite(stats.opsPerSecond)) return {};
+  const round = (value: number): number => Number(value.toFixed(1));
+  const perMb = 1e6 / point.size;
+  return { opsPerSecond: round(stats.opsPerSecond), ci95: [round(stats.lowMb * perMb), round(stats.highMb * perMb)] };
 }
 
 /** What identifies a measurement, in the plan and in results.jsonl alike. */

@@ -217,7 +217,15 @@ export interface BenchLine {
   keyBytes: number;
   assocBytes?: number;
   authsize?: number;
-  points: Array<{ size: number; repetitions: BenchRepetition[]; stopped?: BenchStop }>;
+  points: Array<{
+    size: number;
+    repetitions: BenchRepetition[];
+    stopped?: BenchStop;
+    /** the median rate, ops/s (written for readers of the file; the reports recompute it) */
+    opsPerSecond?: number;
+    /** the 95 % confidence interval of the mean rate, ops/s (min–max below two repetitions) */
+    ci95?: [number, number];
+  }>;
   /** wall time of the request, seconds (absent in runs before adaptive measurements) */
   seconds?: number;
 }

@@ -82,7 +82,7 @@ const fullLines: Array<
     keyBytes: 16,
     assocBytes: 16,
     authsize: 16,
-    points: [{ size: 4096, repetitions: [{ ops: 100, ns: 100_000_000 }], stopped: 'precise' }],
+    points: [{ size: 4096, repetitions: [{ ops: 100, ns: 100_000_000 }], stopped: 'precise', opsPerSecond: 1000, ci95: [1000, 1000] }],
     seconds: 0.4,
   },
   {
