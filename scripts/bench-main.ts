@@ -25,7 +25,8 @@ const bench = !argv.includes('--no-bench');
 const benchOnly = argv.includes('--bench-only');
 const fromAt = argv.indexOf('--from');
 const from = fromAt >= 0 ? argv[fromAt + 1] : undefined;
-const ours = new Set([boardAt, boardAt + 1, fromAt, fromAt + 1].filter((i) => i >= 0));
+// the indexes of our own options and their values (an absent option's -1 must not drop argument 0)
+const ours = new Set([boardAt, fromAt].filter((i) => i >= 0).flatMap((i) => [i, i + 1]));
 const extra = argv.filter((arg, i) => arg !== '--no-bench' && arg !== '--bench-only' && !ours.has(i));
 
 function runCli(args: string[], stdout: 'ignore' | 'inherit'): Promise<number | null> {
