@@ -44,29 +44,34 @@ try {
   const started = Date.now();
   const code = from ? null : await runCli([...command, '--board', board, '--out', dir, ...extra], 'ignore');
   const wall = from ? undefined : (Date.now() - started) / 1000;
-  const reportsStarted = Date.now();
-  await runCli(['report', dir], 'ignore');
-  const reports = (Date.now() - reportsStarted) / 1000;
-  const { meta, lines } = readRun(dir);
-  const phases = meta.phases;
-  const row = (name: string, seconds: number | undefined, note = ''): string => `${name.padEnd(24)}${seconds === undefined ? '—'.padStart(9) : `${seconds.toFixed(1).padStart(7)} s`}  ${note}`;
-  process.stdout.write(
-    [
-      row('target up', phases?.target, `boot ${((meta.target.bootMs ?? 0) / 1000).toFixed(1)} s, agent ready ${((meta.target.agentReadyMs ?? 0) / 1000).toFixed(1)} s, ${meta.target.accel ?? '?'}`),
-      row('discovery', phases?.discovery),
-      row('vectors', phases?.vectors, `${meta.execution?.executed ?? 0} executions, ${meta.execution?.perSecond ?? 0}/s`),
-      row('bench', phases?.bench),
-      row('tcrypt', phases?.tcrypt),
-      row('reports', reports, 'all reporters, rendered again from the files'),
-      row('whole run (wall)', wall, `exit ${code}, ${meta.complete ? 'complete' : `partial: ${meta.incompleteReason ?? ''}`}`),
-      '',
-    ].join('\n'),
-  );
-  const benchLines = lines.filter((line): line is BenchLine => line.kind === 'bench');
-  const tcryptLines = lines.filter((line): line is TcryptLine => line.kind === 'tcrypt');
-  if (benchLines.length + tcryptLines.length > 0) {
-    const cuts = (meta.benchCuts ?? []).map((cut) => `  budget cut: ${cut}`);
-    process.stdout.write(['where the bench time went:', ...benchTimeLines(benchTime(benchLines, tcryptLines)), ...cuts, ''].join('\n'));
+  if (!fs.existsSync(path.join(dir, 'run.json'))) {
+    process.stdout.write(`bench:main: the run wrote no run.json (exit ${code}); see its messages above\n`);
+    process.exitCode = 1;
+  } else {
+    const reportsStarted = Date.now();
+    await runCli(['report', dir], 'ignore');
+    const reports = (Date.now() - reportsStarted) / 1000;
+    const { meta, lines } = readRun(dir);
+    const phases = meta.phases;
+    const row = (name: string, seconds: number | undefined, note = ''): string => `${name.padEnd(24)}${seconds === undefined ? '—'.padStart(9) : `${seconds.toFixed(1).padStart(7)} s`}  ${note}`;
+    process.stdout.write(
+      [
+        row('target up', phases?.target, `boot ${((meta.target.bootMs ?? 0) / 1000).toFixed(1)} s, agent ready ${((meta.target.agentReadyMs ?? 0) / 1000).toFixed(1)} s, ${meta.target.accel ?? '?'}`),
+        row('discovery', phases?.discovery),
+        row('vectors', phases?.vectors, `${meta.execution?.executed ?? 0} executions, ${meta.execution?.perSecond ?? 0}/s`),
+        row('bench', phases?.bench),
+        row('tcrypt', phases?.tcrypt),
+        row('reports', reports, 'all reporters, rendered again from the files'),
+        row('whole run (wall)', wall, `exit ${code}, ${meta.complete ? 'complete' : `partial: ${meta.incompleteReason ?? ''}`}`),
+        '',
+      ].join('\n'),
+    );
+    const benchLines = lines.filter((line): line is BenchLine => line.kind === 'bench');
+    const tcryptLines = lines.filter((line): line is TcryptLine => line.kind === 'tcrypt');
+    if (benchLines.length + tcryptLines.length > 0) {
+      const cuts = (meta.benchCuts ?? []).map((cut) => `  budget cut: ${cut}`);
+      process.stdout.write(['where the bench time went:', ...benchTimeLines(benchTime(benchLines, tcryptLines)), ...cuts, ''].join('\n'));
+    }
   }
 } finally {
   fs.rmSync(out, { recursive: true, force: true });
