@@ -47,6 +47,8 @@ describe('results/bench-summary', () => {
     // tcrypt measured 4096 twice: the better figure is the ceiling; the 256-bit key figure is not this key
     assert.equal(at4k.tcrypt, (1600 * 4096) / 1e6);
     assert.ok(Math.abs((at4k.afalgOverTcrypt ?? 0) - 1200 / 1600) < 1e-9);
+    // the two tcrypt runs disagree (1500, 1600): the ratio's interval runs from over the best to over the slowest
+    assert.ok(Math.abs((at4k.afalgOverTcryptRange?.low ?? 0) - 1200 / 1600) < 1e-9 && Math.abs((at4k.afalgOverTcryptRange?.high ?? 0) - 1200 / 1500) < 1e-9);
     // the generic row compares with its bound driver's tcrypt figure
     const generic = bench.comparisons.find((row) => row.target === 'cbc(aes)' && row.size === 64)!;
     assert.equal(generic.tcrypt, (40000 * 64) / 1e6);
