@@ -87,7 +87,7 @@ export const benchOptions = <T>(y: Argv<T>) =>
     .option('seconds', { type: 'number', describe: 'measured time per point at its minimum repetitions, split into them (default 0.03 s per repetition)' })
     .option('repetitions', { type: 'number', describe: 'minimum timed repetitions per point: the median is reported with its 95 % interval and min–max (default 3)' })
     .option('max-repetitions', { type: 'number', describe: 'at most this many repetitions per point; a point stops earlier once its spread is within --precision (default 10)' })
-    .option('precision', { type: 'number', describe: "stop a point once its 95 % interval's half-width is within this fraction of the mean (default 0.03; 0: always --max-repetitions)" })
+    .option('precision', { type: 'number', describe: "stop a point once its 95 % interval's half-width is within this fraction of the mean (default 0.03; 0: only --max-repetitions or the time share stop it)" })
     .option('budget', { type: 'number', describe: 'time budget of the bench with tcrypt, seconds: points get shares of it, and what does not fit is cut and said (default 90; 0: none)' })
     .option('paths', { type: 'string', array: true, describe: 'data paths: copy (sendmsg/read), zerocopy (vmsplice+splice) (default both)' })
     .option('tcrypt', { type: 'boolean', default: true, describe: "the kernel's own tcrypt figures as the ceiling (--no-tcrypt to skip)" })
