@@ -8,11 +8,16 @@
  *   zerocopy: sendmsg(control messages only, MSG_MORE), then per chunk of at most 16 pages
  *             vmsplice(pipe) + splice(pipe -> op socket), then read(output)
  *
- * Usage (all positional, all required):
+ * Usage (all positional):
  *   afalg-speed TYPE ALG OP PATH SIZES KEYHEX IVHEX ASSOCLEN AUTHSIZE WARMUP_MS REPETITION_MS REPETITIONS
+ *               [MAX_REPETITIONS PRECISION_PPM POINT_BUDGET_MS]
+ * With the last three, REPETITIONS is the minimum and each size stops by the rule of
+ * harness/protocol/bench-stopping.ts: the 95 % interval of the mean rate within PRECISION_PPM
+ * (parts per million of the mean; 0: never), MAX_REPETITIONS reached, or the next repetition would
+ * end past POINT_BUDGET_MS (0: no budget) from the start of the size's warm-up.
  *
  * Output: one line of JSON on stdout, either
- *   {"points":[{"size":16,"repetitions":[{"ops":123,"ns":100012345},...]},...]}   (exit 0)
+ *   {"points":[{"size":16,"repetitions":[{"ops":123,"ns":100012345},...],"stopped":"precise"},...]}   (exit 0)
  *   {"error":"<step>: <errno name or message>"}           (exit 2: bad arguments, 1: syscall failed)
  */
 #define _GNU_SOURCE
@@ -56,6 +61,8 @@ struct config {
 	unsigned char key[MAX_KEY], iv[MAX_IV];
 	long keylen, ivlen; /* -1: none given */
 	unsigned long assoclen, authsize, warmup_ms, repetition_ms, repetitions;
+	int adaptive;
+	unsigned long max_repetitions, precision_ppm, point_budget_ms;
 };
 
 struct repetition {
@@ -151,9 +158,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 {
 	char sizes[1024];
 
-	if (argc != 13)
+	if (argc != 13 && argc != 16)
 		BAD_ARGS("expected 12 arguments (TYPE ALG OP PATH SIZES KEYHEX IVHEX ASSOCLEN AUTHSIZE WARMUP_MS "
-			 "REPETITION_MS REPETITIONS), got %d", argc - 1);
+			 "REPETITION_MS REPETITIONS) or 15 (then MAX_REPETITIONS PRECISION_PPM POINT_BUDGET_MS), got %d", argc - 1);
 	c->type_name = argv[1];
 	if (strcmp(argv[1], "hash") == 0)
 		c->type = T_HASH;
@@ -201,6 +208,52 @@ static void parse_args(int argc, char **argv, struct config *c)
 	c->warmup_ms = parse_uint("WARMUP_MS", argv[10], 0, 3600000);
 	c->repetition_ms = parse_uint("REPETITION_MS", argv[11], 1, 3600000);
 	c->repetitions = parse_uint("REPETITIONS", argv[12], 1, 100000);
+	c->max_repetitions = c->repetitions;
+	c->adaptive = argc == 16;
+	if (c->adaptive) {
+		c->max_repetitions = parse_uint("MAX_REPETITIONS", argv[13], c->repetitions, 100000);
+		c->precision_ppm = parse_uint("PRECISION_PPM", argv[14], 0, 1000000);
+		c->point_budget_ms = parse_uint("POINT_BUDGET_MS", argv[15], 0, 3600000);
+	}
+}
+
+/* ---- the stopping rule (the same as harness/protocol/bench-stopping.ts) ---- */
+
+static const double t_975[30] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+				  2.201,  2.179, 2.16,  2.145, 2.131, 2.12,  2.11,  2.101, 2.093, 2.086,
+				  2.08,   2.074, 2.069, 2.064, 2.06,  2.056, 2.052, 2.048, 2.045, 2.042 };
+
+/* Whether the 95 % interval's half-width over the mean of n rates is within ppm (no libm: squared). */
+static int precise_enough(const struct repetition *r, unsigned long n, unsigned long ppm)
+{
+	double mean = 0, var = 0, t, p = ppm / 1e6;
+
+	if (n < 2 || ppm == 0)
+		return 0;
+	for (unsigned long i = 0; i < n; i++)
+		mean += (double)r[i].ops * 1e9 / (double)r[i].ns;
+	mean /= (double)n;
+	for (unsigned long i = 0; i < n; i++) {
+		double d = (double)r[i].ops * 1e9 / (double)r[i].ns - mean;
+		var += d * d;
+	}
+	var /= (double)(n - 1);
+	t = n - 1 <= 30 ? t_975[n - 2] : 1.96;
+	return t * t * var / (double)n <= p * p * mean * mean;
+}
+
+/* NULL: measure another repetition; else why to stop. */
+static const char *stop_reason(const struct config *c, const struct repetition *r, unsigned long n, unsigned long long elapsed_ms)
+{
+	if (n < c->repetitions)
+		return NULL;
+	if (precise_enough(r, n, c->precision_ppm))
+		return "precise";
+	if (n >= c->max_repetitions)
+		return "max-repetitions";
+	if (c->point_budget_ms > 0 && elapsed_ms + c->repetition_ms > c->point_budget_ms)
+		return "time-share";
+	return NULL;
 }
 
 /* ---- the operation ---- */
@@ -335,6 +388,8 @@ int main(int argc, char **argv)
 	size_t region, chunk_max = PIPE_PAGES * page;
 	unsigned char *src, *enc;
 	struct repetition *results;
+	unsigned long *counts;
+	const char **stopped;
 	int tfm, pipefd[2] = { -1, -1 };
 
 	parse_args(argc, argv, &c);
@@ -344,7 +399,11 @@ int main(int argc, char **argv)
 	src = page_alloc(region, page);
 	enc = page_alloc(region, page);
 	o.out = page_alloc(region < MAX_DIGEST ? MAX_DIGEST : region, page);
-	results = calloc((size_t)c.nsizes * c.repetitions, sizeof(*results));
+	results = calloc((size_t)c.nsizes * c.max_repetitions, sizeof(*results));
+	counts = calloc((size_t)c.nsizes, sizeof(*counts));
+	stopped = calloc((size_t)c.nsizes, sizeof(*stopped));
+	if (!counts || !stopped)
+		die(1, "args", "out of memory");
 	if (!results)
 		die(1, "args", "out of memory");
 	for (size_t i = 0; i < region; i++)
@@ -415,19 +474,26 @@ int main(int argc, char **argv)
 			o.nchunks++;
 		}
 
+		unsigned long long started = now_ns();
+		struct repetition *mine = &results[(size_t)s * c.max_repetitions];
 		time_slice(&o, c.warmup_ms);
-		for (unsigned long r = 0; r < c.repetitions; r++)
-			results[(size_t)s * c.repetitions + r] = time_slice(&o, c.repetition_ms);
+		do {
+			mine[counts[s]] = time_slice(&o, c.repetition_ms);
+			counts[s]++;
+		} while (!(stopped[s] = stop_reason(&c, mine, counts[s], (now_ns() - started) / 1000000ull)));
 	}
 
 	printf("{\"points\":[");
 	for (int s = 0; s < c.nsizes; s++) {
 		printf("%s{\"size\":%lu,\"repetitions\":[", s ? "," : "", c.sizes[s]);
-		for (unsigned long r = 0; r < c.repetitions; r++) {
-			const struct repetition *p = &results[(size_t)s * c.repetitions + r];
+		for (unsigned long r = 0; r < counts[s]; r++) {
+			const struct repetition *p = &results[(size_t)s * c.max_repetitions + r];
 			printf("%s{\"ops\":%llu,\"ns\":%llu}", r ? "," : "", p->ops, p->ns);
 		}
-		printf("]}");
+		printf("]");
+		if (c.adaptive)
+			printf(",\"stopped\":\"%s\"", stopped[s]);
+		printf("}");
 	}
 	printf("]}\n");
 	fflush(stdout);

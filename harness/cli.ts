@@ -102,7 +102,7 @@ async function main(): Promise<number> {
             if (argv.board === undefined && argv.resume === undefined) throw new Error('Missing required argument: board (or --resume DIR)');
             return true;
           })
-          .group(['sizes', 'seconds', 'repetitions', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:'),
+          .group(['sizes', 'seconds', 'repetitions', 'max-repetitions', 'precision', 'budget', 'paths', 'tcrypt', 'tcrypt-sec', 'c-reference'], 'With --bench:'),
       run((argv: RunArgs) => runCommand(argv)),
     )
     .command(

@@ -7,7 +7,7 @@ import type { SummaryRow } from '../harness/results/summary.js';
 import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
 
 export { formatMb, formatSize, groupDigits } from '../harness/core/units.js';
-import { groupDigits } from '../harness/core/units.js';
+import { formatMb, formatSize, groupDigits } from '../harness/core/units.js';
 
 const HEX_LIMIT = 64;
 
@@ -102,6 +102,37 @@ export function formatUs(value: number | undefined): string {
 /** ±x.y %: half the spread (max − min over the median) */
 export function formatSpread(spread: number | undefined): string {
   return spread === undefined || !Number.isFinite(spread) ? '—' : `±${(spread * 50).toFixed(1)} %`;
+}
+
+/** A point's noise: ±x.y % (the 95 % interval of the mean, relative), then the slowest–fastest repetition in MB/s. */
+export function formatNoise(point: { precision?: number; minOpsPerSecond: number; maxOpsPerSecond: number; size: number; repetitions: number } | undefined): string {
+  if (!point) return '—';
+  const range = `${formatMb((point.minOpsPerSecond * point.size) / 1e6)}–${formatMb((point.maxOpsPerSecond * point.size) / 1e6)}`;
+  const ci = point.precision !== undefined && Number.isFinite(point.precision) ? `±${(point.precision * 100).toFixed(1)} %` : '±?';
+  return `${ci} (${range}, n=${point.repetitions})`;
+}
+
+/** A ratio with the interval the two figures' noise allows: 0.93 (0.88–0.99). */
+export function formatRatioRange(value: number | undefined, range: { low: number; high: number } | undefined, decimals = 2): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  const end = (bound: number): string => (bound === Infinity ? '∞' : formatRatio(bound, decimals));
+  return range && range.low < range.high ? `${value.toFixed(decimals)} (${end(range.low)}–${end(range.high)})` : value.toFixed(decimals);
+}
+
+/** A goal's state, judged with the noise when the run has intervals (older runs: on the median alone). */
+export function goalState(goal: { met?: boolean; judgement?: 'met' | 'missed' | 'inconclusive' }): 'met' | 'missed' | 'inconclusive' | undefined {
+  return goal.judgement ?? (goal.met === undefined ? undefined : goal.met ? 'met' : 'missed');
+}
+
+/** The bench settings in one sentence (summary.md and report.html). */
+export function benchSettingsText(settings: { sizes: number[]; seconds: number; repetitions: number; maxRepetitions?: number; precision?: number; budget?: number; paths: string[]; tcryptSec?: number }): string {
+  const repetitions =
+    settings.maxRepetitions !== undefined
+      ? `${settings.repetitions}–${settings.maxRepetitions} repetitions of ${Number(((settings.seconds * 1000) / settings.repetitions).toFixed(1))} ms per point, stopping once the 95 % interval is within ±${((settings.precision ?? 0) * 100).toFixed(1)} %`
+      : `${settings.repetitions} repetitions of ${settings.seconds} s`;
+  const budget = settings.budget !== undefined ? `; budget ${settings.budget} s` : '';
+  const tcrypt = settings.tcryptSec === undefined ? 'off' : settings.tcryptSec === 0 ? 'cycle counts (sec=0)' : `sec=${settings.tcryptSec}`;
+  return `sizes ${settings.sizes.map(formatSize).join(', ')}; ${repetitions}${budget}; paths ${settings.paths.join(', ')}; tcrypt ${tcrypt}`;
 }
 
 /** a ratio, 2 decimals (3 where a threshold is compared: 0.949 must not read 0.95) */

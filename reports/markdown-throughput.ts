@@ -5,7 +5,7 @@
 import type { RunMeta } from '../harness/results/result-model.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
-import { formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs, mdTable, mdText } from './format.js';
+import { benchSettingsText, formatMb, formatNoise, formatOps, formatRatio, formatRatioRange, formatSize, formatUs, goalState, mdTable, mdText } from './format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ChartSet } from './throughput-charts.js';
 
 /** Where the charts of an algorithm × op go, relative to summary.md. */
@@ -27,15 +27,17 @@ export function markdownChartFiles({ summary }: RunReport): Array<{ file: string
 export function throughputSection(bench: BenchSummary, meta: RunMeta): string[] {
   const out: string[] = ['## Throughput', ''];
   out.push(
-    'MB/s is 10⁶ payload bytes per second, the median of the repetitions; the spread is half of (fastest − slowest) over the median. ' +
+    'MB/s is 10⁶ payload bytes per second, the median of the repetitions; the noise is the 95 % confidence interval of the mean rate (±, relative) with the slowest–fastest repetition and their count n; a ratio carries the interval its two figures allow, and a goal or a priority warning is only claimed when it holds across that interval (else: inconclusive). ' +
       'Copy and zero-copy are the harness agent through AF_ALG; the C reference makes the same system calls from C (harness/C: the cost of the harness); ' +
       'tcrypt is the kernel measuring the driver in-kernel, the ceiling with no system call.',
   );
   out.push('');
   const settings = meta.settings.bench;
   if (settings) {
-    out.push(`Settings: sizes ${settings.sizes.map(formatSize).join(', ')}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${settings.paths.join(', ')}; tcrypt ${settings.tcryptSec !== undefined ? 'on' : 'off'}.`);
+    out.push(`Settings: ${benchSettingsText(settings)}.`);
     out.push('');
+    for (const cut of meta.benchCuts ?? []) out.push(`- Budget cut: ${mdText(cut)}`);
+    if ((meta.benchCuts ?? []).length > 0) out.push('');
   }
   for (const chart of chartsFor(bench)) {
     const name = `${chart.algorithm} ${chart.op}`;
@@ -49,25 +51,25 @@ export function throughputSection(bench: BenchSummary, meta: RunMeta): string[] 
     const optional = [
       { header: 'Zero-copy MB/s', has: rows.some((row) => row.comparison?.zerocopy !== undefined), cell: (row: (typeof rows)[number]) => formatMb(row.comparison?.zerocopy) },
       { header: 'C reference MB/s', has: rows.some((row) => row.comparison?.cReference !== undefined), cell: (row: (typeof rows)[number]) => formatMb(row.comparison?.cReference) },
-      { header: 'Harness/C', has: rows.some((row) => row.comparison?.harnessOverC !== undefined), cell: (row: (typeof rows)[number]) => formatRatio(row.comparison?.harnessOverC) },
+      { header: 'Harness/C', has: rows.some((row) => row.comparison?.harnessOverC !== undefined), cell: (row: (typeof rows)[number]) => formatRatioRange(row.comparison?.harnessOverC, row.comparison?.harnessOverCRange) },
       {
         header: 'tcrypt MB/s',
         has: rows.some((row) => row.comparison?.tcrypt !== undefined),
         cell: (row: (typeof rows)[number]) =>
           row.comparison?.tcrypt === undefined ? '—' : `${formatMb(row.comparison.tcrypt)}${row.comparison.tcryptSize !== undefined ? ` (at ${formatSize(row.comparison.tcryptSize)})` : ''}`,
       },
-      { header: 'AF_ALG/tcrypt', has: rows.some((row) => row.comparison?.afalgOverTcrypt !== undefined), cell: (row: (typeof rows)[number]) => formatRatio(row.comparison?.afalgOverTcrypt) },
+      { header: 'AF_ALG/tcrypt', has: rows.some((row) => row.comparison?.afalgOverTcrypt !== undefined), cell: (row: (typeof rows)[number]) => formatRatioRange(row.comparison?.afalgOverTcrypt, row.comparison?.afalgOverTcryptRange) },
     ].filter((column) => column.has);
     out.push(
       ...mdTable(
-        ['Target', 'Size', 'MB/s', 'ops/s', 'µs/op', 'Spread', ...optional.map((column) => column.header)],
+        ['Target', 'Size', 'MB/s', 'ops/s', 'µs/op', 'Noise (95 % CI, min–max)', ...optional.map((column) => column.header)],
         rows.map((row) => [
           row.generic ? `${mdText(row.target)} (generic → ${mdText(row.comparison?.driver ?? '?')})` : mdText(row.target),
           formatSize(row.size),
           formatMb(row.copy?.mbPerSecond),
           formatOps(row.copy?.opsPerSecond),
           formatUs(row.copy?.usPerOp),
-          formatSpread(row.copy?.spread),
+          formatNoise(row.copy),
           ...optional.map((column) => column.cell(row)),
         ]),
         ['l', 'r', 'r', 'r', 'r', 'r', ...optional.map((): 'r' => 'r')],
@@ -87,7 +89,7 @@ export function throughputSection(bench: BenchSummary, meta: RunMeta): string[] 
         `${formatRatio(goal.median, 3)}${goal.count !== undefined ? ` (${goal.count})` : ''}`,
         formatRatio(goal.worst, 3),
         mdText(goal.worstAt ?? '—'),
-        goal.met === undefined ? '—' : goal.met ? '✔' : '✘',
+        { met: '✔', missed: '✘', inconclusive: '? inconclusive', none: '—' }[goalState(goal) ?? 'none'],
         mdText(goal.note ?? ''),
       ]),
       ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],

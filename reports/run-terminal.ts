@@ -198,7 +198,7 @@ export function renderRunTerminal(report: RunReport, options: { color?: boolean;
 
   out.push(...renderPrioritySection(summary, paint, printable));
   out.push(...coverageTerminal(summary, paint.dim));
-  out.push(...renderThroughputSection(summary, paint, printable));
+  out.push(...renderThroughputSection(summary, paint, printable, meta.benchCuts));
 
   if (summary.damagedLines > 0) {
     out.push('');

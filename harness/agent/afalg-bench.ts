@@ -28,6 +28,7 @@ import type { AfAlgSession } from './afalg-session.js';
 import { AfAlgError, readFully, writeControlMessages } from './afalg-wire.js';
 import type { BenchPoint, BenchRepetition, BenchRequestBody, BenchResult } from '../protocol/messages.js';
 import { MAX_BENCH_SIZE } from '../protocol/constants.js';
+import { stopReason, stoppingRuleOf } from '../protocol/bench-stopping.js';
 
 const MAX_EXTRA = 256; // AAD and tag room
 const MAX_DIGEST = 64;
@@ -156,12 +157,20 @@ export class AfAlgBench {
 
     // warm-up, which also tells how many operations fit in about 1/50 of a repetition: the clock
     // is read once per such batch
+    const started = performance.now();
     const warm = timeSlice(operations, 1, body.warmupMs);
     const perMs = warm.ops / Math.max(warm.ns / 1e6, 1e-3);
     const batch = Math.max(1, Math.floor((perMs * body.repetitionMs) / 50));
+    const rule = stoppingRuleOf(body);
     const repetitions: BenchRepetition[] = [];
-    for (let r = 0; r < body.repetitions; r++) repetitions.push(timeSlice(operations, batch, body.repetitionMs));
-    return { size, repetitions };
+    const rates: number[] = [];
+    for (;;) {
+      const repetition = timeSlice(operations, batch, body.repetitionMs);
+      repetitions.push(repetition);
+      rates.push(repetition.ops / (repetition.ns / 1e9));
+      const stopped = stopReason(rates, performance.now() - started, rule);
+      if (stopped) return { size, repetitions, ...(body.maxRepetitions !== undefined ? { stopped } : {}) };
+    }
   }
 
   /** Control messages at CMSG: op, IV, assoclen. Returns their length. */

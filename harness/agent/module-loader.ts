@@ -15,6 +15,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { InsmodRequestBody, ModprobeRequestBody, ModprobeResult } from '../protocol/messages.js';
 import { errnoName, finitModule, lastErrno } from './afalg-ffi.js';
+import { cycleRateOf } from '../protocol/cycle-rate.js';
 
 const MODULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const MODULE_PARAM = /^[A-Za-z0-9_]{1,64}=[A-Za-z0-9_.,()+-]{0,128}$/;
@@ -89,11 +90,12 @@ function runModprobe(root: ModuleRoot, args: string[]): { exitCode: number; stde
 function capturingKernelLog(load: () => { exitCode: number; stderr: string }): ModprobeResult {
   const kmsg = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
-    readRecords(kmsg, false);
+    // the records before the load tell the cycle counter's rate (tcrypt's sec=0 figures count it)
+    const cycleHz = cycleRateOf(readRecords(kmsg, true));
     const started = process.hrtime.bigint();
     const { exitCode, stderr } = load();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { exitCode, stderr, log: readRecords(kmsg, true), seconds };
+    return { exitCode, stderr, log: readRecords(kmsg, true), seconds, ...(cycleHz !== undefined ? { cycleHz } : {}) };
   } finally {
     fs.closeSync(kmsg);
   }

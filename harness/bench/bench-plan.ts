@@ -10,7 +10,8 @@ import type { BenchOp, BenchPath, BenchRequestBody } from '../protocol/messages.
 import { ALL_PATHS } from '../protocol/constants.js';
 import { matchesAny } from '../plan/name-pattern.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';
-import { tcryptModesFor, type TcryptMode } from './tcrypt.js';
+import { tcryptModesFor, tcryptSecondsOf, type TcryptMode } from './tcrypt.js';
+import { fitBudget, maximumPointMs, requestOverheadSeconds } from './bench-budget.js';
 
 export const DEFAULT_BENCH_SIZES = [16, 64, 256, 1024, 4096, 16384, 65536];
 /** What `bench` measures when no --alg is given: the algorithms firmware engineers are asked about first. */
@@ -18,9 +19,16 @@ export const DEFAULT_BENCH_ALGORITHMS = ['cbc(aes)', 'gcm(aes)', 'sha256'];
 
 export interface BenchSettings {
   sizes: number[];
-  /** measured time per point (driver × op × path × size), split into the repetitions */
+  /** measured time per point (driver × op × path × size) at its `repetitions`, split into them */
   seconds: number;
+  /** the fixed count, or with maxRepetitions the minimum */
   repetitions: number;
+  /** adaptive: at most this many repetitions, stopping earlier once the spread is within `precision` */
+  maxRepetitions?: number;
+  /** adaptive: the 95 % interval's half-width / mean to reach (protocol/bench-stopping.ts) */
+  precision?: number;
+  /** the bench's time budget with tcrypt, seconds (absent: none) */
+  budget?: number;
   paths: BenchPath[];
   /** the C reference program (on the target's file system), when there is one */
   cProgram?: string;
@@ -45,7 +53,11 @@ export interface BenchPlan {
   tcrypt: TcryptMode[];
   /** sizes an algorithm cannot take (block multiple, minimum input), per algorithm */
   notes: string[];
+  /** what the budget cut (bench-budget.ts), one sentence each */
+  cuts: string[];
   estimatedSeconds: number;
+  /** tcrypt's part of estimatedSeconds */
+  tcryptSeconds: number;
 }
 
 /** Deterministic filler bytes (the values do not matter to speed, only to reproducibility). */
@@ -117,7 +129,8 @@ export function planBench(
   const benches: PlannedBench[] = [];
   const notes: string[] = [];
   const repetitionMs = Math.max(10, Math.round((settings.seconds * 1000) / settings.repetitions));
-  const warmupMs = Math.max(20, Math.round(repetitionMs / 2));
+  const warmupMs = Math.max(settings.maxRepetitions !== undefined ? 15 : 20, Math.round(repetitionMs / 2));
+  const adaptive = settings.maxRepetitions !== undefined ? { maxRepetitions: settings.maxRepetitions, targetPrecision: settings.precision ?? 0 } : {};
   // in the order asked (a pattern's matches in catalog order)
   const ordered = [...new Set(patterns.flatMap((pattern) => benchable.filter((entry) => matchesAny(entry.name, [pattern]))))];
   for (const entry of ordered) {
@@ -157,6 +170,7 @@ export function planBench(
           warmupMs,
           repetitionMs,
           repetitions: settings.repetitions,
+          ...adaptive,
           ...(program ? { program } : {}),
         });
         for (const path of settings.paths) benches.push({ algorithm: entry.name, ...target, engine: 'agent', request: request(path), estimatedSeconds: perRequest });
@@ -165,13 +179,17 @@ export function planBench(
     }
   }
   const tcrypt = settings.tcryptSec !== undefined ? tcryptModesFor(algorithms) : [];
-  const tcryptSeconds = tcrypt.reduce((sum, mode) => sum + (settings.tcryptSec === 0 ? 2 : mode.secondsAtSec1 * (settings.tcryptSec ?? 1)), 0);
+  const tcryptSeconds = tcrypt.reduce((sum, mode) => sum + tcryptSecondsOf(mode, settings.tcryptSec ?? 1), 0);
+  const budgeted = settings.budget !== undefined ? fitBudget(benches, settings.budget, tcryptSeconds) : { benches, cuts: [] };
+  const estimated = budgeted.benches.map((bench) => ({ ...bench, estimatedSeconds: requestOverheadSeconds(bench) + (bench.request.sizes.length * Math.min(bench.request.pointBudgetMs ?? Infinity, maximumPointMs(bench.request))) / 1000 }));
   return {
     algorithms,
-    benches,
+    benches: estimated,
     tcrypt,
     notes,
-    estimatedSeconds: benches.reduce((sum, bench) => sum + bench.estimatedSeconds, 0) + tcryptSeconds,
+    cuts: budgeted.cuts,
+    estimatedSeconds: estimated.reduce((sum, bench) => sum + bench.estimatedSeconds, 0) + tcryptSeconds,
+    tcryptSeconds,
   };
 }
 

@@ -39,6 +39,9 @@ export interface RunArgs extends TargetArgs {
   sizes?: string[];
   seconds?: number;
   repetitions?: number;
+  'max-repetitions'?: number;
+  precision?: number;
+  budget?: number;
   paths?: string[];
   tcrypt?: boolean;
   'tcrypt-sec'?: number;
@@ -81,11 +84,14 @@ export const vectorOptions = <T>(y: Argv<T>) =>
 export const benchOptions = <T>(y: Argv<T>) =>
   y
     .option('sizes', { type: 'string', array: true, describe: 'payload sizes in bytes (default 16,64,256,1024,4096,16384,65536)' })
-    .option('seconds', { type: 'number', describe: 'measured time per point (driver × op × path × size), split into the repetitions (default 0.5)' })
-    .option('repetitions', { type: 'number', describe: 'timed repetitions per point: the median is reported with the spread (default 5)' })
+    .option('seconds', { type: 'number', describe: 'measured time per point at its minimum repetitions, split into them (default 0.03 s per repetition)' })
+    .option('repetitions', { type: 'number', describe: 'minimum timed repetitions per point: the median is reported with its 95 % interval and min–max (default 3)' })
+    .option('max-repetitions', { type: 'number', describe: 'at most this many repetitions per point; a point stops earlier once its spread is within --precision (default 10)' })
+    .option('precision', { type: 'number', describe: "stop a point once its 95 % interval's half-width is within this fraction of the mean (default 0.03; 0: only --max-repetitions or the time share stop it)" })
+    .option('budget', { type: 'number', describe: 'time budget of the bench with tcrypt, seconds: points get shares of it, and what does not fit is cut and said (default 90; 0: none)' })
     .option('paths', { type: 'string', array: true, describe: 'data paths: copy (sendmsg/read), zerocopy (vmsplice+splice) (default both)' })
     .option('tcrypt', { type: 'boolean', default: true, describe: "the kernel's own tcrypt figures as the ceiling (--no-tcrypt to skip)" })
-    .option('tcrypt-sec', { type: 'number', describe: 'tcrypt sec= per figure (default 1; 0: cycle counts, fast but noisy)' })
+    .option('tcrypt-sec', { type: 'number', describe: "tcrypt sec= per figure (default 0: cycle counts, converted with the kernel's cycle rate: seconds instead of minutes; 1: one second per figure)" })
     .option('c-reference', { type: 'boolean', default: true, describe: 'also measure with the C reference loop (bench/afalg-speed.c)' });
 
 /** --reporter: which reports to render (terminal, junit, markdown, html, json). */

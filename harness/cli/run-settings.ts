@@ -41,20 +41,32 @@ export function strategiesOf(names: readonly string[] | undefined): SplitStrateg
   return list as SplitStrategy[];
 }
 
+/** The bench stage's defaults: sized so that the README's main job fits 5 minutes under TCG on 2 cores. */
+export const BENCH_DEFAULTS = { minRepetitions: 3, maxRepetitions: 10, precision: 0.03, repetitionSeconds: 0.03, budget: 90 };
+
 /** The bench stage's settings, checked before anything boots. */
 export function benchSettingsOf(args: RunArgs): NonNullable<RunSettings['bench']> {
-  const seconds = args.seconds ?? 0.5;
-  if (!(seconds > 0 && seconds <= 60)) throw new BadInputError(`--seconds: expected a time per point in seconds (0 < S ≤ 60), got ${args.seconds}`);
-  const repetitions = args.repetitions ?? 5;
+  const repetitions = args.repetitions ?? BENCH_DEFAULTS.minRepetitions;
   if (!Number.isInteger(repetitions) || repetitions < 1 || repetitions > 100) throw new BadInputError(`--repetitions: expected 1..100, got ${args.repetitions}`);
+  const seconds = args.seconds ?? Number((BENCH_DEFAULTS.repetitionSeconds * repetitions).toFixed(3));
+  if (!(seconds > 0 && seconds <= 60)) throw new BadInputError(`--seconds: expected a time per point in seconds (0 < S ≤ 60), got ${args.seconds}`);
+  const maxRepetitions = args['max-repetitions'] ?? Math.max(BENCH_DEFAULTS.maxRepetitions, repetitions);
+  if (!Number.isInteger(maxRepetitions) || maxRepetitions < repetitions || maxRepetitions > 1000) throw new BadInputError(`--max-repetitions: expected ${repetitions} (--repetitions) to 1000, got ${args['max-repetitions']}`);
+  const precision = args.precision ?? BENCH_DEFAULTS.precision;
+  if (!(precision >= 0 && precision < 1)) throw new BadInputError(`--precision: expected a fraction from 0 (never stop early) to below 1, got ${args.precision}`);
+  const budget = args.budget ?? BENCH_DEFAULTS.budget;
+  if (!(budget >= 0 && budget <= 86400)) throw new BadInputError(`--budget: expected seconds from 0 (no budget) to 86400, got ${args.budget}`);
   const paths = listOf(args.paths);
   for (const p of paths) if (!(ALL_PATHS as readonly string[]).includes(p)) throw new BadInputError(`--paths: unknown data path '${p}'; known: ${ALL_PATHS.join(', ')}`);
-  const tcryptSec = args['tcrypt-sec'] ?? 1;
+  const tcryptSec = args['tcrypt-sec'] ?? 0;
   if (!Number.isInteger(tcryptSec) || tcryptSec < 0 || tcryptSec > 10) throw new BadInputError(`--tcrypt-sec: expected 0 (cycle counts) to 10 seconds, got ${args['tcrypt-sec']}`);
   return {
     sizes: sizesOf(args.sizes),
     seconds,
     repetitions,
+    maxRepetitions,
+    precision,
+    ...(budget > 0 ? { budget } : {}),
     paths: paths.length > 0 ? (paths as BenchPath[]) : [...ALL_PATHS],
     ...(args.tcrypt !== false ? { tcryptSec } : {}),
     cReference: args['c-reference'] !== false,

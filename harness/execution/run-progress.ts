@@ -52,7 +52,9 @@ export class RunProgress {
     const percent = this.total > 0 ? Math.min(100, Math.floor((100 * this.done) / this.total)) : 100;
     const rateText = this.unit ? ` ${Math.round(rate)} ${this.unit}/s` : '';
     const count = this.seconds ? `${RunProgress.format(this.done)}/${RunProgress.format(this.total)} of estimated work` : `${Math.round(this.done)}/${Math.round(this.total)}`;
-    const line = `[${this.title}] ${count} (${percent}%)${rateText} ETA ${RunProgress.format(eta)} — ${subject}${detail ? `, ${detail}` : ''}`;
+    // nothing done yet: no rate to tell an ETA from (it read 1500416666m40s)
+    const etaText = this.done > 0 ? RunProgress.format(eta) : '?';
+    const line = `[${this.title}] ${count} (${percent}%)${rateText} ETA ${etaText} — ${subject}${detail ? `, ${detail}` : ''}`;
     if (this.live) {
       const width = this.out.columns ?? 120;
       this.out.write(`\r\x1b[K${line.slice(0, width - 1)}`);

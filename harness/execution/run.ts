@@ -177,7 +177,7 @@ function benchPlanOf(input: RunInput, algorithms: DiscoveredAlgorithm[], out: Re
   });
   // a driver that hung is not measured either (the generic name bound to it neither)
   const kept = plan.benches.filter((one) => !out.has(targetKey(one.algorithm, one.target)));
-  return { ...plan, benches: kept, estimatedSeconds: kept.reduce((sum, one) => sum + one.estimatedSeconds, 0) };
+  return { ...plan, benches: kept, estimatedSeconds: kept.reduce((sum, one) => sum + one.estimatedSeconds, 0) + plan.tcryptSeconds };
 }
 
 function describePlan(plan: RunPlan, seed: string, differential: number): string {
@@ -186,7 +186,7 @@ function describePlan(plan: RunPlan, seed: string, differential: number): string
 
 function describeBenchPlan(plan: BenchPlan, tcryptSec: number | undefined): string {
   const tcrypt = plan.tcrypt.length > 0 ? `; tcrypt ${plan.tcrypt.map((mode) => mode.params.join(' ')).join(', ')} at sec=${tcryptSec}` : '';
-  return `bench: ${plan.algorithms.join(', ') || 'nothing'}: ${plan.benches.length} measurements${tcrypt}; about ${RunProgress.format(plan.estimatedSeconds)}`;
+  return `bench: ${plan.algorithms.join(', ') || 'nothing'}: ${plan.benches.length} measurements${tcrypt}; about ${RunProgress.format(plan.estimatedSeconds)}${plan.cuts.length > 0 ? ` (budget: ${plan.cuts.join('; ')})` : ''}`;
 }
 
 export async function executeRun(input: RunInput): Promise<RunOutcome> {
@@ -228,6 +228,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
       watch.setPhase('bench');
       const benched = await executeBench(session.target.agent, benchPlan, writer, {
         ...(settings.bench?.tcryptSec !== undefined ? { tcryptSec: settings.bench.tcryptSec } : {}),
+        ...(settings.bench?.budget !== undefined ? { budgetSeconds: settings.bench.budget } : {}),
         ...(resume ? { done: { benches: resume.doneBenches, tcrypt: resume.doneTcrypt } } : {}),
       });
       log(`bench: ${benched.requests} measurements in ${RunProgress.format(benched.seconds)}`);
@@ -242,6 +243,7 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
       finishedAt: new Date().toISOString(),
       ...(kernelTaint ? { kernelTaint } : {}),
       phases,
+      ...(benchPlan && benchPlan.cuts.length > 0 ? { benchCuts: benchPlan.cuts } : {}),
       execution: { executed: vectors.executed, seconds: Number(vectors.seconds.toFixed(2)), perSecond: Math.round(vectors.rate) },
     };
     if (execution.complete) delete meta.incompleteReason;

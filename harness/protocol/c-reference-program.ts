@@ -13,7 +13,8 @@ const DEFAULT_AUTHSIZE = 16;
 
 /**
  * The program's positional arguments for a bench request:
- * TYPE ALG OP PATH SIZES KEYHEX IVHEX ASSOCLEN AUTHSIZE WARMUP_MS REPETITION_MS REPETITIONS.
+ * TYPE ALG OP PATH SIZES KEYHEX IVHEX ASSOCLEN AUTHSIZE WARMUP_MS REPETITION_MS REPETITIONS, and for
+ * an adaptive request MAX_REPETITIONS PRECISION_PPM POINT_BUDGET_MS.
  * Like the agent, an aead request without authsize uses 16; AAD and tag length are 0 for the others.
  */
 export function cReferenceArgs(req: BenchRequestBody): string[] {
@@ -32,6 +33,10 @@ export function cReferenceArgs(req: BenchRequestBody): string[] {
     String(req.warmupMs),
     String(req.repetitionMs),
     String(req.repetitions),
+    // adaptive: the stopping rule's three figures (bench-stopping.ts)
+    ...(req.maxRepetitions !== undefined
+      ? [String(req.maxRepetitions), String(Math.round((req.targetPrecision ?? 0) * 1e6)), String(Math.round(req.pointBudgetMs ?? 0))]
+      : []),
   ];
 }
 
@@ -59,6 +64,7 @@ const outputSchema = {
               properties: { ops: { type: 'integer', minimum: 1 }, ns: { type: 'integer', minimum: 0 } },
             },
           },
+          stopped: { enum: ['precise', 'max-repetitions', 'time-share'] },
         },
       },
     },

@@ -198,7 +198,8 @@ export type BenchOp = 'encrypt' | 'decrypt' | 'digest';
 /**
  * One driver × operation × data path, over several sizes. The timing loop runs inside the agent (or
  * inside the C reference program the agent starts): no protocol round trip inside a measurement.
- * Per size: a warm-up (not counted), then `repetitions` timed slices of `repetitionMs` each.
+ * Per size: a warm-up (not counted), then `repetitions` timed slices of `repetitionMs` each; with
+ * `maxRepetitions`, more slices until the stopping rule (protocol/bench-stopping.ts) is met.
  */
 export interface BenchRequestBody {
   type: 'hash' | 'skcipher' | 'aead';
@@ -217,7 +218,14 @@ export interface BenchRequestBody {
   authsize?: number;
   warmupMs: number;
   repetitionMs: number;
+  /** the fixed count, or with maxRepetitions the minimum */
   repetitions: number;
+  /** adaptive: go on past `repetitions` until the spread is small enough, at most this many */
+  maxRepetitions?: number;
+  /** adaptive: stop once the 95 % confidence interval's half-width / mean is at most this (e.g. 0.03) */
+  targetPrecision?: number;
+  /** adaptive: a point's time share, warm-up included; no repetition starts past it (the minimum still runs) */
+  pointBudgetMs?: number;
   /** run this C reference program instead of the agent's own loop (same arguments, same answer) */
   program?: string;
 }
@@ -227,9 +235,14 @@ export interface BenchRepetition {
   ns: number;
 }
 
+/** Why an adaptive measurement stopped (protocol/bench-stopping.ts). */
+export type BenchStop = 'precise' | 'max-repetitions' | 'time-share';
+
 export interface BenchPoint {
   size: number;
   repetitions: BenchRepetition[];
+  /** adaptive requests: why it stopped */
+  stopped?: BenchStop;
 }
 
 export interface BenchResult {
@@ -258,6 +271,8 @@ export interface ModprobeResult {
   /** kernel log messages written while the module loaded, in order (text only) */
   log: string[];
   seconds: number;
+  /** the rate of the kernel's cycle counter (x86: TSC, from the boot log), Hz; converts tcrypt's sec=0 cycle counts */
+  cycleHz?: number;
 }
 
 /** The running kernel's config as the target has it: /proc/config.gz, else /boot/config-<release>. */

@@ -6,7 +6,7 @@
  */
 import type { BenchOp, BenchPath } from '../protocol/messages.js';
 import { targetKey, type BenchLine, type TcryptFigure, type TcryptLine } from './result-model.js';
-import { median, pointStats, ratio, type PointStats } from '../bench/bench-stats.js';
+import { intervalOf, judge, median, pointStats, ratio, ratioInterval, type Interval, type PointStats } from '../bench/bench-stats.js';
 
 export interface ThroughputSeries {
   algorithm: string;
@@ -32,13 +32,18 @@ export interface ThroughputComparison {
   copy?: number;
   zerocopy?: number;
   cReference?: number;
+  /** the 95 % intervals of copy, zerocopy and cReference (MB/s) */
+  intervals?: { copy?: Interval; zerocopy?: Interval; cReference?: Interval };
   /** harness (copy) / C loop (copy): the cost of JavaScript in the loop */
   harnessOverC?: number;
+  /** its interval from the two figures' intervals */
+  harnessOverCRange?: Interval;
   tcrypt?: number;
   /** the tcrypt figure was taken at this size (the nearest tcrypt measured, when not the same) */
   tcryptSize?: number;
   /** best AF_ALG path / tcrypt: the cost of the syscall interface */
   afalgOverTcrypt?: number;
+  afalgOverTcryptRange?: Interval;
 }
 
 export interface ThroughputGoal {
@@ -54,6 +59,8 @@ export interface ThroughputGoal {
   /** how many driver × operation ratios there were */
   count?: number;
   met?: boolean;
+  /** judged with the noise: the median of the ratios' low ends reaches the threshold (met), the median of their high ends does not (missed), else inconclusive */
+  judgement?: 'met' | 'missed' | 'inconclusive';
   note?: string;
 }
 
@@ -93,6 +100,13 @@ export function tcryptFigureFor(figures: readonly TcryptFigure[], driver: string
   const below = candidates.filter((figure) => figure.size < size);
   const largest = Math.max(...below.map((figure) => figure.size));
   return best(below.filter((figure) => figure.size === largest));
+}
+
+/** The slowest of the tcrypt figures at exactly this point (runs disagree: that is tcrypt's own noise), MB/s. */
+function tcryptLowestMb(figures: readonly TcryptFigure[], like: TcryptFigure): number | undefined {
+  const same = figures.filter((figure) => figure.driver === like.driver && figure.op === like.op && figure.size === like.size && figure.keyBits === like.keyBits && figure.updateSize === like.updateSize);
+  const rates = same.map(tcryptMb).filter((mb): mb is number => mb !== undefined);
+  return rates.length > 0 ? Math.min(...rates) : undefined;
 }
 
 export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: readonly TcryptLine[]): BenchSummary | undefined {
@@ -142,15 +156,17 @@ export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: re
         row = { algorithm: one.algorithm, target: one.target, generic: one.generic, ...(one.driver !== undefined ? { driver: one.driver } : {}), op: one.op, size: point.size };
         comparisons.set(key, row);
       }
-      if (one.engine === 'c-reference') {
-        if (one.path === 'copy') row.cReference = point.mbPerSecond;
-      } else if (one.path === 'copy') row.copy = point.mbPerSecond;
-      else row.zerocopy = point.mbPerSecond;
+      const which = one.engine === 'c-reference' ? (one.path === 'copy' ? 'cReference' : undefined) : one.path;
+      if (which === undefined) continue;
+      row[which] = point.mbPerSecond;
+      row.intervals = { ...row.intervals, [which]: intervalOf(point) };
     }
   }
   for (const row of comparisons.values()) {
     const harnessOverC = ratio(row.copy, row.cReference);
     if (harnessOverC !== undefined) row.harnessOverC = harnessOverC;
+    const harnessRange = row.intervals?.copy && row.intervals.cReference ? ratioInterval(row.intervals.copy, row.intervals.cReference) : undefined;
+    if (harnessRange) row.harnessOverCRange = harnessRange;
     if (row.driver !== undefined) {
       const figure = tcryptFigureFor(figures, row.driver, row.op, row.size, keyBitsOf.get(targetKey(row.algorithm, row.target)));
       const mb = figure ? tcryptMb(figure) : undefined;
@@ -160,7 +176,13 @@ export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: re
         const best = Math.max(row.copy ?? 0, row.zerocopy ?? 0);
         // compared only at the size tcrypt measured
         const afalgOverTcrypt = figure.size === row.size ? ratio(best, mb) : undefined;
-        if (afalgOverTcrypt !== undefined) row.afalgOverTcrypt = afalgOverTcrypt;
+        if (afalgOverTcrypt !== undefined) {
+          row.afalgOverTcrypt = afalgOverTcrypt;
+          // the noise: the AF_ALG path's interval, and tcrypt's runs from the slowest to the best
+          const bestInterval = (row.copy ?? 0) >= (row.zerocopy ?? 0) ? row.intervals?.copy : row.intervals?.zerocopy;
+          const range = bestInterval ? ratioInterval(bestInterval, { value: mb, low: tcryptLowestMb(figures, figure) ?? mb, high: mb }) : undefined;
+          if (range) row.afalgOverTcryptRange = range;
+        }
       }
     }
   }
@@ -183,34 +205,45 @@ export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: re
 function ratioFigures(
   rows: readonly ThroughputComparison[],
   pick: (row: ThroughputComparison) => number | undefined,
-): { median?: number; worst?: number; worstAt?: string; count?: number } {
+  range: (row: ThroughputComparison) => Interval | undefined,
+): { median?: number; worst?: number; worstAt?: string; count?: number; lows?: number[]; highs?: number[] } {
   let worst: number | undefined;
   let worstAt: string | undefined;
   const values: number[] = [];
+  const lows: number[] = [];
+  const highs: number[] = [];
   for (const row of rows) {
     const value = pick(row);
     if (value === undefined) continue;
     values.push(value);
+    const interval = range(row) ?? { value, low: value, high: value };
+    lows.push(interval.low);
+    highs.push(interval.high);
     if (worst === undefined || value < worst) {
       worst = value;
       worstAt = `${row.target} ${row.op}`;
     }
   }
   if (worst === undefined || worstAt === undefined) return {};
-  return { median: median(values), worst, worstAt, count: values.length };
+  return { median: median(values), worst, worstAt, count: values.length, lows, highs };
 }
 
 /** The harness's own goals: harness/C ≥ 0.95 at 4 KiB and ≥ 0.8 at 64 B; AF_ALG/tcrypt ≥ 0.9 at 64 KiB. */
 function goalsOf(rows: readonly ThroughputComparison[]): ThroughputGoal[] {
-  const goal = (name: string, threshold: number, size: number, pick: (row: ThroughputComparison) => number | undefined, note?: string): ThroughputGoal => {
-    const found = ratioFigures(
+  const goal = (name: string, threshold: number, size: number, pick: (row: ThroughputComparison) => number | undefined, range: (row: ThroughputComparison) => Interval | undefined, note?: string): ThroughputGoal => {
+    const { lows, highs, ...found } = ratioFigures(
       rows.filter((row) => row.size === size),
       pick,
+      range,
     );
     // judged on the median: one noisy point (TCG, a busy host) must not decide; the worst is shown
-    return { name, threshold, size, ...found, ...(found.median !== undefined ? { met: found.median >= threshold } : {}), ...(note ? { note } : {}) };
+    const judged = found.median !== undefined && lows && highs ? judge({ value: found.median, low: median(lows), high: median(highs) }, threshold) : undefined;
+    const judgement = judged === 'above' ? 'met' : judged === 'below' ? 'missed' : judged;
+    return { name, threshold, size, ...found, ...(found.median !== undefined ? { met: found.median >= threshold } : {}), ...(judgement ? { judgement } : {}), ...(note ? { note } : {}) };
   };
-  const goals = [goal('harness/C', 0.95, 4096, (row) => row.harnessOverC), goal('harness/C', 0.8, 64, (row) => row.harnessOverC)];
+  const harness = (row: ThroughputComparison): number | undefined => row.harnessOverC;
+  const harnessRange = (row: ThroughputComparison): Interval | undefined => row.harnessOverCRange;
+  const goals = [goal('harness/C', 0.95, 4096, harness, harnessRange), goal('harness/C', 0.8, 64, harness, harnessRange)];
   // tcrypt stops below 64 KiB on some kernels: then the goal is checked at the largest size it measured
   const tcryptSizes = rows.filter((row) => row.afalgOverTcrypt !== undefined).map((row) => row.size);
   const largest = tcryptSizes.length > 0 ? Math.max(...tcryptSizes) : 65536;
@@ -220,6 +253,7 @@ function goalsOf(rows: readonly ThroughputComparison[]): ThroughputGoal[] {
       0.9,
       largest,
       (row) => row.afalgOverTcrypt,
+      (row) => row.afalgOverTcryptRange,
       largest !== 65536 ? `asked at 64 KiB; this kernel's tcrypt measures up to ${largest} bytes, so checked there` : undefined,
     ),
   );

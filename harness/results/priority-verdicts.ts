@@ -6,14 +6,23 @@
  *
  *   critical  the selected driver (or the generic name) fails vectors
  *   critical  a driver whose self-test failed or never ran outranks the selected one
- *   warning   a correct driver at least 1.2× faster at 4 KiB has a lower priority than the selected one
+ *   warning   a correct driver at least 1.2× faster at 4 KiB has a lower priority than the selected one,
+ *             and the difference is larger than the measured noise (their 95 % intervals do not overlap)
+ *   info      the same 1.2× but within the noise: inconclusive, measure again (--budget, --precision)
  *   info      an accelerator (async, from a module other than the core kernel) is not selected
  */
 import { driverRecordOf, type DiscoveredAlgorithmSummary } from './result-model.js';
+import { judge, ratioInterval, type Interval } from '../bench/bench-stats.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
-export type VerdictRule = 'selected-fails-vectors' | 'untested-driver-outranks-selected' | 'faster-driver-ranked-lower' | 'accelerator-not-selected' | 'thin-coverage';
+export type VerdictRule =
+  | 'selected-fails-vectors'
+  | 'untested-driver-outranks-selected'
+  | 'faster-driver-ranked-lower'
+  | 'faster-driver-inconclusive'
+  | 'accelerator-not-selected'
+  | 'thin-coverage';
 
 export interface PriorityVerdict {
   algorithm: string;
@@ -40,6 +49,9 @@ export interface PriorityCandidate {
   fault?: string;
   /** MB/s at the reference size (4 KiB), agent copy path, encrypt or digest */
   mbPerSecond?: number;
+  /** its 95 % interval (absent: no spread known, the figure is taken as exact) */
+  mbLow?: number;
+  mbHigh?: number;
   accelerator: boolean;
 }
 
@@ -53,6 +65,8 @@ export interface PriorityTable {
   /** the generic name's own vector result */
   genericCorrect?: boolean;
   genericMbPerSecond?: number;
+  genericMbLow?: number;
+  genericMbHigh?: number;
   /** every public driver, highest priority first */
   candidates: PriorityCandidate[];
   verdicts: PriorityVerdict[];
@@ -68,6 +82,8 @@ export interface TargetEvidence {
   /** the kernel report that ended an operation at once */
   fault?: string;
   mbPerSecond?: number;
+  mbLow?: number;
+  mbHigh?: number;
 }
 
 export const FASTER_FACTOR = 1.2;
@@ -104,6 +120,8 @@ export function priorityTable(algorithm: DiscoveredAlgorithmSummary, evidence: (
       ...(found.hung ? { hung: true } : {}),
       ...(found.fault !== undefined ? { fault: found.fault } : {}),
       ...(found.mbPerSecond !== undefined ? { mbPerSecond: found.mbPerSecond } : {}),
+      ...(found.mbLow !== undefined ? { mbLow: found.mbLow } : {}),
+      ...(found.mbHigh !== undefined ? { mbHigh: found.mbHigh } : {}),
       accelerator: isAccelerator(driver),
     };
   });
@@ -114,6 +132,8 @@ export function priorityTable(algorithm: DiscoveredAlgorithmSummary, evidence: (
     ...(selected !== undefined ? { selected, selectedHow } : {}),
     ...(generic.correct !== undefined ? { genericCorrect: generic.correct } : {}),
     ...(generic.mbPerSecond !== undefined ? { genericMbPerSecond: generic.mbPerSecond } : {}),
+    ...(generic.mbLow !== undefined ? { genericMbLow: generic.mbLow } : {}),
+    ...(generic.mbHigh !== undefined ? { genericMbHigh: generic.mbHigh } : {}),
     candidates,
     verdicts: [],
   };
@@ -156,20 +176,8 @@ function verdictsOf(table: PriorityTable): PriorityVerdict[] {
     }
   }
 
-  const selectedSpeed = selected?.mbPerSecond ?? table.genericMbPerSecond;
-  if (selected && selectedSpeed !== undefined) {
-    for (const candidate of table.candidates) {
-      if (candidate.selected || candidate.correct !== true || candidate.mbPerSecond === undefined) continue;
-      if (candidate.priority >= selected.priority || candidate.mbPerSecond < FASTER_FACTOR * selectedSpeed) continue;
-      verdicts.push({
-        algorithm,
-        severity: 'warning',
-        rule: 'faster-driver-ranked-lower',
-        message: `${candidate.driver} (priority ${candidate.priority}) is correct and ${(candidate.mbPerSecond / selectedSpeed).toFixed(2)}× faster at 4 KiB (${fmt(candidate.mbPerSecond)} vs ${fmt(selectedSpeed)}) than the selected ${selected.driver} (priority ${selected.priority})`,
-        drivers: [candidate.driver, selected.driver],
-      });
-    }
-  }
+  const selectedSpeed = selected?.mbPerSecond !== undefined ? speedOf(selected) : speedOf({ mbPerSecond: table.genericMbPerSecond, mbLow: table.genericMbLow, mbHigh: table.genericMbHigh });
+  if (selected && selectedSpeed !== undefined) verdicts.push(...fasterVerdicts(table, selected, selectedSpeed));
 
   for (const candidate of table.candidates) {
     if (candidate.selected || !candidate.accelerator) continue;
@@ -190,4 +198,40 @@ export function countVerdicts(verdicts: readonly PriorityVerdict[]): Record<Seve
   const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
   for (const verdict of verdicts) counts[verdict.severity]++;
   return counts;
+}
+
+/** A speed with its interval; without one the figure is taken as exact. */
+function speedOf(figures: { mbPerSecond?: number | undefined; mbLow?: number | undefined; mbHigh?: number | undefined }): Interval | undefined {
+  const value = figures.mbPerSecond;
+  if (value === undefined) return undefined;
+  return { value, low: Math.min(figures.mbLow ?? value, value), high: Math.max(figures.mbHigh ?? value, value) };
+}
+
+const rangeText = (speed: Interval): string => (speed.low < speed.high ? `${fmt(speed.value)}, ${fmt(speed.low)}–${fmt(speed.high)}` : fmt(speed.value));
+
+/**
+ * Correct drivers ranked below the selected one and at least FASTER_FACTOR faster: a warning when
+ * the difference is larger than the noise (the slowest the candidate could be is still faster than
+ * the fastest the selected one could be), else an inconclusive note.
+ */
+function fasterVerdicts(table: PriorityTable, selected: PriorityCandidate, selectedSpeed: Interval): PriorityVerdict[] {
+  const verdicts: PriorityVerdict[] = [];
+  for (const candidate of table.candidates) {
+    const speed = speedOf(candidate);
+    if (candidate.selected || candidate.correct !== true || speed === undefined || candidate.priority >= selected.priority) continue;
+    const faster = ratioInterval(speed, selectedSpeed);
+    if (faster === undefined || faster.value < FASTER_FACTOR) continue;
+    const figures = `${faster.value.toFixed(2)}× faster at 4 KiB (${rangeText(speed)} vs ${rangeText(selectedSpeed)})`;
+    const beyondNoise = judge(faster, 1) === 'above';
+    verdicts.push({
+      algorithm: table.algorithm,
+      severity: beyondNoise ? 'warning' : 'info',
+      rule: beyondNoise ? 'faster-driver-ranked-lower' : 'faster-driver-inconclusive',
+      message: beyondNoise
+        ? `${candidate.driver} (priority ${candidate.priority}) is correct and ${figures} than the selected ${selected.driver} (priority ${selected.priority})`
+        : `inconclusive: ${candidate.driver} (priority ${candidate.priority}) measured ${figures} than the selected ${selected.driver} (priority ${selected.priority}), but within the measured noise (their 95 % intervals overlap); measure again with a larger --budget`,
+      drivers: [candidate.driver, selected.driver],
+    });
+  }
+  return verdicts;
 }

@@ -2,7 +2,7 @@
  * The results of a run, as stored: `run.json` (what ran where) and `results.jsonl` (one line per
  * batch outcome). Reports are rendered from these two files alone.
  */
-import type { BenchOp, BenchPath, BenchRepetition, SplitStrategy } from '../protocol/messages.js';
+import type { BenchOp, BenchPath, BenchRepetition, BenchStop, SplitStrategy } from '../protocol/messages.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const RUN_FILE = 'run.json';
@@ -217,7 +217,17 @@ export interface BenchLine {
   keyBytes: number;
   assocBytes?: number;
   authsize?: number;
-  points: Array<{ size: number; repetitions: BenchRepetition[] }>;
+  points: Array<{
+    size: number;
+    repetitions: BenchRepetition[];
+    stopped?: BenchStop;
+    /** the median rate, ops/s (written for readers of the file; the reports recompute it) */
+    opsPerSecond?: number;
+    /** the 95 % confidence interval of the mean rate, ops/s (min–max below two repetitions) */
+    ci95?: [number, number];
+  }>;
+  /** wall time of the request, seconds (absent in runs before adaptive measurements) */
+  seconds?: number;
 }
 
 /** One figure the kernel's tcrypt module logged (in-kernel speed, no syscalls: the ceiling). */
@@ -245,6 +255,8 @@ export interface TcryptLine {
   figures: TcryptFigure[];
   /** why no figures: module missing, mode unknown to this kernel… */
   error?: string;
+  /** the kernel's cycle counter rate, Hz: sec=0 figures' opsPerSecond come from it */
+  cycleHz?: number;
 }
 
 export type ResultLine = TallyLine | SkipLine | UnusableLine | UnbindableLine | IncidentLine | HangLine | KernelEventLine | BenchLine | TcryptLine | BatchDoneLine | ResumedLine;
@@ -346,7 +358,20 @@ export interface RunSettings {
   /** at most this many cases per vector file */
   sample?: number;
   /** throughput measurement, when the run measures it */
-  bench?: { sizes: number[]; seconds: number; repetitions: number; paths: BenchPath[]; tcryptSec?: number; cReference: boolean };
+  bench?: {
+    sizes: number[];
+    seconds: number;
+    /** the fixed count, or with maxRepetitions the minimum */
+    repetitions: number;
+    /** adaptive measurements (absent in older runs: a fixed count) */
+    maxRepetitions?: number;
+    precision?: number;
+    /** seconds, tcrypt included */
+    budget?: number;
+    paths: BenchPath[];
+    tcryptSec?: number;
+    cReference: boolean;
+  };
   /** fault-injection fixtures (qemu/fixtures) loaded before discovery */
   fixtures: string[];
   /** absent: AF_ALG only; kernel/auto: the in-kernel executor module was loaded and serves drivers */
@@ -388,6 +413,8 @@ export interface RunMeta {
   kernelTaint?: { before: string[]; after: string[] };
   /** wall time of each phase of this attempt, seconds: target up (boot, agent, modules), discovery, vectors, bench measurements, tcrypt */
   phases?: { target: number; discovery: number; vectors: number; bench?: number; tcrypt?: number };
+  /** what the bench's time budget cut */
+  benchCuts?: string[];
   /** what execution did: executions done, wall time of the execution stage, executions per second */
   execution?: { executed: number; seconds: number; perSecond: number };
 }

@@ -3,7 +3,7 @@
  */
 import type { RunMeta } from '../../harness/results/result-model.js';
 import type { BenchSummary } from '../../harness/results/bench-summary.js';
-import { formatMb, formatOps, formatRatio, formatSize, formatSpread, formatUs } from '../format.js';
+import { benchSettingsText, formatMb, formatNoise, formatOps, formatRatio, formatRatioRange, formatSize, formatUs, goalState } from '../format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ThroughputRow } from '../throughput-charts.js';
 import { inlineSvg, table } from './elements.js';
 import { esc } from '../format.js';
@@ -22,12 +22,12 @@ export function throughputTable(bench: BenchSummary, algorithm: string, op: stri
     { header: 'MB/s', cell: (row) => `<strong>${esc(formatMb(row.copy?.mbPerSecond))}</strong>`, numeric: true },
     { header: 'ops/s', cell: (row) => esc(formatOps(row.copy?.opsPerSecond)), numeric: true },
     { header: 'µs/op', cell: (row) => esc(formatUs(row.copy?.usPerOp)), numeric: true },
-    { header: 'Spread', cell: (row) => esc(formatSpread(row.copy?.spread)), numeric: true },
+    { header: 'Noise (95 % CI, min–max)', cell: (row) => esc(formatNoise(row.copy)), numeric: true },
     { header: 'Zero-copy MB/s', cell: (row) => esc(formatMb(row.comparison?.zerocopy)), optional: (row) => row.comparison?.zerocopy !== undefined, numeric: true },
     { header: 'C reference MB/s', cell: (row) => esc(formatMb(row.comparison?.cReference)), optional: (row) => row.comparison?.cReference !== undefined, numeric: true },
-    { header: 'Harness/C', cell: (row) => esc(formatRatio(row.comparison?.harnessOverC)), optional: (row) => row.comparison?.harnessOverC !== undefined, numeric: true },
+    { header: 'Harness/C', cell: (row) => esc(formatRatioRange(row.comparison?.harnessOverC, row.comparison?.harnessOverCRange)), optional: (row) => row.comparison?.harnessOverC !== undefined, numeric: true },
     { header: 'tcrypt MB/s', cell: tcryptCell, optional: (row) => row.comparison?.tcrypt !== undefined, numeric: true },
-    { header: 'AF_ALG/tcrypt', cell: (row) => esc(formatRatio(row.comparison?.afalgOverTcrypt)), optional: (row) => row.comparison?.afalgOverTcrypt !== undefined, numeric: true },
+    { header: 'AF_ALG/tcrypt', cell: (row) => esc(formatRatioRange(row.comparison?.afalgOverTcrypt, row.comparison?.afalgOverTcryptRange)), optional: (row) => row.comparison?.afalgOverTcrypt !== undefined, numeric: true },
   ];
   const shown = columns.filter((column) => column.optional === undefined || rows.some(column.optional));
   const body = rows.map((row, index) => {
@@ -47,12 +47,13 @@ export function throughput(bench: BenchSummary, meta: RunMeta): string {
   const out = ['<section id="throughput">', '<h2>Throughput</h2>'];
   const settings = meta.settings.bench;
   out.push(
-    '<p class="lead">MB/s is 10⁶ payload bytes per second, the median of the repetitions; the spread is half of (fastest − slowest) over the median. The agent loop runs on the target through AF_ALG (copy: sendmsg/read; zero-copy: splice); the C reference does the same system calls from C, so harness/C is the cost of the harness itself; tcrypt is the kernel measuring the driver in-kernel, the ceiling with no system call at all.</p>',
+    '<p class="lead">MB/s is 10⁶ payload bytes per second, the median of the repetitions; the noise is the 95 % confidence interval of the mean rate (±, relative) with the slowest–fastest repetition and their count n; a ratio carries the interval its two figures allow, and a goal or a priority warning is only claimed when it holds across that interval (else: inconclusive). The agent loop runs on the target through AF_ALG (copy: sendmsg/read; zero-copy: splice); the C reference does the same system calls from C, so harness/C is the cost of the harness itself; tcrypt is the kernel measuring the driver in-kernel, the ceiling with no system call at all.</p>',
   );
   if (settings) {
     out.push(
-      `<p class="muted">Settings: sizes ${esc(settings.sizes.map(formatSize).join(', '))}; ${settings.repetitions} repetitions of ${settings.seconds} s; paths ${esc(settings.paths.join(', '))}; tcrypt ${settings.tcryptSec !== undefined ? 'on' : 'off'}; C reference <span class="mono">${esc(meta.cReference ?? 'off')}</span>.</p>`,
+      `<p class="muted">Settings: ${esc(benchSettingsText(settings))}; C reference <span class="mono">${esc(meta.cReference ?? 'off')}</span>.</p>`,
     );
+    for (const cut of meta.benchCuts ?? []) out.push(`<p class="warn">Budget cut: ${esc(cut)}</p>`);
   }
   for (const chart of chartsFor(bench)) {
     out.push(`<article class="bench" id="t-${chart.slug}">`);
@@ -76,7 +77,7 @@ export function throughput(bench: BenchSummary, meta: RunMeta): string {
         esc(`${formatRatio(goal.median, 3)}${goal.count !== undefined ? ` (${goal.count})` : ''}`),
         esc(formatRatio(goal.worst, 3)),
         esc(goal.worstAt ?? '—'),
-        goal.met === undefined ? '<span class="muted">—</span>' : goal.met ? '<span class="ok">✔</span>' : '<span class="bad">✘</span>',
+        { met: '<span class="ok">✔</span>', missed: '<span class="bad">✘</span>', inconclusive: '<span class="muted">? inconclusive</span>', none: '<span class="muted">—</span>' }[goalState(goal) ?? 'none'],
         esc(goal.note ?? ''),
       ]),
       { numeric: [1, 2, 3, 4] },

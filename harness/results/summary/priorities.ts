@@ -17,11 +17,11 @@ function severityRank(severity: Severity): number {
 export function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench: BenchSummary | undefined): PriorityTable[] {
   const inRun = new Set<string>([...rows.filter((row) => row.ran).map((row) => row.algorithm), ...(bench?.series.map((one) => one.algorithm) ?? [])]);
   const narrowed = (meta.settings.alg?.length ?? 0) > 0;
-  const speedAt4k = new Map<string, number>();
+  const speedAt4k = new Map<string, { mb: number; low: number; high: number }>();
   for (const one of bench?.series ?? []) {
     if (one.engine !== 'agent' || one.path !== 'copy' || one.op === 'decrypt') continue;
     const point = one.points.find((p) => p.size === REFERENCE_SIZE);
-    if (point && Number.isFinite(point.mbPerSecond)) speedAt4k.set(targetKey(one.algorithm, one.target), point.mbPerSecond);
+    if (point && Number.isFinite(point.mbPerSecond)) speedAt4k.set(targetKey(one.algorithm, one.target), { mb: point.mbPerSecond, low: point.lowMb, high: point.highMb });
   }
   const rowOf = new Map(rows.map((row) => [targetKey(row.algorithm, row.target), row]));
   const tables: PriorityTable[] = [];
@@ -30,12 +30,12 @@ export function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench
     const evidence = (target: string): TargetEvidence => {
       const key = targetKey(algorithm.name, target);
       const row = rowOf.get(key);
-      const mb = speedAt4k.get(key);
+      const speed = speedAt4k.get(key);
       return {
         ...(row?.ran ? { correct: row.failed === 0, failed: row.failed } : {}),
         ...(row?.hung ? { hung: true } : {}),
         ...(row?.fault !== undefined ? { fault: row.fault } : {}),
-        ...(mb !== undefined ? { mbPerSecond: mb } : {}),
+        ...(speed !== undefined ? { mbPerSecond: speed.mb, mbLow: speed.low, mbHigh: speed.high } : {}),
       };
     };
     const table = priorityTable(algorithm, evidence);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { median, pointStats, rateOf, ratio } from '../../../harness/bench/bench-stats.js';
+import { intervalOf, judge, median, pointStats, rateOf, ratio, ratioInterval } from '../../../harness/bench/bench-stats.js';
 
 describe('bench/bench-stats', () => {
   it('median of odd and even counts, NaN for none', () => {
@@ -30,6 +30,35 @@ describe('bench/bench-stats', () => {
     assert.ok(Math.abs(stats.spread - 3100 / 1050) < 1e-9);
     assert.equal(stats.repetitions, 5);
     assert.equal(stats.totalOps, 805);
+  });
+
+  it("a point's 95 % interval of the mean in MB/s; min–max stands in for a single repetition", () => {
+    const stats = pointStats(1000, [
+      { ops: 100, ns: 100_000_000 },
+      { ops: 110, ns: 100_000_000 },
+      { ops: 90, ns: 100_000_000 },
+    ]);
+    // rates 1000, 1100, 900: mean 1000, s = 100, half-width 4.303 × 100 / √3
+    const half = (4.303 * 100) / Math.sqrt(3);
+    assert.ok(Math.abs(stats.lowMb - ((1000 - half) * 1000) / 1e6) < 1e-9);
+    assert.ok(Math.abs(stats.highMb - ((1000 + half) * 1000) / 1e6) < 1e-9);
+    assert.ok(Math.abs(stats.precision - half / 1000) < 1e-9);
+    const single = pointStats(1000, [{ ops: 100, ns: 100_000_000 }]);
+    assert.deepEqual([single.lowMb, single.highMb, single.precision], [1, 1, Infinity]);
+    assert.deepEqual(intervalOf(single), { value: 1, low: 1, high: 1 });
+  });
+
+  it('a ratio carries the interval its two figures allow, judged against a threshold', () => {
+    const a = { value: 50, low: 45, high: 55 };
+    const b = { value: 40, low: 38, high: 42 };
+    const faster = ratioInterval(a, b)!;
+    assert.equal(faster.value, 1.25);
+    assert.ok(Math.abs(faster.low - 45 / 42) < 1e-12 && Math.abs(faster.high - 55 / 38) < 1e-12);
+    assert.equal(judge(faster, 1), 'above', 'the slowest a could be beats the fastest b could be');
+    assert.equal(judge(faster, 1.2), 'inconclusive');
+    assert.equal(judge(faster, 1.5), 'below');
+    assert.equal(ratioInterval(a, { value: 40, low: 0, high: 80 })?.high, Infinity);
+    assert.equal(ratioInterval({ value: 0, low: 0, high: 0 }, b), undefined);
   });
 
   it('ratio only of two positive figures', () => {

@@ -25,7 +25,9 @@ describe('cli/run-settings', () => {
   it('keeps what was asked: patterns, comma lists, bench settings, the seed', () => {
     const settings = of({ alg: ['cbc(aes)'], driver: ['virtio*'], strategies: ['oneshot,chunks'], seed: 'abc', sample: 5, bench: true, sizes: ['4096,64'], paths: ['copy'], tcrypt: false, 'c-reference': false });
     assert.deepEqual([settings.alg, settings.driver, settings.strategies, settings.seed, settings.sample], [['cbc(aes)'], ['virtio*'], ['oneshot', 'chunks'], 'abc', 5]);
-    assert.deepEqual(settings.bench, { sizes: [64, 4096], seconds: 0.5, repetitions: 5, paths: ['copy'], cReference: false });
+    assert.deepEqual(settings.bench, { sizes: [64, 4096], seconds: 0.09, repetitions: 3, maxRepetitions: 10, precision: 0.03, budget: 90, paths: ['copy'], cReference: false });
+    assert.equal(of({ bench: true, budget: 0 }).bench?.budget, undefined, '--budget 0: none');
+    assert.equal(of({ bench: true }).bench?.tcryptSec, 0, 'tcrypt cycle counts by default');
     // stored as is in run.json and read back as is: plain JSON, nothing lost on the way
     assert.deepEqual(JSON.parse(JSON.stringify(settings)), settings);
   });

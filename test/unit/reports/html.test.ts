@@ -241,8 +241,8 @@ describe('reports/html', () => {
     const { meta, summary } = benchRun();
     const section = element(renderHtml(runReportOf(meta, summary)), 'throughput');
     const encrypt = element(section, 't-cbc-aes-encrypt');
-    assert.match(encrypt, /<th>Target<\/th><th class="num">Size<\/th><th class="num">MB\/s<\/th><th class="num">ops\/s<\/th><th class="num">µs\/op<\/th><th class="num">Spread<\/th><th class="num">Zero-copy MB\/s<\/th><th class="num">C reference MB\/s<\/th><th class="num">Harness\/C<\/th><th class="num">tcrypt MB\/s<\/th><th class="num">AF_ALG\/tcrypt<\/th>/);
-    assert.match(encrypt, /<td>cbc-aes-aesni<\/td><td class="num">16 B<\/td><td class="num"><strong>[\d.,]+<\/strong><\/td><td class="num">[\d,]+<\/td><td class="num">[\d.]+<\/td><td class="num">±[\d.]+ %<\/td>/);
+    assert.match(encrypt, /<th>Target<\/th><th class="num">Size<\/th><th class="num">MB\/s<\/th><th class="num">ops\/s<\/th><th class="num">µs\/op<\/th><th class="num">Noise \(95 % CI, min–max\)<\/th><th class="num">Zero-copy MB\/s<\/th><th class="num">C reference MB\/s<\/th><th class="num">Harness\/C<\/th><th class="num">tcrypt MB\/s<\/th><th class="num">AF_ALG\/tcrypt<\/th>/);
+    assert.match(encrypt, /<td>cbc-aes-aesni<\/td><td class="num">16 B<\/td><td class="num"><strong>[\d.,]+<\/strong><\/td><td class="num">[\d,]+<\/td><td class="num">[\d.]+<\/td><td class="num">±[\d.]+ % \([\d.,]+–[\d.,]+, n=\d+\)<\/td>/);
     assert.match(encrypt, /\(at 4 KiB\)/, 'tcrypt figure from a smaller size, marked');
     const sha = element(section, 't-sha256-digest');
     assert.ok(!sha.includes('Zero-copy MB/s'), 'no empty column');

@@ -92,10 +92,10 @@ describe('reports/markdown: priority selection and throughput', () => {
     assert.ok(md.includes('## Throughput\n'));
     assert.ok(md.includes('### cbc(aes) encrypt\n\n![cbc(aes) encrypt](charts/cbc-aes-encrypt.svg)\n\n![cbc(aes) encrypt at 4 KiB](charts/cbc-aes-encrypt-bar.svg)\n'));
     assert.ok(md.includes('![sha256 digest](charts/sha256-digest.svg)'));
-    assert.ok(md.includes('| Target | Size | MB/s | ops/s | µs/op | Spread | Zero-copy MB/s | C reference MB/s | Harness/C | tcrypt MB/s | AF_ALG/tcrypt |'));
-    assert.match(md, /\| cbc-aes-aesni \| 4 KiB \| [\d,]+ \| [\d,]+ \| [\d.]+ \| ±[\d.]+ % \| [\d,]+ \| [\d,]+ \| \d\.\d\d \| [\d,]+ \| 0\.\d\d \|/);
+    assert.ok(md.includes('| Target | Size | MB/s | ops/s | µs/op | Noise (95 % CI, min–max) | Zero-copy MB/s | C reference MB/s | Harness/C | tcrypt MB/s | AF_ALG/tcrypt |'));
+    assert.match(md, /\| cbc-aes-aesni \| 4 KiB \| [\d,]+ \| [\d,]+ \| [\d.]+ \| ±[\d.]+ % \([\d.,]+–[\d.,]+, n=\d+\) \| [\d,]+ \| [\d,]+ \| \d\.\d\d( \([\d.]+–[\d.]+\))? \| [\d,]+ \| 0\.\d\d( \([\d.]+–[\d.]+\))? \|/);
     assert.match(md, /\| cbc-aes-aesni \| 64 KiB \| .* \| [\d,]+ \(at 4 KiB\) \| — \|/);
-    assert.ok(md.includes('| Target | Size | MB/s | ops/s | µs/op | Spread | C reference MB/s | Harness/C | tcrypt MB/s | AF_ALG/tcrypt |'), 'sha256: no zero-copy column');
+    assert.ok(md.includes('| Target | Size | MB/s | ops/s | µs/op | Noise (95 % CI, min–max) | C reference MB/s | Harness/C | tcrypt MB/s | AF_ALG/tcrypt |'), 'sha256: no zero-copy column');
     assert.ok(md.includes('### Goals\n\n| Goal | Threshold | Size | Median (met?) | Worst measured | Where | Met | Note |'));
     assert.match(md, /\| harness\/C \| ≥ 0\.95 \| 4 KiB \| \d\.\d{3} \(\d+\) \| \d\.\d{3} \| [^|]+ \| [✔✘] \|  \|/);
     assert.match(md, /\| AF_ALG\/tcrypt \| ≥ 0\.9 \| 4 KiB \| 0\.\d{3} \(\d+\) \| 0\.\d{3} \| [^|]+ \| ✘ \| asked at 64 KiB; this kernel's tcrypt measures up to 4096 bytes, so checked there \|/);

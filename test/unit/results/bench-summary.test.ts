@@ -47,6 +47,8 @@ describe('results/bench-summary', () => {
     // tcrypt measured 4096 twice: the better figure is the ceiling; the 256-bit key figure is not this key
     assert.equal(at4k.tcrypt, (1600 * 4096) / 1e6);
     assert.ok(Math.abs((at4k.afalgOverTcrypt ?? 0) - 1200 / 1600) < 1e-9);
+    // the two tcrypt runs disagree (1500, 1600): the ratio's interval runs from over the best to over the slowest
+    assert.ok(Math.abs((at4k.afalgOverTcryptRange?.low ?? 0) - 1200 / 1600) < 1e-9 && Math.abs((at4k.afalgOverTcryptRange?.high ?? 0) - 1200 / 1500) < 1e-9);
     // the generic row compares with its bound driver's tcrypt figure
     const generic = bench.comparisons.find((row) => row.target === 'cbc(aes)' && row.size === 64)!;
     assert.equal(generic.tcrypt, (40000 * 64) / 1e6);
@@ -61,6 +63,24 @@ describe('results/bench-summary', () => {
       ['AF_ALG/tcrypt', 4096, 0.9, false, 'cbc(aes) encrypt'],
     ]);
     assert.match(bench.goals[2]?.note ?? '', /up to 4096 bytes/);
+  });
+
+  it('goals judged with the noise: met, missed, or inconclusive when the ratios\' intervals straddle the threshold', () => {
+    const bench = summarizeBench(lines, tcrypt)!;
+    // 4 KiB: copy 1000 ± (90…110 around 100) over C 1050 exactly: the interval holds 0.95 and more
+    const at4k = bench.comparisons.find((row) => row.target === 'cbc-aes-aesni' && row.size === 4096)!;
+    const range = at4k.harnessOverCRange!;
+    assert.ok(Math.abs(range.low - range.high) < 1e-12 && Math.abs(range.value - 1000 / 1050) < 1e-12, 'identical repetitions: an exact ratio');
+    const generic4k = bench.comparisons.find((row) => row.target === 'cbc(aes)' && row.size === 4096)!;
+    assert.ok(generic4k.intervals?.copy && generic4k.intervals.copy.low < generic4k.intervals.copy.value && generic4k.intervals.copy.high > generic4k.intervals.copy.value);
+    // 64 B: 0.5, and even its 900…1100 spread keeps it below 0.8; tcrypt: 0.75 with no spread stays below 0.9
+    assert.deepEqual(
+      bench.goals.map((goal) => goal.judgement),
+      ['met', 'missed', 'missed'],
+    );
+    const noisy = summarizeBench([line('a', 'copy', 'agent', { 64: [1000, 1500, 2500] }), line('a', 'copy', 'c-reference', { 64: [2000, 2000, 2000] })], [])!;
+    assert.equal(noisy.goals[1]?.judgement, 'inconclusive', 'a median of 0.75 whose interval reaches past 0.8');
+    assert.equal(noisy.goals[1]?.met, false, 'met (the median alone) is kept for older readers');
   });
 
   it('tcrypt beyond its largest size: the nearest smaller figure is shown, not used as a ratio; hashes only when one update', () => {

@@ -92,6 +92,32 @@ const rows: Row[] = [
     ],
   },
   {
+    title: '1.2× faster beyond the noise (the 95 % intervals do not overlap): still a warning',
+    algorithm: CBC,
+    evidence: {
+      ...allCorrect,
+      'cbc-aes-aesni': { correct: true, failed: 0, mbPerSecond: 40, mbLow: 38, mbHigh: 42 },
+      virtio_crypto_aes_cbc: { correct: true, failed: 0, mbPerSecond: 50, mbLow: 47, mbHigh: 53 },
+    },
+    expect: [
+      ['warning', 'faster-driver-ranked-lower', ['virtio_crypto_aes_cbc', 'cbc-aes-aesni']],
+      ['info', 'accelerator-not-selected', ['virtio_crypto_aes_cbc']],
+    ],
+  },
+  {
+    title: '1.25× faster but within the noise (the intervals overlap): an inconclusive note, no warning',
+    algorithm: CBC,
+    evidence: {
+      ...allCorrect,
+      'cbc-aes-aesni': { correct: true, failed: 0, mbPerSecond: 40, mbLow: 30, mbHigh: 46 },
+      virtio_crypto_aes_cbc: { correct: true, failed: 0, mbPerSecond: 50, mbLow: 44, mbHigh: 56 },
+    },
+    expect: [
+      ['info', 'faster-driver-inconclusive', ['virtio_crypto_aes_cbc', 'cbc-aes-aesni']],
+      ['info', 'accelerator-not-selected', ['virtio_crypto_aes_cbc']],
+    ],
+  },
+  {
     title: 'just under 1.2× is no warning; a faster but failing driver is no warning either',
     algorithm: CBC,
     evidence: { ...allCorrect, virtio_crypto_aes_cbc: { correct: true, failed: 0, mbPerSecond: 47.9 }, 'cbc(aes-generic)': { correct: false, failed: 1, mbPerSecond: 400 } },

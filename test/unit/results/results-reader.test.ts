@@ -82,7 +82,8 @@ const fullLines: Array<
     keyBytes: 16,
     assocBytes: 16,
     authsize: 16,
-    points: [{ size: 4096, repetitions: [{ ops: 100, ns: 100_000_000 }] }],
+    points: [{ size: 4096, repetitions: [{ ops: 100, ns: 100_000_000 }], stopped: 'precise', opsPerSecond: 1000, ci95: [1000, 1000] }],
+    seconds: 0.4,
   },
   {
     kind: 'tcrypt',
@@ -90,6 +91,7 @@ const fullLines: Array<
     seconds: 12.5,
     figures: [{ algorithm: 'gcm(aes)', driver: 'generic-gcm-aesni', op: 'encrypt', keyBits: 128, size: 16, opsPerSecond: 1000, cycles: 2000, updateSize: 16 }],
     error: 'e',
+    cycleHz: 2_994_000_000,
   },
 ];
 const fullMeta: DeepRequired<RunMeta> = {
@@ -127,6 +129,7 @@ const fullMeta: DeepRequired<RunMeta> = {
   ],
   kernelTaint: { before: ['E'], after: ['D', 'O', 'E'] },
   phases: { target: 6.8, discovery: 5, vectors: 160, bench: 480, tcrypt: 360 },
+  benchCuts: ['sizes 16 not measured'],
   execution: { executed: 2, seconds: 0.5, perSecond: 4 },
   target: { kernelRelease: '6.8', arch: 'x86_64', accel: 'tcg', accelReason: 'no /dev/kvm', agentVersion: '0.1.0', node: 'v20', agent: 'node', agentReason: 'auto: the host node runs in the x86_64 guest over 9p', agentReadyMs: 8000, bootMs: 4000 },
   discovery: [{ name: 'gcm(aes)', afalgType: 'aead', bound: 'x', drivers: [{ driver: 'x', priority: 1, selftest: 'passed', module: 'kernel', internal: false, async: true, bind: 'ENOENT', afalgReach: { reason: 'async', detail: 'd' } }] }],
@@ -140,7 +143,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     differential: 10,
     seed: '42',
     boundary: { thorough: false },
-    bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'], tcryptSec: 1, cReference: true },
+    bench: { sizes: [16, 4096], seconds: 0.5, repetitions: 5, maxRepetitions: 10, precision: 0.03, budget: 90, paths: ['copy', 'zerocopy'], tcryptSec: 1, cReference: true },
     mctCheckpoints: 10,
     hangSec: 20,
     sample: 25,
