@@ -22,6 +22,7 @@ import { writeCpio } from './image/cpio-writer.js';
 import { imageDirFor, newestCachedImage, readManifest, writeManifest, type GuestImage } from './image/image-cache.js';
 import { assembleInitramfs } from './image/initramfs-tree.js';
 import { downloadKernelAndBusybox, extractKernelPackage, installBootKernel, type UnpackedKernel } from './image/kernel-package.js';
+import { prepareOwnKernelImage } from './own-kernel/own-kernel-image.js';
 import { selectImageModules, type ModuleSelection } from './image/module-selection.js';
 import { addNodeClosure, nodejsVersion } from './image/node-closure.js';
 import { describePackages, packageSources, resolveImagePackages, type ImagePackages, type PackageSources } from './image/package-resolution.js';
@@ -95,6 +96,7 @@ async function writeImage(board: QemuBoard, dir: string, staging: string, parts:
 }
 
 export async function prepareGuestImage(board: QemuBoard, options: PrepareOptions = {}): Promise<GuestImage> {
+  if (board.qemu.kernel) return prepareOwnKernelImage(board, options);
   requireImageTools();
   const startedAt = Date.now();
   const agentNode = board.qemu.agentNode ?? 'host';

@@ -1,10 +1,35 @@
-/** `--board` as a board file or a user's image (yocto:PATH, buildroot:PATH). */
-import { loadBoard, type Board } from './board.js';
+/** `--board` as a board file, a user's image (yocto:PATH, buildroot:PATH) or a user's kernel (kernel:PATH). */
+import { loadBoard, type Board, type QemuBoardConfig } from './board.js';
 import { isUserImageSpec, resolveUserImage } from '../../qemu/user-image-source.js';
+import { isKernelSpec, parseKernelSpec } from '../../qemu/own-kernel/kernel-spec.js';
+import { readKernelImageInfo } from '../../qemu/kernel-image.js';
 
-/** loadBoard, or for yocto:PATH / buildroot:PATH the board userImageBoard synthesizes. */
+/** loadBoard, or for yocto:PATH / buildroot:PATH / kernel:PATH the board synthesized for it. */
 export function loadBoardOrImage(spec: string): Board {
+  if (isKernelSpec(spec)) return ownKernelBoard(spec);
   return isUserImageSpec(spec) ? userImageBoard(spec) : loadBoard(spec);
+}
+
+/**
+ * `--board kernel:PATH[,modules=…]`: the built-in QEMU board of the kernel's architecture
+ * (qemu-x86_64, qemu-aarch64, qemu-armhf: machine, CPU, virtio-crypto, the modules it loads) with
+ * the user's kernel in place of Debian's; the harness builds the initramfs around it
+ * (qemu/own-kernel/own-kernel-image.ts). The image is checked here, before anything is built or booted.
+ */
+export function ownKernelBoard(spec: string): Board {
+  const files = parseKernelSpec(spec);
+  const { arch, kind } = readKernelImageInfo(files.image);
+  const base = loadBoard(`qemu-${arch}`);
+  if (!base.qemu) throw new Error(`board qemu-${arch} has no qemu section`);
+  const { kernelPackage: _debianKernel, bootUncompressed: _uncompressed, agentNode: _agentNode, ...qemu } = base.qemu;
+  const config: QemuBoardConfig = { ...qemu, kernel: files };
+  return {
+    ...base,
+    name: spec,
+    description: `your ${arch} kernel ${files.image} (${kind}) on ${base.name}'s QEMU machine, in the harness's initramfs`,
+    qemu: config,
+    file: spec,
+  };
 }
 
 /**

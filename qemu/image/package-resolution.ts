@@ -86,7 +86,8 @@ async function remembered<T extends Remembered>(key: string, apt: Apt, refresh: 
 type KernelAndBusybox = Pick<ImagePackages, 'kernel' | 'kernelParts' | 'busybox'>;
 
 async function resolveKernelAndBusybox(board: QemuBoard, refresh: boolean, sources: PackageSources): Promise<KernelAndBusybox> {
-  const { debianArch, kernelPackage } = board.qemu;
+  const { debianArch } = board.qemu;
+  const kernelPackage = board.qemu.kernelPackage ?? '';
   const { apt } = sources;
   const key = `${kernelPackage}:${debianArch}${sources.foreign ? ':private' : ''}${suiteKey(board)}`;
   return remembered(key, apt, refresh, async (listsMtimeMs) => {
@@ -120,6 +121,12 @@ export async function resolveImagePackages(board: QemuBoard, sources: PackageSou
   const resolved = { kernel, ...(kernelParts && kernelParts.length > 0 ? { kernelParts } : {}), busybox };
   if (!withNode) return resolved;
   return { ...resolved, node: await resolveNodePackages(board, force, sources.privateApt as ForeignApt) };
+}
+
+/** busybox-static's .deb for the board's architecture (for an image around the user's own kernel, which needs no kernel package). */
+export async function downloadBusybox(board: QemuBoard, sources: PackageSources): Promise<{ busybox: DebianPackage; deb: string }> {
+  const busybox = { name: 'busybox-static', version: await sources.apt.candidateVersion('busybox-static') };
+  return { busybox, deb: await sources.apt.download(busybox, cacheDir('downloads', board.qemu.debianArch)) };
 }
 
 /** One line naming what was resolved. */
