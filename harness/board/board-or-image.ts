@@ -4,6 +4,8 @@ import { isUserImageSpec, resolveUserImage } from '../../qemu/user-image-source.
 import { isKernelSpec, parseKernelSpec } from '../../qemu/own-kernel/kernel-spec.js';
 import { readKernelImageInfo } from '../../qemu/kernel-image.js';
 
+const OWN_KERNEL_READY_SEC = 180;
+
 /** loadBoard, or for yocto:PATH / buildroot:PATH / kernel:PATH the board synthesized for it. */
 export function loadBoardOrImage(spec: string): Board {
   if (isKernelSpec(spec)) return ownKernelBoard(spec);
@@ -28,6 +30,8 @@ export function ownKernelBoard(spec: string): Board {
     name: spec,
     description: `your ${arch} kernel ${files.image} (${kind}) on ${base.name}'s QEMU machine, in the harness's initramfs`,
     qemu: config,
+    // a kernel of unknown weight (debug options, every self-test) boots slower than Debian's under TCG
+    timeouts: { ...base.timeouts, agentReadySec: Math.max(base.timeouts?.agentReadySec ?? 0, OWN_KERNEL_READY_SEC) },
     file: spec,
   };
 }

@@ -13,7 +13,7 @@ import type { StepProgress } from '../../harness/core/progress.js';
 import { Apt } from '../apt/apt.js';
 import { ForeignApt } from '../apt/foreign-apt.js';
 import { DEBIAN_SUITE } from '../apt/sources.js';
-import type { ClosurePackage, DebianPackage } from '../apt/debian.js';
+import type { ClosurePackage, DebianArch, DebianPackage } from '../apt/debian.js';
 import { NODE_PACKAGES, nodejsVersion } from './node-closure.js';
 
 /** The private apt of a board: for a foreign architecture or another suite, or for the node packages of agentNode image. */
@@ -124,9 +124,14 @@ export async function resolveImagePackages(board: QemuBoard, sources: PackageSou
 }
 
 /** busybox-static's .deb for the board's architecture (for an image around the user's own kernel, which needs no kernel package). */
-export async function downloadBusybox(board: QemuBoard, sources: PackageSources): Promise<{ busybox: DebianPackage; deb: string }> {
-  const busybox = { name: 'busybox-static', version: await sources.apt.candidateVersion('busybox-static') };
-  return { busybox, deb: await sources.apt.download(busybox, cacheDir('downloads', board.qemu.debianArch)) };
+export async function downloadBusybox(apt: Apt): Promise<{ busybox: DebianPackage; deb: string }> {
+  const busybox = { name: 'busybox-static', version: await apt.candidateVersion('busybox-static') };
+  return { busybox, deb: await apt.download(busybox, cacheDir('downloads', apt.arch)) };
+}
+
+/** The apt that has bookworm's packages of an architecture: the host's for its own, the private lists for another. */
+export function aptOf(debianArch: DebianArch, hostArch: string, log: (line: string) => void): Apt {
+  return debianArch === hostArch ? new Apt(debianArch) : new ForeignApt(debianArch, { log });
 }
 
 /** One line naming what was resolved. */

@@ -65,7 +65,7 @@ function imageKey(board: QemuBoard, files: OwnKernelFiles, busyboxVersion: strin
 }
 
 /** The image's release and the module tree agree, or one line says they do not. */
-function reconcileRelease(files: OwnKernelFiles, imageRelease: string | undefined, tree: ModuleTree | undefined): string {
+export function reconcileRelease(files: OwnKernelFiles, imageRelease: string | undefined, tree: ModuleTree | undefined): string {
   if (imageRelease && tree && tree.release !== imageRelease) {
     throw new BadInputError(`${files.modules}: modules of release ${tree.release}, but ${files.image} is ${imageRelease}: the kernel would load none of them`);
   }
@@ -109,7 +109,7 @@ export async function prepareOwnKernelImage(board: QemuBoard, options: { progres
   const imageRelease = kernelImageRelease(files.image, info.kind);
   const out = options.progress ?? process.stderr;
   const sources = packageSources(board, await hostDebianArch(), (line) => out.write(`    ${line}\n`));
-  const { busybox, deb } = await downloadBusybox(board, sources);
+  const { busybox, deb } = await downloadBusybox(sources.apt);
   const dir = path.join(cacheDir('images', board.qemu.debianArch), `own-${imageRelease ?? info.kind}-${imageKey(board, files, busybox.version)}`);
   const cached = options.force ? undefined : readManifest(dir);
   if (cached) {

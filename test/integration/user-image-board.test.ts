@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
-import { buildrootImagesDir, yoctoDeployDir } from '../support/user-image-fixture.js';
+import { buildrootImagesDir, yoctoDeployDir, yoctoExt4DeployDir } from '../support/user-image-fixture.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
 
@@ -47,6 +47,15 @@ describe('--board buildroot:DIR and yocto:DIR (user images without node)', funct
     const result = await runCli(['discover', '--board', `yocto:${deploy}`], { env: { CI: 'true' } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /starting yocto:.*qemux86-64\.rootfs\.qemuboot\.conf: qemu-system-x86_64 \(tcg\)/);
+    assert.match(result.stderr, /native agent [0-9a-f]{16} uploaded over the console/);
+    assert.match(result.stdout, /sha256-generic/);
+  });
+
+  it('--board yocto:DEPLOY_DIR with an ext4 root and modules-*.tgz: the root loader mounts it, the native agent runs', async () => {
+    const deploy = await yoctoExt4DeployDir(path.join(tmp.path, 'ext4', 'tmp', 'deploy', 'images', 'qemux86-64'));
+    const result = await runCli(['discover', '--board', `yocto:${deploy}`], { env: { CI: 'true' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /virtio_blk.*ext4.* are modules in modules-qemux86-64\.tgz: the harness's root-loader initramfs loads them/);
     assert.match(result.stderr, /native agent [0-9a-f]{16} uploaded over the console/);
     assert.match(result.stdout, /sha256-generic/);
   });
