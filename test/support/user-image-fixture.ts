@@ -12,7 +12,7 @@ import { asQemuBoard, loadBoard } from '../../harness/board/board.js';
 import { prepareGuestImage, type GuestImage } from '../../qemu/guest-image.js';
 import { writeCpio } from '../../qemu/image/cpio-writer.js';
 import { projectRoot } from '../../harness/core/paths.js';
-import { cachedKernelDeb } from '../../qemu/image-kernel-config.js';
+import { cachedKernelDeb, imageKernelConfig } from '../../qemu/image-kernel-config.js';
 
 /** Replaces the harness's /init: a board's boot, ending in a login on the console. */
 const BOARD_INIT = `#!/bin/sh
@@ -101,7 +101,7 @@ export async function kernelTreeDirs(dir: string): Promise<{ tree: string; modul
   const tree = path.join(dir, 'linux');
   fs.mkdirSync(path.join(tree, 'arch', 'x86', 'boot'), { recursive: true });
   fs.copyFileSync(image.kernel, path.join(tree, 'arch', 'x86', 'boot', 'bzImage'));
-  fs.copyFileSync(path.join(image.dir, `config-${image.kernelRelease}`), path.join(tree, '.config'));
+  fs.writeFileSync(path.join(tree, '.config'), (await imageKernelConfig(image, 'amd64')).text);
   const unpacked = path.join(dir, 'initramfs');
   unpackInitramfs(image, unpacked);
   const modules = path.join(dir, 'modules');

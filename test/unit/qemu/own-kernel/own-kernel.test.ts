@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError, EXIT } from '../../../../harness/core/errors.js';
 import { loadBoardOrImage } from '../../../../harness/board/board-or-image.js';
+import { asQemuBoard, loadBoard, type QemuBoardConfig } from '../../../../harness/board/board.js';
 import { kernelImageRelease } from '../../../../qemu/kernel-image.js';
 import { parseKernelSpec } from '../../../../qemu/own-kernel/kernel-spec.js';
 import { readModuleTree } from '../../../../qemu/own-kernel/modules-source.js';
-import { reconcileRelease } from '../../../../qemu/own-kernel/own-kernel-image.js';
+import { ownKernelFiles, reconcileRelease } from '../../../../qemu/own-kernel/own-kernel-image.js';
 import { rootModulesNeeded } from '../../../../qemu/own-kernel/root-loader.js';
 import { expectBadInput } from '../../../support/bad-input.js';
 import { useTempDir } from '../../../support/temp-dir.js';
@@ -88,6 +89,21 @@ describe('qemu/own-kernel', () => {
       assert.equal(board.qemu?.kernel?.image, path.join(temp.path, 'linux', 'arch', 'x86', 'boot', 'bzImage'));
       assert.equal(board.qemu?.machine, 'pc');
       assert.ok((board.timeouts?.agentReadySec ?? 0) >= 180);
+    });
+
+    it("a board file's qemu.kernel replaces kernelPackage, its paths relative to the board file; both or neither is refused", () => {
+      const qemu = { ...(loadBoard('qemu-x86_64').qemu as QemuBoardConfig) };
+      delete qemu.kernelPackage;
+      const write = (name: string, section: object): string => {
+        const file = path.join(temp.path, 'boards', name);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, JSON.stringify({ name, arch: 'x86_64', transport: 'qemu', qemu: section }));
+        return file;
+      };
+      const board = asQemuBoard(loadBoard(write('mine.json', { ...qemu, kernel: { image: '../linux/arch/x86/boot/bzImage', modules: '../mods' } })));
+      assert.deepEqual(ownKernelFiles(board), { image: path.join(temp.path, 'linux', 'arch', 'x86', 'boot', 'bzImage'), modules: path.join(temp.path, 'mods') });
+      expectBadInput(() => loadBoard(write('both.json', { ...qemu, kernelPackage: 'linux-image-amd64', kernel: { image: 'bzImage' } })), /both\.json/);
+      expectBadInput(() => loadBoard(write('neither.json', qemu)), /neither\.json/);
     });
 
     it('bad input: not a kernel image, no such file, a tree without an image, an unknown option', () => {
