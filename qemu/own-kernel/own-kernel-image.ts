@@ -96,6 +96,50 @@ function copyBesideImage(dir: string, files: OwnKernelFiles, release: string): P
   return { kernel, bootKernel: kernel, ...(dtb ? { dtb } : {}) };
 }
 
+interface OwnBuild {
+  board: QemuBoard;
+  files: OwnKernelFiles;
+  imageRelease: string | undefined;
+  busybox: { version: string; deb: string };
+  dir: string;
+  startedAt: number;
+}
+
+/** The image's parts into `work`, then the initramfs, kernel and manifest into `dir`. */
+async function buildOwnImage(build: OwnBuild, work: string, progress: StepProgress): Promise<GuestImage> {
+  const { board, files, dir, busybox } = build;
+  progress.next(files.modules ? `reading the modules in ${files.modules}` : 'no modules');
+  const tree = files.modules ? await readModuleTree(files.modules, work, build.imageRelease) : undefined;
+  const kernelRelease = reconcileRelease(files, build.imageRelease, tree);
+  const modules = selectOwnModules(board, tree, path.join(work, 'no-modules'), progress);
+  await execFile('dpkg-deb', ['-x', busybox.deb, path.join(work, 'busybox')]);
+  const staging = path.join(work, 'initramfs');
+  fs.mkdirSync(staging, { recursive: true });
+  const busyboxBinary = busyboxBinaryIn(path.join(work, 'busybox'), busybox.deb);
+  await assembleInitramfs(staging, { kernelRelease, busyboxBinary, modules, agentNode: 'host', arch: board.qemu.debianArch, withNode: false }, progress);
+  progress.next('writing the image');
+  fs.mkdirSync(dir, { recursive: true });
+  const initramfs = path.join(dir, 'initramfs.cpio');
+  await writeCpio(staging, initramfs);
+  const image: GuestImage = {
+    dir,
+    ...copyBesideImage(dir, files, kernelRelease),
+    initramfs,
+    kernelRelease,
+    kernelPackage: files.image,
+    kernelVersion: kernelRelease,
+    busyboxVersion: busybox.version,
+    moduleCount: modules.files.length,
+    preload: modules.preload,
+    builtAt: new Date().toISOString(),
+    initramfsBytes: fs.statSync(initramfs).size,
+    buildSeconds: Math.round((Date.now() - build.startedAt) / 100) / 10,
+  };
+  writeManifest(image);
+  return image;
+}
+
+/** The guest image around the board's own kernel: cached, else built (QemuTarget boots it as it boots a Debian one). */
 export async function prepareOwnKernelImage(board: QemuBoard, options: { progress?: NodeJS.WritableStream; force?: boolean } = {}): Promise<GuestImage> {
   requireHostTools([{ command: 'apt-get', debianPackage: 'apt' }, { command: 'dpkg-deb', debianPackage: 'dpkg' }, { command: 'depmod', debianPackage: 'kmod' }, { command: 'tar', debianPackage: 'tar' }], 'building the image around your kernel');
   const startedAt = Date.now();
@@ -120,35 +164,8 @@ export async function prepareOwnKernelImage(board: QemuBoard, options: { progres
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   try {
-    progress.next(files.modules ? `reading the modules in ${files.modules}` : 'no modules');
-    const tree = files.modules ? await readModuleTree(files.modules, work, imageRelease) : undefined;
-    const kernelRelease = reconcileRelease(files, imageRelease, tree);
-    const modules = selectOwnModules(board, tree, path.join(work, 'no-modules'), progress);
-    await execFile('dpkg-deb', ['-x', deb, path.join(work, 'busybox')]);
-    const staging = path.join(work, 'initramfs');
-    fs.mkdirSync(staging, { recursive: true });
-    const busyboxBinary = busyboxBinaryIn(path.join(work, 'busybox'), deb);
-    await assembleInitramfs(staging, { kernelRelease, busyboxBinary, modules, agentNode: 'host', arch: board.qemu.debianArch, withNode: false }, progress);
-    progress.next('writing the image');
-    fs.mkdirSync(dir, { recursive: true });
-    const initramfs = path.join(dir, 'initramfs.cpio');
-    await writeCpio(staging, initramfs);
-    const image: GuestImage = {
-      dir,
-      ...copyBesideImage(dir, files, kernelRelease),
-      initramfs,
-      kernelRelease,
-      kernelPackage: files.image,
-      kernelVersion: kernelRelease,
-      busyboxVersion: busybox.version,
-      moduleCount: modules.files.length,
-      preload: modules.preload,
-      builtAt: new Date().toISOString(),
-      initramfsBytes: fs.statSync(initramfs).size,
-      buildSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
-    };
-    writeManifest(image);
-    progress.done(`image ${dir} around ${files.image} (${kernelRelease}, initramfs ${(fs.statSync(initramfs).size / 1e6).toFixed(1)} MB)`);
+    const image = await buildOwnImage({ board, files, imageRelease, busybox: { version: busybox.version, deb }, dir, startedAt }, work, progress);
+    progress.done(`image ${dir} around ${files.image} (${image.kernelRelease}, initramfs ${((image.initramfsBytes ?? 0) / 1e6).toFixed(1)} MB)`);
     return image;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
