@@ -1,5 +1,5 @@
 /** `--board` as a board file, a user's image (yocto:PATH, buildroot:PATH) or a user's kernel (kernel:PATH). */
-import { loadBoard, type Board, type QemuBoardConfig } from './board.js';
+import { loadBoard, type Board, type OwnKernelFiles, type QemuBoardConfig } from './board.js';
 import { isUserImageSpec, resolveUserImage } from '../../qemu/user-image-source.js';
 import { isKernelSpec, parseKernelSpec } from '../../qemu/own-kernel/kernel-spec.js';
 import { readKernelImageInfo } from '../../qemu/kernel-image.js';
@@ -18,8 +18,7 @@ export function loadBoardOrImage(spec: string): Board {
  * the user's kernel in place of Debian's; the harness builds the initramfs around it
  * (qemu/own-kernel/own-kernel-image.ts). The image is checked here, before anything is built or booted.
  */
-export function ownKernelBoard(spec: string): Board {
-  const files = parseKernelSpec(spec);
+export function ownKernelBoard(spec: string, files: OwnKernelFiles = parseKernelSpec(spec)): Board {
   const { arch, kind } = readKernelImageInfo(files.image);
   const base = loadBoard(`qemu-${arch}`);
   if (!base.qemu) throw new Error(`board qemu-${arch} has no qemu section`);
@@ -41,9 +40,12 @@ export function ownKernelBoard(spec: string): Board {
  * serial board on the guest's console, logged in as root without a password (Yocto's debug-tweaks,
  * Buildroot's default), the native agent uploaded over the console (auto falls back to it when the
  * image has no node). The console's pty is known only once QEMU runs: user-image-target.ts fills it in.
+ * An image without a root file system (a Buildroot output/images with the kernel only) is a kernel:
+ * board: the harness builds its initramfs around that kernel.
  */
 export function userImageBoard(spec: string): Board {
   const boot = resolveUserImage(spec);
+  if (!boot.rootfs) return ownKernelBoard(spec, { image: boot.kernel.file, ...(boot.modulesArchive ? { modules: boot.modulesArchive } : {}), ...(boot.dtb ? { dtb: boot.dtb } : {}) });
   return {
     name: boot.origin,
     description: `${boot.origin} under ${boot.binary}, reached on its console`,
