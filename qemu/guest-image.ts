@@ -8,6 +8,9 @@
  * for its architecture, with everything it depends on, unpacked into the initramfs (the root layout
  * is described in image/root-layout.ts).
  *
+ * A board with the user's own kernel (qemu.kernel, `--board kernel:…`) gets the same initramfs around
+ * that kernel and its modules instead: qemu/own-kernel/own-kernel-image.ts.
+ *
  * Each step lives in qemu/image/: package-resolution, image-cache, kernel-package (kernel-tree),
  * module-selection, node-closure, initramfs-tree, cpio-writer.
  */

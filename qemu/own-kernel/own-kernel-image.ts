@@ -39,9 +39,9 @@ export function ownKernelFiles(board: QemuBoard): OwnKernelFiles {
 }
 
 /** What identifies a file cheaply: its path, size and modification time. */
-function fileStamp(file: string): string {
+export function fileStamp(file: string): string {
   const stat = fs.statSync(file);
-  return `${file}:${stat.size}:${stat.mtimeMs}`;
+  return `${path.resolve(file)}:${stat.size}:${stat.mtimeMs}`;
 }
 
 /** A dir's files, recursively, stamped; an archive or file stamped itself. */

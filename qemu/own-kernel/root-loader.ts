@@ -25,6 +25,8 @@ import { aptOf, downloadBusybox } from '../image/package-resolution.js';
 import { isInitramfs, type UserImageBoot } from '../user-image.js';
 import type { Arch } from '../../harness/board/board.js';
 import { readModuleTree, type ModuleTree } from './modules-source.js';
+import { fileStamp, reconcileRelease } from './own-kernel-image.js';
+import { kernelImageRelease } from '../kernel-image.js';
 
 export const rootLoaderInit = path.join(projectRoot, 'qemu', 'own-kernel', 'root-loader-init.sh');
 const DEBIAN_ARCH: Record<Arch, DebianArch> = { x86_64: 'amd64', aarch64: 'arm64', armhf: 'armhf' };
@@ -48,9 +50,8 @@ export function rootModulesNeeded(tree: Pick<ModuleTree, 'deps'>): string[] {
   return ROOT_MODULES.filter((name) => present.has(name));
 }
 
-function loaderKey(archive: string, busyboxVersion: string): string {
-  const stat = fs.statSync(archive);
-  const recipe = { LOADER_FORMAT, archive: `${path.resolve(archive)}:${stat.size}:${stat.mtimeMs}`, busyboxVersion, ROOT_MODULES, init: fs.readFileSync(rootLoaderInit, 'utf8') };
+function loaderKey(archive: string, kernel: string, busyboxVersion: string): string {
+  const recipe = { LOADER_FORMAT, archive: fileStamp(archive), kernel: fileStamp(kernel), busyboxVersion, ROOT_MODULES, init: fs.readFileSync(rootLoaderInit, 'utf8') };
   return crypto.createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
 }
 
@@ -60,7 +61,10 @@ async function buildLoader(boot: UserImageBoot, archive: string, busyboxDeb: str
   fs.mkdirSync(work, { recursive: true });
   try {
     progress.next(`reading ${path.basename(archive)}`);
-    const tree = await readModuleTree(archive, work);
+    const imageRelease = kernelImageRelease(boot.kernel.file, boot.kernel.kind);
+    const tree = await readModuleTree(archive, work, imageRelease);
+    // a stale modules tgz would load nothing and leave the disk unmounted: refused before the boot
+    reconcileRelease({ image: boot.kernel.file, modules: archive }, imageRelease, tree);
     const preload = rootModulesNeeded(tree);
     if (preload.length === 0) return { reason: `${ROOT_DECIDING.join(' and ')} are not modules in ${path.basename(archive)}: the kernel mounts the disk itself` };
     const selection = selectModules(tree.deps, preload);
@@ -86,7 +90,7 @@ export async function rootLoaderFor(boot: UserImageBoot, out: NodeJS.WritableStr
   const debianArch = DEBIAN_ARCH[boot.arch];
   const apt = aptOf(debianArch, await hostDebianArch(), (line) => out.write(`    ${line}\n`));
   const { busybox, deb } = await downloadBusybox(apt);
-  const dir = cacheDir('images', debianArch, `root-loader-${loaderKey(boot.modulesArchive, busybox.version)}`);
+  const dir = cacheDir('images', debianArch, `root-loader-${loaderKey(boot.modulesArchive, boot.kernel.file, busybox.version)}`);
   const manifestFile = path.join(dir, 'manifest.json');
   const cached = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as LoaderManifest) : undefined;
   if (cached && (!cached.initramfs || fs.existsSync(cached.initramfs))) return cached;

@@ -2,7 +2,9 @@
  * `--board buildroot:DIR`: a Buildroot-style output/images (the Debian kernel as bzImage, a busybox
  * rootfs.cpio with a getty on the console and no node; test/support/user-image-fixture.ts) booted
  * by the harness, logged into on its console as root without a password, the native agent uploaded
- * over the console; discover and a sampled run.
+ * over the console; discover and a sampled run. Then yocto:DIR, with a cpio root (discover) and laid
+ * out as Yocto does with a disk root (modules-qemux86-64.tgz, an ext4 rootfs, qb_rootfs_opt): the
+ * harness's root loader loads virtio_blk and ext4 from the tgz; a sampled run.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -51,12 +53,17 @@ describe('--board buildroot:DIR and yocto:DIR (user images without node)', funct
     assert.match(result.stdout, /sha256-generic/);
   });
 
-  it('--board yocto:DEPLOY_DIR with an ext4 root and modules-*.tgz: the root loader mounts it, the native agent runs', async () => {
+  it('--board yocto:DEPLOY_DIR with an ext4 root and modules-*.tgz: the root loader mounts it; a sampled run (discovery first) passes', async () => {
     const deploy = await yoctoExt4DeployDir(path.join(tmp.path, 'ext4', 'tmp', 'deploy', 'images', 'qemux86-64'));
-    const result = await runCli(['discover', '--board', `yocto:${deploy}`], { env: { CI: 'true' } });
+    const out = path.join(tmp.path, 'run-ext4');
+    const result = await runCli(['run', '--board', `yocto:${deploy}`, '--sample', '3', '--alg', 'sha256', '--strategies', 'oneshot', '--out', out], { env: { CI: 'true' } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /virtio_blk.*ext4.* are modules in modules-qemux86-64\.tgz: the harness's root-loader initramfs loads them/);
     assert.match(result.stderr, /native agent [0-9a-f]{16} uploaded over the console/);
-    assert.match(result.stdout, /sha256-generic/);
+    const { meta, lines } = readRun(out);
+    assert.match(meta.board.name, /^yocto:.*core-image-minimal-qemux86-64\.rootfs\.qemuboot\.conf$/);
+    const rows = summarize(meta, lines).rows;
+    assert.ok(rows.some((row) => row.target === 'sha256-generic'), rows.map((row) => row.target).join(', '));
+    for (const row of rows) assert.ok(row.passed > 0 && row.failed === 0, `${row.algorithm} ${row.target}: ${row.passed}/${row.failed}`);
   });
 });
