@@ -9,6 +9,7 @@
  * with them built in (no such module in the archive) boots the disk directly, as runqemu would.
  * Cached per archive and busybox version.
  */
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,11 +44,31 @@ interface LoaderManifest {
   reason: string;
 }
 
-/** The root modules this tree has as modules, in load order; empty when the deciding ones are built in. */
-export function rootModulesNeeded(tree: Pick<ModuleTree, 'deps'>): string[] {
-  const present = new Set([...tree.deps.keys()].map(moduleName));
+/** The root modules among these module names, in load order; empty when the deciding ones are not among them (built in). */
+function rootModulesAmong(present: Set<string>): string[] {
   if (!ROOT_DECIDING.some((name) => present.has(name))) return [];
   return ROOT_MODULES.filter((name) => present.has(name));
+}
+
+/** The root modules this tree has as modules, in load order; empty when the deciding ones are built in. */
+export function rootModulesNeeded(tree: Pick<ModuleTree, 'deps'>): string[] {
+  return rootModulesAmong(new Set([...tree.deps.keys()].map(moduleName)));
+}
+
+/**
+ * For `qemu show` (nothing built): the root modules a modules archive holds, from its listing, or
+ * undefined when tar cannot list it.
+ */
+export function rootModulesInArchive(archive: string): string[] | undefined {
+  const listing = spawnSync('tar', ['-tf', archive], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (listing.status !== 0) return undefined;
+  const modules = listing.stdout.split('\n').filter((name) => /\.ko(\.(xz|zst|gz))?$/.test(name));
+  return rootModulesAmong(new Set(modules.map(moduleName)));
+}
+
+/** The line `qemu show` and a run print about a disk root's modules. */
+export function rootLoaderReason(archive: string, modules: string[], rootfs: string): string {
+  return `${modules.join(', ')} are modules in ${path.basename(archive)}: the harness's root-loader initramfs loads them and switch_roots into ${path.basename(rootfs)}`;
 }
 
 function loaderKey(archive: string, kernel: string, busyboxVersion: string): string {
@@ -75,7 +96,7 @@ async function buildLoader(boot: UserImageBoot, archive: string, busyboxDeb: str
     fs.mkdirSync(dir, { recursive: true });
     const initramfs = path.join(dir, 'root-loader.cpio');
     await writeCpio(staging, initramfs);
-    return { initramfs, reason: `${preload.join(', ')} are modules in ${path.basename(archive)}: the harness's root-loader initramfs loads them and switch_roots into ${path.basename(boot.rootfs?.file ?? 'the disk')}` };
+    return { initramfs, reason: rootLoaderReason(archive, preload, boot.rootfs?.file ?? 'the disk') };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
