@@ -102,8 +102,8 @@ describe('qemu/own-kernel', () => {
       };
       const board = asQemuBoard(loadBoard(write('mine.json', { ...qemu, kernel: { image: '../linux/arch/x86/boot/bzImage', modules: '../mods' } })));
       assert.deepEqual(ownKernelFiles(board), { image: path.join(temp.path, 'linux', 'arch', 'x86', 'boot', 'bzImage'), modules: path.join(temp.path, 'mods') });
-      expectBadInput(() => loadBoard(write('both.json', { ...qemu, kernelPackage: 'linux-image-amd64', kernel: { image: 'bzImage' } })), /both\.json/);
-      expectBadInput(() => loadBoard(write('neither.json', qemu)), /neither\.json/);
+      expectBadInput(() => loadBoard(write('both.json', { ...qemu, kernelPackage: 'linux-image-amd64', kernel: { image: 'bzImage' } })), /both\.json: field '\/qemu\/kernelPackage' is not allowed here$/);
+      expectBadInput(() => loadBoard(write('neither.json', qemu)), /neither\.json: missing field '\/qemu\/kernelPackage'$/);
     });
 
     it('bad input: not a kernel image, no such file, a tree without an image, an unknown option', () => {
