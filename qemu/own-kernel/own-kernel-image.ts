@@ -4,7 +4,7 @@
  * over modules.dep, the harness's init (image/initramfs-tree.ts) — with the modules taken from the
  * user's modules dir or modules-*.tgz instead of a kernel package, and the user's kernel booted as it
  * is. Module entries of the board that this kernel does not have as modules (built in, or not
- * configured) are named once, not an error: the user's config decides. Cached like the Debian
+ * configured) are named once, not an error: the user's config decides. Cached apart from the Debian
  * images, keyed by the kernel's bytes and the modules' names, sizes and times.
  */
 import crypto from 'node:crypto';
@@ -38,25 +38,31 @@ export function ownKernelFiles(board: QemuBoard): OwnKernelFiles {
   return { image: at(files.image) as string, ...(files.modules ? { modules: at(files.modules) } : {}), ...(files.dtb ? { dtb: at(files.dtb) } : {}), ...(files.config ? { config: at(files.config) } : {}) };
 }
 
-/** What identifies a file cheaply: its path, size and modification time. */
-export function fileStamp(file: string): string {
-  const stat = fs.statSync(file);
-  return `${path.resolve(file)}:${stat.size}:${stat.mtimeMs}`;
+/** A file's content, hashed (kernels, archives, configs: the same bytes anywhere are the same image). */
+export function contentHash(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-/** A dir's files, recursively, stamped; an archive or file stamped itself. */
-function treeStamps(source: string): string[] {
-  if (!fs.statSync(source).isDirectory()) return [fileStamp(source)];
-  return (fs.readdirSync(source, { recursive: true }) as string[]).sort().map((entry) => path.join(source, entry)).filter((file) => fs.statSync(file).isFile()).map(fileStamp);
+/** A modules dir's files (relative path, size, time: hashing thousands of modules would cost more than the build), or an archive's content. */
+function modulesStamps(source: string): string[] {
+  if (!fs.statSync(source).isDirectory()) return [contentHash(source)];
+  return (fs.readdirSync(source, { recursive: true }) as string[])
+    .sort()
+    .map((entry) => ({ entry, stat: fs.statSync(path.join(source, entry)) }))
+    .filter(({ stat }) => stat.isFile())
+    .map(({ entry, stat }) => `${entry}:${stat.size}:${stat.mtimeMs}`);
 }
+
+/** Where the images around users' kernels live: beside the Debian ones, not among them (a Debian board's fallback to the newest cached image must never find one). */
+export const ownImagesDir = (debianArch: string): string => cacheDir('own-kernel-images', debianArch);
 
 function imageKey(board: QemuBoard, files: OwnKernelFiles, busyboxVersion: string): string {
   const recipe = {
     OWN_IMAGE_FORMAT,
-    kernel: crypto.createHash('sha256').update(fs.readFileSync(files.image)).digest('hex'),
-    modules: files.modules ? treeStamps(files.modules) : [],
-    dtb: files.dtb ? fileStamp(files.dtb) : undefined,
-    config: files.config ? fileStamp(files.config) : undefined,
+    kernel: contentHash(files.image),
+    modules: files.modules ? modulesStamps(files.modules) : [],
+    dtb: files.dtb ? contentHash(files.dtb) : undefined,
+    config: files.config ? contentHash(files.config) : undefined,
     busyboxVersion,
     boardModules: board.qemu.modules,
     init: fs.readFileSync(guestInitScript, 'utf8'),
@@ -154,7 +160,7 @@ export async function prepareOwnKernelImage(board: QemuBoard, options: { progres
   const out = options.progress ?? process.stderr;
   const sources = packageSources(board, await hostDebianArch(), (line) => out.write(`    ${line}\n`));
   const { busybox, deb } = await downloadBusybox(sources.apt);
-  const dir = path.join(cacheDir('images', board.qemu.debianArch), `own-${imageRelease ?? info.kind}-${imageKey(board, files, busybox.version)}`);
+  const dir = path.join(ownImagesDir(board.qemu.debianArch), `${imageRelease ?? info.kind}-${imageKey(board, files, busybox.version)}`);
   const cached = options.force ? undefined : readManifest(dir);
   if (cached) {
     progress.done(`cached image ${dir}`);

@@ -7,13 +7,13 @@
  * (busybox-static, those modules, root-loader-init.sh) loads them, mounts the disk and
  * switch_roots into the image's own /sbin/init, so the image boots as it would on its own. A kernel
  * with them built in (no such module in the archive) boots the disk directly, as runqemu would.
- * Cached per archive and busybox version.
+ * Cached beside the own-kernel images, per archive, kernel and busybox version.
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDir, projectRoot } from '../../harness/core/paths.js';
+import { projectRoot } from '../../harness/core/paths.js';
 import { execFile } from '../../harness/core/exec.js';
 import { StepProgress } from '../../harness/core/progress.js';
 import { hostDebianArch } from '../apt/apt-command.js';
@@ -26,7 +26,7 @@ import { aptOf, downloadBusybox } from '../image/package-resolution.js';
 import { isInitramfs, type UserImageBoot } from '../user-image.js';
 import type { Arch } from '../../harness/board/board.js';
 import { readModuleTree, type ModuleTree } from './modules-source.js';
-import { fileStamp, reconcileRelease } from './own-kernel-image.js';
+import { contentHash, ownImagesDir, reconcileRelease } from './own-kernel-image.js';
 import { kernelImageRelease } from '../kernel-image.js';
 
 export const rootLoaderInit = path.join(projectRoot, 'qemu', 'own-kernel', 'root-loader-init.sh');
@@ -72,7 +72,7 @@ export function rootLoaderReason(archive: string, modules: string[], rootfs: str
 }
 
 function loaderKey(archive: string, kernel: string, busyboxVersion: string): string {
-  const recipe = { LOADER_FORMAT, archive: fileStamp(archive), kernel: fileStamp(kernel), busyboxVersion, ROOT_MODULES, init: fs.readFileSync(rootLoaderInit, 'utf8') };
+  const recipe = { LOADER_FORMAT, archive: contentHash(archive), kernel: contentHash(kernel), busyboxVersion, ROOT_MODULES, init: fs.readFileSync(rootLoaderInit, 'utf8') };
   return crypto.createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
 }
 
@@ -111,7 +111,7 @@ export async function rootLoaderFor(boot: UserImageBoot, out: NodeJS.WritableStr
   const debianArch = DEBIAN_ARCH[boot.arch];
   const apt = aptOf(debianArch, await hostDebianArch(), (line) => out.write(`    ${line}\n`));
   const { busybox, deb } = await downloadBusybox(apt);
-  const dir = cacheDir('images', debianArch, `root-loader-${loaderKey(boot.modulesArchive, boot.kernel.file, busybox.version)}`);
+  const dir = path.join(ownImagesDir(debianArch), `root-loader-${loaderKey(boot.modulesArchive, boot.kernel.file, busybox.version)}`);
   const manifestFile = path.join(dir, 'manifest.json');
   const cached = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as LoaderManifest) : undefined;
   if (cached && (!cached.initramfs || fs.existsSync(cached.initramfs))) return cached;
