@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BadInputError, EXIT } from '../../../../harness/core/errors.js';
 import { loadBoardOrImage } from '../../../../harness/board/board-or-image.js';
@@ -80,6 +81,7 @@ describe('qemu/own-kernel', () => {
         config: path.join(tree, '.config'),
         modules: path.join(temp.path, 'mods'),
       });
+      assert.equal(parseKernelSpec(`kernel:${tree},modules=~/mods`).modules, path.join(os.homedir(), 'mods'));
     });
 
     it("kernel:FILE is the built-in board of the kernel's architecture with the files in place of Debian's package", () => {
