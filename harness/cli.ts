@@ -61,11 +61,11 @@ async function main(): Promise<number> {
           "build (or find in the cache) a board's guest image from Debian's packages",
           (yy) =>
             yy
-              .option('board', { type: 'string', describe: 'board name or file' })
+              .option('board', { type: 'string', describe: 'board name or file, or kernel:IMAGE_OR_TREE[,modules=…]' })
               .option('arch', { type: 'string', choices: ['x86_64', 'aarch64', 'armhf'], describe: 'the qemu board of this architecture' })
               .option('force', { type: 'boolean', default: false, describe: 'rebuild even if cached' }),
           run(async (argv: { board?: string; arch?: string; force: boolean }) => {
-            const board = loadBoard(argv.board ?? `qemu-${argv.arch ?? 'x86_64'}`);
+            const board = loadBoardOrImage(argv.board ?? `qemu-${argv.arch ?? 'x86_64'}`);
             const image = await prepareGuestImage(asQemuBoard(board), { force: argv.force });
             process.stdout.write(`${image.dir}\n`);
             return EXIT.ok;

@@ -8,6 +8,9 @@
  * for its architecture, with everything it depends on, unpacked into the initramfs (the root layout
  * is described in image/root-layout.ts).
  *
+ * A board with the user's own kernel (qemu.kernel, `--board kernel:…`) gets the same initramfs around
+ * that kernel and its modules instead: qemu/own-kernel/own-kernel-image.ts.
+ *
  * Each step lives in qemu/image/: package-resolution, image-cache, kernel-package (kernel-tree),
  * module-selection, node-closure, initramfs-tree, cpio-writer.
  */
@@ -22,6 +25,7 @@ import { writeCpio } from './image/cpio-writer.js';
 import { imageDirFor, newestCachedImage, readManifest, writeManifest, type GuestImage } from './image/image-cache.js';
 import { assembleInitramfs } from './image/initramfs-tree.js';
 import { downloadKernelAndBusybox, extractKernelPackage, installBootKernel, type UnpackedKernel } from './image/kernel-package.js';
+import { prepareOwnKernelImage } from './own-kernel/own-kernel-image.js';
 import { selectImageModules, type ModuleSelection } from './image/module-selection.js';
 import { addNodeClosure, nodejsVersion } from './image/node-closure.js';
 import { describePackages, packageSources, resolveImagePackages, type ImagePackages, type PackageSources } from './image/package-resolution.js';
@@ -95,6 +99,7 @@ async function writeImage(board: QemuBoard, dir: string, staging: string, parts:
 }
 
 export async function prepareGuestImage(board: QemuBoard, options: PrepareOptions = {}): Promise<GuestImage> {
+  if (board.qemu.kernel) return prepareOwnKernelImage(board, options);
   requireImageTools();
   const startedAt = Date.now();
   const agentNode = board.qemu.agentNode ?? 'host';

@@ -43,3 +43,31 @@ export function readKernelImageInfo(file: string): KernelImageInfo {
   if (!info) throw new BadInputError(`${file}: not a kernel image (no bzImage, arm64 Image, zImage or ELF vmlinux header)`);
   return info;
 }
+
+/** The x86 boot header's kernel_version field (offset 0x20e) points, from 0x200, at "<release> (builder) #1 …". */
+const BZIMAGE_VERSION_POINTER = 0x20e;
+const LINUX_BANNER = Buffer.from('Linux version ');
+
+/** The first word of a NUL-terminated string at `at`, or undefined. */
+function wordAt(bytes: Buffer, at: number): string | undefined {
+  if (at < 0 || at >= bytes.length) return undefined;
+  const end = bytes.indexOf(0, at);
+  const word = bytes.toString('latin1', at, end < 0 ? Math.min(bytes.length, at + 256) : end).split(/\s/)[0];
+  return word && /^\d+\.\d+[\w.+~-]*$/.test(word) ? word : undefined;
+}
+
+/**
+ * The kernel release (uname -r) a kernel image carries, or undefined when it cannot be read without
+ * decompressing: a bzImage names it in its boot header; an uncompressed arm64 Image and an ELF
+ * vmlinux hold the "Linux version <release>" banner; a zImage keeps it compressed.
+ */
+export function kernelImageRelease(file: string, kind: KernelImageKind): string | undefined {
+  if (kind === 'zImage') return undefined;
+  const bytes = fs.readFileSync(file);
+  if (kind === 'bzImage') return bytes.length > BZIMAGE_VERSION_POINTER + 2 ? wordAt(bytes, 0x200 + bytes.readUInt16LE(BZIMAGE_VERSION_POINTER)) : undefined;
+  for (let at = bytes.indexOf(LINUX_BANNER); at >= 0; at = bytes.indexOf(LINUX_BANNER, at + 1)) {
+    const release = wordAt(bytes, at + LINUX_BANNER.length);
+    if (release) return release;
+  }
+  return undefined;
+}

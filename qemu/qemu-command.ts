@@ -56,6 +56,7 @@ export function qemuArgs(board: QemuBoard, image: GuestImage, launch: QemuLaunch
     '-serial', 'chardev:console',
     '-kernel', image.bootKernel,
     '-initrd', image.initramfs,
+    ...(image.dtb ? ['-dtb', image.dtb] : []),
     '-append', cmdline,
     '-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap',
     '-device', 'virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot',

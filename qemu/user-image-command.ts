@@ -16,6 +16,8 @@ export interface UserImageLaunch {
   rootfsFile?: string;
   extraKernelArgs?: string[];
   extraQemuArgs?: string[];
+  /** an initramfs booted before a disk root (the harness's root loader, own-kernel/root-loader.ts) */
+  rootLoader?: string;
 }
 
 export interface UserImageCommand {
@@ -51,7 +53,8 @@ function rootfsArgs(boot: UserImageBoot, launch: UserImageLaunch): { qemu: strin
     : ['-drive', `file=${optionPath(file)},if=virtio,format=${rootfs.format ?? 'raw'}`];
   const root = boot.kernelRoot.split(/\s+/);
   const mode = root.includes('ro') || root.includes('rw') ? [] : ['rw'];
-  return { qemu: [...drive, '-snapshot'], kernel: [`root=${root[0] ?? '/dev/vda'}`, ...root.slice(1), ...mode] };
+  const loader = launch.rootLoader ? ['-initrd', launch.rootLoader] : [];
+  return { qemu: [...drive, '-snapshot', ...loader], kernel: [`root=${root[0] ?? '/dev/vda'}`, ...root.slice(1), ...mode] };
 }
 
 function consoleArgs(launch: UserImageLaunch): string[] {

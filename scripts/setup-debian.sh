@@ -6,7 +6,8 @@
 #             and qemu-system-arm (the qemu-aarch64 and qemu-armhf boards); the cross compilers that build
 #             the native agent for aarch64 and armhf (harness/native-agent/build.ts) and clang (libFuzzer, which
 #             fuzzes the native agent's request parser), debootstrap (a chroot of a 7.x kernel's own suite builds
-#             its modules: the in-kernel executor of the qemu-x86_64-sid board)
+#             its modules: the in-kernel executor of the qemu-x86_64-sid board), e2fsprogs (mke2fs -d builds
+#             the ext4 root of the Yocto-style deploy dir the user-image tests boot)
 #   --arm     qemu-system-arm only (to run the Arm boards without the test suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ packages=(qemu-system-x86 kmod cpio xz-utils dpkg apt gcc libc6-dev linux-libc-d
 tests=false
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(chromium qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf clang debootstrap); tests=true ;;
+    --tests) packages+=(chromium qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf clang debootstrap e2fsprogs); tests=true ;;
     --arm) packages+=(qemu-system-arm) ;;
     *) echo "setup: unknown option $arg (known: --tests, --arm)" >&2; exit 2 ;;
   esac

@@ -19,7 +19,10 @@ export interface QemuBoardConfig {
   memoryMiB: number;
   smp: number;
   console: string;
-  kernelPackage: string;
+  /** Debian meta package naming the kernel; a board with `kernel` (the user's own files) has none */
+  kernelPackage?: string;
+  /** the user's own kernel instead of a Debian package (qemu/own-kernel): paths relative to the board file */
+  kernel?: OwnKernelFiles;
   debianArch: 'amd64' | 'arm64' | 'armhf';
   /** the Debian suite the kernel (and busybox, nodejs) come from; default bookworm, through the host's apt when debianArch is the host's */
   debianSuite?: string;
@@ -37,6 +40,17 @@ export interface QemuBoardConfig {
    * 'image' puts Debian's nodejs for debianArch into the initramfs and runs the arch's agent bundle
    */
   agentNode?: 'host' | 'image';
+}
+
+/** A kernel the user built: its image and, optionally, its modules, device tree and config. */
+export interface OwnKernelFiles {
+  /** bzImage, Image, zImage or vmlinux */
+  image: string;
+  /** an INSTALL_MOD_PATH dir (lib/modules/<release> inside), a lib/modules/<release> dir, or a modules-*.tgz */
+  modules?: string;
+  dtb?: string;
+  /** the kernel's .config, for the kernel-config diagnosis */
+  config?: string;
 }
 
 export interface SerialBoardConfig {

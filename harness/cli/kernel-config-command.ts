@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { BadInputError, EXIT } from '../core/errors.js';
-import { asQemuBoard, loadBoard, type Board } from '../board/board.js';
+import { asQemuBoard, type Board } from '../board/board.js';
+import { loadBoardOrImage } from '../board/board-or-image.js';
 import { prepareGuestImage } from '../../qemu/guest-image.js';
 import { imageKernelConfig, type KernelConfigFile } from '../../qemu/image-kernel-config.js';
 import { openTarget } from '../targets/open-target.js';
@@ -31,6 +32,7 @@ export function readConfigFile(file: string): KernelConfigFile {
 async function boardKernelConfig(board: Board): Promise<KernelConfigFile> {
   if (board.transport === 'qemu') {
     const qemuBoard = asQemuBoard(board);
+    if (qemuBoard.qemu.kernel && !qemuBoard.qemu.kernel.config) throw new BadInputError(`${board.name}: your kernel's config is not named: add ,config=FILE (kernel:) or qemu.kernel.config (board file), or pass --config FILE`);
     return imageKernelConfig(await prepareGuestImage(qemuBoard), qemuBoard.qemu.debianArch);
   }
   const target = await openTarget(board, {});
@@ -47,7 +49,7 @@ async function boardKernelConfig(board: Board): Promise<KernelConfigFile> {
 
 export async function kernelConfigCommand(argv: KernelConfigArgs): Promise<number> {
   if ((argv.board === undefined) === (argv.config === undefined)) throw new BadInputError('kernel-config needs exactly one of --board B and --config FILE');
-  const file = argv.config !== undefined ? readConfigFile(argv.config) : await boardKernelConfig(loadBoard(argv.board as string));
+  const file = argv.config !== undefined ? readConfigFile(argv.config) : await boardKernelConfig(loadBoardOrImage(argv.board as string));
   const diagnosis = diagnoseKernelConfigText(file.text, file.source);
   process.stdout.write(renderKernelConfig(diagnosis));
   if (argv.fragment !== undefined) {

@@ -33,6 +33,7 @@ export function describeSchemaError(error: ErrorObject): string {
     const field = (error.params as { missingProperty: string }).missingProperty;
     return `missing field '${at === '/' ? '' : at}/${field}'`;
   }
+  if (error.keyword === 'false schema') return `field '${at}' is not allowed here`;
   if (error.keyword === 'enum') {
     const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
     return `field '${at}' must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;

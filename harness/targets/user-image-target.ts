@@ -9,6 +9,7 @@ import type { Board } from '../board/board.js';
 import { BadInputError, TargetError } from '../core/errors.js';
 import { resolveUserImage } from '../../qemu/user-image-source.js';
 import { userImageQemuCommand } from '../../qemu/user-image-command.js';
+import { rootLoaderFor } from '../../qemu/own-kernel/root-loader.js';
 import { registerLive } from './live-targets.js';
 import { SerialTarget } from './serial-target.js';
 import type { AgentPreference } from './agent-choice.js';
@@ -62,8 +63,11 @@ export class UserImageTarget implements Target {
     if (!board.userImage || !board.serial) throw new BadInputError(`board ${board.name} is not a user's image`);
     const boot = resolveUserImage(board.userImage);
     if (boot.rootfs?.decompress) throw new BadInputError(`${boot.origin}: ${boot.rootfs.file} is ${boot.rootfs.decompress}-compressed: decompress it next to the image first`);
-    const command = userImageQemuCommand(boot, { accel: 'tcg', console: { pty: true }, extraKernelArgs: ['quiet'] });
-    (options.progress ?? process.stderr).write(`starting ${boot.origin}: ${boot.binary} (tcg), logging in on its console\n`);
+    const out = options.progress ?? process.stderr;
+    const loader = await rootLoaderFor(boot, out);
+    if (loader.reason) out.write(`${boot.origin}: ${loader.reason}\n`);
+    const command = userImageQemuCommand(boot, { accel: 'tcg', console: { pty: true }, extraKernelArgs: ['quiet'], ...(loader.initramfs ? { rootLoader: loader.initramfs } : {}) });
+    out.write(`starting ${boot.origin}: ${boot.binary} (tcg), logging in on its console\n`);
     const qemu = spawn(command.binary, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const killQemu = (): void => {
       if (qemu.exitCode === null && qemu.signalCode === null) qemu.kill('SIGKILL');

@@ -24,6 +24,8 @@ export interface GuestImage {
   /** the file QEMU boots: vmlinux when extracted, else vmlinuz */
   bootKernel: string;
   initramfs: string;
+  /** the device tree QEMU passes with -dtb (a user's own kernel may come with one) */
+  dtb?: string;
   kernelRelease: string;
   kernelPackage: string;
   kernelVersion: string;

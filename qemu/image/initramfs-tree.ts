@@ -32,6 +32,8 @@ export interface InitramfsParts {
   arch: DebianArch;
   /** node was unpacked into the staging root: check it can run */
   withNode: boolean;
+  /** the /init script (default: the harness's guest-init.sh) */
+  init?: string;
 }
 
 function makeRootDirectories(staging: string, kernelRelease: string): void {
@@ -61,9 +63,9 @@ async function installModules(staging: string, kernelRelease: string, modules: M
   await execFile('depmod', ['-b', staging, kernelRelease]);
 }
 
-function installInit(staging: string, preload: string[]): void {
+function installInit(staging: string, preload: string[], init = guestInitScript): void {
   fs.writeFileSync(path.join(staging, 'etc', 'afalg', 'preload'), preload.join('\n') + '\n');
-  fs.copyFileSync(guestInitScript, path.join(staging, 'init'));
+  fs.copyFileSync(init, path.join(staging, 'init'));
   fs.chmodSync(path.join(staging, 'init'), 0o755);
 }
 
@@ -73,7 +75,7 @@ export async function assembleInitramfs(staging: string, parts: InitramfsParts, 
   makeRootDirectories(staging, parts.kernelRelease);
   installBusybox(staging, parts.busyboxBinary, parts.agentNode);
   await installModules(staging, parts.kernelRelease, parts.modules);
-  installInit(staging, parts.modules.preload);
+  installInit(staging, parts.modules.preload, parts.init);
   if (parts.withNode) {
     const problems = rootLayoutProblems(staging, '/usr/bin/node', DEBIAN_INTERPRETERS[parts.arch]);
     if (problems.length > 0) throw new HarnessError(`the initramfs root is not usable: ${problems.join('; ')}`, 2);

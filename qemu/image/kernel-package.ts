@@ -46,7 +46,7 @@ export async function downloadKernelAndBusybox(board: QemuBoard, packages: Image
 }
 
 /** busybox-static's binary: bookworm's package ships /bin/busybox, sid's (merged /usr) /usr/bin/busybox. */
-function busyboxBinaryIn(unpacked: string, debFile: string): string {
+export function busyboxBinaryIn(unpacked: string, debFile: string): string {
   const binary = ['bin', 'usr/bin'].map((dir) => path.join(unpacked, dir, 'busybox')).find((file) => fs.existsSync(file));
   if (!binary) throw new HarnessError(`${path.basename(debFile)}: no bin/busybox or usr/bin/busybox in the package`, 2);
   return binary;

@@ -13,7 +13,7 @@ import type { StepProgress } from '../../harness/core/progress.js';
 import { Apt } from '../apt/apt.js';
 import { ForeignApt } from '../apt/foreign-apt.js';
 import { DEBIAN_SUITE } from '../apt/sources.js';
-import type { ClosurePackage, DebianPackage } from '../apt/debian.js';
+import type { ClosurePackage, DebianArch, DebianPackage } from '../apt/debian.js';
 import { NODE_PACKAGES, nodejsVersion } from './node-closure.js';
 
 /** The private apt of a board: for a foreign architecture or another suite, or for the node packages of agentNode image. */
@@ -86,7 +86,8 @@ async function remembered<T extends Remembered>(key: string, apt: Apt, refresh: 
 type KernelAndBusybox = Pick<ImagePackages, 'kernel' | 'kernelParts' | 'busybox'>;
 
 async function resolveKernelAndBusybox(board: QemuBoard, refresh: boolean, sources: PackageSources): Promise<KernelAndBusybox> {
-  const { debianArch, kernelPackage } = board.qemu;
+  const { debianArch } = board.qemu;
+  const kernelPackage = board.qemu.kernelPackage ?? '';
   const { apt } = sources;
   const key = `${kernelPackage}:${debianArch}${sources.foreign ? ':private' : ''}${suiteKey(board)}`;
   return remembered(key, apt, refresh, async (listsMtimeMs) => {
@@ -120,6 +121,17 @@ export async function resolveImagePackages(board: QemuBoard, sources: PackageSou
   const resolved = { kernel, ...(kernelParts && kernelParts.length > 0 ? { kernelParts } : {}), busybox };
   if (!withNode) return resolved;
   return { ...resolved, node: await resolveNodePackages(board, force, sources.privateApt as ForeignApt) };
+}
+
+/** busybox-static's .deb for the board's architecture (for an image around the user's own kernel, which needs no kernel package). */
+export async function downloadBusybox(apt: Apt): Promise<{ busybox: DebianPackage; deb: string }> {
+  const busybox = { name: 'busybox-static', version: await apt.candidateVersion('busybox-static') };
+  return { busybox, deb: await apt.download(busybox, cacheDir('downloads', apt.arch)) };
+}
+
+/** The apt that has bookworm's packages of an architecture: the host's for its own, the private lists for another. */
+export function aptOf(debianArch: DebianArch, hostArch: string, log: (line: string) => void): Apt {
+  return debianArch === hostArch ? new Apt(debianArch) : new ForeignApt(debianArch, { log });
 }
 
 /** One line naming what was resolved. */

@@ -25,6 +25,16 @@ describe('loadBoardOrImage', () => {
     assert.deepEqual(board.serial?.login, { user: 'root' });
   });
 
+  it("buildroot:DIR with a kernel and no rootfs is a kernel: board: the harness's initramfs around that kernel", function () {
+    if (!findOnPath('qemu-system-x86_64')) this.skip();
+    const dir = writeBuildrootImages(path.join(temp.path, 'kernel-only'), 'bzImage', []);
+    const board = loadBoardOrImage(`buildroot:${dir}`);
+    assert.equal(board.transport, 'qemu');
+    assert.equal(board.userImage, undefined);
+    assert.deepEqual(board.qemu?.kernel, { image: path.join(dir, 'bzImage') });
+    assert.equal(board.qemu?.kernelPackage, undefined);
+  });
+
   it('a missing image is one clear line', () => {
     expectBadInput(() => loadBoardOrImage(`buildroot:${temp.path}/nothing`), /nothing: no such directory \(buildroot: takes Buildroot's output\/images\)/);
   });

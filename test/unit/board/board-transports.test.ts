@@ -60,9 +60,9 @@ describe('board/board transports (serial, ssh, local)', () => {
   }
 
   describe('example boards', () => {
-    it('has the three examples, each loading against the schema', () => {
+    it('has the four examples, each loading against the schema', () => {
       const files = fs.readdirSync(examplesDir).filter((file) => file.endsWith('.json')).sort();
-      assert.deepEqual(files, ['local.json', 'serial-yocto.json', 'ssh-yocto.json']);
+      assert.deepEqual(files, ['local.json', 'my-kernel-x86_64.json', 'serial-yocto.json', 'ssh-yocto.json']);
       for (const file of files) {
         const board = loadBoard(path.join(examplesDir, file));
         assert.equal(board.file, path.join(examplesDir, file));

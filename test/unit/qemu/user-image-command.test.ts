@@ -49,6 +49,14 @@ describe('qemu/user-image-command', () => {
     assert.deepEqual(command.args.slice(-6), ['-usb', '-device', 'usb-tablet', '-usb', '-device', 'usb-kbd']);
   });
 
+  it("a disk root with the harness's root loader: -initrd beside the drive, root= still on the command line for it", () => {
+    const deploy = writeYoctoDeploy(path.join(temp.path, 'x86-ext4'), 'qemux86-64', { fstype: 'ext4' });
+    const command = userImageQemuCommand(resolveYoctoDeploy(deploy, everyQemu), { accel: 'tcg', console: { pty: true }, rootLoader: '/cache/root-loader.cpio' });
+    const rootfs = path.join(deploy, 'core-image-minimal-qemux86-64.rootfs.ext4');
+    assert.deepEqual(command.rootfs, ['-drive', `file=${rootfs},if=virtio,format=raw`, '-snapshot', '-initrd', '/cache/root-loader.cpio']);
+    assert.match(command.append, /^root=\/dev\/vda rw /);
+  });
+
   it('a Buildroot initramfs goes in with -initrd, and a DTB with -dtb; no KVM CPU is refused', () => {
     const images = writeBuildrootImages(path.join(temp.path, 'br'), 'Image', ['rootfs.cpio', 'virt.dtb']);
     const boot = resolveBuildrootImages(images, everyQemu);
