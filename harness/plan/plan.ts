@@ -34,8 +34,8 @@ export interface PlannedTarget {
  */
 export type ExecutorChoice = 'afalg' | 'kernel' | 'auto';
 export const EXECUTOR_CHOICES: readonly ExecutorChoice[] = ['afalg', 'kernel', 'auto'];
-/** AF_ALG socket types the in-kernel executor runs so far. */
-export const KERNEL_EXECUTOR_TYPES: ReadonlySet<string> = new Set(['skcipher']);
+/** AF_ALG socket types the in-kernel executor runs (rng is not among them yet). */
+export const KERNEL_EXECUTOR_TYPES: ReadonlySet<string> = new Set(['skcipher', 'aead', 'hash']);
 
 export interface PlannedBatch {
   /**
