@@ -67,5 +67,7 @@ static inline bool kexec_is_aead(u32 op)
 
 /* Run a parsed frame; out has room for data_len + KEXEC_MAX_AUTHSIZE bytes. */
 int kexec_run(const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step);
+int kexec_ops_init(void);
+void kexec_ops_exit(void);
 
 #endif

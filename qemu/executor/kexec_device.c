@@ -179,6 +179,25 @@ static struct miscdevice kexec_dev = {
 	.mode = 0600,
 };
 
-module_misc_device(kexec_dev);
+static int __init kexec_init(void)
+{
+	int err = kexec_ops_init();
+
+	if (err)
+		return err;
+	err = misc_register(&kexec_dev);
+	if (err)
+		kexec_ops_exit();
+	return err;
+}
+
+static void __exit kexec_exit(void)
+{
+	misc_deregister(&kexec_dev);
+	kexec_ops_exit();
+}
+
+module_init(kexec_init);
+module_exit(kexec_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("afalg-harness in-kernel crypto executor (test tool: never ship in production)");

@@ -10,6 +10,7 @@
 #include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 #include <crypto/skcipher.h>
 #include <crypto/aead.h>
 #include <crypto/hash.h>
@@ -17,9 +18,14 @@
 
 #define KEXEC_MAX_SG 64
 
-/* One operation's memory: freed by whoever drops the last reference (waiter or late completion). */
+/*
+ * One operation's memory: freed by whoever drops the last reference, the waiter (directly) or the
+ * completion callback (through kexec_wq: the callback may run in softirq context, and freeing a
+ * transform can sleep, as virtio-crypto's closing of its session does).
+ */
 struct kexec_job {
 	struct kref ref;
+	struct work_struct free_work;
 	struct completion done;
 	int err;
 	struct crypto_skcipher *skcipher;
@@ -36,10 +42,10 @@ struct kexec_job {
 	struct scatterlist dst[KEXEC_MAX_SG];
 };
 
-static void kexec_job_free(struct kref *ref)
-{
-	struct kexec_job *job = container_of(ref, struct kexec_job, ref);
+static struct workqueue_struct *kexec_wq;
 
+static void kexec_job_destroy(struct kexec_job *job)
+{
 	skcipher_request_free(job->skcipher_req);
 	if (job->skcipher)
 		crypto_free_skcipher(job->skcipher);
@@ -55,13 +61,44 @@ static void kexec_job_free(struct kref *ref)
 	kfree(job);
 }
 
+static void kexec_job_free(struct kref *ref)
+{
+	kexec_job_destroy(container_of(ref, struct kexec_job, ref));
+}
+
+static void kexec_job_free_work(struct work_struct *work)
+{
+	kexec_job_destroy(container_of(work, struct kexec_job, free_work));
+}
+
+/* The completion callback's release: the freeing happens later, in process context. */
+static void kexec_job_free_later(struct kref *ref)
+{
+	struct kexec_job *job = container_of(ref, struct kexec_job, ref);
+
+	INIT_WORK(&job->free_work, kexec_job_free_work);
+	queue_work(kexec_wq, &job->free_work);
+}
+
+int kexec_ops_init(void)
+{
+	kexec_wq = alloc_workqueue("afalg_kexec", 0, 0);
+	return kexec_wq ? 0 : -ENOMEM;
+}
+
+/* Waits for the frees still queued. */
+void kexec_ops_exit(void)
+{
+	destroy_workqueue(kexec_wq);
+}
+
 static void kexec_complete(struct kexec_job *job, int err)
 {
 	if (err == -EINPROGRESS)
 		return; /* backlogged request now in progress: the real completion follows */
 	job->err = err;
 	complete(&job->done);
-	kref_put(&job->ref, kexec_job_free);
+	kref_put(&job->ref, kexec_job_free_later);
 }
 
 /* The completion callback takes the request before 6.3, its data since. */
