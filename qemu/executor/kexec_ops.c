@@ -82,7 +82,8 @@ static void kexec_job_free_later(struct kref *ref)
 
 int kexec_ops_init(void)
 {
-	kexec_wq = alloc_workqueue("afalg_kexec", 0, 0);
+	/* unbound: 7.x warns when a workqueue says neither WQ_PERCPU nor WQ_UNBOUND (WQ_PERCPU is newer) */
+	kexec_wq = alloc_workqueue("afalg_kexec", WQ_UNBOUND, 0);
 	return kexec_wq ? 0 : -ENOMEM;
 }
 
