@@ -117,7 +117,8 @@ export function builtModules(kernelRelease: string, sources: string[], modules: 
 }
 
 /**
- * Build out-of-tree modules (their sources and a Kbuild listing them) for kernelRelease; returns the
+ * Build out-of-tree modules (their sources and a Kbuild listing them, written unless the sources
+ * bring their own: a module of several objects) for kernelRelease; returns the
  * .ko files, cached under cacheDir(cacheName, REL, hash of the sources). The builder is asked for
  * only when the cache misses.
  */
@@ -137,7 +138,7 @@ export async function buildModules(
   fs.mkdirSync(hostDir, { recursive: true });
   try {
     for (const file of sources) fs.copyFileSync(file, path.join(hostDir, path.basename(file)));
-    fs.writeFileSync(path.join(hostDir, 'Kbuild'), modules.map((name) => `obj-m += ${name}.o\n`).join(''));
+    if (!sources.some((file) => path.basename(file) === 'Kbuild')) fs.writeFileSync(path.join(hostDir, 'Kbuild'), modules.map((name) => `obj-m += ${name}.o\n`).join(''));
     log(`make -C ${builder.headers} M=${makeDir} modules (${builder.describe})`);
     try {
       await builder.make(['-C', builder.headers, `M=${makeDir}`, 'modules']);

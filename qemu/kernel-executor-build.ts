@@ -1,5 +1,6 @@
 /**
- * The in-kernel executor module (qemu/executor/afalg_kexec.c) built for a guest kernel — on the
+ * The in-kernel executor module (qemu/executor: kexec_device.c, kexec_ops.c, linked by its Kbuild
+ * into afalg_kexec.ko) built for a guest kernel — on the
  * host for the host suite's kernels, else in a chroot of the kernel's own Debian suite
  * (build-chroot.ts) — cached by source content.
  */
@@ -12,11 +13,12 @@ import type { DebianArch } from './apt/debian.js';
 import { DEBIAN_SUITE } from './apt/sources.js';
 import { headersDir } from './fixtures.js';
 
-export const executorSource = path.join(projectRoot, 'qemu', 'executor', `${KEXEC_MODULE}.c`);
+const executorDir = path.join(projectRoot, 'qemu', 'executor');
+export const executorSources = ['Kbuild', 'kexec.h', 'kexec_device.c', 'kexec_ops.c'].map((name) => path.join(executorDir, name));
 
 /** Build (or find cached) afalg_kexec.ko for kernelRelease of the given suite; returns its path. */
 export async function buildKernelExecutor(kernelRelease: string, suite: string, arch: DebianArch, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {
-  const [module] = await buildModules(() => builderFor(kernelRelease, suite, arch, log), kernelRelease, [executorSource], [KEXEC_MODULE], 'executor', log);
+  const [module] = await buildModules(() => builderFor(kernelRelease, suite, arch, log), kernelRelease, executorSources, [KEXEC_MODULE], 'executor', log);
   return module as string;
 }
 

@@ -147,6 +147,9 @@ export function catalogEntry(name: string): CatalogAlgorithm | undefined {
 export function afalgTypeOf(procCryptoType: string): AfAlgType | undefined {
   switch (procCryptoType) {
     case 'skcipher':
+    // a template over a plain cipher (cbc(aes-lib) on 7.x) registers a linear skcipher; the
+    // skcipher type, AF_ALG's included, allocates it through a scatterlist wrapper (synchronous)
+    case 'lskcipher':
       return 'skcipher';
     case 'aead':
       return 'aead';

@@ -9,7 +9,7 @@ import { decodeCase, judge, KNOWN_TYPES, toOutcome, type DecodedAead, type Decod
 import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseOutcome, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
 import { ALL_STRATEGIES } from '../protocol/constants.js';
-import { skcipherInKernel } from './kernel-executor-device.js';
+import { runInKernel, runsInKernel } from './kernel-executor-device.js';
 
 export { AfAlgError, MAX_DATA };
 
@@ -102,11 +102,11 @@ export class AfAlgSession {
   /** One execution; AF_ALG failures become an outcome, anything else is a bug and throws. */
   private execute(d: DecodedCase, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
     try {
+      if (this.kernelAlgs.has(alg) && runsInKernel(d)) return runInKernel(d, alg, strategy, this.kernelTimeoutMs, () => this.beacon?.beat());
       switch (d.type) {
         case 'hash':
           return this.runHash(d, alg, strategy, chunks);
         case 'skcipher':
-          if (this.kernelAlgs.has(alg)) return judge(skcipherInKernel(d, alg, strategy, this.kernelTimeoutMs), d);
           return this.runSkcipher(d, alg, strategy, chunks);
         case 'aead':
           return this.runAead(d, alg, strategy, chunks);

@@ -2,12 +2,15 @@
  * The agent's side of the in-kernel executor: forwards a request frame (harness/protocol/
  * kernel-executor.ts) to /dev/afalg_kexec as is and returns the module's reply frame. The device
  * is opened on first use and kept open; the module bounds the wait of every operation itself.
+ * runInKernel runs a decoded matrix case through it with the outcomes the AF_ALG path gives: the
+ * same output compared the same way, the same errno (a failed step is named `kernel-<step>`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { KEXEC_DEVICE, KEXEC_MAX_REPLY_BYTES, decodeKexecReply, encodeKexecRequest } from '../protocol/kernel-executor.js';
+import { KEXEC_DEVICE, KEXEC_MAX_REPLY_BYTES, decodeKexecReply, encodeKexecRequest, type KexecRequest } from '../protocol/kernel-executor.js';
 import type { SplitStrategy } from '../protocol/messages.js';
 import { AfAlgError } from './afalg-wire.js';
+import { judge, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
 
 let deviceFd: number | undefined;
 const replyBuffer = Buffer.alloc(KEXEC_MAX_REPLY_BYTES);
@@ -27,15 +30,59 @@ export function forwardToKernelExecutor(frame: Buffer, device = KEXEC_DEVICE): B
 
 const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, number]) => [number, name]));
 
-/** An skcipher case through the in-kernel executor: the output, or an AfAlgError naming step and errno as AF_ALG failures do. */
-export function skcipherInKernel(
-  d: { op: 'encrypt' | 'decrypt'; key: Buffer; iv: Buffer | undefined; input: Buffer },
-  driver: string,
-  strategy: SplitStrategy,
-  timeoutMs: number,
-): Buffer {
-  const frame = encodeKexecRequest({ op: d.op === 'encrypt' ? 'skcipher-encrypt' : 'skcipher-decrypt', strategy, driver, key: d.key, iv: d.iv ?? Buffer.alloc(0), data: d.input, timeoutMs });
-  const reply = decodeKexecReply(forwardToKernelExecutor(frame));
+/** One request through the module: its output, or an AfAlgError naming step and errno as AF_ALG failures do. */
+function inKernel(request: KexecRequest): Buffer {
+  const reply = decodeKexecReply(forwardToKernelExecutor(encodeKexecRequest(request)));
   if (reply.status < 0) throw new AfAlgError(`kernel-${reply.step}`, ERRNO_NAMES.get(-reply.status) ?? `errno ${-reply.status}`);
   return reply.data;
+}
+
+/** The matrix case types the module runs (an algorithm's AF_ALG type decides which cases it has). */
+export type KernelCase = DecodedSkcipher | DecodedAead | DecodedHash | DecodedMct;
+export function runsInKernel(d: DecodedCase): d is KernelCase {
+  return d.type !== 'rng';
+}
+
+/**
+ * A case through the in-kernel executor, judged as the AF_ALG path judges it; AfAlgError on a
+ * failed request (the caller turns it into an outcome as for AF_ALG). The AF_ALG path's own
+ * refusals (an empty skcipher input, an AEAD input shorter than its tag) are given alike.
+ */
+export function runInKernel(d: KernelCase, driver: string, strategy: SplitStrategy, timeoutMs: number, beat?: () => void): RawOutcome {
+  const common = { driver, strategy, timeoutMs };
+  switch (d.type) {
+    case 'skcipher':
+      if (d.input.length === 0) throw new AfAlgError('send', 'EMSGSIZE');
+      return judge(inKernel({ ...common, op: d.op === 'encrypt' ? 'skcipher-encrypt' : 'skcipher-decrypt', key: d.key, iv: d.iv ?? Buffer.alloc(0), data: d.input }), d);
+    case 'aead':
+      if (d.op === 'decrypt' && d.input.length < d.authsize) throw new AfAlgError('send', 'EINVAL');
+      return judge(inKernel({ ...common, op: d.op === 'encrypt' ? 'aead-encrypt' : 'aead-decrypt', key: d.key, iv: d.iv, assoc: d.assoc, authsize: d.authsize, data: d.input }), d);
+    case 'hash': {
+      const digest = inKernel({ ...common, op: d.key ? 'hash-keyed' : 'hash', key: d.key ?? Buffer.alloc(0), iv: Buffer.alloc(0), data: d.msg });
+      // a truncated expectation (HMAC-SHA-256-128) is compared over its length, as AF_ALG's is
+      return judge(d.expect && d.expect.length > 0 ? digest.subarray(0, Math.min(digest.length, d.expect.length)) : digest, d);
+    }
+    case 'hash-mct':
+      return mctInKernel(d, common, beat);
+  }
+}
+
+/** CAVP Monte-Carlo as the AF_ALG path runs it: 1,000 chained digests per checkpoint, one request each. */
+function mctInKernel(d: DecodedMct, common: { driver: string; strategy: SplitStrategy; timeoutMs: number }, beat?: () => void): RawOutcome {
+  const window = d.variant === 'sha2' ? 3 : 1;
+  let seed: Buffer = d.seed;
+  for (let checkpoint = 0; checkpoint < d.checkpoints.length; checkpoint++) {
+    const messages: Buffer[] = Array.from({ length: window }, () => seed);
+    beat?.();
+    let digest = seed;
+    for (let i = 0; i < 1000; i++) {
+      digest = inKernel({ ...common, op: 'hash', key: Buffer.alloc(0), iv: Buffer.alloc(0), data: Buffer.concat(messages) });
+      if (digest.length !== d.seed.length) throw new AfAlgError('kernel-crypt', `short digest ${digest.length}/${d.seed.length}`);
+      messages.shift();
+      messages.push(digest);
+    }
+    if (!digest.equals(d.checkpoints[checkpoint] as Buffer)) return { status: 'fail', step: `checkpoint ${checkpoint}`, output: digest };
+    seed = digest;
+  }
+  return { status: 'pass' };
 }

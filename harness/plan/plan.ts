@@ -34,8 +34,8 @@ export interface PlannedTarget {
  */
 export type ExecutorChoice = 'afalg' | 'kernel' | 'auto';
 export const EXECUTOR_CHOICES: readonly ExecutorChoice[] = ['afalg', 'kernel', 'auto'];
-/** AF_ALG socket types the in-kernel executor runs so far. */
-export const KERNEL_EXECUTOR_TYPES: ReadonlySet<string> = new Set(['skcipher']);
+/** AF_ALG socket types the in-kernel executor runs (rng is not among them yet). */
+export const KERNEL_EXECUTOR_TYPES: ReadonlySet<string> = new Set(['skcipher', 'aead', 'hash']);
 
 export interface PlannedBatch {
   /**
@@ -129,6 +129,19 @@ export function targetsOf(algorithm: DiscoveredAlgorithm, driverPatterns: string
     else unbindable.push({ kind: 'unbindable', algorithm: algorithm.name, target: driver.driver, error: driver.bind ?? 'not bound', ...(driver.afalgReach ? { afalgReach: driver.afalgReach } : {}) });
   }
   return { targets, unbindable };
+}
+
+/**
+ * The software reference as this kernel names it: the catalog's (`cbc(aes-generic)`), or, when
+ * discovery did not find it and found its `-lib` spelling instead, that one — Linux 7.x renamed the
+ * software twins (`aes-lib`, `ghash-lib`, `sha256-lib`: `cbc(aes-lib)`, no `aes-generic`).
+ */
+export function referenceOf(catalogReference: string | undefined, algorithm: DiscoveredAlgorithm): string | undefined {
+  if (!catalogReference) return undefined;
+  const drivers = new Set(algorithm.drivers.map((driver) => driver.driver));
+  if (drivers.has(catalogReference)) return catalogReference;
+  const renamed = catalogReference.replace(/-generic\b/g, '-lib');
+  return drivers.has(renamed) ? renamed : catalogReference;
 }
 
 /** Split a list of cases into requests small enough for the link and the request timeout. */
@@ -237,7 +250,8 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     }
     const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
 
-    const { reference, params } = entry;
+    const { params } = entry;
+    const reference = referenceOf(entry.reference, found);
     const known = targets.find((target) => target.name === reference);
     const ordered = reference ? [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)] : [];
     const generated = options.boundaryOf?.(entry);

@@ -1,10 +1,14 @@
 /**
- * Frames of the in-kernel executor (qemu/executor/afalg_kexec.c, /dev/afalg_kexec): what the host
+ * Frames of the in-kernel executor (qemu/executor/kexec.h, /dev/afalg_kexec): what the host
  * encodes, the agent writes to the device as is, and the module answers. Little endian.
  *
- *   request  magic "AKX1" u32 | op u32 | shape u32 | timeout_ms u32 | driver_len u16 | key_len u16 |
- *            iv_len u16 | reserved u16 (0) | data_len u32 | driver | key | iv | data
+ *   request  magic "AKX2" u32 | op u32 | shape u32 | timeout_ms u32 | driver_len u16 | key_len u16 |
+ *            iv_len u16 | authsize u16 | assoc_len u32 | data_len u32 | driver | key | iv | assoc | data
  *   reply    magic "AKXR" u32 | status i32 (0 or -errno) | data_len u32 | step u32 | data
+ *
+ * Replies carry the output: skcipher the text, AEAD what follows the associated data (text and tag
+ * on encryption, text on decryption), hash the digest. authsize 0 keeps the AEAD's default; assoc
+ * and authsize are for AEAD only; 'hash' sets no key, 'hash-keyed' sets one, even empty.
  *
  * The bounds are the module's: anything beyond them is refused by both sides.
  */
@@ -12,14 +16,15 @@ import type { SplitStrategy } from './messages.js';
 
 export const KEXEC_DEVICE = '/dev/afalg_kexec';
 export const KEXEC_MODULE = 'afalg_kexec';
-export const KEXEC_REQUEST_MAGIC = 0x31584b41;
+export const KEXEC_REQUEST_MAGIC = 0x32584b41;
 export const KEXEC_REPLY_MAGIC = 0x52584b41;
-export const KEXEC_REQUEST_HEADER_BYTES = 28;
+export const KEXEC_REQUEST_HEADER_BYTES = 32;
 export const KEXEC_REPLY_HEADER_BYTES = 16;
-export const KEXEC_LIMITS = { driver: 127, key: 512, iv: 64, data: 1 << 20, timeoutMs: 600_000 } as const;
+/** data: associated data and text together; authsize: also the largest digest */
+export const KEXEC_LIMITS = { driver: 127, key: 512, iv: 64, authsize: 64, data: 1 << 20, timeoutMs: 600_000 } as const;
 
-export type KexecOp = 'skcipher-encrypt' | 'skcipher-decrypt';
-const OP_CODES: Record<KexecOp, number> = { 'skcipher-encrypt': 1, 'skcipher-decrypt': 2 };
+export type KexecOp = 'skcipher-encrypt' | 'skcipher-decrypt' | 'aead-encrypt' | 'aead-decrypt' | 'hash' | 'hash-keyed';
+const OP_CODES: Record<KexecOp, number> = { 'skcipher-encrypt': 1, 'skcipher-decrypt': 2, 'aead-encrypt': 3, 'aead-decrypt': 4, hash: 5, 'hash-keyed': 6 };
 /** The split strategies as scatterlist shapes: chunks → odd-sized entries, page-cross → data across a page, inplace → src == dst. */
 const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3 };
 
@@ -30,12 +35,15 @@ export interface KexecRequest {
   driver: string;
   key: Buffer;
   iv: Buffer;
+  /** AEAD only: the associated data, and the tag size (0 or absent: the driver's default) */
+  assoc?: Buffer;
+  authsize?: number;
   data: Buffer;
   timeoutMs: number;
 }
 
 /** Where a failed request stopped (the module's enum kexec_step). */
-export const KEXEC_STEPS = ['none', 'frame', 'alloc', 'setkey', 'request', 'crypt', 'timeout'] as const;
+export const KEXEC_STEPS = ['none', 'frame', 'alloc', 'setkey', 'request', 'crypt', 'timeout', 'authsize'] as const;
 export type KexecStep = (typeof KEXEC_STEPS)[number];
 
 export interface KexecReply {
@@ -47,15 +55,21 @@ export interface KexecReply {
 
 export function encodeKexecRequest(request: KexecRequest): Buffer {
   const driver = Buffer.from(request.driver, 'utf8');
+  const assoc = request.assoc ?? Buffer.alloc(0);
+  const authsize = request.authsize ?? 0;
   const sizes: Array<[string, number, number]> = [
     ['driver name', driver.length, KEXEC_LIMITS.driver],
     ['key', request.key.length, KEXEC_LIMITS.key],
     ['iv', request.iv.length, KEXEC_LIMITS.iv],
-    ['data', request.data.length, KEXEC_LIMITS.data],
+    ['authsize', authsize, KEXEC_LIMITS.authsize],
+    ['data', assoc.length + request.data.length, KEXEC_LIMITS.data],
   ];
   for (const [what, size, max] of sizes) if (size > max) throw new RangeError(`kernel executor: ${what} of ${size} bytes exceeds ${max}`);
   if (driver.length === 0) throw new RangeError('kernel executor: empty driver name');
   if (!(request.timeoutMs >= 1 && request.timeoutMs <= KEXEC_LIMITS.timeoutMs)) throw new RangeError(`kernel executor: timeout ${request.timeoutMs} ms out of 1..${KEXEC_LIMITS.timeoutMs}`);
+  if (!request.op.startsWith('aead') && (assoc.length > 0 || authsize > 0)) throw new RangeError(`kernel executor: ${request.op} takes no associated data or authsize`);
+  if (request.op.startsWith('hash') && request.iv.length > 0) throw new RangeError(`kernel executor: ${request.op} takes no iv`);
+  if (request.op === 'hash' && request.key.length > 0) throw new RangeError("kernel executor: 'hash' sets no key (use 'hash-keyed')");
   const header = Buffer.alloc(KEXEC_REQUEST_HEADER_BYTES);
   header.writeUInt32LE(KEXEC_REQUEST_MAGIC, 0);
   header.writeUInt32LE(OP_CODES[request.op], 4);
@@ -64,9 +78,10 @@ export function encodeKexecRequest(request: KexecRequest): Buffer {
   header.writeUInt16LE(driver.length, 16);
   header.writeUInt16LE(request.key.length, 18);
   header.writeUInt16LE(request.iv.length, 20);
-  header.writeUInt16LE(0, 22);
-  header.writeUInt32LE(request.data.length, 24);
-  return Buffer.concat([header, driver, request.key, request.iv, request.data]);
+  header.writeUInt16LE(authsize, 22);
+  header.writeUInt32LE(assoc.length, 24);
+  header.writeUInt32LE(request.data.length, 28);
+  return Buffer.concat([header, driver, request.key, request.iv, assoc, request.data]);
 }
 
 export function decodeKexecReply(frame: Buffer): KexecReply {
@@ -79,5 +94,5 @@ export function decodeKexecReply(frame: Buffer): KexecReply {
   return { status: frame.readInt32LE(4), step, data: frame.subarray(KEXEC_REPLY_HEADER_BYTES) };
 }
 
-/** Largest reply the module writes. */
-export const KEXEC_MAX_REPLY_BYTES = KEXEC_REPLY_HEADER_BYTES + KEXEC_LIMITS.data;
+/** Largest reply the module writes (an AEAD encryption's text and tag). */
+export const KEXEC_MAX_REPLY_BYTES = KEXEC_REPLY_HEADER_BYTES + KEXEC_LIMITS.data + KEXEC_LIMITS.authsize;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ALL_STRATEGIES as STRATEGY_LIST } from '../../../harness/protocol/constants.js';
 const ALL_STRATEGIES = [...STRATEGY_LIST];
-import { planRun, sampleCases, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
+import { planRun, referenceOf, sampleCases, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
 import { catalog } from '../../../vectors/catalog.js';
 import { loadAlgorithmVectors } from '../../../vectors/vector-sources.js';
 import { vectorsDir } from '../vectors/vectors-dir.js';
@@ -111,6 +111,14 @@ describe('plan/plan', () => {
       targetsOf(cbcAes, ['cbc(aes)', 'virtio_*']).targets.map((target) => target.name),
       ['cbc(aes)', 'virtio_crypto_aes_cbc'],
     );
+  });
+
+  it("compares with the software reference as this kernel names it: 7.x's -lib twins stand for -generic", () => {
+    const onSid = { ...cbcAes, drivers: cbcAes.drivers.map((driver) => ({ ...driver, driver: driver.driver.replace('aes-generic', 'aes-lib') })) };
+    assert.equal(referenceOf('cbc(aes-generic)', cbcAes), 'cbc(aes-generic)');
+    assert.equal(referenceOf('cbc(aes-generic)', onSid), 'cbc(aes-lib)');
+    assert.equal(referenceOf('cbc(des-generic)', onSid), 'cbc(des-generic)', 'neither found: the catalog name, which then fails to bind and says so');
+    assert.equal(referenceOf(undefined, onSid), undefined);
   });
 
   it('hashes run without the in-place strategy', () => {

@@ -35,14 +35,22 @@ describe('protocol/kernel-executor frames', () => {
     const frame = encodeKexecRequest(request);
     assert.equal(frame.length, KEXEC_REQUEST_HEADER_BYTES + 21 + 16 + 16 + 32);
     assert.equal(frame.readUInt32LE(0), KEXEC_REQUEST_MAGIC);
-    assert.equal(frame.subarray(0, 4).toString('latin1'), 'AKX1');
+    assert.equal(frame.subarray(0, 4).toString('latin1'), 'AKX2');
     assert.equal(frame.readUInt32LE(4), 2, 'skcipher-decrypt');
     assert.equal(frame.readUInt32LE(8), 2, 'page-cross');
     assert.equal(frame.readUInt32LE(12), 20_000);
     assert.deepEqual([frame.readUInt16LE(16), frame.readUInt16LE(18), frame.readUInt16LE(20), frame.readUInt16LE(22)], [21, 16, 16, 0]);
-    assert.equal(frame.readUInt32LE(24), 32);
-    assert.equal(frame.subarray(28, 49).toString(), 'virtio_crypto_aes_cbc');
-    assert.ok(frame.subarray(49 + 32).equals(request.data));
+    assert.deepEqual([frame.readUInt32LE(24), frame.readUInt32LE(28)], [0, 32], 'no associated data, 32 data bytes');
+    assert.equal(frame.subarray(32, 53).toString(), 'virtio_crypto_aes_cbc');
+    assert.ok(frame.subarray(53 + 32).equals(request.data));
+  });
+
+  it('puts an AEAD request\'s associated data before its text, and its authsize in the header', () => {
+    const frame = encodeKexecRequest({ ...request, op: 'aead-encrypt', strategy: 'inplace', driver: 'gcm-aes', iv: Buffer.alloc(12, 2), assoc: Buffer.from('AD'), authsize: 16, data: Buffer.from('text') });
+    assert.deepEqual([frame.readUInt32LE(4), frame.readUInt32LE(8)], [3, 3], 'aead-encrypt, inplace');
+    assert.deepEqual([frame.readUInt16LE(20), frame.readUInt16LE(22), frame.readUInt32LE(24), frame.readUInt32LE(28)], [12, 16, 2, 4]);
+    assert.equal(frame.subarray(frame.length - 6).toString(), 'ADtext');
+    assert.equal(encodeKexecRequest({ ...request, op: 'hash-keyed', strategy: 'chunks', iv: Buffer.alloc(0), key: Buffer.alloc(0) }).readUInt32LE(4), 6, 'hash-keyed, even with an empty key');
   });
 
   it('refuses what the module would refuse, before sending it', () => {
@@ -50,6 +58,11 @@ describe('protocol/kernel-executor frames', () => {
     assert.throws(() => encodeKexecRequest({ ...request, driver: 'x'.repeat(128) }), /driver name of 128 bytes exceeds 127/);
     assert.throws(() => encodeKexecRequest({ ...request, driver: '' }), /empty driver name/);
     assert.throws(() => encodeKexecRequest({ ...request, timeoutMs: 0 }), /timeout 0 ms/);
+    assert.throws(() => encodeKexecRequest({ ...request, op: 'aead-decrypt', assoc: Buffer.alloc(KEXEC_LIMITS.data - 31) }), /data of 1048577 bytes exceeds 1048576/, 'associated data counts');
+    assert.throws(() => encodeKexecRequest({ ...request, op: 'aead-decrypt', authsize: 65 }), /authsize of 65 bytes exceeds 64/);
+    assert.throws(() => encodeKexecRequest({ ...request, assoc: Buffer.from('AD') }), /skcipher-decrypt takes no associated data/);
+    assert.throws(() => encodeKexecRequest({ ...request, op: 'hash' }), /hash takes no iv/);
+    assert.throws(() => encodeKexecRequest({ ...request, op: 'hash', iv: Buffer.alloc(0) }), /'hash' sets no key/);
   });
 
   it('decodes a reply and names a malformed one', () => {
@@ -60,6 +73,8 @@ describe('protocol/kernel-executor frames', () => {
     const failed = reply(-22, Buffer.alloc(0));
     failed.writeUInt32LE(3, 12);
     assert.deepEqual({ ...decodeKexecReply(failed), data: undefined }, { status: -22, step: 'setkey', data: undefined });
+    failed.writeUInt32LE(7, 12);
+    assert.equal(decodeKexecReply(failed).step, 'authsize');
     failed.writeUInt32LE(9, 12);
     assert.throws(() => decodeKexecReply(failed), /reply step 9 is unknown/);
     assert.throws(() => decodeKexecReply(Buffer.alloc(8)), /shorter than its header/);
@@ -70,13 +85,14 @@ describe('protocol/kernel-executor frames', () => {
   });
 
   it('agrees with the module source on magics and bounds', () => {
-    const source = fs.readFileSync(path.join(projectRoot, 'qemu', 'executor', 'afalg_kexec.c'), 'utf8');
+    const source = fs.readFileSync(path.join(projectRoot, 'qemu', 'executor', 'kexec.h'), 'utf8');
     const define = (name: string): number => evalDefine(source, name);
     assert.equal(define('KEXEC_MAGIC'), KEXEC_REQUEST_MAGIC);
     assert.equal(define('KEXEC_REPLY_MAGIC'), KEXEC_REPLY_MAGIC);
     assert.equal(define('KEXEC_MAX_DRIVER') - 1, KEXEC_LIMITS.driver);
     assert.equal(define('KEXEC_MAX_KEY'), KEXEC_LIMITS.key);
     assert.equal(define('KEXEC_MAX_IV'), KEXEC_LIMITS.iv);
+    assert.equal(define('KEXEC_MAX_AUTHSIZE'), KEXEC_LIMITS.authsize);
     assert.equal(define('KEXEC_MAX_DATA'), KEXEC_LIMITS.data);
     assert.equal(define('KEXEC_MAX_TIMEOUT_MS'), KEXEC_LIMITS.timeoutMs);
   });

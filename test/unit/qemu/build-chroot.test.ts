@@ -62,4 +62,22 @@ describe('qemu/build-chroot', () => {
     const failing: ModuleBuilder = { describe: 'in the sid chroot', headers: '/h', workDir: (name) => ({ hostDir: path.join(root, 'w', name), makeDir: name }), make: async () => assert.fail('objtool: fopen failed') };
     await assert.rejects(buildModules(async () => failing, '7.2.13', [source], ['m'], 'executor', () => {}), /building m for 7\.2\.13 in the sid chroot failed: objtool: fopen failed/);
   });
+
+  it("keeps the sources' own Kbuild: a module linked from several objects", async () => {
+    const sources = ['a.c', 'b.c', 'Kbuild'].map((name) => path.join(root, name));
+    for (const file of sources) fs.writeFileSync(file, path.basename(file) === 'Kbuild' ? 'obj-m += m.o\nm-y := a.o b.o\n' : '');
+    let kbuild = '';
+    const builder: ModuleBuilder = {
+      describe: 'fake',
+      headers: '/h',
+      workDir: (name) => ({ hostDir: path.join(root, 'w', name), makeDir: name }),
+      make: async () => {
+        const dir = path.join(root, 'w', fs.readdirSync(path.join(root, 'w'))[0] as string);
+        kbuild = fs.readFileSync(path.join(dir, 'Kbuild'), 'utf8');
+        fs.writeFileSync(path.join(dir, 'm.ko'), 'ko');
+      },
+    };
+    await buildModules(async () => builder, '7.2.13', sources, ['m'], 'executor', () => {});
+    assert.equal(kbuild, 'obj-m += m.o\nm-y := a.o b.o\n');
+  });
 });

@@ -25,6 +25,7 @@ describe('vectors/catalog', () => {
     assert.equal(afalgTypeOf('shash'), 'hash');
     assert.equal(afalgTypeOf('ahash'), 'hash');
     assert.equal(afalgTypeOf('akcipher'), undefined);
+    assert.equal(afalgTypeOf('lskcipher'), 'skcipher', "7.x's cbc(aes-lib) binds as an skcipher");
   });
 
   it('names the software reference of every algorithm but stdrng', () => {
