@@ -1,7 +1,8 @@
 /**
  * Runs matrix requests on worker threads, each with its own AF_ALG session: the cases of a request
- * are split into contiguous shares, and the answers merged back with their indexes. On a two-CPU
- * guest this keeps both CPUs busy with kernel crypto instead of one.
+ * are cut into contiguous slices that the workers take one at a time as they come free, and the
+ * answers merged back with their indexes. On a two-CPU guest this keeps both CPUs busy with kernel
+ * crypto until the request's last slice.
  *
  * The workers also keep the agent's main thread out of the kernel: while they run, the main thread
  * watches their progress beacons, and an operation that has not returned within the request's hang
@@ -13,19 +14,23 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
 import { type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
-import { ProgressBeacon, StallWatch } from './progress-beacon.js';
+import { ProgressBeacon, StallWatch, type BeaconPosition } from './progress-beacon.js';
 import { ALL_STRATEGIES, MAX_WORKERS, MIN_CASES_PER_WORKER } from '../protocol/constants.js';
+
+/** Slices per worker a request is cut into (more: a better balance, more hand-overs). */
+const SLICES_PER_WORKER = 6;
+/** No slice is smaller than this many cases (unless the request is). */
+const MIN_CASES_PER_SLICE = 4;
 
 interface Pending {
   resolve(result: MatrixResult): void;
   reject(error: Error): void;
 }
 
-
-/** A matrix request one of whose operations never returned. */
 /** After a kernel fault report, how long a worker may still answer before it counts as killed by it. */
 const FAULT_SETTLE_MS = 500;
 
+/** A matrix request one of whose operations never returned. */
 export class HangError extends Error {
   readonly code = 'hang';
   constructor(readonly hang: MatrixHang) {
@@ -59,6 +64,60 @@ function opOf(body: MatrixRequestBody['cases'][number]): string | undefined {
   if (body.type === 'hash') return body.key !== undefined ? 'mac' : 'digest';
   if (body.type === 'hash-mct') return 'mct';
   return undefined;
+}
+
+/** A contiguous run of a request's cases handed to one worker at a time. */
+export interface Slice {
+  offset: number;
+  size: number;
+}
+
+/**
+ * Cut a request's cases into slices for `workers` workers: about SLICES_PER_WORKER each, so that a
+ * worker that drew cheap cases takes more instead of waiting for the other (cases differ a
+ * hundredfold in cost: a 1-byte hash, a 64 KiB one sent in 17-byte chunks, a Monte-Carlo case).
+ * Consecutive cases that name a socket stay together: they share sockets (and keys) on purpose.
+ */
+export function slicesOf(cases: ReadonlyArray<{ socket?: number }>, workers: number): Slice[] {
+  const count = cases.length;
+  if (workers <= 1) return count > 0 ? [{ offset: 0, size: count }] : [];
+  const target = Math.max(MIN_CASES_PER_SLICE, Math.ceil(count / (workers * SLICES_PER_WORKER)));
+  const slices: Slice[] = [];
+  let offset = 0;
+  while (offset < count) {
+    let end = Math.min(count, offset + target);
+    while (end < count && cases[end]?.socket !== undefined && cases[end - 1]?.socket !== undefined) end++;
+    slices.push({ offset, size: end - offset });
+    offset = end;
+  }
+  return slices;
+}
+
+/** The answers of a request's slices as one answer, case indexes counted from the request's start. */
+export function mergeSlices(parts: ReadonlyArray<{ result: MatrixResult; offset: number }>): MatrixResult {
+  const outcomes: MatrixOutcome[] = [];
+  let executed = 0;
+  for (const { result, offset } of [...parts].sort((a, b) => a.offset - b.offset)) {
+    executed += result.executed;
+    for (const outcome of result.outcomes) outcomes.push({ ...outcome, index: outcome.index + offset, ref: String(outcome.index + offset) });
+  }
+  return { executed, outcomes };
+}
+
+/** The hang a stalled (or fault-killed) worker stands for, from where its beacon stopped. */
+function hangOf(body: MatrixRequestBody, offset: number, at: BeaconPosition, stalledMs: number, fault: string | undefined): HangError {
+  const index = offset + at.caseIndex;
+  const wire = body.cases[index];
+  const op = wire ? opOf(wire) : undefined;
+  return new HangError({
+    alg: body.algs[at.algIndex] ?? body.algs[0] ?? '',
+    strategy: ALL_STRATEGIES[at.strategyIndex] ?? 'oneshot',
+    index,
+    ...(op !== undefined ? { op } : {}),
+    bytes: wire ? bytesOf(wire) : 0,
+    seconds: Math.round(stalledMs / 1000),
+    ...(fault !== undefined ? { fault } : {}),
+  });
 }
 
 export class MatrixPool {
@@ -119,24 +178,28 @@ export class MatrixPool {
     if (this.hung) throw new HangError({ ...this.hung.hang });
     // only a report that comes while this request runs can have killed one of its workers
     this.fault = undefined;
-    const shares = Math.max(1, Math.min(this.workers.length, Math.floor(body.cases.length / MIN_CASES_PER_WORKER)));
-    const size = Math.ceil(body.cases.length / shares);
+    const used = Math.max(1, Math.min(this.workers.length, Math.floor(body.cases.length / MIN_CASES_PER_WORKER)));
+    const slices = slicesOf(body.cases, used);
     const hangMs = (body.hangSec ?? DEFAULT_HANG_SEC) * 1000;
-    const running = Array.from({ length: shares }, (_, share) => {
-      const { worker, beacon } = this.workers[share] as { worker: Worker; beacon: ProgressBeacon };
-      const offset = share * size;
-      const state = { done: false, watch: new StallWatch(beacon, Date.now()), beacon, offset, sequenceAtFault: undefined as number | undefined };
-      const answer = this.send(worker, { ...body, cases: body.cases.slice(offset, offset + size) }).then((result) => {
-        state.done = true;
-        return { result, offset };
-      });
-      return { state, answer };
-    });
+    const parts: Array<{ result: MatrixResult; offset: number }> = [];
+    let next = 0;
+    const running = this.workers.slice(0, used).map(({ worker, beacon }) => ({ worker, beacon, done: false, offset: 0, watch: new StallWatch(beacon, Date.now()), sequenceAtFault: undefined as number | undefined }));
+    // each worker takes the next slice as soon as it is free: the request ends with its slowest slice, not its slowest half
+    const drive = async (state: (typeof running)[number]): Promise<void> => {
+      while (next < slices.length && !this.hung) {
+        const slice = slices[next++] as Slice;
+        state.offset = slice.offset;
+        state.watch = new StallWatch(state.beacon, Date.now());
+        const result = await this.send(state.worker, { ...body, cases: body.cases.slice(slice.offset, slice.offset + slice.size) });
+        parts.push({ result, offset: slice.offset });
+      }
+      state.done = true;
+    };
     let timer: NodeJS.Timeout | undefined;
     const watchdog = new Promise<never>((_, reject) => {
       timer = setInterval(() => {
         const now = Date.now();
-        for (const { state } of running) {
+        for (const state of running) {
           if (state.done) continue;
           const stalled = state.watch.stalledMs(now);
           // a worker whose beacon has not moved since the first look after a kernel fault report
@@ -145,33 +208,15 @@ export class MatrixPool {
           const dead = this.fault !== undefined && now - this.fault.atMs >= FAULT_SETTLE_MS && state.beacon.read().sequence === state.sequenceAtFault;
           const fault = dead ? this.fault?.line : undefined;
           if (stalled < hangMs && fault === undefined) continue;
-          const at = state.beacon.read();
-          const index = state.offset + at.caseIndex;
-          const wire = body.cases[index];
-          const op = wire ? opOf(wire) : undefined;
-          this.hung = new HangError({
-            alg: body.algs[at.algIndex] ?? body.algs[0] ?? '',
-            strategy: ALL_STRATEGIES[at.strategyIndex] ?? 'oneshot',
-            index,
-            ...(op !== undefined ? { op } : {}),
-            bytes: wire ? bytesOf(wire) : 0,
-            seconds: Math.round(stalled / 1000),
-            ...(fault !== undefined ? { fault } : {}),
-          });
+          this.hung = hangOf(body, state.offset, state.beacon.read(), stalled, fault);
           reject(this.hung);
           return;
         }
       }, Math.min(FAULT_SETTLE_MS, Math.max(50, hangMs / 4)));
     });
     try {
-      const parts = await Promise.race([Promise.all(running.map((one) => one.answer)), watchdog]);
-      const outcomes: MatrixOutcome[] = [];
-      let executed = 0;
-      for (const { result, offset } of parts) {
-        executed += result.executed;
-        for (const outcome of result.outcomes) outcomes.push({ ...outcome, index: outcome.index + offset, ref: String(outcome.index + offset) });
-      }
-      return { executed, outcomes };
+      await Promise.race([Promise.all(running.map(drive)), watchdog]);
+      return mergeSlices(parts);
     } finally {
       clearInterval(timer);
     }
