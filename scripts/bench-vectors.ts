@@ -1,8 +1,10 @@
 /**
- * npm run bench:vectors [-- --board NAME] [-- --alg PATTERN ...]
+ * npm run bench:vectors [-- --board NAME] [-- --alg PATTERN ...] [-- --seed S] [-- --sample N] [-- --keep DIR]
  * Runs the default vector run (every algorithm, every driver, every strategy) as a user would, then
  * prints what run.json recorded: executions (case × target × strategy) per second through the
  * agent, distinct vector cases, and the wall time of the whole run including boot and discovery.
+ * --seed fixes the generated cases (two runs then give the same tallies), --sample N runs at most N
+ * cases per vector file (a quicker figure), --keep DIR keeps the results directory.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,9 +22,11 @@ function argumentsOf(name: string): string[] {
 }
 
 const board = argumentsOf('board')[0] ?? 'qemu-x86_64';
-const out = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-bench-vectors-'));
-const args = [path.join(projectRoot, 'dist', 'harness', 'cli.js'), 'run', '--board', board, '--out', path.join(out, 'run'), ...argumentsOf('alg').flatMap((alg) => ['--alg', alg])];
-process.stdout.write(`bench:vectors board=${board} ${argumentsOf('alg').length ? `alg=${argumentsOf('alg').join(',')}` : 'all algorithms'}\n`);
+const keep = argumentsOf('keep')[0];
+const out = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-bench-vectors-'));
+const passed = ['seed', 'sample'].flatMap((name) => argumentsOf(name).slice(0, 1).flatMap((value) => [`--${name}`, value]));
+const args = [path.join(projectRoot, 'dist', 'harness', 'cli.js'), 'run', '--board', board, '--out', path.join(out, 'run'), ...argumentsOf('alg').flatMap((alg) => ['--alg', alg]), ...passed];
+process.stdout.write(`bench:vectors board=${board} ${argumentsOf('alg').length ? `alg=${argumentsOf('alg').join(',')}` : 'all algorithms'}${passed.length ? ` ${passed.join(' ')}` : ''}\n`);
 const started = Date.now();
 const code = await new Promise<number | null>((resolve) => {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -48,5 +52,5 @@ try {
     ].join('\n'),
   );
 } finally {
-  fs.rmSync(out, { recursive: true, force: true });
+  if (keep === undefined) fs.rmSync(out, { recursive: true, force: true });
 }
