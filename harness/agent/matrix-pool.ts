@@ -66,10 +66,12 @@ function opOf(body: MatrixRequestBody['cases'][number]): string | undefined {
   return undefined;
 }
 
-/** A contiguous run of a request's cases handed to one worker at a time. */
+/** A contiguous run of a request's cases (and of its transforms) handed to one worker at a time. */
 export interface Slice {
   offset: number;
   size: number;
+  /** the transforms it runs, as a run of the request's algs (absent: all of them) */
+  algs?: { offset: number; count: number };
 }
 
 /**
@@ -93,24 +95,46 @@ export function slicesOf(cases: ReadonlyArray<{ socket?: number }>, workers: num
   return slices;
 }
 
-/** The answers of a request's slices as one answer, case indexes counted from the request's start. */
-export function mergeSlices(parts: ReadonlyArray<{ result: MatrixResult; offset: number }>): MatrixResult {
+/**
+ * A request with too few cases to share (a Monte-Carlo case: 10,000 chained digests per transform)
+ * is shared by transform instead: one slice per alg. Not a differential request, whose first
+ * transform's output is what the others are compared with.
+ */
+export function slicesByAlg(body: Pick<MatrixRequestBody, 'algs' | 'cases' | 'differential'>, workers: number): Slice[] | undefined {
+  if (workers <= 1 || body.differential || body.algs.length <= 1 || body.cases.length >= 2 * MIN_CASES_PER_WORKER) return undefined;
+  return body.algs.map((_, index) => ({ offset: 0, size: body.cases.length, algs: { offset: index, count: 1 } }));
+}
+
+/**
+ * The answers of a request's slices as one answer, case indexes counted from the request's start,
+ * in the order one session answers: by case, then by transform.
+ */
+export function mergeSlices(parts: ReadonlyArray<{ result: MatrixResult; slice: Slice }>): MatrixResult {
   const outcomes: MatrixOutcome[] = [];
   let executed = 0;
-  for (const { result, offset } of [...parts].sort((a, b) => a.offset - b.offset)) {
+  const order = (slice: Slice): number => slice.offset * 1e4 + (slice.algs?.offset ?? 0);
+  for (const { result, slice } of [...parts].sort((a, b) => order(a.slice) - order(b.slice))) {
     executed += result.executed;
-    for (const outcome of result.outcomes) outcomes.push({ ...outcome, index: outcome.index + offset, ref: String(outcome.index + offset) });
+    for (const outcome of result.outcomes) outcomes.push({ ...outcome, index: outcome.index + slice.offset, ref: String(outcome.index + slice.offset) });
   }
+  // slices by transform each hold every case: bring each case's outcomes together (a stable sort keeps the transform order)
+  if (parts.some(({ slice }) => slice.algs !== undefined)) outcomes.sort((a, b) => a.index - b.index);
   return { executed, outcomes };
 }
 
+/** The part of a request one slice is. */
+function sliceBody(body: MatrixRequestBody, slice: Slice): MatrixRequestBody {
+  const part = { ...body, cases: body.cases.slice(slice.offset, slice.offset + slice.size) };
+  return slice.algs ? { ...part, algs: body.algs.slice(slice.algs.offset, slice.algs.offset + slice.algs.count) } : part;
+}
+
 /** The hang a stalled (or fault-killed) worker stands for, from where its beacon stopped. */
-function hangOf(body: MatrixRequestBody, offset: number, at: BeaconPosition, stalledMs: number, fault: string | undefined): HangError {
-  const index = offset + at.caseIndex;
+function hangOf(body: MatrixRequestBody, slice: Slice, at: BeaconPosition, stalledMs: number, fault: string | undefined): HangError {
+  const index = slice.offset + at.caseIndex;
   const wire = body.cases[index];
   const op = wire ? opOf(wire) : undefined;
   return new HangError({
-    alg: body.algs[at.algIndex] ?? body.algs[0] ?? '',
+    alg: body.algs[(slice.algs?.offset ?? 0) + at.algIndex] ?? body.algs[0] ?? '',
     strategy: ALL_STRATEGIES[at.strategyIndex] ?? 'oneshot',
     index,
     ...(op !== undefined ? { op } : {}),
@@ -178,20 +202,21 @@ export class MatrixPool {
     if (this.hung) throw new HangError({ ...this.hung.hang });
     // only a report that comes while this request runs can have killed one of its workers
     this.fault = undefined;
-    const used = Math.max(1, Math.min(this.workers.length, Math.floor(body.cases.length / MIN_CASES_PER_WORKER)));
-    const slices = slicesOf(body.cases, used);
+    const byAlg = slicesByAlg(body, this.workers.length);
+    const used = byAlg ? Math.min(this.workers.length, byAlg.length) : Math.max(1, Math.min(this.workers.length, Math.floor(body.cases.length / MIN_CASES_PER_WORKER)));
+    const slices = byAlg ?? slicesOf(body.cases, used);
     const hangMs = (body.hangSec ?? DEFAULT_HANG_SEC) * 1000;
-    const parts: Array<{ result: MatrixResult; offset: number }> = [];
+    const parts: Array<{ result: MatrixResult; slice: Slice }> = [];
     let next = 0;
-    const running = this.workers.slice(0, used).map(({ worker, beacon }) => ({ worker, beacon, done: false, offset: 0, watch: new StallWatch(beacon, Date.now()), sequenceAtFault: undefined as number | undefined }));
+    const running = this.workers.slice(0, used).map(({ worker, beacon }) => ({ worker, beacon, done: false, slice: { offset: 0, size: 0 } as Slice, watch: new StallWatch(beacon, Date.now()), sequenceAtFault: undefined as number | undefined }));
     // each worker takes the next slice as soon as it is free: the request ends with its slowest slice, not its slowest half
     const drive = async (state: (typeof running)[number]): Promise<void> => {
       while (next < slices.length && !this.hung) {
         const slice = slices[next++] as Slice;
-        state.offset = slice.offset;
+        state.slice = slice;
         state.watch = new StallWatch(state.beacon, Date.now());
-        const result = await this.send(state.worker, { ...body, cases: body.cases.slice(slice.offset, slice.offset + slice.size) });
-        parts.push({ result, offset: slice.offset });
+        const result = await this.send(state.worker, sliceBody(body, slice));
+        parts.push({ result, slice });
       }
       state.done = true;
     };
@@ -208,7 +233,7 @@ export class MatrixPool {
           const dead = this.fault !== undefined && now - this.fault.atMs >= FAULT_SETTLE_MS && state.beacon.read().sequence === state.sequenceAtFault;
           const fault = dead ? this.fault?.line : undefined;
           if (stalled < hangMs && fault === undefined) continue;
-          this.hung = hangOf(body, state.offset, state.beacon.read(), stalled, fault);
+          this.hung = hangOf(body, state.slice, state.beacon.read(), stalled, fault);
           reject(this.hung);
           return;
         }
