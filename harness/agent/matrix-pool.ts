@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_HANG_SEC } from '../protocol/constants.js';
 import { type MatrixHang, type MatrixOutcome, type MatrixRequestBody, type MatrixResult } from '../protocol/messages.js';
 import { ProgressBeacon, StallWatch, type BeaconPosition } from './progress-beacon.js';
-import { ALL_STRATEGIES, MAX_WORKERS, MIN_CASES_PER_WORKER } from '../protocol/constants.js';
+import { ALL_STRATEGIES, MAX_WORKERS, MIN_CASES_PER_WORKER, WORKERS_PER_CPU } from '../protocol/constants.js';
 
 /** Slices per worker a request is cut into (more: a better balance, more hand-overs). */
 const SLICES_PER_WORKER = 6;
@@ -174,11 +174,11 @@ export class MatrixPool {
   }
 
   /**
-   * One worker per CPU the target has, at most `max`, and one on a single-CPU target: the main
-   * thread must stay free to notice a hang.
+   * WORKERS_PER_CPU workers per CPU the target has, at most `max`; never none: the main thread
+   * must stay free to notice a hang.
    */
   static forThisMachine(max = MAX_WORKERS): MatrixPool {
-    return new MatrixPool(Math.max(1, Math.min(os.availableParallelism(), max)));
+    return new MatrixPool(Math.max(1, Math.min(os.availableParallelism() * WORKERS_PER_CPU, max)));
   }
 
   private send(worker: Worker, body: MatrixRequestBody): Promise<MatrixResult> {
