@@ -19,6 +19,8 @@ import { ALL_STRATEGIES, MAX_WORKERS, MIN_CASES_PER_WORKER, WORKERS_PER_CPU } fr
 
 /** Slices per worker a request is cut into (more: a better balance, more hand-overs). */
 const SLICES_PER_WORKER = 6;
+/** Slices a worker holds: the one it runs and the next, already in its queue. */
+const SLICES_IN_HAND = 2;
 /** No slice is smaller than this many cases (unless the request is). */
 const MIN_CASES_PER_SLICE = 4;
 
@@ -208,15 +210,29 @@ export class MatrixPool {
     const hangMs = (body.hangSec ?? DEFAULT_HANG_SEC) * 1000;
     const parts: Array<{ result: MatrixResult; slice: Slice }> = [];
     let next = 0;
+    // set when the request has ended (answered, hung, or a worker failed): no worker takes another slice of it
+    let ended = false;
     const running = this.workers.slice(0, used).map(({ worker, beacon }) => ({ worker, beacon, done: false, slice: { offset: 0, size: 0 } as Slice, watch: new StallWatch(beacon, Date.now()), sequenceAtFault: undefined as number | undefined }));
-    // each worker takes the next slice as soon as it is free: the request ends with its slowest slice, not its slowest half
+    // each worker takes the next slice as soon as it is free: the request ends with its slowest slice,
+    // not its slowest half; it holds SLICES_IN_HAND, so it never waits for this thread (parsing the next request)
     const drive = async (state: (typeof running)[number]): Promise<void> => {
-      while (next < slices.length && !this.hung) {
-        const slice = slices[next++] as Slice;
-        state.slice = slice;
-        state.watch = new StallWatch(state.beacon, Date.now());
-        const result = await this.send(state.worker, sliceBody(body, slice));
-        parts.push({ result, slice });
+      const inHand: Array<{ slice: Slice; answer: Promise<MatrixResult> }> = [];
+      const take = (): void => {
+        while (inHand.length < SLICES_IN_HAND && next < slices.length && !ended) {
+          const slice = slices[next++] as Slice;
+          const answer = this.send(state.worker, sliceBody(body, slice));
+          // a failing worker fails every slice it holds; only the one awaited reports it
+          answer.catch(() => undefined);
+          inHand.push({ slice, answer });
+        }
+      };
+      take();
+      for (let current = inHand[0]; current; current = inHand[0]) {
+        // the worker runs its slices in order: a hang is in the oldest one unanswered
+        state.slice = current.slice;
+        parts.push({ result: await current.answer, slice: current.slice });
+        inHand.shift();
+        take();
       }
       state.done = true;
     };
@@ -243,6 +259,7 @@ export class MatrixPool {
       await Promise.race([Promise.all(running.map(drive)), watchdog]);
       return mergeSlices(parts);
     } finally {
+      ended = true;
       clearInterval(timer);
     }
   }
