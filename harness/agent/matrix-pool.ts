@@ -217,8 +217,8 @@ export class MatrixPool {
     // not its slowest half; it holds SLICES_IN_HAND, so it never waits for this thread (parsing the next request)
     const drive = async (state: (typeof running)[number]): Promise<void> => {
       const inHand: Array<{ slice: Slice; answer: Promise<MatrixResult> }> = [];
-      const take = (): void => {
-        while (inHand.length < SLICES_IN_HAND && next < slices.length && !ended) {
+      const take = (upTo: number): void => {
+        while (inHand.length < upTo && next < slices.length && !ended) {
           const slice = slices[next++] as Slice;
           const answer = this.send(state.worker, sliceBody(body, slice));
           // a failing worker fails every slice it holds; only the one awaited reports it
@@ -226,13 +226,16 @@ export class MatrixPool {
           inHand.push({ slice, answer });
         }
       };
-      take();
+      take(1);
+      // every worker has its first slice before any takes a second
+      await Promise.resolve();
+      take(SLICES_IN_HAND);
       for (let current = inHand[0]; current; current = inHand[0]) {
         // the worker runs its slices in order: a hang is in the oldest one unanswered
         state.slice = current.slice;
         parts.push({ result: await current.answer, slice: current.slice });
         inHand.shift();
-        take();
+        take(SLICES_IN_HAND);
       }
       state.done = true;
     };
