@@ -138,12 +138,10 @@ export class NativeArena {
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, size);
   }
 
-  /** write a size_t / pointer-sized value (two 32-bit halves: no BigInt per call on the hot path) */
+  /** write a size_t / pointer-sized value */
   setWord(offset: number, value: number): void {
-    if (layout.sizeT === 8) {
-      this.view.setUint32(offset, value >>> 0, true);
-      this.view.setUint32(offset + 4, Math.floor(value / 0x1_0000_0000), true);
-    } else this.view.setUint32(offset, value, true);
+    if (layout.sizeT === 8) this.view.setBigUint64(offset, BigInt(value), true);
+    else this.view.setUint32(offset, value, true);
   }
 
   free(): void {

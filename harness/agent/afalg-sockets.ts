@@ -49,8 +49,6 @@ export class AfAlgSockets {
   readonly pageSize: number;
   readonly arena: NativeArena;
   private readonly transforms = new Map<string, Transform>();
-  /** the transform transform() returned last, and what it was asked by */
-  private lastUsed: { type: AfAlgType; name: string; socket: number; transform: Transform } | undefined;
   // arena layout
   private readonly addrOffset = 0; // sockaddr_alg (up to 128 bytes)
   private readonly msgOffset = 128;
@@ -67,18 +65,12 @@ export class AfAlgSockets {
     this.inOffset = this.pageSize;
     this.outOffset = this.inOffset + region;
     this.arena = new NativeArena(this.outOffset + region, this.pageSize);
-    // the msghdr every sendmsg uses: no name, one iovec (sendmsg fills in the rest); the kernel does not write it
-    const { msghdr } = layout;
-    this.arena.bytes.fill(0, this.msgOffset, this.msgOffset + msghdr.size);
-    this.arena.setWord(this.msgOffset + msghdr.iov, this.arena.base + this.iovOffset);
-    this.arena.setWord(this.msgOffset + msghdr.iovlen, 1);
   }
 
   /** Close every transform and operation socket. */
   close(): void {
     for (const transform of this.transforms.values()) this.closeTransform(transform);
     this.transforms.clear();
-    this.lastUsed = undefined;
   }
 
   /** bind a socket to `name`; the caller owns the returned fd */
@@ -108,16 +100,12 @@ export class AfAlgSockets {
 
   /** the bound socket of `name`; `socket` tells apart several sockets of one transform (state cases interleave them) */
   transform(type: AfAlgType, name: string, socket = 0): Transform {
-    // the same transform as the last execution (a case's strategies run back to back): already most recent
-    const last = this.lastUsed;
-    if (last && last.type === type && last.name === name && last.socket === socket) return last.transform;
     const cacheKey = `${type}\0${name}\0${socket}`;
     let transform = this.transforms.get(cacheKey);
     if (transform) {
       // most recently used last
       this.transforms.delete(cacheKey);
       this.transforms.set(cacheKey, transform);
-      this.lastUsed = { type, name, socket, transform };
       return transform;
     }
     if (this.transforms.size >= MAX_OPEN_TRANSFORMS) {
@@ -127,7 +115,6 @@ export class AfAlgSockets {
     }
     transform = { type, name, fd: this.bindSocket(type, name), opFd: -1, key: null, authsize: 0 };
     this.transforms.set(cacheKey, transform);
-    this.lastUsed = { type, name, socket, transform };
     return transform;
   }
 
@@ -200,11 +187,15 @@ export class AfAlgSockets {
   sendmsg(fd: number, addr: number, length: number, controlLength: number, flags: number): void {
     const { msghdr, iovec } = layout;
     const msg = this.msgOffset;
-    // the msghdr's name and one-iovec fields were written once (constructor); only what varies is written here
+    this.arena.bytes.fill(0, msg, msg + msghdr.size);
     this.arena.setWord(this.iovOffset, addr);
     this.arena.setWord(this.iovOffset + iovec.len, length);
-    this.arena.setWord(msg + msghdr.control, controlLength > 0 ? this.arena.base + this.cmsgOffset : 0);
-    this.arena.setWord(msg + msghdr.controllen, controlLength);
+    this.arena.setWord(msg + msghdr.iov, this.arena.base + this.iovOffset);
+    this.arena.setWord(msg + msghdr.iovlen, 1);
+    if (controlLength > 0) {
+      this.arena.setWord(msg + msghdr.control, this.arena.base + this.cmsgOffset);
+      this.arena.setWord(msg + msghdr.controllen, controlLength);
+    }
     const sent = sys.sendmsg(fd, this.arena.base + msg, flags);
     if (sent < 0) throw new AfAlgError('send', errnoName(lastErrno()));
     if (sent !== length) throw new AfAlgError('send', `short send ${sent}/${length}`);

@@ -27,7 +27,7 @@ import { LinkLock, writeAllSync } from './link-lock.js';
 const session = new AfAlgSession();
 let bench: AfAlgBench | undefined;
 /**
- * matrix requests run on worker threads (two per CPU, WORKERS_PER_CPU), watched for hangs by this thread;
+ * matrix requests run on worker threads (one per CPU), watched for hangs by this thread;
  * AFALG_AGENT_WORKERS=0 runs them here, unwatched (a hang then shows only as a request timeout)
  */
 const pool = process.env.AFALG_AGENT_WORKERS === '0' ? undefined : MatrixPool.forThisMachine();

@@ -31,10 +31,3 @@ export const MIN_CASES_PER_WORKER = 8;
 
 /** At most this many workers (threads, each with its own sockets) run one request's cases at once. */
 export const MAX_WORKERS = 4;
-
-/**
- * Workers per CPU of the target (up to MAX_WORKERS): more than one, because a worker waiting for an
- * offloaded driver (virtio-crypto: every setkey and every operation is a round trip to the device)
- * sleeps, and another one can use the CPU meanwhile.
- */
-export const WORKERS_PER_CPU = 2;
