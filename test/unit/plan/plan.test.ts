@@ -213,6 +213,27 @@ describe('plan/plan', () => {
     assert.equal(plan.notes.filter((note) => note.kind === 'skip' && note.source === '-').length, 0);
   });
 
+  it('generated cases larger than one request of the link are left out with a skip note (a serial console takes 32 KiB)', () => {
+    const withReference: CatalogAlgorithm[] = [{ name: 'cbc(aes)', type: 'skcipher', reference: 'cbc(aes-generic)', params: { keySizes: [16] } } as CatalogAlgorithm];
+    const plan = planRun([cbcAes], {
+      catalog: withReference,
+      strategies: ['oneshot'],
+      vectorsOf: () => undefined,
+      differential: 0,
+      maxPayloadBytes: 32 * 1024,
+      boundaryOf: () => ({ oracle: [skcipherCase('b:s#0 len 16'), skcipherCase('b:s#1 len 65536', 65536)], differential: [skcipherCase('b:s#2 len 8192', 8192), skcipherCase('b:s#3 len 20480', 20480)] }),
+    });
+    assert.deepEqual(plan.batches.map((batch) => [batch.source, batch.cases.map((c) => c.id)]), [
+      ['boundary', ['b:s#0 len 16']],
+      ['boundary-differential', ['b:s#2 len 8192']],
+    ]);
+    const skipped = plan.notes.filter((note) => note.kind === 'skip' && /larger than the link's largest request \(32 KiB encoded\)/.test(note.reason));
+    assert.deepEqual(skipped.map((note) => note.kind === 'skip' && [note.source, note.count, note.cases]), [
+      ['boundary', 1, ['b:s#1 len 65536']],
+      ['boundary-differential', 1, ['b:s#3 len 20480']],
+    ]);
+  });
+
   it("a generated case's own strategies are narrowed to the run's; none left, the run's first", () => {
     const withReference: CatalogAlgorithm[] = [{ name: 'cbc(aes)', type: 'skcipher', reference: 'cbc(aes-generic)', params: { keySizes: [16] } } as CatalogAlgorithm];
     const long: VectorCase = { ...skcipherCase('b:s#0 len 20480', 20480), strategies: ['oneshot', 'page-cross', 'inplace'] };
