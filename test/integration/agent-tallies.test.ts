@@ -12,6 +12,7 @@ import { useTempDir } from '../support/temp-dir.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import type { TallyLine } from '../../harness/results/result-model.js';
+import { describeFull } from '../support/test-tier.js';
 
 const AGENTS = ['node', 'native'] as const;
 const ALGS = ['cbc(aes)', 'sha256', 'gcm(aes)'];
@@ -24,7 +25,7 @@ interface Outcome {
   verdict: unknown;
 }
 
-describe('the same tallies and verdict with the Node agent and the native agent (qemu-x86_64, --sample 20, fixed seed)', function () {
+describeFull('the same tallies and verdict with the Node agent and the native agent (qemu-x86_64, --sample 20, fixed seed)', function () {
   this.timeout(1_800_000);
   const tmp = useTempDir('afalg-agent-tallies-');
   const outcomes: Partial<Record<(typeof AGENTS)[number], Outcome>> = {};

@@ -12,6 +12,7 @@ import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
 import type { RunMeta } from '../../harness/results/result-model.js';
 import { specVerdictOf } from '../../harness/spec/drivers-spec.js';
+import { describeFull } from '../support/test-tier.js';
 
 interface BoardExpectation {
   board: string;
@@ -51,7 +52,7 @@ const BOARDS: BoardExpectation[] = [
 ];
 
 for (const expected of BOARDS) {
-  describe(`${expected.board} (boots Debian's own kernel and nodejs under TCG)`, function () {
+  describeFull(`${expected.board} (boots Debian's own kernel and nodejs under TCG)`, function () {
     this.timeout(900_000);
     const tmp = useTempDir(`afalg-${expected.board}-`);
     let meta: RunMeta;
@@ -118,7 +119,7 @@ for (const expected of BOARDS) {
   });
 }
 
-describe('the Arm boards with --agent native (no nodejs in the image: the static agent from the 9p share)', function () {
+describeFull('the Arm boards with --agent native (no nodejs in the image: the static agent from the 9p share)', function () {
   this.timeout(900_000);
   const tmp = useTempDir('afalg-arm-native-');
   for (const expected of BOARDS) {

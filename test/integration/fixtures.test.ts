@@ -15,6 +15,7 @@ import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
 import { allFixtures } from '../../qemu/fixtures.js';
 import type { RunMeta } from '../../harness/results/result-model.js';
+import { itFull } from '../support/test-tier.js';
 
 /** the fixtures that give wrong answers */
 const FIXTURE_DRIVERS: Record<string, { algorithm: string; driver: string }> = {
@@ -134,7 +135,7 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     assert.match(verdict?.message ?? '', /hangs/);
   });
 
-  it('a correct driver ten times slower that outranks the others: no failure, a priority warning from the benchmark', async () => {
+  itFull('a correct driver ten times slower that outranks the others: no failure, a priority warning from the benchmark', async () => {
     const out = path.join(tmp.path, 'slow');
     const result = await runCli([
       'run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out, '--alg', 'sha224', '--strategies', 'oneshot',

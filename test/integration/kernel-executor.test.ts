@@ -18,6 +18,7 @@ import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
+import { describeFull } from '../support/test-tier.js';
 
 const STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
 const ERRNO = { ENOENT: 2, EINVAL: 22, EBADMSG: 74, EPROTO: 71, EMSGSIZE: 90, EOPNOTSUPP: 95 };
@@ -173,7 +174,7 @@ describe('run --executor auto on qemu-x86_64-sid', function () {
   });
 });
 
-describe('both executors on qemu-x86_64 (Linux 6.1, where AF_ALG reaches every driver)', function () {
+describeFull('both executors on qemu-x86_64 (Linux 6.1, where AF_ALG reaches every driver)', function () {
   this.timeout(1_800_000);
   const tmp = useTempDir('afalg-kexec-conformance-');
 
