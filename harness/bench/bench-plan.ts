@@ -7,6 +7,7 @@
  */
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { BenchOp, BenchPath, BenchRequestBody } from '../protocol/messages.js';
+import type { BenchRunSettings } from '../results/result-model.js';
 import { ALL_PATHS } from '../protocol/constants.js';
 import { matchesAny } from '../plan/name-pattern.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';
@@ -17,23 +18,9 @@ export const DEFAULT_BENCH_SIZES = [16, 64, 256, 1024, 4096, 16384, 65536];
 /** What `bench` measures when no --alg is given: the algorithms firmware engineers are asked about first. */
 export const DEFAULT_BENCH_ALGORITHMS = ['cbc(aes)', 'gcm(aes)', 'sha256'];
 
-export interface BenchSettings {
-  sizes: number[];
-  /** measured time per point (driver × op × path × size) at its `repetitions`, split into them */
-  seconds: number;
-  /** the fixed count, or with maxRepetitions the minimum */
-  repetitions: number;
-  /** adaptive: at most this many repetitions, stopping earlier once the spread is within `precision` */
-  maxRepetitions?: number;
-  /** adaptive: the 95 % interval's half-width / mean to reach (protocol/bench-stopping.ts) */
-  precision?: number;
-  /** the bench's time budget with tcrypt, seconds (absent: none) */
-  budget?: number;
-  paths: BenchPath[];
+export interface BenchSettings extends BenchRunSettings {
   /** the C reference program (on the target's file system), when there is one */
   cProgram?: string;
-  /** tcrypt's sec= (0: cycle counts); undefined: no tcrypt */
-  tcryptSec?: number;
 }
 
 export interface PlannedBench {

@@ -331,6 +331,24 @@ export interface CoverageRow {
   bySource: Record<'vectors' | 'boundary' | 'differential', number>;
 }
 
+/** How the bench measures: what run.json records and the bench planner starts from. */
+export interface BenchRunSettings {
+  sizes: number[];
+  /** measured time per point (driver × op × path × size) at its `repetitions`, split into them */
+  seconds: number;
+  /** the fixed count, or with maxRepetitions the minimum */
+  repetitions: number;
+  /** adaptive: at most this many repetitions, stopping earlier once the spread is within `precision` (absent in older runs: a fixed count) */
+  maxRepetitions?: number;
+  /** adaptive: the 95 % interval's half-width / mean to reach (protocol/bench-stopping.ts) */
+  precision?: number;
+  /** the bench's time budget with tcrypt, seconds (absent: none) */
+  budget?: number;
+  paths: BenchPath[];
+  /** tcrypt's sec= (0: cycle counts); undefined: no tcrypt */
+  tcryptSec?: number;
+}
+
 /**
  * Everything a run was asked to do, validated once from the command line
  * (harness/cli/run-settings.ts), stored in run.json as is and read back as is by `--resume`.
@@ -358,20 +376,7 @@ export interface RunSettings {
   /** at most this many cases per vector file */
   sample?: number;
   /** throughput measurement, when the run measures it */
-  bench?: {
-    sizes: number[];
-    seconds: number;
-    /** the fixed count, or with maxRepetitions the minimum */
-    repetitions: number;
-    /** adaptive measurements (absent in older runs: a fixed count) */
-    maxRepetitions?: number;
-    precision?: number;
-    /** seconds, tcrypt included */
-    budget?: number;
-    paths: BenchPath[];
-    tcryptSec?: number;
-    cReference: boolean;
-  };
+  bench?: BenchRunSettings & { cReference: boolean };
   /** fault-injection fixtures (qemu/fixtures) loaded before discovery */
   fixtures: string[];
   /** absent: AF_ALG only; kernel/auto: the in-kernel executor module was loaded and serves drivers */
