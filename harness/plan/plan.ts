@@ -210,8 +210,9 @@ function narrowedStrategies(cases: VectorCase[], strategies: readonly SplitStrat
  * the QEMU pty console (README, serial).
  */
 function fittingTheLink(cases: VectorCase[], maxPayloadBytes: number, where: { algorithm: string; source: string }, notes: ResultLine[]): VectorCase[] {
-  const fit = cases.filter((vectorCase) => payloadSize(vectorCase) <= maxPayloadBytes);
-  const left = cases.filter((vectorCase) => !fit.includes(vectorCase));
+  const fit: VectorCase[] = [];
+  const left: VectorCase[] = [];
+  for (const vectorCase of cases) (payloadSize(vectorCase) <= maxPayloadBytes ? fit : left).push(vectorCase);
   if (left.length > 0) {
     notes.push({ ...where, kind: 'skip', reason: `larger than the link's largest request (${formatSize(maxPayloadBytes)} encoded)`, count: left.length, cases: left.slice(0, 5).map((vectorCase) => vectorCase.id) });
   }
