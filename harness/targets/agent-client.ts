@@ -105,14 +105,14 @@ export class AgentClient {
     if (this.closedReason) return Promise.reject(new TargetError(this.closedReason));
     const id = this.nextId++;
     const frame = encodeFrame({ id, op, ...body });
+    const sentAt = Date.now();
     const crossingMs = this.options.bytesPerSecond ? Math.ceil((frame.length * 1000) / this.options.bytesPerSecond) : 0;
     const limitMs = timeoutMs + crossingMs;
     return new Promise<ResultOf[Op]>((resolve, reject) => {
       const timer = setTimeout(() => {
         const pending = this.pending.get(id);
         if (pending) this.settle(id, pending);
-        const silentSec = Math.round((Date.now() - this.lastBytesAt) / 1000);
-        const silence = silentSec * 1000 >= limitMs ? 'nothing came back since it was sent' : `the link last carried bytes from the target ${silentSec} s ago`;
+        const silence = this.lastBytesAt < sentAt ? 'nothing came back since it was sent' : `the link last carried bytes from the target ${Math.round((Date.now() - this.lastBytesAt) / 1000)} s ago`;
         reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(limitMs / 1000)} s (${silence})`));
       }, limitMs);
       const pending: Pending = { op, frame, sent: 1, resolve: resolve as (value: unknown) => void, reject, timer };
