@@ -56,7 +56,8 @@ export class AgentClient {
   private readyEvent: ReadyEvent | undefined;
   private closedReason: string | undefined;
   private readonly kernelLogListeners = new Set<(event: KernelLogEvent) => void>();
-  /** when the target last sent anything: says in a timeout whether the link went silent */
+  /** what the target sent, and when last: a timeout says whether the link went silent */
+  private bytesIn = 0;
   private lastBytesAt = Date.now();
 
   constructor(
@@ -75,6 +76,7 @@ export class AgentClient {
       onCorrupt: (line) => this.options.onNoise?.(`[corrupt frame] ${line}`),
     });
     stream.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
       this.lastBytesAt = Date.now();
       this.decoder.push(chunk);
     });
@@ -105,14 +107,14 @@ export class AgentClient {
     if (this.closedReason) return Promise.reject(new TargetError(this.closedReason));
     const id = this.nextId++;
     const frame = encodeFrame({ id, op, ...body });
-    const sentAt = Date.now();
+    const bytesBefore = this.bytesIn;
     const crossingMs = this.options.bytesPerSecond ? Math.ceil((frame.length * 1000) / this.options.bytesPerSecond) : 0;
     const limitMs = timeoutMs + crossingMs;
     return new Promise<ResultOf[Op]>((resolve, reject) => {
       const timer = setTimeout(() => {
         const pending = this.pending.get(id);
         if (pending) this.settle(id, pending);
-        const silence = this.lastBytesAt < sentAt ? 'nothing came back since it was sent' : `the link last carried bytes from the target ${Math.round((Date.now() - this.lastBytesAt) / 1000)} s ago`;
+        const silence = this.bytesIn === bytesBefore ? 'nothing came back since it was sent' : `the link last carried bytes from the target ${Math.round((Date.now() - this.lastBytesAt) / 1000)} s ago`;
         reject(new TargetError(`the agent did not answer '${op}' within ${Math.round(limitMs / 1000)} s (${silence})`));
       }, limitMs);
       const pending: Pending = { op, frame, sent: 1, resolve: resolve as (value: unknown) => void, reject, timer };
