@@ -3,7 +3,7 @@
  * layer or from a layer below it. `npm test` runs this check (posttest-like, before the tests) and
  * fails on an upward import or a cycle. Bottom to top:
  *   0 core       harness/core            errors, exec, paths, JSON validation, progress lines
- *   1 protocol   harness/protocol        the agent protocol and its constants; results/result-model (the results-file contract)
+ *   1 protocol   harness/protocol        the agent protocol and its constants; results/result-model + run-record (the results-file contract)
  *   2 agent      harness/agent           the program that runs on the target: node built-ins, core-free, protocol only
  *   3 target     harness/board, harness/targets, harness/transports, harness/deploy, harness/native-agent, qemu/
  *                reaching a target, building and starting its agent
@@ -18,11 +18,11 @@
  */
 const layers = [
   { name: 'core', path: '^harness/core/' },
-  { name: 'protocol', path: '^harness/protocol/|^harness/results/result-model\\.ts$' },
+  { name: 'protocol', path: '^harness/protocol/|^harness/results/(result-model|run-record)\\.ts$' },
   { name: 'agent', path: '^harness/agent/' },
   { name: 'target', path: '^harness/(board|targets|transports|deploy|native-agent)/|^qemu/' },
   { name: 'inputs', path: '^harness/(discovery|kernel-log|plan|bench)/|^vectors/' },
-  { name: 'results', path: '^harness/results/(?!result-model\\.ts$)|^harness/spec/' },
+  { name: 'results', path: '^harness/results/(?!(result-model|run-record)\\.ts$)|^harness/spec/' },
   { name: 'execution', path: '^harness/execution/' },
   { name: 'reports', path: '^reports/' },
   { name: 'cli', path: '^harness/cli(/|\\.ts$)' },
@@ -35,7 +35,7 @@ const upward = layers.slice(0, -1).map((layer, index) => ({
   name: `no-upward-from-${layer.name}`,
   comment: `${layer.name} (layer ${index}) must not import from a layer above it`,
   severity: 'error',
-  from: { path: layer.path, pathNot: index === 1 ? '^harness/results/(?!result-model\\.ts$)' : undefined },
+  from: { path: layer.path, pathNot: index === 1 ? '^harness/results/(?!(result-model|run-record)\\.ts$)' : undefined },
   to: { path: above(index), pathNot: index < 1 ? undefined : layer.path },
 }));
 

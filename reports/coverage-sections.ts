@@ -3,7 +3,7 @@
  * dimensions the run exercised and with how many cases (harness/results/coverage.ts). A thin set is
  * also a warning verdict; this section shows the whole picture.
  */
-import type { CoverageRow } from '../harness/results/result-model.js';
+import type { CoverageRow } from '../harness/results/run-record.js';
 import { describeCoverage, THIN_CASES } from '../harness/results/coverage.js';
 import type { RunSummary } from '../harness/results/summary.js';
 import { mdText, plural } from './format.js';

@@ -2,7 +2,8 @@
  * Formatting shared by every reporter: numbers and sizes, hex windows, failure titles, labels.
  * A reporter formats through these, never through another reporter's module.
  */
-import type { CaseFailure, RunMeta } from '../harness/results/result-model.js';
+import type { CaseFailure } from '../harness/results/result-model.js';
+import type { RunMeta } from '../harness/results/run-record.js';
 import type { SummaryRow } from '../harness/results/summary.js';
 import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
 

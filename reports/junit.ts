@@ -4,7 +4,8 @@
  * `run` suite whose `run-complete` case fails when the run did not finish. A run with a drivers-spec
  * adds a `drivers-spec` suite: one case per requirement, an unmet one failing with its evidence.
  */
-import { unbindableText, type CaseFailure, type RunMeta } from '../harness/results/result-model.js';
+import { unbindableText, type CaseFailure } from '../harness/results/result-model.js';
+import { type RunMeta } from '../harness/results/run-record.js';
 import { describeKernelEventSummary, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';

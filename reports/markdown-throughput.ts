@@ -2,7 +2,7 @@
  * summary.md's throughput section: per algorithm × operation the chart files (SVG, written beside
  * summary.md) and the table of every target's figures with the C reference and tcrypt beside them.
  */
-import type { RunMeta } from '../harness/results/result-model.js';
+import type { RunMeta } from '../harness/results/run-record.js';
 import type { BenchSummary } from '../harness/results/bench-summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import { benchSettingsText, formatMb, formatNoise, formatOps, formatRatio, formatRatioRange, formatSize, formatUs, goalState, mdTable, mdText } from './format.js';

@@ -7,7 +7,7 @@
  */
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { BenchOp, BenchPath, BenchRequestBody } from '../protocol/messages.js';
-import type { BenchRunSettings } from '../results/result-model.js';
+import type { BenchRunSettings } from '../results/run-record.js';
 import { ALL_PATHS } from '../protocol/constants.js';
 import { matchesAny } from '../plan/name-pattern.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';

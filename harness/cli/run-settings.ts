@@ -7,7 +7,7 @@ import { BadInputError } from '../core/errors.js';
 import { timeoutsOf, type Board } from '../board/board.js';
 import { ALL_PATHS, ALL_STRATEGIES, DEFAULT_HANG_SEC, MAX_BENCH_SIZE } from '../protocol/constants.js';
 import type { BenchPath, SplitStrategy } from '../protocol/messages.js';
-import type { RunSettings } from '../results/result-model.js';
+import type { RunSettings } from '../results/run-record.js';
 import { UnknownAlgorithmError, planRun } from '../plan/plan.js';
 import { DEFAULT_BENCH_SIZES, UnknownBenchAlgorithmError, planBench } from '../bench/bench-plan.js';
 import { checkModuleFiles, fixturesWanted } from '../targets/extra-modules.js';

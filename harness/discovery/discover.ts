@@ -9,7 +9,8 @@ import { parseProcCrypto, type CryptoEntry } from '../protocol/proc-crypto.js';
 import { resolveBoundDriver } from '../protocol/refcnt-diff.js';
 import { parseTemplateName, templateInstances } from './algorithm-name.js';
 import { afalgTypeOf, catalog } from '../../vectors/catalog.js';
-import { driverRecordOf, type AfAlgReach, type DiscoveredAlgorithmSummary } from '../results/result-model.js';
+import { type AfAlgReach } from '../results/result-model.js';
+import { driverRecordOf, type DiscoveredAlgorithmSummary } from '../results/run-record.js';
 import { afalgReachOf, blockedAfalgTypes, type BindAnswer } from './afalg-reach.js';
 
 export interface DiscoveredDriver {

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { BadInputError } from '../core/errors.js';
-import type { HangLine, RunMeta } from '../results/result-model.js';
+import type { HangLine } from '../results/result-model.js';
+import type { RunMeta } from '../results/run-record.js';
 import { readRun } from '../results/results-reader.js';
 import { benchKey } from './execute-bench.js';
 

@@ -10,7 +10,7 @@ import { planRun, type RunPlan } from '../plan/plan.js';
 import { planBench, type BenchPlan } from '../bench/bench-plan.js';
 import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import { AGENT_VERSION } from '../protocol/version.js';
-import { targetKey, type RunMeta, type RunSettings } from '../results/result-model.js';
+import { targetKey, type RunMeta, type RunSettings } from '../results/run-record.js';
 import type { ResultsWriter } from '../results/results-writer.js';
 import { describeHang } from '../results/summary.js';
 import { registerLive } from '../targets/live-targets.js';

@@ -5,7 +5,8 @@
  * harness holds itself to. Pure: from results lines alone.
  */
 import type { BenchOp, BenchPath } from '../protocol/messages.js';
-import { targetKey, type BenchLine, type TcryptFigure, type TcryptLine } from './result-model.js';
+import { type BenchLine, type TcryptFigure, type TcryptLine } from './result-model.js';
+import { targetKey } from './run-record.js';
 import { intervalOf, judge, median, pointStats, ratio, ratioInterval, type Interval, type PointStats } from '../bench/bench-stats.js';
 
 export interface ThroughputSeries {

@@ -8,7 +8,7 @@
 import type { CaseBody, SplitStrategy } from '../protocol/messages.js';
 import type { CaseDims, VectorCase } from '../../vectors/vector-case.js';
 import { MAX_WORKERS, MIN_CASES_PER_WORKER } from '../protocol/constants.js';
-import type { CoverageRow, Range } from './result-model.js';
+import type { CoverageRow, Range } from './run-record.js';
 
 export type { CoverageRow, Range };
 

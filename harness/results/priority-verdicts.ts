@@ -11,7 +11,7 @@
  *   info      the same 1.2× but within the noise: inconclusive, measure again (--budget, --precision)
  *   info      an accelerator (async, from a module other than the core kernel) is not selected
  */
-import { driverRecordOf, type DiscoveredAlgorithmSummary } from './result-model.js';
+import { driverRecordOf, type DiscoveredAlgorithmSummary } from './run-record.js';
 import { judge, ratioInterval, type Interval } from '../bench/bench-stats.js';
 
 export type Severity = 'critical' | 'warning' | 'info';

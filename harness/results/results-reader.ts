@@ -9,7 +9,8 @@ import AjvModule, { type ValidateFunction } from 'ajv';
 import { BadInputError } from '../core/errors.js';
 import { describeSchemaError, readJsonFile } from '../core/json-validation.js';
 import { projectRoot } from '../core/paths.js';
-import { RESULTS_FILE, RUN_FILE, type ResultLine, type RunMeta } from './result-model.js';
+import { RESULTS_FILE, RUN_FILE, type ResultLine } from './result-model.js';
+import { type RunMeta } from './run-record.js';
 
 // ajv is CommonJS; under NodeNext its default export is the module object
 const Ajv = AjvModule.default;

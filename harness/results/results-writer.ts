@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RESULTS_FILE, RUN_FILE, type ResultLine, type RunMeta } from './result-model.js';
+import { RESULTS_FILE, RUN_FILE, type ResultLine } from './result-model.js';
+import { type RunMeta } from './run-record.js';
 
 export class ResultsWriter {
   private readonly fd: number;

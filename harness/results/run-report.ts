@@ -3,7 +3,8 @@
  * summary, the drivers-spec evaluation, the final verdict, its exit code and why. Reporters
  * (reports/) only render it; nothing downstream recomputes a verdict.
  */
-import type { RunMeta, ResultLine } from './result-model.js';
+import type { ResultLine } from './result-model.js';
+import type { RunMeta } from './run-record.js';
 import { readRun } from './results-reader.js';
 import { summarize, type RunSummary, type Verdict } from './summary.js';
 import { specVerdictOf, type SpecVerdict } from '../spec/drivers-spec.js';

@@ -8,7 +8,8 @@
  */
 import { summarizeBench } from './bench-summary.js';
 import { countVerdicts } from './priority-verdicts.js';
-import type { RunMeta, ResultLine } from './result-model.js';
+import type { ResultLine } from './result-model.js';
+import type { RunMeta } from './run-record.js';
 import { disagreementsIn } from './summary/disagreements.js';
 import { priorityTables, verdictsBySeverity } from './summary/priorities.js';
 import { linesByKind } from './summary/result-lines.js';

@@ -5,7 +5,7 @@
 import { matchesAny } from '../plan/name-pattern.js';
 import type { BenchOp } from '../protocol/messages.js';
 import { priorityTable, type PriorityTable } from '../results/priority-verdicts.js';
-import type { DiscoveredAlgorithmSummary, RunMeta } from '../results/result-model.js';
+import type { DiscoveredAlgorithmSummary, RunMeta } from '../results/run-record.js';
 import type { RunSummary, SummaryRow } from '../results/summary.js';
 import { alternatives, formatMb, formatSize, listed, requirementText } from './spec-format.js';
 import type {

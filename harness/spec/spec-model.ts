@@ -3,7 +3,7 @@
  * and the result of evaluating it against a run. Types only.
  */
 import type { BenchOp, BenchPath } from '../protocol/messages.js';
-import type { RunMeta } from '../results/result-model.js';
+import type { RunMeta } from '../results/run-record.js';
 
 export type RequirementKind = 'served-by' | 'passes-vectors' | 'min-priority' | 'min-throughput' | 'no-critical-verdicts';
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { BadInputError } from '../core/errors.js';
-import type { RunMeta } from '../results/result-model.js';
+import type { RunMeta } from '../results/run-record.js';
 import type { RunSummary, Verdict } from '../results/summary.js';
 import { evaluateSpec } from './evaluate-spec.js';
 import { driversSpecFrom } from './load-spec.js';

@@ -1,7 +1,8 @@
 /**
  * report.html's correctness matrix, the failures it links to, and the notes (skips, unusable files, unbindable drivers, hangs, incidents).
  */
-import { afalgReachText, type CaseFailure, type RunMeta } from '../../harness/results/result-model.js';
+import { afalgReachText, type CaseFailure } from '../../harness/results/result-model.js';
+import { type RunMeta } from '../../harness/results/run-record.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../../harness/results/summary.js';
 import { hexPair, plural, strategiesNote } from '../format.js';
 import { slugOf } from '../throughput-charts.js';

@@ -1,7 +1,7 @@
 /**
  * report.html's throughput section: charts and tables per algorithm and operation.
  */
-import type { RunMeta } from '../../harness/results/result-model.js';
+import type { RunMeta } from '../../harness/results/run-record.js';
 import type { BenchSummary } from '../../harness/results/bench-summary.js';
 import { benchSettingsText, formatMb, formatNoise, formatOps, formatRatio, formatRatioRange, formatSize, formatUs, goalState } from '../format.js';
 import { BAR_SIZE, chartsFor, throughputRows, type ThroughputRow } from '../throughput-charts.js';

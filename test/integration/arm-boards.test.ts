@@ -10,7 +10,7 @@ import { useTempDir } from '../support/temp-dir.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
-import type { RunMeta } from '../../harness/results/result-model.js';
+import type { RunMeta } from '../../harness/results/run-record.js';
 import { specVerdictOf } from '../../harness/spec/drivers-spec.js';
 import { describeFull } from '../support/test-tier.js';
 

@@ -14,7 +14,7 @@ import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
 import { allFixtures } from '../../qemu/fixtures.js';
-import type { RunMeta } from '../../harness/results/result-model.js';
+import type { RunMeta } from '../../harness/results/run-record.js';
 import { itFull } from '../support/test-tier.js';
 
 /** the fixtures that give wrong answers */

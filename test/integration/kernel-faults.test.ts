@@ -13,7 +13,8 @@ import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
-import type { HangLine, KernelEventLine, RunMeta, TallyLine } from '../../harness/results/result-model.js';
+import type { HangLine, KernelEventLine, TallyLine } from '../../harness/results/result-model.js';
+import type { RunMeta } from '../../harness/results/run-record.js';
 
 const HANG_SEC = 30;
 

@@ -1,7 +1,7 @@
 /** Priority selection: a table per algorithm joining discovery with the run's vector and bench evidence, and the verdicts. */
 import type { BenchSummary } from '../bench-summary.js';
 import { REFERENCE_SIZE, priorityTable, type PriorityTable, type PriorityVerdict, type Severity, type TargetEvidence } from '../priority-verdicts.js';
-import { targetKey, type RunMeta } from '../result-model.js';
+import { targetKey, type RunMeta } from '../run-record.js';
 import { compareText } from './order.js';
 import type { SummaryRow } from './summary-model.js';
 

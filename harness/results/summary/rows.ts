@@ -4,7 +4,8 @@
  * algorithm's skips, and given its bound driver or priority from discovery.
  */
 import { matchesAny } from '../../plan/name-pattern.js';
-import { targetKey, type DiscoveredAlgorithmSummary, type HangLine, type RunMeta, type TallyLine } from '../result-model.js';
+import { type HangLine, type TallyLine } from '../result-model.js';
+import { targetKey, type DiscoveredAlgorithmSummary, type RunMeta } from '../run-record.js';
 import { hangFailures } from './hangs.js';
 import { compareText, strategyRank } from './order.js';
 import type { LinesByKind } from './result-lines.js';

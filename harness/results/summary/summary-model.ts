@@ -4,7 +4,7 @@ import type { BenchSummary } from '../bench-summary.js';
 import type { PriorityTable, PriorityVerdict, Severity } from '../priority-verdicts.js';
 import type { AcceptableOutcome, CaseFailure, HangLine, IncidentLine, UnbindableLine, UnusableLine } from '../result-model.js';
 import type { KernelEventSummary } from './kernel-events.js';
-import type { CoverageRow } from '../result-model.js';
+import type { CoverageRow } from '../run-record.js';
 
 export interface SummaryRow {
   algorithm: string;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CoverageRow } from '../../../harness/results/result-model.js';
+import type { CoverageRow } from '../../../harness/results/run-record.js';
 import { buildRunReport } from '../../../harness/results/run-report.js';
 import { renderHtml } from '../../../reports/html.js';
 import { renderMarkdown } from '../../../reports/markdown.js';

@@ -8,7 +8,8 @@
  * trip to the host per request, so it is slow on small blocks and the fastest at 64 KiB.
  */
 import type { BenchOp, BenchPath, BenchRepetition } from '../../../harness/protocol/messages.js';
-import type { BenchLine, DiscoveredAlgorithmSummary, ResultLine, RunMeta, TcryptFigure, TcryptLine } from '../../../harness/results/result-model.js';
+import type { BenchLine, ResultLine, TcryptFigure, TcryptLine } from '../../../harness/results/result-model.js';
+import type { DiscoveredAlgorithmSummary, RunMeta } from '../../../harness/results/run-record.js';
 import { summarize, type RunSummary } from '../../../harness/results/summary.js';
 import { fixtureLines, fixtureMeta } from '../results/run-fixture.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
-import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
+import type { ResultLine } from '../../../harness/results/result-model.js';
+import type { RunMeta } from '../../../harness/results/run-record.js';
 import { esc } from '../../../reports/format.js';
 import { renderHtml } from '../../../reports/html.js';
 import { ALGORITHM, EXPECTED_HEX, fixtureLines, fixtureMeta, GOT_HEX, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { summarize } from '../../../harness/results/summary.js';
-import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
+import type { ResultLine } from '../../../harness/results/result-model.js';
+import type { RunMeta } from '../../../harness/results/run-record.js';
 import { renderJunit, xmlEscape } from '../../../reports/junit.js';
 import { ALGORITHM, fixtureLines, fixtureMeta, INCIDENT, VIRTIO_FAILURE, WYCHEPROOF } from '../results/run-fixture.js';
 import { runReportOf } from '../../../harness/results/run-report.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
+import type { ResultLine } from '../../../harness/results/result-model.js';
+import type { RunMeta } from '../../../harness/results/run-record.js';
 import { summarize, type RunSummary } from '../../../harness/results/summary.js';
 import { loadDriversSpec } from '../../../harness/spec/load-spec.js';
 import type { Requirement } from '../../../harness/spec/spec-model.js';

@@ -5,7 +5,8 @@
  * the AES-NI template instance dropped from 300 to 200, and the generic C driver fails a case and
  * runs at half its speed. sha256 is the same in both.
  */
-import type { DiscoveredAlgorithmSummary, ResultLine, RunMeta } from '../../../harness/results/result-model.js';
+import type { ResultLine } from '../../../harness/results/result-model.js';
+import type { DiscoveredAlgorithmSummary, RunMeta } from '../../../harness/results/run-record.js';
 import { benchMeta, benchRunLines } from '../reports/fixture-bench.js';
 import { VIRTIO_FAILURE, writeRun } from './run-fixture.js';
 

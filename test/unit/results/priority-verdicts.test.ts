@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { priorityTable, isAccelerator, type TargetEvidence } from '../../../harness/results/priority-verdicts.js';
-import type { DiscoveredAlgorithmSummary, DiscoveredDriverSummary } from '../../../harness/results/result-model.js';
+import type { DiscoveredAlgorithmSummary, DiscoveredDriverSummary } from '../../../harness/results/run-record.js';
 import { parseProcCrypto } from '../../../harness/protocol/proc-crypto.js';
 import { groupByName } from '../../../harness/discovery/discover.js';
 import { projectRoot } from '../../../harness/core/paths.js';

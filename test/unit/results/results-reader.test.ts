@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../../harness/core/errors.js';
 import { readRun, resultLineProblem, runMetaProblem, upgradeLegacyMeta } from '../../../harness/results/results-reader.js';
-import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, HangLine, IncidentLine, KernelEventLine, ResultLine, ResumedLine, RunMeta, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
+import type { AcceptableOutcome, BatchDoneLine, BenchLine, CaseFailure, HangLine, IncidentLine, KernelEventLine, ResultLine, ResumedLine, SkipLine, TallyLine, TcryptLine, UnbindableLine, UnusableLine } from '../../../harness/results/result-model.js';
+import type { RunMeta } from '../../../harness/results/run-record.js';
 import { useTempDir } from '../../support/temp-dir.js';
 import { fixtureLines, fixtureMeta, INCIDENT, writeRun } from './run-fixture.js';
 

@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RESULTS_FILE, RUN_FILE, type CaseFailure, type ResultLine, type RunMeta, type TallyLine } from '../../../harness/results/result-model.js';
+import { RESULTS_FILE, RUN_FILE, type CaseFailure, type ResultLine, type TallyLine } from '../../../harness/results/result-model.js';
+import { type RunMeta } from '../../../harness/results/run-record.js';
 import type { SplitStrategy } from '../../../harness/protocol/messages.js';
 
 export const WYCHEPROOF = 'wycheproof/testvectors_v1/aes_cbc_pkcs5_test.json';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { ResultLine, RunMeta } from '../../../harness/results/result-model.js';
+import type { ResultLine } from '../../../harness/results/result-model.js';
+import type { RunMeta } from '../../../harness/results/run-record.js';
 import { summarize } from '../../../harness/results/summary.js';
 import { evaluateSpec } from '../../../harness/spec/evaluate-spec.js';
 import { loadDriversSpec } from '../../../harness/spec/load-spec.js';
