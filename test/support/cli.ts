@@ -6,6 +6,14 @@ import { projectRoot } from '../../harness/core/paths.js';
 
 export const cliPath = path.join(projectRoot, 'dist', 'harness', 'cli.js');
 
+/**
+ * Every CLI this test process starts carries this tag in its environment, and so does every QEMU it
+ * spawns: `qemuPids` counts only those, so QEMUs of other test runs or users on the machine are never
+ * counted (or killed) by these tests.
+ */
+const TEST_SESSION_VARIABLE = 'AFALG_TEST_SESSION';
+const testSession = `${process.pid}-${Date.now()}`;
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -22,7 +30,7 @@ export interface CliOptions {
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env, [TEST_SESSION_VARIABLE]: testSession } });
     if (child.pid) options.onStart?.(child.pid);
     let stdout = '';
     let stderr = '';
@@ -39,14 +47,15 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   });
 }
 
-/** pids of running QEMU processes whose command line mentions `marker` */
+/** pids of running QEMU processes started by this test process's CLIs whose command line mentions `marker` */
 export function qemuPids(marker: string): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.startsWith('qemu-system') && cmdline.includes(marker)) pids.push(Number(entry));
+      if (!cmdline.startsWith('qemu-system') || !cmdline.includes(marker)) continue;
+      if (fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`${TEST_SESSION_VARIABLE}=${testSession}`)) pids.push(Number(entry));
     } catch {
       // gone
     }
