@@ -7,9 +7,8 @@
  */
 import { decodeKexecReply, encodeKexecRequest, type KexecRequest } from '../protocol/kernel-executor.js';
 import type { BenchPoint, BenchRequestBody, BenchResult } from '../protocol/messages.js';
-import { AfAlgError } from './afalg-wire.js';
 import { measureOperations } from './bench-loop.js';
-import { exchangeWithKernelExecutor, forwardToKernelExecutor } from './kernel-executor-device.js';
+import { exchangeWithKernelExecutor, inKernel, kernelExecutorError } from './kernel-executor-device.js';
 
 /** The engine a kernel-executor bench answers with. */
 export const KERNEL_BENCH_ENGINE = 'agent via /dev/afalg_kexec';
@@ -19,13 +18,6 @@ function payload(length: number): Buffer {
   const bytes = Buffer.alloc(length);
   for (let i = 0; i < length; i++) bytes[i] = (i * 131 + 7) & 0xff;
   return bytes;
-}
-
-/** A request through the module, its output, or an AfAlgError naming the module's step. */
-function once(request: KexecRequest): Buffer {
-  const reply = decodeKexecReply(forwardToKernelExecutor(encodeKexecRequest(request)));
-  if (reply.status < 0) throw new AfAlgError(`kernel-${reply.step}`, `errno ${-reply.status}`);
-  return reply.data;
 }
 
 /** The request of one operation of `size` bytes (an AEAD decryption carries a tag made by one encryption first). */
@@ -38,7 +30,7 @@ function requestOf(body: BenchRequestBody, size: number): KexecRequest {
   if (body.type === 'skcipher') return { ...common, op: decrypt ? 'skcipher-decrypt' : 'skcipher-encrypt', data: payload(size) };
   const aead = { ...common, assoc: payload(body.assocLength ?? 0), authsize: body.authsize ?? 16 };
   const encrypt: KexecRequest = { ...aead, op: 'aead-encrypt', data: payload(size) };
-  return decrypt ? { ...aead, op: 'aead-decrypt', data: once(encrypt) } : encrypt;
+  return decrypt ? { ...aead, op: 'aead-decrypt', data: inKernel(encrypt) } : encrypt;
 }
 
 export function benchInKernel(body: BenchRequestBody): BenchResult {
@@ -49,7 +41,7 @@ export function benchInKernel(body: BenchRequestBody): BenchResult {
       for (let i = 0; i < n; i++) {
         const reply = exchangeWithKernelExecutor(frame);
         const status = reply.readInt32LE(4);
-        if (status !== 0) throw new AfAlgError(`kernel-${decodeKexecReply(reply).step}`, `errno ${-status}`);
+        if (status !== 0) throw kernelExecutorError(decodeKexecReply(reply));
       }
     };
     return measureOperations(operations, body, size);

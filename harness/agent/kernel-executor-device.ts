@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { KEXEC_DEVICE, KEXEC_MAX_REPLY_BYTES, decodeKexecReply, encodeKexecRequest, type KexecRequest } from '../protocol/kernel-executor.js';
+import { KEXEC_DEVICE, KEXEC_MAX_REPLY_BYTES, decodeKexecReply, encodeKexecRequest, type KexecReply, type KexecRequest } from '../protocol/kernel-executor.js';
 import type { SplitStrategy } from '../protocol/messages.js';
 import { AfAlgError } from './afalg-wire.js';
 import { judge, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedRng, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
@@ -37,10 +37,15 @@ export function forwardToKernelExecutor(frame: Buffer, device = KEXEC_DEVICE): B
 
 const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, number]) => [number, name]));
 
-/** One request through the module: its output, or an AfAlgError naming step and errno as AF_ALG failures do. */
-function inKernel(request: KexecRequest): Buffer {
+/** The error of a failed reply, naming step and errno as AF_ALG failures do. */
+export function kernelExecutorError(reply: KexecReply): AfAlgError {
+  return new AfAlgError(`kernel-${reply.step}`, ERRNO_NAMES.get(-reply.status) ?? `errno ${-reply.status}`);
+}
+
+/** One request through the module: its output, or its kernelExecutorError. */
+export function inKernel(request: KexecRequest): Buffer {
   const reply = decodeKexecReply(forwardToKernelExecutor(encodeKexecRequest(request)));
-  if (reply.status < 0) throw new AfAlgError(`kernel-${reply.step}`, ERRNO_NAMES.get(-reply.status) ?? `errno ${-reply.status}`);
+  if (reply.status < 0) throw kernelExecutorError(reply);
   return reply.data;
 }
 
