@@ -191,7 +191,7 @@ export class AfAlgSession {
 
   private runRng(d: DecodedRng, alg: string): RawOutcome {
     const io = this.sockets;
-    const transform = io.transform('rng', alg);
+    const transform = io.transform('rng', alg, d.socket);
     if (d.length > MAX_DATA) throw new AfAlgError('read', 'E2BIG');
     return io.withOperation(transform, d.seed, 0, (opFd) => {
       const { outAddr, outIndex } = io.placement(undefined, d.length);

@@ -48,6 +48,23 @@ function nistCbcCases(): CbcCase[] {
   return cases;
 }
 
+/**
+ * Three rng cases through one driver, by the module or AF_ALG: seeded twice (the second read goes on
+ * from the first: a seed set on a transform stays, as on an AF_ALG socket), then unseeded on a
+ * transform of its own (socket 1). The plan sends no rng cases (there are no rng vectors), so the
+ * protocol's CaseBody has none; the agent's matrix runs them.
+ */
+async function rngOutcomes(session: RunSession, driver: string, kernel: boolean): Promise<MatrixOutcome[]> {
+  const seed = Buffer.alloc(48, 0x5a).toString('base64');
+  const cases = [
+    { type: 'rng', seed, length: 300, report: true },
+    { type: 'rng', seed, length: 300, report: true },
+    { type: 'rng', length: 64, socket: 1, report: true },
+  ] as unknown as MatrixRequestBody['cases'];
+  return (await session.target.agent.request('matrix', { algs: [driver], strategies: ['oneshot'], cases, hangSec: 20, ...(kernel ? { kernelAlgs: [driver] } : {}) })).outcomes;
+}
+const rngShape = (one: MatrixOutcome): string => `${one.status} ${one.error ?? ''} ${Buffer.from(one.got ?? '', 'base64').length}`;
+
 describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
   this.timeout(900_000);
   let session: RunSession;
@@ -103,26 +120,14 @@ describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
   });
 
   it('generates rng bytes by driver name with the outcomes of the AF_ALG rng path', async () => {
-    const seed = Buffer.alloc(48, 0x5a).toString('base64');
-    // seeded twice (the second read goes on from the first: a seed set on a transform stays, as on an AF_ALG
-    // socket), then unseeded on a transform of its own (socket 1). The plan sends no rng cases (there are no
-    // rng vectors), so the protocol's CaseBody has none; the agent's matrix runs them.
-    const cases = [
-      { type: 'rng' as const, seed, length: 300, report: true },
-      { type: 'rng' as const, seed, length: 300, report: true },
-      { type: 'rng' as const, length: 64, socket: 1, report: true },
-    ] as unknown as MatrixRequestBody['cases'];
-    const outcomes = async (driver: string, kernel: boolean): Promise<MatrixOutcome[]> =>
-      (await session.target.agent.request('matrix', { algs: [driver], strategies: ['oneshot'], cases, hangSec: 20, ...(kernel ? { kernelAlgs: [driver] } : {}) })).outcomes;
-    const shape = (one: MatrixOutcome): string => `${one.status} ${one.error ?? ''} ${Buffer.from(one.got ?? '', 'base64').length}`;
-    const jitter = await outcomes('jitterentropy_rng', true);
-    assert.deepEqual(jitter.map(shape), ['pass  300', 'pass  300', 'pass  64'], 'jitterentropy takes a seed and needs none');
+    const jitter = await rngOutcomes(session, 'jitterentropy_rng', true);
+    assert.deepEqual(jitter.map(rngShape), ['pass  300', 'pass  300', 'pass  64'], 'jitterentropy takes a seed and needs none');
     assert.notEqual(jitter[0]?.got, jitter[1]?.got);
-    assert.deepEqual((await outcomes('jitterentropy_rng', false)).map(shape), jitter.map(shape), 'AF_ALG answers the same');
+    assert.deepEqual((await rngOutcomes(session, 'jitterentropy_rng', false)).map(rngShape), jitter.map(rngShape), 'AF_ALG answers the same');
     // Debian's 7.2 has no DRBG (stdrng): ENOENT from both, at the allocation and at the bind
-    const drbg = await outcomes('drbg_nopr_sha256', true);
+    const drbg = await rngOutcomes(session, 'drbg_nopr_sha256', true);
     assert.deepEqual(drbg.map((one) => `${one.error} ${one.step}`), Array(3).fill('ENOENT kernel-alloc'));
-    assert.deepEqual((await outcomes('drbg_nopr_sha256', false)).map((one) => `${one.error} ${one.step}`), Array(3).fill('ENOENT bind'));
+    assert.deepEqual((await rngOutcomes(session, 'drbg_nopr_sha256', false)).map((one) => `${one.error} ${one.step}`), Array(3).fill('ENOENT bind'));
   });
 
   it('measures throughput through the module where AF_ALG cannot: virtio_crypto_aes_cbc, and an AEAD decryption with a genuine tag', async () => {
@@ -238,5 +243,25 @@ describeFull('both executors on qemu-x86_64 (Linux 6.1, where AF_ALG reaches eve
     const viaKernel = await tallies('kernel');
     assert.ok(viaAfalg.has('cbc(aes) virtio_crypto_aes_cbc') && viaAfalg.size >= 12, [...viaAfalg.keys()].join(', '));
     assert.deepEqual([...viaKernel], [...viaAfalg]);
+  });
+});
+
+describeFull('rng through both executors on qemu-x86_64 (Linux 6.1, with its DRBG)', function () {
+  this.timeout(300_000);
+  let session: RunSession;
+  before(async () => {
+    session = await RunSession.start(loadBoard('qemu-x86_64'), { fixtures: [], moduleFiles: [await buildKernelExecutor('6.1.0-56-amd64', 'bookworm', 'amd64')] });
+  });
+  after(async () => {
+    await session?.close(true);
+  });
+
+  it('seeded DRBG bytes, an unseeded DRBG refused with EINVAL, jitterentropy unseeded: the same outcomes from both', async () => {
+    for (const driver of ['drbg_nopr_sha256', 'drbg_pr_hmac_sha512', 'jitterentropy_rng']) {
+      const viaKernel = await rngOutcomes(session, driver, true);
+      const unseeded = driver.startsWith('drbg') ? 'error EINVAL 0' : 'pass  64';
+      assert.deepEqual(viaKernel.map(rngShape), ['pass  300', 'pass  300', unseeded], driver);
+      assert.deepEqual((await rngOutcomes(session, driver, false)).map(rngShape), viaKernel.map(rngShape), `${driver}: AF_ALG answers the same`);
+    }
   });
 });
