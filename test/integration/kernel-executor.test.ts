@@ -176,6 +176,11 @@ describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
     const { text } = await session.target.agent.request('proc-crypto', {});
     assert.match(text, /virtio_crypto_aes_cbc/);
     assert.doesNotMatch(session.target.consoleTail(200).join('\n'), /Oops|BUG:|Call Trace/);
+    // the console shows errors only: the kernel log since the module loaded has no WARNING either (every test above included)
+    const { records } = await session.target.agent.request('kernel-log', { since: 0, max: 100_000 });
+    const loaded = records.findIndex((record) => /afalg_kexec: loading out-of-tree module/.test(record.text));
+    assert.ok(loaded >= 0, 'the module load is in the kernel log');
+    assert.deepEqual(records.slice(loaded).filter((record) => /WARNING|BUG|Oops|Call Trace|refcount_t/.test(record.text)).map((record) => record.text), []);
   });
 });
 
