@@ -1,13 +1,16 @@
 /**
  * Fault-injection fixtures (qemu/fixtures/*.c): small out-of-tree kernel modules that register a
- * deliberately faulty driver above the good ones, built on the host against Debian's
- * linux-headers-<kver> for the guest's exact kernel, cached by source content.
+ * deliberately faulty driver above the good ones, built against Debian's linux-headers-<kver> for
+ * the guest's exact kernel (on the host for bookworm's, in the kernel's suite's chroot for the
+ * others: guest-module-builder.ts), cached by source content.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../harness/core/paths.js';
 import { BadInputError } from '../harness/core/errors.js';
-import { buildModules, hostBuilder } from './build-chroot.js';
+import { buildModules } from './build-chroot.js';
+import { guestModuleBuilder, headersDir, hostSuiteKernel, type GuestKernel } from './guest-module-builder.js';
+import { DEBIAN_SUITE } from './apt/sources.js';
 
 export const fixturesDir = path.join(projectRoot, 'qemu', 'fixtures');
 const PREFIX = 'afalg_fixture_';
@@ -32,10 +35,6 @@ export function allFixtures(): string[] {
   return listFixtures().filter((name) => !KERNEL_FAULT_FIXTURES.includes(name));
 }
 
-export function headersDir(kernelRelease: string): string {
-  return `/usr/src/linux-headers-${kernelRelease}`;
-}
-
 /**
  * The fixtures' shared headers (the plumbing several of them have in common, qemu/fixtures/afalg_fixture_*.h):
  * copied into every build and hashed into its cache key.
@@ -48,17 +47,21 @@ export function sharedHeaders(): string[] {
     .map((file) => path.join(fixturesDir, file));
 }
 
-/** Build the named fixtures for a kernel release (cached); returns their .ko paths in order. */
-export async function buildFixtures(names: readonly string[], kernelRelease: string): Promise<string[]> {
+/**
+ * Build the named fixtures for a guest kernel (cached); returns their .ko paths in order. A release
+ * alone is a kernel of the host's suite, whose headers must be installed on the host.
+ */
+export async function buildFixtures(names: readonly string[], kernel: string | GuestKernel): Promise<string[]> {
   const known = listFixtures();
   for (const name of names) {
     if (!known.includes(name)) throw new BadInputError(`unknown fixture '${name}'; known: ${known.join(', ')}`);
   }
-  const headers = headersDir(kernelRelease);
-  if (!fs.existsSync(path.join(headers, 'Makefile'))) {
-    throw new BadInputError(`fixtures need the kernel headers of the guest: apt-get install linux-headers-${kernelRelease} (not found at ${headers})`);
+  const guest = typeof kernel === 'string' ? hostSuiteKernel(kernel) : kernel;
+  const headers = headersDir(guest.release);
+  if (guest.suite === DEBIAN_SUITE && !fs.existsSync(path.join(headers, 'Makefile'))) {
+    throw new BadInputError(`fixtures need the kernel headers of the guest: apt-get install linux-headers-${guest.release} (not found at ${headers})`);
   }
   const sources = [...names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`)), ...sharedHeaders()];
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  return buildModules(async () => hostBuilder(headers), kernelRelease, sources, names.map((name) => `${PREFIX}${name}`), 'fixtures', log);
+  return buildModules(() => guestModuleBuilder(guest, log), guest.release, sources, names.map((name) => `${PREFIX}${name}`), 'fixtures', log);
 }

@@ -51,7 +51,7 @@ export function renderThroughputSection(summary: RunSummary, paint: TerminalPain
       const zerocopy = series.find((other) => other.target === one.target && other.engine === 'agent' && other.path === 'zerocopy');
       const at = (s: ThroughputSeries | undefined, size: number): string => formatMb(s?.points.find((p) => p.size === size)?.mbPerSecond, '-');
       const comparison = bench.comparisons.find((row) => row.algorithm === one.algorithm && row.target === one.target && row.op === one.op && row.size === 4096);
-      const label = one.generic ? `${one.target} → ${one.driver ?? '?'}` : one.target;
+      const label = `${one.generic ? `${one.target} → ${one.driver ?? '?'}` : one.target}${one.executor ? ' [in-kernel executor]' : ''}`;
       const precision = one.points.find((p) => p.size === 4096)?.precision;
       return [
         '    ' + printable(label),

@@ -7,7 +7,6 @@
  * zerocopy: sendmsg(control messages only, MSG_MORE), vmsplice+splice the payload into the op
  *           socket (at most 16 pages per splice, the size of a pipe), read(output)
  */
-import { performance } from 'node:perf_hooks';
 import {
   ALG_OP_DECRYPT,
   ALG_OP_ENCRYPT,
@@ -26,9 +25,10 @@ import {
 } from './afalg-ffi.js';
 import type { AfAlgSession } from './afalg-session.js';
 import { AfAlgError, readFully, writeControlMessages } from './afalg-wire.js';
-import type { BenchPoint, BenchRepetition, BenchRequestBody, BenchResult } from '../protocol/messages.js';
+import type { BenchPoint, BenchRequestBody, BenchResult } from '../protocol/messages.js';
 import { MAX_BENCH_SIZE } from '../protocol/constants.js';
-import { stopReason, stoppingRuleOf } from '../protocol/bench-stopping.js';
+import { benchInKernel } from './kernel-executor-bench.js';
+import { measureOperations } from './bench-loop.js';
 
 const MAX_EXTRA = 256; // AAD and tag room
 const MAX_DIGEST = 64;
@@ -61,6 +61,7 @@ export class AfAlgBench {
     for (const size of body.sizes) {
       if (!Number.isInteger(size) || size < 1 || size > MAX_BENCH_SIZE) throw new Error(`bench: size ${size} outside 1..${MAX_BENCH_SIZE}`);
     }
+    if (body.executor === 'kernel') return benchInKernel(body);
     const fd = this.session.bindSocket(body.type, body.alg);
     let opFd = -1;
     let pipeRead = -1;
@@ -155,22 +156,7 @@ export class AfAlgBench {
       };
     }
 
-    // warm-up, which also tells how many operations fit in about 1/50 of a repetition: the clock
-    // is read once per such batch
-    const started = performance.now();
-    const warm = timeSlice(operations, 1, body.warmupMs);
-    const perMs = warm.ops / Math.max(warm.ns / 1e6, 1e-3);
-    const batch = Math.max(1, Math.floor((perMs * body.repetitionMs) / 50));
-    const rule = stoppingRuleOf(body);
-    const repetitions: BenchRepetition[] = [];
-    const rates: number[] = [];
-    for (;;) {
-      const repetition = timeSlice(operations, batch, body.repetitionMs);
-      repetitions.push(repetition);
-      rates.push(repetition.ops / (repetition.ns / 1e9));
-      const stopped = stopReason(rates, performance.now() - started, rule);
-      if (stopped) return { size, repetitions, ...(body.maxRepetitions !== undefined ? { stopped } : {}) };
-    }
+    return measureOperations(operations, body, size);
   }
 
   /** Control messages at CMSG: op, IV, assoclen. Returns their length. */
@@ -214,16 +200,4 @@ export class AfAlgBench {
   close(): void {
     this.arena.free();
   }
-}
-
-/** Run batches of `batch` operations until `ms` milliseconds have passed (the clock is read per batch). */
-function timeSlice(operations: (n: number) => void, batch: number, ms: number): BenchRepetition {
-  const start = process.hrtime.bigint();
-  const deadline = performance.now() + ms;
-  let ops = 0;
-  do {
-    operations(batch);
-    ops += batch;
-  } while (performance.now() < deadline);
-  return { ops, ns: Number(process.hrtime.bigint() - start) };
 }

@@ -9,12 +9,23 @@ import { decodeCase, judge, KNOWN_TYPES, toOutcome, type DecodedAead, type Decod
 import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseOutcome, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
 import { ALL_STRATEGIES } from '../protocol/constants.js';
-import { runInKernel, runsInKernel } from './kernel-executor-device.js';
+import { runInKernel } from './kernel-executor-device.js';
+import { KEXEC_LIMITS } from '../protocol/kernel-executor.js';
 
 export { AfAlgError, MAX_DATA };
 
 /** The progress beacon names a strategy by its index in ALL_STRATEGIES. */
 const STRATEGY_INDEX = Object.fromEntries(ALL_STRATEGIES.map((strategy, index) => [strategy, index])) as Record<SplitStrategy, number>;
+
+/**
+ * How long the module waits for one operation: past the hang limit, so that the agent's watchdog
+ * (which looks every quarter of it, at most every 0.5 s) always reports a driver that never
+ * completes as a hang, as for AF_ALG, and never races the module's own timeout; the module's wait
+ * only keeps the worker from blocking for good.
+ */
+export function kernelWaitMs(hangSec: number): number {
+  return Math.min(KEXEC_LIMITS.timeoutMs, Math.round(hangSec * 1000 * 1.5) + 1000);
+}
 
 export class AfAlgSession {
   readonly pageSize: number;
@@ -57,7 +68,7 @@ export class AfAlgSession {
    */
   runMatrix(body: MatrixRequestBody): MatrixResult {
     this.kernelAlgs = new Set(body.kernelAlgs ?? []);
-    this.kernelTimeoutMs = (body.hangSec ?? 20) * 1000;
+    this.kernelTimeoutMs = kernelWaitMs(body.hangSec ?? 20);
     const outcomes: MatrixOutcome[] = [];
     let executed = 0;
     body.cases.forEach((wire, index) => {
@@ -102,7 +113,7 @@ export class AfAlgSession {
   /** One execution; AF_ALG failures become an outcome, anything else is a bug and throws. */
   private execute(d: DecodedCase, alg: string, strategy: SplitStrategy, chunks: number[] | undefined): RawOutcome {
     try {
-      if (this.kernelAlgs.has(alg) && runsInKernel(d)) return runInKernel(d, alg, strategy, this.kernelTimeoutMs, () => this.beacon?.beat());
+      if (this.kernelAlgs.has(alg)) return runInKernel(d, alg, strategy, this.kernelTimeoutMs, () => this.beacon?.beat());
       switch (d.type) {
         case 'hash':
           return this.runHash(d, alg, strategy, chunks);
@@ -180,7 +191,7 @@ export class AfAlgSession {
 
   private runRng(d: DecodedRng, alg: string): RawOutcome {
     const io = this.sockets;
-    const transform = io.transform('rng', alg);
+    const transform = io.transform('rng', alg, d.socket);
     if (d.length > MAX_DATA) throw new AfAlgError('read', 'E2BIG');
     return io.withOperation(transform, d.seed, 0, (opFd) => {
       const { outAddr, outIndex } = io.placement(undefined, d.length);

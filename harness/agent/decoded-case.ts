@@ -83,7 +83,7 @@ export function decodeCase(c: CaseBody | Case): DecodedCase {
     case 'aead':
       return { type: 'aead', key: b64(c.key), iv: b64(c.iv), assoc: b64(c.assoc), authsize: c.authsize, op: c.op, input: b64(c.input), ...common(c.expect, c.expectError) };
     case 'rng':
-      return { type: 'rng', seed: c.seed !== undefined ? b64(c.seed) : null, length: c.length };
+      return { type: 'rng', seed: c.seed !== undefined ? b64(c.seed) : null, length: c.length, ...common(undefined) };
     case 'hash-mct':
       return { type: 'hash-mct', variant: c.variant, seed: b64(c.seed), checkpoints: c.expect.map(b64) };
   }

@@ -3,19 +3,22 @@
  * kernel-executor.ts) to /dev/afalg_kexec as is and returns the module's reply frame. The device
  * is opened on first use and kept open; the module bounds the wait of every operation itself.
  * runInKernel runs a decoded matrix case through it with the outcomes the AF_ALG path gives: the
- * same output compared the same way, the same errno (a failed step is named `kernel-<step>`).
+ * same output compared the same way, the same errno (a failed step is named `kernel-<step>`), the
+ * case's socket naming the module's transform as it names the agent's AF_ALG socket.
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { KEXEC_DEVICE, KEXEC_MAX_REPLY_BYTES, decodeKexecReply, encodeKexecRequest, type KexecRequest } from '../protocol/kernel-executor.js';
+import { KEXEC_DEVICE, KEXEC_MAX_REPLY_BYTES, decodeKexecReply, encodeKexecRequest, type KexecReply, type KexecRequest } from '../protocol/kernel-executor.js';
 import type { SplitStrategy } from '../protocol/messages.js';
 import { AfAlgError } from './afalg-wire.js';
-import { judge, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
+import { judge, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedRng, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
+import { MAX_DATA } from './afalg-sockets.js';
 
 let deviceFd: number | undefined;
 const replyBuffer = Buffer.alloc(KEXEC_MAX_REPLY_BYTES);
 
-export function forwardToKernelExecutor(frame: Buffer, device = KEXEC_DEVICE): Buffer {
+/** One request and its reply, which stays valid only until the next exchange (no copy: the bench loop's). */
+export function exchangeWithKernelExecutor(frame: Buffer, device = KEXEC_DEVICE): Buffer {
   if (deviceFd === undefined) {
     try {
       deviceFd = fs.openSync(device, 'r+');
@@ -25,23 +28,29 @@ export function forwardToKernelExecutor(frame: Buffer, device = KEXEC_DEVICE): B
   }
   fs.writeSync(deviceFd, frame);
   const length = fs.readSync(deviceFd, replyBuffer, 0, replyBuffer.length, null);
-  return Buffer.from(replyBuffer.subarray(0, length));
+  return replyBuffer.subarray(0, length);
+}
+
+export function forwardToKernelExecutor(frame: Buffer, device = KEXEC_DEVICE): Buffer {
+  return Buffer.from(exchangeWithKernelExecutor(frame, device));
 }
 
 const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, number]) => [number, name]));
 
-/** One request through the module: its output, or an AfAlgError naming step and errno as AF_ALG failures do. */
-function inKernel(request: KexecRequest): Buffer {
+/** The error of a failed reply, naming step and errno as AF_ALG failures do. */
+export function kernelExecutorError(reply: KexecReply): AfAlgError {
+  return new AfAlgError(`kernel-${reply.step}`, ERRNO_NAMES.get(-reply.status) ?? `errno ${-reply.status}`);
+}
+
+/** One request through the module: its output, or its kernelExecutorError. */
+export function inKernel(request: KexecRequest): Buffer {
   const reply = decodeKexecReply(forwardToKernelExecutor(encodeKexecRequest(request)));
-  if (reply.status < 0) throw new AfAlgError(`kernel-${reply.step}`, ERRNO_NAMES.get(-reply.status) ?? `errno ${-reply.status}`);
+  if (reply.status < 0) throw kernelExecutorError(reply);
   return reply.data;
 }
 
-/** The matrix case types the module runs (an algorithm's AF_ALG type decides which cases it has). */
-export type KernelCase = DecodedSkcipher | DecodedAead | DecodedHash | DecodedMct;
-export function runsInKernel(d: DecodedCase): d is KernelCase {
-  return d.type !== 'rng';
-}
+/** The matrix case types the module runs: every one. */
+export type KernelCase = DecodedSkcipher | DecodedAead | DecodedHash | DecodedMct | DecodedRng;
 
 /**
  * A case through the in-kernel executor, judged as the AF_ALG path judges it; AfAlgError on a
@@ -49,7 +58,7 @@ export function runsInKernel(d: DecodedCase): d is KernelCase {
  * refusals (an empty skcipher input, an AEAD input shorter than its tag) are given alike.
  */
 export function runInKernel(d: KernelCase, driver: string, strategy: SplitStrategy, timeoutMs: number, beat?: () => void): RawOutcome {
-  const common = { driver, strategy, timeoutMs };
+  const common = { driver, strategy, timeoutMs, ...(d.socket ? { socket: d.socket } : {}) };
   switch (d.type) {
     case 'skcipher':
       if (d.input.length === 0) throw new AfAlgError('send', 'EMSGSIZE');
@@ -64,11 +73,15 @@ export function runInKernel(d: KernelCase, driver: string, strategy: SplitStrate
     }
     case 'hash-mct':
       return mctInKernel(d, common, beat);
+    case 'rng':
+      // as the AF_ALG path: seeded (ALG_SET_KEY) when the case brings a seed, else generating unseeded
+      if (d.length > MAX_DATA) throw new AfAlgError('read', 'E2BIG');
+      return judge(inKernel({ ...common, op: d.seed ? 'rng-seeded' : 'rng', key: d.seed ?? Buffer.alloc(0), iv: Buffer.alloc(0), data: Buffer.alloc(0), length: d.length }), d);
   }
 }
 
 /** CAVP Monte-Carlo as the AF_ALG path runs it: 1,000 chained digests per checkpoint, one request each. */
-function mctInKernel(d: DecodedMct, common: { driver: string; strategy: SplitStrategy; timeoutMs: number }, beat?: () => void): RawOutcome {
+function mctInKernel(d: DecodedMct, common: { driver: string; strategy: SplitStrategy; timeoutMs: number; socket?: number }, beat?: () => void): RawOutcome {
   const window = d.variant === 'sha2' ? 3 : 1;
   let seed: Buffer = d.seed;
   for (let checkpoint = 0; checkpoint < d.checkpoints.length; checkpoint++) {

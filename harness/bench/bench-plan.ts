@@ -2,7 +2,8 @@
  * What a throughput run measures: for each algorithm, the generic name and every public bindable
  * driver, each operation (encrypt and decrypt, or digest) over each data path, with the harness's
  * own loop and (copy path) the C reference loop; then the tcrypt modes that measure the same
- * algorithms in the kernel. Parameters (key, IV, AAD, tag) come from the catalog so that every
+ * algorithms in the kernel. A driver the in-kernel executor serves (--executor kernel, or auto
+ * where AF_ALG cannot reach it) is measured through it, on the copy path only. Parameters (key, IV, AAD, tag) come from the catalog so that every
  * request is one the transform accepts. Pure.
  */
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
@@ -10,6 +11,7 @@ import type { BenchOp, BenchPath, BenchRequestBody } from '../protocol/messages.
 import type { BenchRunSettings } from '../results/run-record.js';
 import { ALL_PATHS } from '../protocol/constants.js';
 import { matchesAny } from '../plan/name-pattern.js';
+import { servedInKernel, type ExecutorChoice } from '../plan/plan.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';
 import { tcryptModesFor, tcryptSecondsOf, type TcryptMode } from './tcrypt.js';
 import { fitBudget, maximumPointMs, requestOverheadSeconds } from './bench-budget.js';
@@ -29,6 +31,8 @@ export interface PlannedBench {
   generic: boolean;
   boundDriver?: string;
   engine: 'agent' | 'c-reference';
+  /** measured through the in-kernel executor (absent: AF_ALG) */
+  executor?: 'kernel';
   request: BenchRequestBody;
   /** wall time the request should take, seconds */
   estimatedSeconds: number;
@@ -101,7 +105,7 @@ export class UnknownBenchAlgorithmError extends Error {}
 
 export function planBench(
   discovered: readonly DiscoveredAlgorithm[],
-  options: { catalog: readonly CatalogAlgorithm[]; algPatterns?: string[]; driverPatterns?: string[]; settings: BenchSettings },
+  options: { catalog: readonly CatalogAlgorithm[]; algPatterns?: string[]; driverPatterns?: string[]; settings: BenchSettings; executor?: ExecutorChoice },
 ): BenchPlan {
   const { settings } = options;
   const patterns = options.algPatterns && options.algPatterns.length > 0 ? options.algPatterns : DEFAULT_BENCH_ALGORITHMS;
@@ -129,13 +133,15 @@ export function planBench(
     const parameters = benchParameters(entry, settings.sizes);
     if (parameters.dropped.length > 0) notes.push(`${entry.name}: sizes ${parameters.dropped.join(', ')} not measured (block multiple or minimum input)`);
     if (parameters.sizes.length === 0) continue;
-    const targets: Array<{ target: string; generic: boolean; boundDriver?: string }> = [];
+    const targets: Array<{ target: string; generic: boolean; boundDriver?: string; executor?: 'kernel' }> = [];
     if (!options.driverPatterns || options.driverPatterns.length === 0 || matchesAny(entry.name, options.driverPatterns)) {
       targets.push({ target: entry.name, generic: true, ...(found.bound ? { boundDriver: found.bound } : {}) });
     }
     for (const driver of found.drivers) {
-      if (driver.internal || driver.bind !== 'ok' || !matchesAny(driver.driver, options.driverPatterns)) continue;
-      targets.push({ target: driver.driver, generic: false });
+      if (driver.internal || !matchesAny(driver.driver, options.driverPatterns)) continue;
+      const inKernel = servedInKernel(found, driver, options.executor ?? 'afalg') && driver.selftest === 'passed';
+      if (inKernel) targets.push({ target: driver.driver, generic: false, executor: 'kernel' });
+      else if (driver.bind === 'ok') targets.push({ target: driver.driver, generic: false });
     }
     if (targets.length === 0) continue;
     algorithms.push(entry.name);
@@ -159,7 +165,12 @@ export function planBench(
           repetitions: settings.repetitions,
           ...adaptive,
           ...(program ? { program } : {}),
+          ...(target.executor ? { executor: target.executor } : {}),
         });
+        if (target.executor) {
+          benches.push({ algorithm: entry.name, ...target, engine: 'agent', request: request('copy'), estimatedSeconds: perRequest });
+          continue;
+        }
         for (const path of settings.paths) benches.push({ algorithm: entry.name, ...target, engine: 'agent', request: request(path), estimatedSeconds: perRequest });
         if (settings.cProgram) benches.push({ algorithm: entry.name, ...target, engine: 'c-reference', request: request('copy', settings.cProgram), estimatedSeconds: perRequest });
       }

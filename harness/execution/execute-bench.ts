@@ -34,6 +34,7 @@ function benchLine(bench: PlannedBench, points: BenchLine['points'], seconds: nu
     op: request.operation,
     path: request.path,
     engine: bench.engine,
+    ...(bench.executor ? { executor: bench.executor } : {}),
     keyBytes: keyBytesOf(request),
     ...(request.assocLength !== undefined ? { assocBytes: request.assocLength } : {}),
     ...(request.authsize !== undefined ? { authsize: request.authsize } : {}),
@@ -81,7 +82,7 @@ export async function executeBench(
       continue;
     }
     const subject = `${bench.algorithm} ${bench.request.operation}`;
-    const detail = `${bench.target} ${bench.engine === 'agent' ? bench.request.path : 'C reference'}`;
+    const detail = `${bench.target} ${bench.engine === 'agent' ? bench.request.path : 'C reference'}${bench.executor ? ' (in-kernel executor)' : ''}`;
     progress.update(0, subject, detail);
     try {
       const requestStarted = Date.now();

@@ -173,6 +173,7 @@ function benchPlanOf(input: RunInput, algorithms: DiscoveredAlgorithm[], out: Re
     catalog,
     algPatterns: settings.alg,
     driverPatterns: settings.driver,
+    ...(settings.executor ? { executor: settings.executor } : {}),
     settings: { ...settings.bench, ...(input.cReference?.program ? { cProgram: input.cReference.program } : {}) },
   });
   // a driver that hung is not measured either (the generic name bound to it neither)

@@ -35,8 +35,8 @@ export interface PlannedTarget {
  */
 export type ExecutorChoice = 'afalg' | 'kernel' | 'auto';
 export const EXECUTOR_CHOICES: readonly ExecutorChoice[] = ['afalg', 'kernel', 'auto'];
-/** AF_ALG socket types the in-kernel executor runs (rng is not among them yet). */
-export const KERNEL_EXECUTOR_TYPES: ReadonlySet<string> = new Set(['skcipher', 'aead', 'hash']);
+/** AF_ALG socket types the in-kernel executor runs (rng: agent requests only, the plan has no rng vectors). */
+export const KERNEL_EXECUTOR_TYPES: ReadonlySet<string> = new Set(['skcipher', 'aead', 'hash', 'rng']);
 
 export interface PlannedBatch {
   /**

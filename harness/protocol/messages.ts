@@ -228,6 +228,8 @@ export interface BenchRequestBody {
   pointBudgetMs?: number;
   /** run this C reference program instead of the agent's own loop (same arguments, same answer) */
   program?: string;
+  /** 'kernel': through the in-kernel executor (/dev/afalg_kexec, copy path only), for drivers AF_ALG cannot reach */
+  executor?: 'kernel';
 }
 
 export interface BenchRepetition {

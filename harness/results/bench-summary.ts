@@ -18,6 +18,8 @@ export interface ThroughputSeries {
   op: BenchOp;
   path: BenchPath;
   engine: 'agent' | 'c-reference';
+  /** measured through the in-kernel executor (absent: AF_ALG) */
+  executor?: 'kernel';
   points: PointStats[];
 }
 
@@ -131,6 +133,7 @@ export function summarizeBench(benchLines: readonly BenchLine[], tcryptLines: re
         op: line.op,
         path: line.path,
         engine: line.engine,
+        ...(line.executor ? { executor: line.executor } : {}),
         points: [...repetitions].sort((a, b) => a[0] - b[0]).map(([size, reps]) => pointStats(size, reps)),
       };
     })

@@ -214,6 +214,8 @@ export interface BenchLine {
   path: BenchPath;
   /** agent: the harness's own loop (node + koffi); c-reference: the C program doing the same syscalls */
   engine: 'agent' | 'c-reference';
+  /** measured through the in-kernel executor (absent: AF_ALG) */
+  executor?: 'kernel';
   keyBytes: number;
   assocBytes?: number;
   authsize?: number;

@@ -33,13 +33,16 @@ export function checkModuleFiles(board: Board, files: readonly string[] | undefi
 }
 
 /**
- * Build the fixtures (and, given the board, the in-kernel executor) for the target's kernel (cached)
- * and list every module file to load, fixtures first.
+ * Build the fixtures (and, when asked, the in-kernel executor) for the target's kernel (cached; in a
+ * chroot of the board's Debian suite when it is not the host's) and list every module file to load,
+ * fixtures first.
  */
-export async function moduleFilesFor(target: Target, fixtures: readonly string[], moduleFiles: readonly string[], executorBoard?: Board): Promise<string[]> {
-  const release = target.info.hello.kernelRelease;
-  const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, release) : [];
-  const executor = executorBoard ? [await buildKernelExecutor(release, asQemuBoard(executorBoard).qemu.debianSuite ?? DEBIAN_SUITE, asQemuBoard(executorBoard).qemu.debianArch)] : [];
+export async function moduleFilesFor(target: Target, board: Board, fixtures: readonly string[], moduleFiles: readonly string[], kernelExecutor: boolean): Promise<string[]> {
+  if (fixtures.length === 0 && !kernelExecutor) return [...moduleFiles];
+  const { qemu } = asQemuBoard(board);
+  const kernel = { release: target.info.hello.kernelRelease, suite: qemu.debianSuite ?? DEBIAN_SUITE, arch: qemu.debianArch };
+  const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, kernel) : [];
+  const executor = kernelExecutor ? [await buildKernelExecutor(kernel.release, kernel.suite, kernel.arch)] : [];
   return [...fixtureFiles, ...executor, ...moduleFiles];
 }
 

@@ -6,7 +6,8 @@
  * unloaded after it: never ship it in a production image.
  *
  * /dev/afalg_kexec (root only): write() one request frame, read() its answer. Frames are defined in
- * harness/protocol/kernel-executor.ts; every length is bounded before anything is allocated.
+ * harness/protocol/kernel-executor.ts; every length is bounded before anything is allocated. Each
+ * open file keeps its transforms across requests (kexec_cache.c), freed when it is closed.
  * An operation that does not complete within the frame's timeout answers -ETIMEDOUT; its buffers
  * then stay owned by the request until the driver completes it (or forever, if it never does), and
  * the module can no longer be unloaded (its completion callback must outlive the request).
@@ -26,7 +27,15 @@ struct kexec_file {
 	struct mutex lock;
 	u8 *reply;
 	size_t reply_len;
+	struct kexec_cache cache;
 };
+
+/* The bytes of data a frame carries: an rng request asks for data_len bytes and carries none. */
+static size_t kexec_frame_data(const struct kexec_frame *f)
+{
+	return kexec_is_rng(f->op) ? 0 : f->data_len;
+}
+
 /* Read and bound a frame's header and fields (nothing is allocated yet); returns an error or 0. */
 static int kexec_parse(const u8 *frame, size_t frame_len, struct kexec_frame *f)
 {
@@ -36,7 +45,8 @@ static int kexec_parse(const u8 *frame, size_t frame_len, struct kexec_frame *f)
 	if (le32_to_cpu(h->magic) != KEXEC_MAGIC)
 		return -EPROTO;
 	f->op = le32_to_cpu(h->op);
-	f->shape = le32_to_cpu(h->shape);
+	f->shape = le16_to_cpu(h->shape);
+	f->socket = le16_to_cpu(h->socket);
 	f->key_len = le16_to_cpu(h->key_len);
 	f->iv_len = le16_to_cpu(h->iv_len);
 	f->authsize = le16_to_cpu(h->authsize);
@@ -44,7 +54,7 @@ static int kexec_parse(const u8 *frame, size_t frame_len, struct kexec_frame *f)
 	f->data_len = le32_to_cpu(h->data_len);
 	if (f->op < KEXEC_SKCIPHER_ENCRYPT || f->op > KEXEC_OP_LAST)
 		return -EOPNOTSUPP;
-	if (f->shape > KEXEC_INPLACE || !timeout_ms || timeout_ms > KEXEC_MAX_TIMEOUT_MS)
+	if (f->shape > KEXEC_INPLACE || f->socket > KEXEC_MAX_SOCKET || !timeout_ms || timeout_ms > KEXEC_MAX_TIMEOUT_MS)
 		return -EINVAL;
 	if (!driver_len || driver_len >= KEXEC_MAX_DRIVER || f->key_len > KEXEC_MAX_KEY || f->iv_len > KEXEC_MAX_IV ||
 	    f->authsize > KEXEC_MAX_AUTHSIZE || f->assoc_len > KEXEC_MAX_DATA || f->data_len > KEXEC_MAX_DATA - f->assoc_len)
@@ -52,9 +62,11 @@ static int kexec_parse(const u8 *frame, size_t frame_len, struct kexec_frame *f)
 	/* fields an operation does not take must be empty */
 	if (!kexec_is_aead(f->op) && (f->assoc_len || f->authsize))
 		return -EINVAL;
-	if ((f->op == KEXEC_HASH || f->op == KEXEC_HASH_KEYED) && (f->iv_len || (f->op == KEXEC_HASH && f->key_len)))
+	if ((kexec_is_hash(f->op) || kexec_is_rng(f->op)) && f->iv_len)
 		return -EINVAL;
-	if (sizeof(*h) + driver_len + f->key_len + f->iv_len + f->assoc_len + f->data_len != frame_len)
+	if ((f->op == KEXEC_HASH || f->op == KEXEC_RNG) && f->key_len)
+		return -EINVAL;
+	if (sizeof(*h) + driver_len + f->key_len + f->iv_len + f->assoc_len + kexec_frame_data(f) != frame_len)
 		return -EBADMSG;
 	memcpy(f->driver, frame + sizeof(*h), driver_len);
 	f->driver[driver_len] = '\0';
@@ -69,7 +81,7 @@ static int kexec_parse(const u8 *frame, size_t frame_len, struct kexec_frame *f)
 }
 
 /* Parse and run one frame; returns its reply (header and output), or NULL when out of memory. */
-static struct kexec_reply_header *kexec_answer(const u8 *frame, size_t frame_len)
+static struct kexec_reply_header *kexec_answer(struct kexec_cache *cache, const u8 *frame, size_t frame_len)
 {
 	struct kexec_frame *f = kzalloc(sizeof(*f), GFP_KERNEL);
 	struct kexec_reply_header *reply;
@@ -81,7 +93,7 @@ static struct kexec_reply_header *kexec_answer(const u8 *frame, size_t frame_len
 	err = kexec_parse(frame, frame_len, f);
 	reply = kvmalloc(sizeof(*reply) + (err ? 0 : f->data_len + KEXEC_MAX_AUTHSIZE), GFP_KERNEL);
 	if (reply && !err)
-		err = kexec_run(f, (u8 *)(reply + 1), &out_len, &step);
+		err = kexec_run(cache, f, (u8 *)(reply + 1), &out_len, &step);
 	kfree(f);
 	if (!reply)
 		return NULL;
@@ -108,7 +120,7 @@ static ssize_t kexec_write(struct file *file, const char __user *ubuf, size_t le
 		kvfree(frame);
 		return -EFAULT;
 	}
-	reply = kexec_answer(frame, len);
+	reply = kexec_answer(&state->cache, frame, len);
 	kvfree(frame);
 	if (!reply)
 		return -ENOMEM;
@@ -151,6 +163,7 @@ static int kexec_open(struct inode *inode, struct file *file)
 	if (!state)
 		return -ENOMEM;
 	mutex_init(&state->lock);
+	kexec_cache_init(&state->cache);
 	file->private_data = state;
 	return 0;
 }
@@ -159,6 +172,7 @@ static int kexec_release(struct inode *inode, struct file *file)
 {
 	struct kexec_file *state = file->private_data;
 
+	kexec_cache_release(&state->cache);
 	kvfree(state->reply);
 	kfree(state);
 	return 0;

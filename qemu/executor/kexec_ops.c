@@ -1,61 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * afalg-harness in-kernel executor: one skcipher, AEAD or hash request through the crypto API, the
- * split strategies as scatterlist shapes (chunks: odd-sized entries, page-cross: an entry crossing
- * a page, in-place: src == dst), every async wait bounded by the frame's timeout.
+ * afalg-harness in-kernel executor: one skcipher or AEAD request through the crypto API (hash and
+ * rng: kexec_hash.c), the split strategies as scatterlist shapes (chunks: odd-sized entries,
+ * page-cross: an entry crossing a page, in-place: src == dst), every async wait bounded by the
+ * frame's timeout, the transforms taken from and given back to the file's cache (kexec_cache.c).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/scatterlist.h>
-#include <linux/completion.h>
-#include <linux/kref.h>
 #include <linux/version.h>
-#include <linux/workqueue.h>
 #include <crypto/skcipher.h>
 #include <crypto/aead.h>
 #include <crypto/hash.h>
-#include "kexec.h"
-
-#define KEXEC_MAX_SG 64
-
-/*
- * One operation's memory: freed by whoever drops the last reference, the waiter (directly) or the
- * completion callback (through kexec_wq: the callback may run in softirq context, and freeing a
- * transform can sleep, as virtio-crypto's closing of its session does).
- */
-struct kexec_job {
-	struct kref ref;
-	struct work_struct free_work;
-	struct completion done;
-	int err;
-	struct crypto_skcipher *skcipher;
-	struct skcipher_request *skcipher_req;
-	struct crypto_aead *aead;
-	struct aead_request *aead_req;
-	struct crypto_ahash *ahash;
-	struct ahash_request *ahash_req;
-	u8 *src_buf;
-	u8 *dst_buf;
-	u8 iv[KEXEC_MAX_IV]; /* the driver writes the output IV here, possibly after a timeout */
-	u8 digest[KEXEC_MAX_AUTHSIZE];
-	struct scatterlist src[KEXEC_MAX_SG];
-	struct scatterlist dst[KEXEC_MAX_SG];
-};
+#include "kexec_job.h"
 
 static struct workqueue_struct *kexec_wq;
 
-static void kexec_job_destroy(struct kexec_job *job)
+/* The requests go before the transform they were made for. */
+static void kexec_job_free_requests(struct kexec_job *job)
 {
 	skcipher_request_free(job->skcipher_req);
-	if (job->skcipher)
-		crypto_free_skcipher(job->skcipher);
 	aead_request_free(job->aead_req);
-	if (job->aead)
-		crypto_free_aead(job->aead);
 	if (job->ahash_req)
 		ahash_request_free(job->ahash_req);
-	if (job->ahash)
-		crypto_free_ahash(job->ahash);
+	job->skcipher_req = NULL;
+	job->aead_req = NULL;
+	job->ahash_req = NULL;
+}
+
+static void kexec_job_destroy(struct kexec_job *job)
+{
+	kexec_job_free_requests(job);
+	kexec_tfm_free(job->tfm);
 	kfree(job->src_buf);
 	kfree(job->dst_buf);
 	kfree(job);
@@ -115,8 +90,13 @@ static void kexec_done(void *data, int err)
 }
 #endif
 
+crypto_completion_t kexec_callback(void)
+{
+	return kexec_done;
+}
+
 /* Before submitting an operation: the completion callback holds a reference until it runs. */
-static void kexec_arm(struct kexec_job *job)
+void kexec_arm(struct kexec_job *job)
 {
 	reinit_completion(&job->done);
 	kref_get(&job->ref);
@@ -124,10 +104,11 @@ static void kexec_arm(struct kexec_job *job)
 
 /*
  * The result of an operation that `err` says was submitted: an async one is waited for at most
- * the frame's timeout. On a timeout the driver still owns the request: the job stays allocated
- * until its completion, and this module (the completion's code) stays loaded for good.
+ * the frame's timeout. On a timeout the driver still owns the request: the job (and its
+ * transform) stays allocated until its completion, and this module (the completion's code)
+ * stays loaded for good.
  */
-static int kexec_wait(struct kexec_job *job, int err, const struct kexec_frame *f, u32 *step)
+int kexec_wait(struct kexec_job *job, int err, const struct kexec_frame *f, u32 *step)
 {
 	if (err != -EINPROGRESS && err != -EBUSY) {
 		kref_put(&job->ref, kexec_job_free); /* completed synchronously: no callback */
@@ -141,8 +122,29 @@ static int kexec_wait(struct kexec_job *job, int err, const struct kexec_frame *
 	return job->err;
 }
 
+int kexec_job_tfm(struct kexec_job *job, struct kexec_cache *cache, const struct kexec_frame *f, u32 kind)
+{
+	struct kexec_tfm *t = kexec_tfm_get(cache, kind, f->driver, f->socket);
+
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	job->tfm = t;
+	return 0;
+}
+
+/* Set the frame's key unless the transform holds it already (as AF_ALG sets a socket's key only when it changes). */
+#define KEXEC_SETKEY(t, f, setkey_fn, tfm)							\
+	({											\
+		int __err = 0;									\
+		if (!kexec_tfm_has_key(t, (f)->key, (f)->key_len)) {				\
+			__err = setkey_fn(tfm, (f)->key, (f)->key_len);				\
+			kexec_tfm_note_key(t, (f)->key, (f)->key_len, __err);			\
+		}										\
+		__err;										\
+	})
+
 /* Odd entry sizes for the chunks shape: 1, 3, 7, 13, 31, 61, 127, then the rest in one entry. */
-static const unsigned int kexec_chunk_sizes[] = { 1, 3, 7, 13, 31, 61, 127 };
+const unsigned int kexec_chunk_sizes[7] = { 1, 3, 7, 13, 31, 61, 127 };
 
 /* Describe len bytes at buf as a scatterlist of the given shape; returns the entry count. */
 static int kexec_fill_sg(struct scatterlist *sg, u8 *buf, unsigned int len, u32 shape)
@@ -171,7 +173,7 @@ static int kexec_fill_sg(struct scatterlist *sg, u8 *buf, unsigned int len, u32 
  * page-cross places the data so that it straddles a page boundary, starting half its length (at
  * most half a page) before the end of the buffer's first page.
  */
-static u8 *kexec_data_buffer(unsigned int len, u32 shape, u8 **base)
+u8 *kexec_data_buffer(unsigned int len, u32 shape, u8 **base)
 {
 	if (shape == KEXEC_PAGE_CROSS) {
 		unsigned int before = min_t(unsigned int, len / 2, PAGE_SIZE / 2);
@@ -208,31 +210,30 @@ static struct scatterlist *kexec_dst_sg(struct kexec_job *job, const struct kexe
 	return f->shape == KEXEC_INPLACE ? job->src : job->dst;
 }
 
-static int kexec_skcipher(struct kexec_job *job, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
+static int kexec_skcipher(struct kexec_job *job, struct kexec_cache *cache, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
 {
+	struct crypto_skcipher *tfm;
 	u8 *dst;
 	int err;
 
 	*step = KEXEC_STEP_ALLOC;
-	job->skcipher = crypto_alloc_skcipher(f->driver, 0, 0);
-	if (IS_ERR(job->skcipher)) {
-		err = PTR_ERR(job->skcipher);
-		job->skcipher = NULL;
+	err = kexec_job_tfm(job, cache, f, KEXEC_KIND_SKCIPHER);
+	if (err)
 		return err;
-	}
-	if (f->iv_len != crypto_skcipher_ivsize(job->skcipher))
+	tfm = job->tfm->skcipher;
+	if (f->iv_len != crypto_skcipher_ivsize(tfm))
 		return -EINVAL;
 	*step = KEXEC_STEP_SETKEY;
-	err = crypto_skcipher_setkey(job->skcipher, f->key, f->key_len);
+	err = KEXEC_SETKEY(job->tfm, f, crypto_skcipher_setkey, tfm);
 	if (err)
 		return err;
 	*step = KEXEC_STEP_REQUEST;
-	job->skcipher_req = skcipher_request_alloc(job->skcipher, GFP_KERNEL);
+	job->skcipher_req = skcipher_request_alloc(tfm, GFP_KERNEL);
 	dst = job->skcipher_req ? kexec_buffers(job, f, f->data_len, f->data_len) : NULL;
 	if (!dst)
 		return -ENOMEM;
 	memcpy(job->iv, f->iv, f->iv_len);
-	skcipher_request_set_callback(job->skcipher_req, CRYPTO_TFM_REQ_MAY_BACKLOG | CRYPTO_TFM_REQ_MAY_SLEEP, kexec_done, job);
+	skcipher_request_set_callback(job->skcipher_req, CRYPTO_TFM_REQ_MAY_BACKLOG | CRYPTO_TFM_REQ_MAY_SLEEP, kexec_callback(), job);
 	skcipher_request_set_crypt(job->skcipher_req, job->src, kexec_dst_sg(job, f), f->data_len, job->iv);
 	*step = KEXEC_STEP_CRYPT;
 	kexec_arm(job);
@@ -249,41 +250,54 @@ static int kexec_skcipher(struct kexec_job *job, const struct kexec_frame *f, u8
  * AEAD as algif_aead runs it: the source holds the associated data then the text, the output
  * repeats the associated data's room first; a decryption whose tag does not verify is -EBADMSG.
  */
-static int kexec_aead(struct kexec_job *job, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
+/* Set the frame's tag size unless it is 0 (keep the one set) or set already, as AF_ALG does. */
+static int kexec_aead_authsize(struct kexec_tfm *t, const struct kexec_frame *f)
+{
+	int err;
+
+	if (!f->authsize || t->authsize == f->authsize)
+		return 0;
+	t->authsize = 0;
+	err = crypto_aead_setauthsize(t->aead, f->authsize);
+	if (!err)
+		t->authsize = f->authsize;
+	return err;
+}
+
+static int kexec_aead(struct kexec_job *job, struct kexec_cache *cache, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
 {
 	bool encrypt = f->op == KEXEC_AEAD_ENCRYPT;
 	unsigned int authsize, text_out;
+	struct crypto_aead *tfm;
 	u8 *dst;
 	int err;
 
 	*step = KEXEC_STEP_ALLOC;
-	job->aead = crypto_alloc_aead(f->driver, 0, 0);
-	if (IS_ERR(job->aead)) {
-		err = PTR_ERR(job->aead);
-		job->aead = NULL;
+	err = kexec_job_tfm(job, cache, f, KEXEC_KIND_AEAD);
+	if (err)
 		return err;
-	}
-	if (f->iv_len != crypto_aead_ivsize(job->aead))
+	tfm = job->tfm->aead;
+	if (f->iv_len != crypto_aead_ivsize(tfm))
 		return -EINVAL;
 	*step = KEXEC_STEP_SETKEY;
-	err = crypto_aead_setkey(job->aead, f->key, f->key_len);
+	err = KEXEC_SETKEY(job->tfm, f, crypto_aead_setkey, tfm);
 	if (err)
 		return err;
 	*step = KEXEC_STEP_AUTHSIZE;
-	err = f->authsize ? crypto_aead_setauthsize(job->aead, f->authsize) : 0;
+	err = kexec_aead_authsize(job->tfm, f);
 	if (err)
 		return err;
-	authsize = crypto_aead_authsize(job->aead);
+	authsize = crypto_aead_authsize(tfm);
 	*step = KEXEC_STEP_REQUEST;
 	if (!encrypt && f->data_len < authsize)
 		return -EINVAL;
 	text_out = encrypt ? f->data_len + authsize : f->data_len - authsize;
-	job->aead_req = aead_request_alloc(job->aead, GFP_KERNEL);
+	job->aead_req = aead_request_alloc(tfm, GFP_KERNEL);
 	dst = job->aead_req ? kexec_buffers(job, f, f->assoc_len + f->data_len, f->assoc_len + text_out) : NULL;
 	if (!dst)
 		return -ENOMEM;
 	memcpy(job->iv, f->iv, f->iv_len);
-	aead_request_set_callback(job->aead_req, CRYPTO_TFM_REQ_MAY_BACKLOG | CRYPTO_TFM_REQ_MAY_SLEEP, kexec_done, job);
+	aead_request_set_callback(job->aead_req, CRYPTO_TFM_REQ_MAY_BACKLOG | CRYPTO_TFM_REQ_MAY_SLEEP, kexec_callback(), job);
 	aead_request_set_ad(job->aead_req, f->assoc_len);
 	aead_request_set_crypt(job->aead_req, job->src, kexec_dst_sg(job, f), f->data_len, job->iv);
 	*step = KEXEC_STEP_CRYPT;
@@ -297,80 +311,11 @@ static int kexec_aead(struct kexec_job *job, const struct kexec_frame *f, u8 *ou
 	return err;
 }
 
-/* One step of a hash (init, update or final), waited for like any operation. */
-static int kexec_hash_step(struct kexec_job *job, const struct kexec_frame *f, int (*step_fn)(struct ahash_request *), struct scatterlist *sg, unsigned int len, u32 *step)
-{
-	ahash_request_set_crypt(job->ahash_req, sg, job->digest, len);
-	kexec_arm(job);
-	return kexec_wait(job, step_fn(job->ahash_req), f, step);
-}
-
 /*
- * The message's updates by shape: one-shot is a single digest(); chunks are init, one update per
- * odd-sized piece (as AF_ALG's sends with MSG_MORE), final; page-cross is init, one update whose
- * entry crosses a page, final.
+ * Run a parsed frame with the file's transforms; out has room for data_len + KEXEC_MAX_AUTHSIZE
+ * bytes. A transform whose request completed goes back to the cache, its requests freed first.
  */
-static int kexec_hash_message(struct kexec_job *job, const struct kexec_frame *f, u8 *msg, u32 *step)
-{
-	unsigned int at = 0, n = 0;
-	int err;
-
-	if (f->shape == KEXEC_ONESHOT) {
-		sg_init_one(&job->src[0], msg, f->data_len);
-		return kexec_hash_step(job, f, crypto_ahash_digest, &job->src[0], f->data_len, step);
-	}
-	err = kexec_hash_step(job, f, crypto_ahash_init, NULL, 0, step);
-	while (!err && at < f->data_len) {
-		unsigned int size = f->data_len - at;
-
-		if (f->shape == KEXEC_CHUNKS && n < ARRAY_SIZE(kexec_chunk_sizes))
-			size = min(size, kexec_chunk_sizes[n]);
-		sg_init_one(&job->src[n], msg + at, size);
-		err = kexec_hash_step(job, f, crypto_ahash_update, &job->src[n], size, step);
-		at += size;
-		n++;
-	}
-	return err ? err : kexec_hash_step(job, f, crypto_ahash_final, NULL, 0, step);
-}
-
-static int kexec_hash(struct kexec_job *job, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
-{
-	unsigned int digest_size;
-	u8 *msg;
-	int err;
-
-	*step = KEXEC_STEP_ALLOC;
-	job->ahash = crypto_alloc_ahash(f->driver, 0, 0);
-	if (IS_ERR(job->ahash)) {
-		err = PTR_ERR(job->ahash);
-		job->ahash = NULL;
-		return err;
-	}
-	digest_size = crypto_ahash_digestsize(job->ahash);
-	if (digest_size > KEXEC_MAX_AUTHSIZE)
-		return -EMSGSIZE;
-	*step = KEXEC_STEP_SETKEY;
-	err = f->op == KEXEC_HASH_KEYED ? crypto_ahash_setkey(job->ahash, f->key, f->key_len) : 0;
-	if (err)
-		return err;
-	*step = KEXEC_STEP_REQUEST;
-	job->ahash_req = ahash_request_alloc(job->ahash, GFP_KERNEL);
-	msg = job->ahash_req ? kexec_data_buffer(f->data_len, f->shape, &job->src_buf) : NULL;
-	if (!msg)
-		return -ENOMEM;
-	memcpy(msg, f->data, f->data_len);
-	ahash_request_set_callback(job->ahash_req, CRYPTO_TFM_REQ_MAY_BACKLOG | CRYPTO_TFM_REQ_MAY_SLEEP, kexec_done, job);
-	*step = KEXEC_STEP_CRYPT;
-	err = kexec_hash_message(job, f, msg, step);
-	if (!err) {
-		memcpy(out, job->digest, digest_size);
-		*out_len = digest_size;
-	}
-	return err;
-}
-
-/* Run a parsed frame; out has room for data_len + KEXEC_MAX_AUTHSIZE bytes. */
-int kexec_run(const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
+int kexec_run(struct kexec_cache *cache, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
 {
 	struct kexec_job *job = kzalloc(sizeof(*job), GFP_KERNEL);
 	int err;
@@ -381,14 +326,20 @@ int kexec_run(const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
 	kref_init(&job->ref);
 	init_completion(&job->done);
 	if (kexec_is_aead(f->op))
-		err = kexec_aead(job, f, out, out_len, step);
-	else if (f->op == KEXEC_HASH || f->op == KEXEC_HASH_KEYED)
-		err = kexec_hash(job, f, out, out_len, step);
+		err = kexec_aead(job, cache, f, out, out_len, step);
+	else if (kexec_is_hash(f->op))
+		err = kexec_hash(job, cache, f, out, out_len, step);
+	else if (kexec_is_rng(f->op))
+		err = kexec_rng(job, cache, f, out, out_len, step);
 	else
-		err = kexec_skcipher(job, f, out, out_len, step);
+		err = kexec_skcipher(job, cache, f, out, out_len, step);
 	if (!err)
 		*step = KEXEC_STEP_NONE;
+	if (*step != KEXEC_STEP_TIMEOUT && job->tfm) {
+		kexec_job_free_requests(job);
+		kexec_tfm_put(cache, job->tfm);
+		job->tfm = NULL;
+	}
 	kref_put(&job->ref, kexec_job_free);
 	return err;
 }
-

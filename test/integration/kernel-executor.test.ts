@@ -2,14 +2,15 @@
  * The in-kernel executor on the 7.x board: AF_ALG cannot bind virtio_crypto_aes_cbc there (async),
  * the executor module reaches it through the crypto API. cbc(aes)'s NIST vectors go through it in
  * every scatterlist shape; every driver of cbc(aes), gcm(aes) and sha256 is qualified through it;
- * malformed frames each get an error answer and leave the kernel unharmed. On the 6.1 board, where
- * AF_ALG reaches every driver, both executors give the same tallies.
+ * malformed frames each get an error answer and leave the kernel unharmed; rng drivers and the
+ * bench loop run through it too. On the 6.1 board, where AF_ALG reaches every driver, both
+ * executors give the same tallies.
  */
 import assert from 'node:assert/strict';
 import { loadBoard } from '../../harness/board/board.js';
 import { RunSession } from '../../harness/execution/run-session.js';
 import { decodeKexecReply, encodeKexecRequest, type KexecReply, type KexecRequest } from '../../harness/protocol/kernel-executor.js';
-import type { SplitStrategy } from '../../harness/protocol/messages.js';
+import type { BenchResult, MatrixOutcome, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
 import { loadAlgorithmVectors } from '../../vectors/vector-sources.js';
 import { buildKernelExecutor } from '../../qemu/kernel-executor-build.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
@@ -23,7 +24,7 @@ import { describeFull } from '../support/test-tier.js';
 const STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
 const ERRNO = { ENOENT: 2, EINVAL: 22, EBADMSG: 74, EPROTO: 71, EMSGSIZE: 90, EOPNOTSUPP: 95 };
 /** request header offsets (harness/protocol/kernel-executor.ts) */
-const AT = { op: 4, authsize: 22, assocLen: 24, dataLen: 28 };
+const AT = { op: 4, socket: 10, authsize: 22, assocLen: 24, dataLen: 28 };
 
 interface CbcCase {
   id: string;
@@ -46,6 +47,23 @@ function nistCbcCases(): CbcCase[] {
   }
   return cases;
 }
+
+/**
+ * Three rng cases through one driver, by the module or AF_ALG: seeded twice (the second read goes on
+ * from the first: a seed set on a transform stays, as on an AF_ALG socket), then unseeded on a
+ * transform of its own (socket 1). The plan sends no rng cases (there are no rng vectors), so the
+ * protocol's CaseBody has none; the agent's matrix runs them.
+ */
+async function rngOutcomes(session: RunSession, driver: string, kernel: boolean): Promise<MatrixOutcome[]> {
+  const seed = Buffer.alloc(48, 0x5a).toString('base64');
+  const cases = [
+    { type: 'rng', seed, length: 300, report: true },
+    { type: 'rng', seed, length: 300, report: true },
+    { type: 'rng', length: 64, socket: 1, report: true },
+  ] as unknown as MatrixRequestBody['cases'];
+  return (await session.target.agent.request('matrix', { algs: [driver], strategies: ['oneshot'], cases, hangSec: 20, ...(kernel ? { kernelAlgs: [driver] } : {}) })).outcomes;
+}
+const rngShape = (one: MatrixOutcome): string => `${one.status} ${one.error ?? ''} ${Buffer.from(one.got ?? '', 'base64').length}`;
 
 describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
   this.timeout(900_000);
@@ -101,6 +119,29 @@ describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
     assert.equal(unkeyed.status, -126, 'ENOKEY, as AF_ALG answers an unkeyed HMAC');
   });
 
+  it('generates rng bytes by driver name with the outcomes of the AF_ALG rng path', async () => {
+    const jitter = await rngOutcomes(session, 'jitterentropy_rng', true);
+    assert.deepEqual(jitter.map(rngShape), ['pass  300', 'pass  300', 'pass  64'], 'jitterentropy takes a seed and needs none');
+    assert.notEqual(jitter[0]?.got, jitter[1]?.got);
+    assert.deepEqual((await rngOutcomes(session, 'jitterentropy_rng', false)).map(rngShape), jitter.map(rngShape), 'AF_ALG answers the same');
+    // Debian's 7.2 has no DRBG (stdrng): ENOENT from both, at the allocation and at the bind
+    const drbg = await rngOutcomes(session, 'drbg_nopr_sha256', true);
+    assert.deepEqual(drbg.map((one) => `${one.error} ${one.step}`), Array(3).fill('ENOENT kernel-alloc'));
+    assert.deepEqual((await rngOutcomes(session, 'drbg_nopr_sha256', false)).map((one) => `${one.error} ${one.step}`), Array(3).fill('ENOENT bind'));
+  });
+
+  it('measures throughput through the module where AF_ALG cannot: virtio_crypto_aes_cbc, and an AEAD decryption with a genuine tag', async () => {
+    const bench = (alg: string, type: 'skcipher' | 'aead', operation: 'encrypt' | 'decrypt', extra: object): Promise<BenchResult> =>
+      session.target.agent.request('bench', { type, alg, operation, path: 'copy', sizes: [16, 4096], warmupMs: 20, repetitionMs: 60, repetitions: 2, executor: 'kernel', ...extra });
+    const virtio = await bench('virtio_crypto_aes_cbc', 'skcipher', 'encrypt', { key: Buffer.alloc(16, 1).toString('base64'), iv: Buffer.alloc(16, 2).toString('base64') });
+    assert.match(virtio.engine, /afalg_kexec/);
+    assert.deepEqual(virtio.points.map((point) => point.size), [16, 4096]);
+    for (const point of virtio.points) assert.ok(point.repetitions.length >= 2 && point.repetitions.every((one) => one.ops > 0 && one.ns > 0), JSON.stringify(point));
+    const gcm = await bench('gcm(aes)', 'aead', 'decrypt', { key: Buffer.alloc(16, 1).toString('base64'), iv: Buffer.alloc(12, 2).toString('base64'), assocLength: 16, authsize: 16 });
+    assert.ok(gcm.points.every((point) => point.repetitions.every((one) => one.ops > 0)), 'every decryption verified its tag');
+    await assert.rejects(bench('virtio_crypto_aes_cbc', 'skcipher', 'encrypt', { key: Buffer.alloc(16, 1).toString('base64'), iv: Buffer.alloc(16, 2).toString('base64'), executor: undefined }), /ENOENT/, 'AF_ALG cannot bind it');
+  });
+
   it('answers malformed frames with an error each, and the kernel stays healthy', async () => {
     const good = encodeKexecRequest({ op: 'skcipher-encrypt', strategy: 'oneshot', driver: 'cbc(aes)', key: Buffer.alloc(16), iv: Buffer.alloc(16), data: Buffer.alloc(16), timeoutMs: 5000 });
     assert.equal((await send(good)).status, 0);
@@ -119,6 +160,11 @@ describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
     assert.equal((await send(altered(AT.authsize, 16, 2))).status, -ERRNO.EINVAL, 'an authsize on an skcipher request');
     const hashWithIv = altered(AT.op, 5);
     assert.equal((await send(hashWithIv)).status, -ERRNO.EINVAL, 'hash with a key and an iv');
+    assert.equal((await send(altered(AT.socket, 64, 2))).status, -ERRNO.EINVAL, 'socket past 63');
+    assert.equal((await send(altered(AT.op, 8))).status, -ERRNO.EINVAL, 'rng with an iv');
+    const rng = encodeKexecRequest({ op: 'rng-seeded', strategy: 'oneshot', driver: 'jitterentropy_rng', key: Buffer.alloc(8), iv: Buffer.alloc(0), data: Buffer.alloc(0), length: 16, timeoutMs: 5000 });
+    assert.equal((await send(rng)).status, 0);
+    assert.equal((await send(Buffer.concat([rng, Buffer.alloc(16)]))).status, -ERRNO.EBADMSG, 'an rng frame carrying data');
     const unknown = await run({ op: 'aead-decrypt', strategy: 'oneshot', driver: 'no-such-driver', key: Buffer.alloc(16), iv: Buffer.alloc(12), data: Buffer.alloc(16) });
     assert.deepEqual([unknown.status, unknown.step], [-ERRNO.ENOENT, 'alloc']);
     const badIv = await run({ op: 'skcipher-encrypt', strategy: 'oneshot', driver: 'virtio_crypto_aes_cbc', key: Buffer.alloc(16), iv: Buffer.alloc(8), data: Buffer.alloc(16) });
@@ -130,6 +176,11 @@ describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
     const { text } = await session.target.agent.request('proc-crypto', {});
     assert.match(text, /virtio_crypto_aes_cbc/);
     assert.doesNotMatch(session.target.consoleTail(200).join('\n'), /Oops|BUG:|Call Trace/);
+    // the console shows errors only: the kernel log since the module loaded has no WARNING either (every test above included)
+    const { records } = await session.target.agent.request('kernel-log', { since: 0, max: 100_000 });
+    const loaded = records.findIndex((record) => /afalg_kexec: loading out-of-tree module/.test(record.text));
+    assert.ok(loaded >= 0, 'the module load is in the kernel log');
+    assert.deepEqual(records.slice(loaded).filter((record) => /WARNING|BUG|Oops|Call Trace|refcount_t/.test(record.text)).map((record) => record.text), []);
   });
 });
 
@@ -160,7 +211,7 @@ describe('run --executor auto on qemu-x86_64-sid', function () {
 
   it('qualifies virtio_crypto_aes_cbc through the in-kernel executor and says so per driver', async () => {
     const out = path.join(tmp.path, 'run');
-    const result = await runCli(['run', '--board', 'qemu-x86_64-sid', '--vectors', vectorsDir, '--out', out, '--alg', 'cbc(aes)', '--executor', 'auto', '--sample', '40']);
+    const result = await runCli(['run', '--board', 'qemu-x86_64-sid', '--vectors', vectorsDir, '--out', out, '--alg', 'cbc(aes)', '--executor', 'auto', '--sample', '40', '--bench', '--sizes', '4096', '--seconds', '0.2', '--paths', 'copy', '--no-tcrypt', '--no-c-reference']);
     const run = readRun(out);
     const summary = summarize(run.meta, run.lines);
     const rowOf = (target: string) => summary.rows.find((row) => row.target === target);
@@ -171,6 +222,11 @@ describe('run --executor auto on qemu-x86_64-sid', function () {
     assert.equal(run.meta.settings.executor, 'auto');
     assert.ok(!summary.unbindable.some((line) => line.target === 'virtio_crypto_aes_cbc'));
     assert.match(result.stdout, /virtio_crypto_aes_cbc \[in-kernel executor\]/);
+    // the bench measures it through the module too, and says so
+    const benchOf = (target: string) => summary.bench?.series.filter((one) => one.target === target) ?? [];
+    assert.deepEqual(benchOf('virtio_crypto_aes_cbc').map((one) => `${one.op} ${one.path} ${one.executor}`).sort(), ['decrypt copy kernel', 'encrypt copy kernel']);
+    assert.ok(benchOf('virtio_crypto_aes_cbc').every((one) => (one.points[0]?.mbPerSecond ?? 0) > 0));
+    assert.ok(benchOf('cbc-aes-aesni').length > 0 && benchOf('cbc-aes-aesni').every((one) => one.executor === undefined), 'AF_ALG measures what it reaches');
   });
 });
 
@@ -192,5 +248,25 @@ describeFull('both executors on qemu-x86_64 (Linux 6.1, where AF_ALG reaches eve
     const viaKernel = await tallies('kernel');
     assert.ok(viaAfalg.has('cbc(aes) virtio_crypto_aes_cbc') && viaAfalg.size >= 12, [...viaAfalg.keys()].join(', '));
     assert.deepEqual([...viaKernel], [...viaAfalg]);
+  });
+});
+
+describeFull('rng through both executors on qemu-x86_64 (Linux 6.1, with its DRBG)', function () {
+  this.timeout(300_000);
+  let session: RunSession;
+  before(async () => {
+    session = await RunSession.start(loadBoard('qemu-x86_64'), { fixtures: [], moduleFiles: [await buildKernelExecutor('6.1.0-56-amd64', 'bookworm', 'amd64')] });
+  });
+  after(async () => {
+    await session?.close(true);
+  });
+
+  it('seeded DRBG bytes, an unseeded DRBG refused with EINVAL, jitterentropy unseeded: the same outcomes from both', async () => {
+    for (const driver of ['drbg_nopr_sha256', 'drbg_pr_hmac_sha512', 'jitterentropy_rng']) {
+      const viaKernel = await rngOutcomes(session, driver, true);
+      const unseeded = driver.startsWith('drbg') ? 'error EINVAL 0' : 'pass  64';
+      assert.deepEqual(viaKernel.map(rngShape), ['pass  300', 'pass  300', unseeded], driver);
+      assert.deepEqual((await rngOutcomes(session, driver, false)).map(rngShape), viaKernel.map(rngShape), `${driver}: AF_ALG answers the same`);
+    }
   });
 });

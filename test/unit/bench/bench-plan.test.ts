@@ -38,6 +38,19 @@ const discovered: DiscoveredAlgorithm[] = [
 const settings: BenchSettings = { sizes: [16, 4096], seconds: 0.5, repetitions: 5, paths: ['copy', 'zerocopy'] };
 
 describe('bench/bench-plan', () => {
+  it('measures a driver AF_ALG cannot reach through the in-kernel executor, copy path only, under --executor auto', () => {
+    const unreachable = driver('virtio_crypto_aes_cbc', 150, { module: 'virtio_crypto', async: true, bind: 'ENOENT', afalgReach: { reason: 'async', detail: 'async driver' } });
+    const linux72: DiscoveredAlgorithm[] = [{ ...(discovered[0] as DiscoveredAlgorithm), drivers: [driver('cbc-aes-aesni', 400, { module: 'aesni_intel' }), unreachable] }];
+    const targetsOf = (plan: ReturnType<typeof planBench>): string[] => plan.benches.map((bench) => `${bench.target} ${bench.request.operation} ${bench.request.path} ${bench.engine}${bench.executor ? ` ${bench.request.executor}` : ''}`);
+    assert.ok(!targetsOf(planBench(linux72, { catalog, algPatterns: ['cbc(aes)'], settings })).some((one) => one.startsWith('virtio')), 'AF_ALG alone cannot measure it');
+    const auto = targetsOf(planBench(linux72, { catalog, algPatterns: ['cbc(aes)'], settings: { ...settings, cProgram: '/tmp/afalg-speed' }, executor: 'auto' }));
+    assert.deepEqual(auto.filter((one) => one.startsWith('virtio')), ['virtio_crypto_aes_cbc encrypt copy agent kernel', 'virtio_crypto_aes_cbc decrypt copy agent kernel']);
+    assert.ok(auto.includes('cbc-aes-aesni encrypt zerocopy agent') && auto.includes('cbc-aes-aesni encrypt copy c-reference'), 'AF_ALG still measures what it reaches');
+    const kernel = planBench(linux72, { catalog, algPatterns: ['cbc(aes)'], settings, executor: 'kernel' });
+    assert.deepEqual([...new Set(kernel.benches.filter((bench) => !bench.generic).map((bench) => `${bench.target} ${bench.executor}`))], ['cbc-aes-aesni kernel', 'virtio_crypto_aes_cbc kernel']);
+    assert.ok(kernel.benches.filter((bench) => bench.generic).every((bench) => bench.executor === undefined), 'the generic name stays on AF_ALG: it is what user space gets');
+  });
+
   it('measures the generic name and every public bindable driver, each operation and path, generic first', () => {
     const plan = planBench(discovered, { catalog, algPatterns: ['cbc(aes)'], settings });
     assert.deepEqual(plan.algorithms, ['cbc(aes)']);

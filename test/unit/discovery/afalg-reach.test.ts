@@ -104,13 +104,15 @@ describe('plan: which executor serves which driver', () => {
     assert.deepEqual(served('afalg').map(([name]) => name), ['cbc(aes)', 'cbc-aes-aesni', 'cbc(aes-lib)']);
   });
 
-  it('auto: aead and hash drivers AF_ALG cannot reach go to the module too; an rng one stays reported (the module runs no rng)', () => {
+  it('auto: aead and rng drivers AF_ALG cannot reach go to the module too', () => {
     const gcm: DiscoveredAlgorithm = { ...reached(), name: 'gcm(aes)', afalgType: 'aead', drivers: [driver('virtio_gcm', { type: 'aead', async: true, bind: 'ENOENT' })] };
     const rng: DiscoveredAlgorithm = { ...reached(), name: 'stdrng', afalgType: 'rng', drivers: [driver('hw_rng_only', { type: 'rng', bind: 'ENOENT' })] };
     markAfalgReach([gcm, rng], [{ type: 'aead', bind: 'ok' }, { type: 'rng', bind: 'ok' }], '7.2.13+deb14-amd64');
     assert.deepEqual(targetsOf(gcm, undefined, 'auto').targets.map((target) => `${target.name} ${target.executor ?? 'afalg'}`), ['gcm(aes) afalg', 'virtio_gcm kernel']);
     const { targets, unbindable } = targetsOf(rng, undefined, 'auto');
-    assert.deepEqual(targets.map((target) => target.name), ['stdrng']);
-    assert.equal((unbindable[0] as UnbindableLine).afalgReach?.reason, 'hardware-only-or-allocates-memory');
+    assert.deepEqual(targets.map((target) => `${target.name} ${target.executor ?? 'afalg'}`), ['stdrng afalg', 'hw_rng_only kernel']);
+    assert.deepEqual(unbindable, []);
+    // AF_ALG alone: reported unreachable, with the reason
+    assert.equal((targetsOf(rng, undefined, 'afalg').unbindable[0] as UnbindableLine).afalgReach?.reason, 'hardware-only-or-allocates-memory');
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { projectRoot } from '../../../harness/core/paths.js';
 import {
   KEXEC_LIMITS,
+  KEXEC_MAX_SOCKET,
   KEXEC_REPLY_MAGIC,
   KEXEC_REQUEST_HEADER_BYTES,
   KEXEC_REQUEST_MAGIC,
@@ -37,7 +38,8 @@ describe('protocol/kernel-executor frames', () => {
     assert.equal(frame.readUInt32LE(0), KEXEC_REQUEST_MAGIC);
     assert.equal(frame.subarray(0, 4).toString('latin1'), 'AKX2');
     assert.equal(frame.readUInt32LE(4), 2, 'skcipher-decrypt');
-    assert.equal(frame.readUInt32LE(8), 2, 'page-cross');
+    assert.equal(frame.readUInt16LE(8), 2, 'page-cross');
+    assert.equal(frame.readUInt16LE(10), 0, 'socket 0 by default');
     assert.equal(frame.readUInt32LE(12), 20_000);
     assert.deepEqual([frame.readUInt16LE(16), frame.readUInt16LE(18), frame.readUInt16LE(20), frame.readUInt16LE(22)], [21, 16, 16, 0]);
     assert.deepEqual([frame.readUInt32LE(24), frame.readUInt32LE(28)], [0, 32], 'no associated data, 32 data bytes');
@@ -47,10 +49,24 @@ describe('protocol/kernel-executor frames', () => {
 
   it('puts an AEAD request\'s associated data before its text, and its authsize in the header', () => {
     const frame = encodeKexecRequest({ ...request, op: 'aead-encrypt', strategy: 'inplace', driver: 'gcm-aes', iv: Buffer.alloc(12, 2), assoc: Buffer.from('AD'), authsize: 16, data: Buffer.from('text') });
-    assert.deepEqual([frame.readUInt32LE(4), frame.readUInt32LE(8)], [3, 3], 'aead-encrypt, inplace');
+    assert.deepEqual([frame.readUInt32LE(4), frame.readUInt16LE(8)], [3, 3], 'aead-encrypt, inplace');
     assert.deepEqual([frame.readUInt16LE(20), frame.readUInt16LE(22), frame.readUInt32LE(24), frame.readUInt32LE(28)], [12, 16, 2, 4]);
     assert.equal(frame.subarray(frame.length - 6).toString(), 'ADtext');
     assert.equal(encodeKexecRequest({ ...request, op: 'hash-keyed', strategy: 'chunks', iv: Buffer.alloc(0), key: Buffer.alloc(0) }).readUInt32LE(4), 6, 'hash-keyed, even with an empty key');
+  });
+
+  it("names the transform's socket, and asks an rng for a length with no data", () => {
+    assert.equal(encodeKexecRequest({ ...request, socket: 2 }).readUInt16LE(10), 2);
+    const seeded = encodeKexecRequest({ op: 'rng-seeded', strategy: 'oneshot', driver: 'drbg_nopr_sha256', key: Buffer.alloc(48, 5), iv: Buffer.alloc(0), data: Buffer.alloc(0), length: 300, timeoutMs: 1000 });
+    assert.deepEqual([seeded.readUInt32LE(4), seeded.readUInt16LE(18), seeded.readUInt32LE(28)], [8, 48, 300], 'rng-seeded, a 48-byte seed, 300 bytes asked');
+    assert.equal(seeded.length, KEXEC_REQUEST_HEADER_BYTES + 'drbg_nopr_sha256'.length + 48, 'no data follows');
+    const unseeded = { op: 'rng', strategy: 'oneshot', driver: 'jitterentropy_rng', key: Buffer.alloc(0), iv: Buffer.alloc(0), data: Buffer.alloc(0), length: 16, timeoutMs: 1000 } as const;
+    assert.equal(encodeKexecRequest(unseeded).readUInt32LE(4), 7);
+    assert.throws(() => encodeKexecRequest({ ...unseeded, key: Buffer.alloc(4) }), /'rng' sets no key \(use 'rng-seeded'\)/);
+    assert.throws(() => encodeKexecRequest({ ...unseeded, data: Buffer.alloc(4) }), /rng takes a length, no data/);
+    assert.throws(() => encodeKexecRequest({ ...unseeded, length: KEXEC_LIMITS.data + 1 }), /data of 1048577 bytes exceeds/);
+    assert.throws(() => encodeKexecRequest({ ...request, length: 4 }), /skcipher-decrypt takes data, no length/);
+    assert.throws(() => encodeKexecRequest({ ...request, socket: KEXEC_MAX_SOCKET + 1 }), /socket 64 out of 0..63/);
   });
 
   it('refuses what the module would refuse, before sending it', () => {
@@ -95,6 +111,7 @@ describe('protocol/kernel-executor frames', () => {
     assert.equal(define('KEXEC_MAX_AUTHSIZE'), KEXEC_LIMITS.authsize);
     assert.equal(define('KEXEC_MAX_DATA'), KEXEC_LIMITS.data);
     assert.equal(define('KEXEC_MAX_TIMEOUT_MS'), KEXEC_LIMITS.timeoutMs);
+    assert.equal(define('KEXEC_MAX_SOCKET'), KEXEC_MAX_SOCKET);
   });
 });
 

@@ -80,6 +80,7 @@ const fullLines: Array<
     op: 'decrypt',
     path: 'zerocopy',
     engine: 'c-reference',
+    executor: 'kernel',
     keyBytes: 16,
     assocBytes: 16,
     authsize: 16,
