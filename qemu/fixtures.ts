@@ -1,13 +1,18 @@
 /**
  * Fault-injection fixtures (qemu/fixtures/*.c): small out-of-tree kernel modules that register a
- * deliberately faulty driver above the good ones, built on the host against Debian's
- * linux-headers-<kver> for the guest's exact kernel, cached by source content.
+ * deliberately faulty driver above the good ones, built against Debian's linux-headers-<kver> for
+ * the guest's exact kernel — on the host for bookworm's, in a chroot of the kernel's own suite for
+ * the others (build-chroot.ts suiteModuleBuilder) — cached by source content.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../harness/core/paths.js';
 import { BadInputError } from '../harness/core/errors.js';
-import { buildModules, hostBuilder } from './build-chroot.js';
+import { buildModules, headersDir, suiteModuleBuilder } from './build-chroot.js';
+import type { DebianArch } from './apt/debian.js';
+import { DEBIAN_SUITE } from './apt/sources.js';
+
+export { headersDir } from './build-chroot.js';
 
 export const fixturesDir = path.join(projectRoot, 'qemu', 'fixtures');
 const PREFIX = 'afalg_fixture_';
@@ -32,10 +37,6 @@ export function allFixtures(): string[] {
   return listFixtures().filter((name) => !KERNEL_FAULT_FIXTURES.includes(name));
 }
 
-export function headersDir(kernelRelease: string): string {
-  return `/usr/src/linux-headers-${kernelRelease}`;
-}
-
 /**
  * The fixtures' shared headers (the plumbing several of them have in common, qemu/fixtures/afalg_fixture_*.h):
  * copied into every build and hashed into its cache key.
@@ -48,17 +49,20 @@ export function sharedHeaders(): string[] {
     .map((file) => path.join(fixturesDir, file));
 }
 
+/** The Debian kernel a fixture build is for: its suite and architecture (default bookworm amd64). */
+export interface FixtureKernel {
+  suite: string;
+  arch: DebianArch;
+}
+
 /** Build the named fixtures for a kernel release (cached); returns their .ko paths in order. */
-export async function buildFixtures(names: readonly string[], kernelRelease: string): Promise<string[]> {
+export async function buildFixtures(names: readonly string[], kernelRelease: string, kernel: FixtureKernel = { suite: DEBIAN_SUITE, arch: 'amd64' }): Promise<string[]> {
   const known = listFixtures();
   for (const name of names) {
     if (!known.includes(name)) throw new BadInputError(`unknown fixture '${name}'; known: ${known.join(', ')}`);
   }
-  const headers = headersDir(kernelRelease);
-  if (!fs.existsSync(path.join(headers, 'Makefile'))) {
-    throw new BadInputError(`fixtures need the kernel headers of the guest: apt-get install linux-headers-${kernelRelease} (not found at ${headers})`);
-  }
   const sources = [...names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`)), ...sharedHeaders()];
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  return buildModules(async () => hostBuilder(headers), kernelRelease, sources, names.map((name) => `${PREFIX}${name}`), 'fixtures', log);
+  const builder = (): ReturnType<typeof suiteModuleBuilder> => suiteModuleBuilder(kernelRelease, kernel.suite, kernel.arch, log);
+  return buildModules(builder, kernelRelease, sources, names.map((name) => `${PREFIX}${name}`), 'fixtures', log);
 }

@@ -57,7 +57,7 @@ export class RunSession {
   static async start(board: Board, options: RunSessionOptions): Promise<RunSession> {
     const target = await openTarget(board, { consoleLog: options.consoleLog, agent: options.agent });
     try {
-      const modules = await moduleFilesFor(target, options.fixtures, options.moduleFiles, options.kernelExecutor ? board : undefined);
+      const modules = await moduleFilesFor(target, options.fixtures, options.moduleFiles, options.kernelExecutor ? board : undefined, board);
       await loadModules(target, board, modules);
       return new RunSession(board, options, target, modules);
     } catch (error) {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { asQemuBoard, type Board } from '../board/board.js';
 import { BadInputError, EXIT, HarnessError } from '../core/errors.js';
-import { allFixtures, buildFixtures, listFixtures } from '../../qemu/fixtures.js';
+import { allFixtures, buildFixtures, listFixtures, type FixtureKernel } from '../../qemu/fixtures.js';
 import { buildKernelExecutor } from '../../qemu/kernel-executor-build.js';
 import { DEBIAN_SUITE } from '../../qemu/apt/sources.js';
 import type { Target } from './target.js';
@@ -34,12 +34,14 @@ export function checkModuleFiles(board: Board, files: readonly string[] | undefi
 
 /**
  * Build the fixtures (and, given the board, the in-kernel executor) for the target's kernel (cached)
- * and list every module file to load, fixtures first.
+ * and list every module file to load, fixtures first. Fixtures are built for the board's Debian
+ * suite and architecture (fixturesBoard: the run's QEMU board).
  */
-export async function moduleFilesFor(target: Target, fixtures: readonly string[], moduleFiles: readonly string[], executorBoard?: Board): Promise<string[]> {
+export async function moduleFilesFor(target: Target, fixtures: readonly string[], moduleFiles: readonly string[], executorBoard?: Board, fixturesBoard?: Board): Promise<string[]> {
   const release = target.info.hello.kernelRelease;
-  const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, release) : [];
-  const executor = executorBoard ? [await buildKernelExecutor(release, asQemuBoard(executorBoard).qemu.debianSuite ?? DEBIAN_SUITE, asQemuBoard(executorBoard).qemu.debianArch)] : [];
+  const kernelOf = (board: Board): FixtureKernel => ({ suite: asQemuBoard(board).qemu.debianSuite ?? DEBIAN_SUITE, arch: asQemuBoard(board).qemu.debianArch });
+  const fixtureFiles = fixtures.length > 0 ? await buildFixtures(fixtures, release, fixturesBoard ? kernelOf(fixturesBoard) : undefined) : [];
+  const executor = executorBoard ? [await buildKernelExecutor(release, kernelOf(executorBoard).suite, kernelOf(executorBoard).arch)] : [];
   return [...fixtureFiles, ...executor, ...moduleFiles];
 }
 
