@@ -8,7 +8,9 @@
  *   6.12 → 7.2   aes-generic becomes aes-lib (cbc(aes-generic) → cbc(aes-lib)), sha256 binds
  *                sha256-lib and the AVX sha256 drivers vanish, and AF_ALG no longer reaches the
  *                asynchronous virtio_crypto_aes_cbc
- * and a sampled run on trixie's arm64 kernel. Slow (five TCG boots, ~6 min here): the full tier.
+ * a sampled run on trixie's arm64 kernel, and the fault-injection fixtures built for bullseye's and
+ * trixie's kernels (in a chroot of each suite, with its own compiler) and loaded there. Slow (seven
+ * TCG boots, and on a fresh machine a debootstrap per suite): the full tier.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -19,6 +21,7 @@ import { describeFull } from '../support/test-tier.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRunReport } from '../../harness/results/run-report.js';
 import { changeSentence, compareRuns, type RunComparison } from '../../harness/results/run-comparison.js';
+import { allFixtures } from '../../qemu/fixtures.js';
 
 const MATRIX = ['qemu-x86_64-bullseye', 'qemu-x86_64', 'qemu-x86_64-trixie', 'qemu-x86_64-sid'];
 const SAMPLED = ['--alg', 'cbc(aes)', 'gcm(aes)', 'sha256', '--sample', '3', '--strategies', 'oneshot', '--differential', '0', '--no-boundary', '--seed', 'kernel-matrix'];
@@ -132,4 +135,18 @@ describeFull("qemu-aarch64-trixie: a sampled run on trixie's arm64 6.12 kernel a
     assert.ok(ran.some((row) => row.target === 'sha256-ce'));
     for (const row of ran) assert.ok(row.passed > 0 && row.failed === 0, `${row.algorithm} on ${row.target}: ${row.passed} passed, ${row.failed} failed`);
   });
+});
+
+describeFull('the fixtures build for and load into the kernels of other suites (bullseye 5.10, trixie 6.12)', function () {
+  this.timeout(1_800_000);
+  for (const board of ['qemu-x86_64-bullseye', 'qemu-x86_64-trixie']) {
+    it(`${board}: discover --fixtures all loads every fixture, each driver listed with a passed self-test`, async () => {
+      const result = await runCli(['discover', '--board', board, '--fixtures', 'all']);
+      assert.equal(result.code, 0, result.stderr.slice(-2000));
+      for (const name of allFixtures()) assert.match(result.stderr, new RegExp(`loaded afalg_fixture_${name}\\.ko into ${board}`));
+      for (const driver of ['sha256-fixture-odd-updates', 'xts-aes-fixture-hang', 'sha224-fixture-slow']) {
+        assert.match(result.stdout, new RegExp(`\\b${driver.replace(/[()]/g, '\\$&')} +\\d+ +passed`), driver);
+      }
+    });
+  }
 });
