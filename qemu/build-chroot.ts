@@ -14,7 +14,7 @@ import { cacheDir } from '../harness/core/paths.js';
 import { execFile, requireHostTools } from '../harness/core/exec.js';
 import { HarnessError } from '../harness/core/errors.js';
 import type { DebianArch } from './apt/debian.js';
-import { DEBIAN_SUITE, hostMirrors, isRollingSuite, sourcesList } from './apt/sources.js';
+import { hostMirrors, isRollingSuite, sourcesList } from './apt/sources.js';
 
 export interface BuildChroot {
   root: string;
@@ -23,6 +23,11 @@ export interface BuildChroot {
 }
 
 const APT_ENV = { ...process.env, LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
+
+/** Where Debian's linux-headers-REL puts a kernel's headers (on the host, or inside a chroot). */
+export function headersDir(kernelRelease: string): string {
+  return `/usr/src/linux-headers-${kernelRelease}`;
+}
 
 export function buildChrootDir(suite: string, arch: DebianArch): string {
   return cacheDir('build-chroots', `${suite}-${arch}`);
@@ -51,15 +56,20 @@ async function inChroot(chroot: BuildChroot, args: string[]): Promise<void> {
   await execFile('chroot', [chroot.root, ...args], { env: { ...APT_ENV, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
 }
 
-/** linux-headers-REL and make in the chroot (apt-get update first when the package is unknown). */
-export async function ensureHeaders(chroot: BuildChroot, kernelRelease: string, log: (line: string) => void): Promise<string> {
-  const headers = `/usr/src/linux-headers-${kernelRelease}`;
-  if (fs.existsSync(path.join(chroot.root, headers, 'Makefile'))) return headers;
-  log(`apt-get install linux-headers-${kernelRelease} make (in the ${chroot.suite} chroot)`);
+/** apt-get install `packages` in the chroot, its package lists refreshed first. */
+export async function installInChroot(chroot: BuildChroot, packages: string[], log: (line: string) => void): Promise<void> {
+  log(`apt-get install ${packages.join(' ')} (in the ${chroot.suite} chroot)`);
   // debootstrap lists the suite alone; a stable suite's current kernel comes from -security or -updates
   fs.writeFileSync(path.join(chroot.root, 'etc', 'apt', 'sources.list'), sourcesList(chroot.arch, hostMirrors(), chroot.suite));
   await inChroot(chroot, chrootAptArgs(chroot.suite, ['update']));
-  await inChroot(chroot, chrootAptArgs(chroot.suite, ['install', `linux-headers-${kernelRelease}`, 'make']));
+  await inChroot(chroot, chrootAptArgs(chroot.suite, ['install', ...packages]));
+}
+
+/** linux-headers-REL and make in the chroot (apt-get update first when the package is unknown). */
+export async function ensureHeaders(chroot: BuildChroot, kernelRelease: string, log: (line: string) => void): Promise<string> {
+  const headers = headersDir(kernelRelease);
+  if (fs.existsSync(path.join(chroot.root, headers, 'Makefile'))) return headers;
+  await installInChroot(chroot, [`linux-headers-${kernelRelease}`, 'make'], log);
   if (!fs.existsSync(path.join(chroot.root, headers, 'Makefile'))) throw new HarnessError(`linux-headers-${kernelRelease} installed no ${headers}/Makefile in ${chroot.root}`, 2);
   return headers;
 }
@@ -90,9 +100,8 @@ export function hostBuilder(headers: string): ModuleBuilder {
   };
 }
 
-/** Build inside the suite's chroot (its headers installed there first). */
-export async function chrootBuilder(chroot: BuildChroot, kernelRelease: string, log: (line: string) => void): Promise<ModuleBuilder> {
-  const headers = await ensureHeaders(chroot, kernelRelease, log);
+/** Build inside the suite's chroot against `headers` there (ensureHeaders, or cross-headers.ts for another architecture). */
+export function chrootBuilder(chroot: BuildChroot, headers: string): ModuleBuilder {
   return {
     describe: `in the ${chroot.suite} chroot`,
     headers,
@@ -108,23 +117,6 @@ export async function chrootBuilder(chroot: BuildChroot, kernelRelease: string, 
       }
     },
   };
-}
-
-/** Where Debian's linux-headers-REL puts a kernel's headers (on the host, or inside a chroot). */
-export function headersDir(kernelRelease: string): string {
-  return `/usr/src/linux-headers-${kernelRelease}`;
-}
-
-/**
- * The builder for a Debian kernel of `suite`: the host's toolchain for the host suite's kernels
- * (bookworm's 6.1) when their headers are installed here, else a chroot of the kernel's own suite
- * with its own compiler (bullseye's 5.10 was built with gcc-10, trixie's 6.12 with gcc-14, sid's
- * 7.x with gcc-16).
- */
-export async function suiteModuleBuilder(kernelRelease: string, suite: string, arch: DebianArch, log: (line: string) => void): Promise<ModuleBuilder> {
-  const hostHeaders = headersDir(kernelRelease);
-  if (suite === DEBIAN_SUITE && fs.existsSync(path.join(hostHeaders, 'Makefile'))) return hostBuilder(hostHeaders);
-  return chrootBuilder(await ensureBuildChroot(suite, arch, log), kernelRelease, log);
 }
 
 /** The cached .ko files of modules built from `sources` for kernelRelease, and their directory. */

@@ -2,13 +2,14 @@
  * Fault-injection fixtures (qemu/fixtures/*.c): small out-of-tree kernel modules that register a
  * deliberately faulty driver above the good ones, built against Debian's linux-headers-<kver> for
  * the guest's exact kernel — on the host for bookworm's, in a chroot of the kernel's own suite for
- * the others (build-chroot.ts suiteModuleBuilder) — cached by source content.
+ * the others (module-builder.ts) — cached by source content.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../harness/core/paths.js';
 import { BadInputError } from '../harness/core/errors.js';
-import { buildModules, headersDir, suiteModuleBuilder } from './build-chroot.js';
+import { buildModules } from './build-chroot.js';
+import { suiteModuleBuilder } from './module-builder.js';
 import type { DebianArch } from './apt/debian.js';
 import { DEBIAN_SUITE } from './apt/sources.js';
 

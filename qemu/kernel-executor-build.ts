@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { projectRoot } from '../harness/core/paths.js';
 import { KEXEC_MODULE } from '../harness/protocol/kernel-executor.js';
-import { buildModules, suiteModuleBuilder } from './build-chroot.js';
+import { buildModules } from './build-chroot.js';
+import { suiteModuleBuilder } from './module-builder.js';
 import type { DebianArch } from './apt/debian.js';
 
 const executorDir = path.join(projectRoot, 'qemu', 'executor');
