@@ -100,10 +100,13 @@ export function hostBuilder(headers: string): ModuleBuilder {
   };
 }
 
-/** Build inside the suite's chroot against `headers` there (ensureHeaders, or cross-headers.ts for another architecture). */
-export function chrootBuilder(chroot: BuildChroot, headers: string): ModuleBuilder {
+/**
+ * Build inside the suite's chroot against `headers` there (ensureHeaders, or cross-headers.ts for
+ * another architecture, whose make variables — CROSS_COMPILE — come in `variables`).
+ */
+export function chrootBuilder(chroot: BuildChroot, headers: string, variables: readonly string[] = []): ModuleBuilder {
   return {
-    describe: `in the ${chroot.suite} chroot`,
+    describe: `in the ${chroot.suite} chroot${variables.length > 0 ? ` (${variables.join(' ')})` : ''}`,
     headers,
     workDir: (name) => ({ hostDir: path.join(chroot.root, 'build', name), makeDir: `/build/${name}` }),
     make: async (args) => {
@@ -111,7 +114,7 @@ export function chrootBuilder(chroot: BuildChroot, headers: string): ModuleBuild
       const proc = path.join(chroot.root, 'proc');
       await execFile('mount', ['-t', 'proc', 'proc', proc]);
       try {
-        await inChroot(chroot, ['make', ...args]);
+        await inChroot(chroot, ['make', ...variables, ...args]);
       } finally {
         await execFile('umount', [proc]);
       }

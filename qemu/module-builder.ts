@@ -18,6 +18,7 @@ export async function suiteModuleBuilder(kernelRelease: string, suite: string, a
   const hostHeaders = headersDir(kernelRelease);
   if (suite === DEBIAN_SUITE && arch === hostArch && fs.existsSync(path.join(hostHeaders, 'Makefile'))) return hostBuilder(hostHeaders);
   const chroot = await ensureBuildChroot(suite, hostArch, log);
-  const headers = arch === hostArch ? await ensureHeaders(chroot, kernelRelease, log) : await ensureCrossHeaders(chroot, kernelRelease, arch, log);
-  return chrootBuilder(chroot, headers);
+  if (arch === hostArch) return chrootBuilder(chroot, await ensureHeaders(chroot, kernelRelease, log));
+  const cross = await ensureCrossHeaders(chroot, kernelRelease, arch, log);
+  return chrootBuilder(chroot, cross.headers, cross.variables);
 }

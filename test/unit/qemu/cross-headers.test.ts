@@ -19,14 +19,23 @@ override CROSS_COMPILE = aarch64-linux-gnu-
 override CROSS_COMPILE_COMPAT = arm-linux-gnueabihf-
 `;
 
+/** bookworm's sets CROSS_COMPILE only when told the host architecture: make gets it on its command line. */
+const BOOKWORM_VARIABLES = `override ARCH = arm64
+CC = $(if $(DEBIAN_KERNEL_USE_CCACHE),$(CCACHE)) $(CROSS_COMPILE)gcc-12
+ifneq ($(DEB_BUILD_ARCH),$(DEB_HOST_ARCH))
+override CROSS_COMPILE = $(DEB_HOST_GNU_TYPE)-
+endif
+`;
+
 describe('qemu/cross-headers: a foreign kernel\'s headers for a cross build', () => {
   it('finds the -common headers and linux-kbuild among the Depends (not the image, not gcc)', () => {
     assert.deepEqual(headerParts(HEADERS_SHOW), { common: 'linux-headers-6.12.118+deb13-common', kbuild: 'linux-kbuild-6.12.118+deb13' });
     assert.deepEqual(headerParts('Package: x\n'), { common: undefined, kbuild: undefined });
   });
 
-  it('names the cross compiler package from the compiler and prefix the headers set', () => {
-    assert.equal(crossCompilerPackage(KERNEL_VARIABLES), 'gcc-14-aarch64-linux-gnu');
-    assert.equal(crossCompilerPackage(KERNEL_VARIABLES.replace(/^override CROSS_COMPILE = .*$/m, '')), undefined);
+  it('names the cross compiler package from the compiler the headers name (trixie: gcc-14, bookworm: gcc-12)', () => {
+    assert.equal(crossCompilerPackage(KERNEL_VARIABLES, 'aarch64-linux-gnu'), 'gcc-14-aarch64-linux-gnu');
+    assert.equal(crossCompilerPackage(BOOKWORM_VARIABLES, 'arm-linux-gnueabihf'), 'gcc-12-arm-linux-gnueabihf');
+    assert.equal(crossCompilerPackage(KERNEL_VARIABLES.replace(/^CC = .*$/m, ''), 'aarch64-linux-gnu'), undefined);
   });
 });
