@@ -14,7 +14,7 @@ import { cacheDir } from '../harness/core/paths.js';
 import { execFile, requireHostTools } from '../harness/core/exec.js';
 import { HarnessError } from '../harness/core/errors.js';
 import type { DebianArch } from './apt/debian.js';
-import { hostMirrors, isRollingSuite } from './apt/sources.js';
+import { hostMirrors, isRollingSuite, sourcesList } from './apt/sources.js';
 
 export interface BuildChroot {
   root: string;
@@ -23,6 +23,11 @@ export interface BuildChroot {
 }
 
 const APT_ENV = { ...process.env, LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
+
+/** Where Debian's linux-headers-REL puts a kernel's headers (on the host, or inside a chroot). */
+export function headersDir(kernelRelease: string): string {
+  return `/usr/src/linux-headers-${kernelRelease}`;
+}
 
 export function buildChrootDir(suite: string, arch: DebianArch): string {
   return cacheDir('build-chroots', `${suite}-${arch}`);
@@ -51,13 +56,20 @@ async function inChroot(chroot: BuildChroot, args: string[]): Promise<void> {
   await execFile('chroot', [chroot.root, ...args], { env: { ...APT_ENV, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
 }
 
+/** apt-get install `packages` in the chroot, its package lists refreshed first. */
+export async function installInChroot(chroot: BuildChroot, packages: string[], log: (line: string) => void): Promise<void> {
+  log(`apt-get install ${packages.join(' ')} (in the ${chroot.suite} chroot)`);
+  // debootstrap lists the suite alone; a stable suite's current kernel comes from -security or -updates
+  fs.writeFileSync(path.join(chroot.root, 'etc', 'apt', 'sources.list'), sourcesList(chroot.arch, hostMirrors(), chroot.suite));
+  await inChroot(chroot, chrootAptArgs(chroot.suite, ['update']));
+  await inChroot(chroot, chrootAptArgs(chroot.suite, ['install', ...packages]));
+}
+
 /** linux-headers-REL and make in the chroot (apt-get update first when the package is unknown). */
 export async function ensureHeaders(chroot: BuildChroot, kernelRelease: string, log: (line: string) => void): Promise<string> {
-  const headers = `/usr/src/linux-headers-${kernelRelease}`;
+  const headers = headersDir(kernelRelease);
   if (fs.existsSync(path.join(chroot.root, headers, 'Makefile'))) return headers;
-  log(`apt-get install linux-headers-${kernelRelease} make (in the ${chroot.suite} chroot)`);
-  await inChroot(chroot, chrootAptArgs(chroot.suite, ['update']));
-  await inChroot(chroot, chrootAptArgs(chroot.suite, ['install', `linux-headers-${kernelRelease}`, 'make']));
+  await installInChroot(chroot, [`linux-headers-${kernelRelease}`, 'make'], log);
   if (!fs.existsSync(path.join(chroot.root, headers, 'Makefile'))) throw new HarnessError(`linux-headers-${kernelRelease} installed no ${headers}/Makefile in ${chroot.root}`, 2);
   return headers;
 }
@@ -88,11 +100,13 @@ export function hostBuilder(headers: string): ModuleBuilder {
   };
 }
 
-/** Build inside the suite's chroot (its headers installed there first). */
-export async function chrootBuilder(chroot: BuildChroot, kernelRelease: string, log: (line: string) => void): Promise<ModuleBuilder> {
-  const headers = await ensureHeaders(chroot, kernelRelease, log);
+/**
+ * Build inside the suite's chroot against `headers` there (ensureHeaders, or cross-headers.ts for
+ * another architecture, whose make variables — CROSS_COMPILE — come in `variables`).
+ */
+export function chrootBuilder(chroot: BuildChroot, headers: string, variables: readonly string[] = []): ModuleBuilder {
   return {
-    describe: `in the ${chroot.suite} chroot`,
+    describe: `in the ${chroot.suite} chroot${variables.length > 0 ? ` (${variables.join(' ')})` : ''}`,
     headers,
     workDir: (name) => ({ hostDir: path.join(chroot.root, 'build', name), makeDir: `/build/${name}` }),
     make: async (args) => {
@@ -100,7 +114,7 @@ export async function chrootBuilder(chroot: BuildChroot, kernelRelease: string, 
       const proc = path.join(chroot.root, 'proc');
       await execFile('mount', ['-t', 'proc', 'proc', proc]);
       try {
-        await inChroot(chroot, ['make', ...args]);
+        await inChroot(chroot, ['make', ...variables, ...args]);
       } finally {
         await execFile('umount', [proc]);
       }

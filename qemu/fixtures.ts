@@ -11,6 +11,7 @@ import { BadInputError } from '../harness/core/errors.js';
 import { buildModules } from './build-chroot.js';
 import { guestModuleBuilder, headersDir, hostSuiteKernel, type GuestKernel } from './guest-module-builder.js';
 import { DEBIAN_SUITE } from './apt/sources.js';
+import { hostDebianArch } from './apt/apt-command.js';
 
 export const fixturesDir = path.join(projectRoot, 'qemu', 'fixtures');
 const PREFIX = 'afalg_fixture_';
@@ -58,7 +59,7 @@ export async function buildFixtures(names: readonly string[], kernel: string | G
   }
   const guest = typeof kernel === 'string' ? hostSuiteKernel(kernel) : kernel;
   const headers = headersDir(guest.release);
-  if (guest.suite === DEBIAN_SUITE && !fs.existsSync(path.join(headers, 'Makefile'))) {
+  if (guest.suite === DEBIAN_SUITE && guest.arch === (await hostDebianArch()) && !fs.existsSync(path.join(headers, 'Makefile'))) {
     throw new BadInputError(`fixtures need the kernel headers of the guest: apt-get install linux-headers-${guest.release} (not found at ${headers})`);
   }
   const sources = [...names.map((name) => path.join(fixturesDir, `${PREFIX}${name}.c`)), ...sharedHeaders()];

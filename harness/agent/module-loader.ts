@@ -115,11 +115,20 @@ function checkParams(params: readonly string[], what: string): void {
   for (const param of params) if (!MODULE_PARAM.test(param)) throw new Error(`${what}: bad module parameter ${JSON.stringify(param)}`);
 }
 
-/** finit_module of a file, capturing the kernel log it writes (fixtures: the self-test result). */
+/**
+ * A host path as this agent sees it: as given, else under /host — the 9p share of the host's / in a
+ * QEMU guest whose agent runs in the initramfs root (Debian's node on the Arm boards), as the native
+ * agent looks for it too.
+ */
+export function hostPathHere(file: string, exists: (file: string) => boolean = fs.existsSync): string {
+  return !exists(file) && exists(`/host${file}`) ? `/host${file}` : file;
+}
+
+/** finit_module of a file (a host path: hostPathHere), capturing the kernel log it writes (fixtures: the self-test result). */
 export function insmodCapturingLog(body: InsmodRequestBody): ModprobeResult {
   checkParams(body.params, 'insmod');
   if (!/\.ko$/.test(body.path)) throw new Error(`insmod: ${body.path} is not a .ko file`);
-  return capturingKernelLog(() => finitFile(body.path, body.params));
+  return capturingKernelLog(() => finitFile(hostPathHere(body.path), body.params));
 }
 
 export function loadModuleCapturingLog(body: ModprobeRequestBody): ModprobeResult {

@@ -6,6 +6,7 @@
  * moves from one kernel to the next. Pure: from each run's RunReport.
  */
 import type { RunReport } from './run-report.js';
+import type { AfAlgReach } from './result-model.js';
 import type { PriorityTable } from './priority-verdicts.js';
 import type { SummaryRow } from './summary.js';
 
@@ -20,6 +21,8 @@ export interface ComparedRun {
   arch: string;
   runId: string;
   verdict: RunReport['verdict'];
+  /** why the run did not pass (empty on a pass) */
+  reasons: string[];
 }
 
 /** How a target did on the vectors: pass, fail (with the count), hang, or not run. */
@@ -33,6 +36,8 @@ export interface DriverInRun {
   failed: number;
   /** MB/s at 4 KiB, when the run measured it */
   mbPerSecond?: number;
+  /** why AF_ALG cannot reach the driver on that kernel (absent: it can) */
+  unreachable?: AfAlgReach['reason'];
 }
 
 export interface ComparedDriver {
@@ -57,7 +62,7 @@ export interface ComparedAlgorithm {
   drivers: ComparedDriver[];
 }
 
-export type ChangeKind = 'appeared' | 'vanished' | 'binding' | 'priority' | 'selftest' | 'verdict' | 'throughput';
+export type ChangeKind = 'appeared' | 'vanished' | 'binding' | 'priority' | 'reach' | 'selftest' | 'verdict' | 'throughput';
 
 export interface Change {
   kind: ChangeKind;
@@ -108,7 +113,15 @@ function algorithmInRun(report: RunReport, index: RunIndex, algorithm: string): 
     if (driver.internal) continue;
     const row = index.rows.get(`${algorithm}\0${driver.driver}`);
     const mb = table?.candidates.find((candidate) => candidate.driver === driver.driver)?.mbPerSecond;
-    drivers.set(driver.driver, { priority: driver.priority, selftest: driver.selftest, module: driver.module, verdict: verdictOf(row), failed: row?.failed ?? 0, ...(mb !== undefined ? { mbPerSecond: mb } : {}) });
+    drivers.set(driver.driver, {
+      priority: driver.priority,
+      selftest: driver.selftest,
+      module: driver.module,
+      verdict: verdictOf(row),
+      failed: row?.failed ?? 0,
+      ...(mb !== undefined ? { mbPerSecond: mb } : {}),
+      ...(driver.afalgReach ? { unreachable: driver.afalgReach.reason } : {}),
+    });
   }
   const genericRow = index.rows.get(`${algorithm}\0${algorithm}`);
   const bound = discovered.bound ?? table?.selected;
@@ -128,6 +141,8 @@ function compareAlgorithm(reports: readonly RunReport[], indexes: RunIndex[], al
   return { algorithm, ...(afalgType ? { afalgType } : {}), generic: perRun.map((entry) => entry.generic), drivers };
 }
 
+/** `reachable`, or why AF_ALG cannot reach the driver (the reason as afalg-reach.ts names it). */
+export const reachText = (unreachable: AfAlgReach['reason'] | undefined): string => (unreachable ? `unreachable (${unreachable})` : 'reachable');
 const mbText = (mb: number | undefined): string | undefined => (mb === undefined ? undefined : `${mb.toFixed(1)} MB/s`);
 const verdictText = (verdict: VectorVerdict, failed: number): string => (verdict === 'fail' ? `fail (${failed})` : verdict);
 
@@ -148,6 +163,7 @@ function driverChanges(algorithm: string, driver: ComparedDriver, from: number, 
   if (!after) return [{ kind: 'vanished', ...base, before: `priority ${before.priority}` }];
   const changes: Change[] = [];
   if (before.priority !== after.priority) changes.push({ kind: 'priority', ...base, before: String(before.priority), after: String(after.priority) });
+  if (before.unreachable !== after.unreachable) changes.push({ kind: 'reach', ...base, before: reachText(before.unreachable), after: reachText(after.unreachable) });
   if (before.selftest !== after.selftest) changes.push({ kind: 'selftest', ...base, before: before.selftest, after: after.selftest });
   if (verdictMoved(before.verdict, after.verdict)) changes.push({ kind: 'verdict', ...base, before: verdictText(before.verdict, before.failed), after: verdictText(after.verdict, after.failed) });
   if (throughputMoved(before.mbPerSecond, after.mbPerSecond)) changes.push({ kind: 'throughput', ...base, before: mbText(before.mbPerSecond), after: mbText(after.mbPerSecond) });
@@ -184,6 +200,7 @@ export function compareRuns(reports: readonly RunReport[]): RunComparison {
     arch: report.meta.target.arch,
     runId: report.meta.runId,
     verdict: report.verdict,
+    reasons: report.reasons,
   }));
   const indexes = reports.map(indexRun);
   const names = [...new Set(reports.flatMap((report) => report.meta.discovery.filter((entry) => entry.afalgType !== undefined).map((entry) => entry.name)))].sort();
@@ -193,6 +210,11 @@ export function compareRuns(reports: readonly RunReport[]): RunComparison {
     for (const compared of algorithms) changes.push(...algorithmChanges(compared, to - 1, to));
   }
   return { runs, algorithms, changes };
+}
+
+/** `pass`, or `fail: 1 driver AF_ALG cannot reach on this kernel` */
+export function runVerdictText(run: ComparedRun): string {
+  return run.reasons.length > 0 ? `${run.verdict}: ${run.reasons.join(', ')}` : run.verdict;
 }
 
 /** A change in one line of plain text (reporters add their markup around the same words). */
@@ -207,6 +229,8 @@ export function changeSentence(change: Change): string {
       return `${who}: the generic name binds ${change.after}, was ${change.before}`;
     case 'priority':
       return `${who}: priority ${change.before} → ${change.after}`;
+    case 'reach':
+      return `${who}: through AF_ALG ${change.before} → ${change.after}`;
     case 'selftest':
       return `${who}: self-test ${change.before} → ${change.after}`;
     case 'verdict':

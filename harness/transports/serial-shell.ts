@@ -17,11 +17,27 @@ import { commandLine, type CommandResult, type RemoteShell, type WriteFileOption
 
 const execFile = promisify(execFileCallback);
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1bc/g;
+/** The start of a control sequence at the end of a chunk, completed by the next one. */
+const PARTIAL_ANSI = /\x1b(?:\[[0-9;?]*|[()])?$/;
 const RESULT_MARK = '@afalg-rc@';
+
+/**
+ * A chunk read from the port without terminal control sequences: `pending` (the unfinished sequence
+ * the last chunk ended with) comes first, and an unfinished one at this chunk's end is kept for the
+ * next. Stripping each chunk alone left busybox ash's cursor query (ESC [6n after its prompt) in the
+ * text when the port split it, and the prompt then never matched.
+ */
+export function withoutTerminalControls(pending: string, chunk: string): { text: string; pending: string } {
+  const incoming = pending + chunk;
+  const partial = PARTIAL_ANSI.exec(incoming);
+  const complete = partial ? incoming.slice(0, partial.index) : incoming;
+  return { text: complete.replace(ANSI, ''), pending: partial ? partial[0] : '' };
+}
 
 /** What arrives on the port, without terminal control sequences, matched against patterns. */
 class PortReader {
   private text = '';
+  private pendingControl = '';
   private waiters: Array<() => void> = [];
   private closedWith: string | undefined;
 
@@ -29,7 +45,9 @@ class PortReader {
   constructor(private readonly onLine: (line: string) => void) {}
 
   readonly push = (chunk: Buffer): void => {
-    this.text += chunk.toString('utf8').replace(ANSI, '');
+    const { text, pending } = withoutTerminalControls(this.pendingControl, chunk.toString('utf8'));
+    this.pendingControl = pending;
+    this.text += text;
     // a console that never stops talking must not grow without bound
     if (this.text.length > 1 << 20) this.text = this.text.slice(-(1 << 16));
     for (const waiter of [...this.waiters]) waiter();

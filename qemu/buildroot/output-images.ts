@@ -11,7 +11,7 @@ import type { Arch } from '../../harness/board/board.js';
 import { readKernelImageInfo } from '../kernel-image.js';
 import { requireHostQemu, SYSTEM_OF_ARCH, userRootfs, type ResolveOptions, type UserImageBoot, type UserRootfs } from '../user-image.js';
 
-const KERNELS = ['bzImage', 'Image', 'zImage', 'vmlinux'];
+const KERNELS = ['bzImage', 'Image', 'Image.gz', 'zImage', 'vmlinux'];
 /** initramfs first: it needs no block driver in the kernel */
 const ROOTFS = ['rootfs.cpio.gz', 'rootfs.cpio.zst', 'rootfs.cpio', 'rootfs.ext4', 'rootfs.ext2', 'rootfs.qcow2'];
 

@@ -10,7 +10,7 @@ import { HarnessError } from '../../harness/core/errors.js';
 import type { StepProgress } from '../../harness/core/progress.js';
 import type { ForeignApt } from '../apt/foreign-apt.js';
 import { DEBIAN_INTERPRETERS, DEBIAN_TRIPLETS, type ClosurePackage, type DebianArch } from '../apt/debian.js';
-import { rootLayoutProblems } from './root-layout.js';
+import { linkMovedInterpreter, rootLayoutProblems } from './root-layout.js';
 
 /** What the guest's node needs: Debian's nodejs and its dependencies (no recommends). */
 export const NODE_PACKAGES = ['nodejs'];
@@ -66,6 +66,7 @@ export function nodejsVersion(packages: ClosurePackage[]): string | undefined {
 async function unpackNode(debs: string[], staging: string, arch: DebianArch): Promise<{ removed: number }> {
   for (const deb of debs) await execFile('dpkg-deb', ['-x', deb, staging]);
   const removed = trimRoot(staging, arch);
+  linkMovedInterpreter(staging, DEBIAN_INTERPRETERS[arch]);
   const problems = rootLayoutProblems(staging, '/usr/bin/node', DEBIAN_INTERPRETERS[arch]);
   if (problems.length > 0) throw new HarnessError(`the unpacked nodejs root cannot run: ${problems.join('; ')}`, 2);
   return { removed };

@@ -11,7 +11,8 @@
  *
  * No directory is ever turned into a symlink, so busybox's /bin keeps working; a deb that ships
  * /bin, /sbin or /lib as a symlink is refused, as is a node whose interpreter does not resolve in
- * the root.
+ * the root. Trixie's libc6 ships the loader under /usr/lib only (its /lib is base-files' merged-/usr
+ * symlink, which we do not unpack): linkMovedInterpreter() points the interpreter path at it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -89,4 +90,20 @@ function nodeProblems(root: string, node: string, expectedInterpreter?: string):
  */
 export function rootLayoutProblems(root: string, node = '/usr/bin/node', expectedInterpreter?: string): string[] {
   return [...topDirectoryProblems(root), ...nodeProblems(root, node, expectedInterpreter)];
+}
+
+/**
+ * When the ELF interpreter path (/lib/ld-linux-aarch64.so.1) does not resolve in the root but the
+ * same path under /usr does (trixie's libc6 moved its files to /usr), link the one file to it
+ * inside a real /lib; returns whether a link was made. The loader finds the libraries under
+ * /usr/lib/<triplet> by its default search path.
+ */
+export function linkMovedInterpreter(root: string, interpreter: string): boolean {
+  if (resolveInRoot(root, interpreter) !== undefined) return false;
+  const moved = resolveInRoot(root, `/usr${interpreter}`);
+  if (!moved || !fs.statSync(moved).isFile()) return false;
+  const link = path.join(root, interpreter);
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(path.relative(path.dirname(link), path.join(root, 'usr', interpreter)), link);
+  return true;
 }

@@ -14,7 +14,7 @@ export const KERNEL_SPEC_PREFIX = 'kernel:';
 const OPTIONS = ['modules', 'dtb', 'config'] as const;
 const USAGE = 'kernel:IMAGE_OR_KERNEL_TREE[,modules=DIR|FILE.tgz][,dtb=FILE][,config=FILE]';
 /** Where a kernel build leaves the image, by preference. */
-const TREE_IMAGES = ['arch/x86/boot/bzImage', 'arch/arm64/boot/Image', 'arch/arm/boot/zImage', 'vmlinux'];
+const TREE_IMAGES = ['arch/x86/boot/bzImage', 'arch/arm64/boot/Image', 'arch/arm64/boot/Image.gz', 'arch/arm/boot/zImage', 'vmlinux'];
 
 /** A path of the spec, absolute; a leading ~ is the home dir (the shell leaves `kernel:~/linux` alone). */
 const specPath = (value: string): string => path.resolve(value.replace(/^~(?=\/|$)/, os.homedir()));

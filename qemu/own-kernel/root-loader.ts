@@ -35,13 +35,15 @@ const DEBIAN_ARCH: Record<Arch, DebianArch> = { x86_64: 'amd64', aarch64: 'arm64
 export const ROOT_MODULES = ['virtio_pci', 'virtio_mmio', 'virtio_blk', 'virtio_scsi', 'sd_mod', 'crc32c_generic', 'ext4', 'ext2'];
 /** A disk root needs the loader when one of these is a module rather than built in. */
 const ROOT_DECIDING = ['virtio_blk', 'ext4'];
-const LOADER_FORMAT = 1;
+const LOADER_FORMAT = 2;
 
 interface LoaderManifest {
   /** the initramfs, when the kernel needs it */
   initramfs?: string;
   /** one line: why it is there, or why not */
   reason: string;
+  /** the modules it loads (the reason names them with the root file system of the boot at hand: the loader is shared by every rootfs of one kernel) */
+  modules?: string[];
 }
 
 /** The root modules among these module names, in load order; empty when the deciding ones are not among them (built in). */
@@ -96,7 +98,7 @@ async function buildLoader(boot: UserImageBoot, archive: string, busyboxDeb: str
     fs.mkdirSync(dir, { recursive: true });
     const initramfs = path.join(dir, 'root-loader.cpio');
     await writeCpio(staging, initramfs);
-    return { initramfs, reason: rootLoaderReason(archive, preload, boot.rootfs?.file ?? 'the disk') };
+    return { initramfs, reason: rootLoaderReason(archive, preload, boot.rootfs?.file ?? 'the disk'), modules: preload };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -114,7 +116,9 @@ export async function rootLoaderFor(boot: UserImageBoot, out: NodeJS.WritableStr
   const dir = path.join(ownImagesDir(debianArch), `root-loader-${loaderKey(boot.modulesArchive, boot.kernel.file, busybox.version)}`);
   const manifestFile = path.join(dir, 'manifest.json');
   const cached = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as LoaderManifest) : undefined;
-  if (cached && (!cached.initramfs || fs.existsSync(cached.initramfs))) return cached;
+  if (cached && (!cached.initramfs || fs.existsSync(cached.initramfs))) {
+    return cached.modules ? { ...cached, reason: rootLoaderReason(boot.modulesArchive, cached.modules, boot.rootfs.file) } : cached;
+  }
   const manifest = await buildLoader(boot, boot.modulesArchive, deb, dir, new StepProgress('root loader', 2, out));
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');

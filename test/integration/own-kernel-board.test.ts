@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
-import { kernelTreeDirs } from '../support/user-image-fixture.js';
+import { arm64ImageGzDirs, kernelTreeDirs } from '../support/user-image-fixture.js';
+import { describeFull } from '../support/test-tier.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
 
@@ -44,5 +45,19 @@ describe('--board kernel:TREE,modules=DIR (your own kernel in the harness initra
     const rows = summarize(meta, lines).rows;
     assert.ok(rows.length >= 4, `rows: ${rows.length}`);
     for (const row of rows) assert.ok(row.passed > 0 && row.failed === 0, `${row.algorithm} ${row.target}: ${row.passed}/${row.failed}`);
+  });
+});
+
+describeFull('--board kernel:Image.gz,modules=DIR (an arm64 kernel gzip-compressed, as KERNEL_IMAGETYPE = Image.gz leaves it)', function () {
+  this.timeout(900_000);
+  const tmp = useTempDir('afalg-image-gz-');
+
+  it('discover: QEMU boots the Image.gz as it is, the release read from the inflated banner', async () => {
+    const dirs = await arm64ImageGzDirs(tmp.path);
+    const result = await runCli(['discover', '--board', `kernel:${dirs.image},modules=${dirs.modules}`], { env: { CI: 'true' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /starting kernel:.*Image\.gz.*: qemu-system-aarch64 \(tcg\)/);
+    assert.match(result.stdout, new RegExp(`kernel ${dirs.release.replace(/[.+]/g, '\\$&')} \\(.*Image\\.gz`));
+    assert.match(result.stdout, /sha256-ce/);
   });
 });

@@ -4,12 +4,14 @@
  * by the harness, logged into on its console as root without a password, the native agent uploaded
  * over the console; discover and a sampled run. Then yocto:DIR, with a cpio root (discover) and laid
  * out as Yocto does with a disk root (modules-qemux86-64.tgz, an ext4 rootfs, qb_rootfs_opt): the
- * harness's root loader loads virtio_blk and ext4 from the tgz; a sampled run.
+ * harness's root loader loads virtio_blk and ext4 from the tgz; a sampled run. Full tier: the same
+ * root inside a partitioned wic image named by PARTUUID (the loader reads the MBR's disk signature).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
+import { itFull } from '../support/test-tier.js';
 import { buildrootImagesDir, yoctoDeployDir, yoctoExt4DeployDir } from '../support/user-image-fixture.js';
 import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
@@ -66,5 +68,13 @@ describe('--board buildroot:DIR and yocto:DIR (user images without node)', funct
     // hmac(sha256) rather than sha256: its Wycheproof set has no Monte Carlo file, whose long chains crawl over a console under TCG
     assert.ok(rows.some((row) => row.target === 'hmac(sha256-generic)'), rows.map((row) => row.target).join(', '));
     for (const row of rows) assert.ok(row.passed > 0 && row.failed === 0, `${row.algorithm} ${row.target}: ${row.passed}/${row.failed}`);
+  });
+
+  itFull('--board yocto:DEPLOY_DIR with a wic disk whose root is PARTUUID=: the root loader finds the partition and mounts it', async () => {
+    const deploy = await yoctoExt4DeployDir(path.join(tmp.path, 'wic', 'tmp', 'deploy', 'images', 'qemux86-64'), { wic: true });
+    const result = await runCli(['discover', '--board', `yocto:${deploy}`], { env: { CI: 'true' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /root-loader initramfs loads them and switch_roots into core-image-minimal-qemux86-64\.rootfs\.wic/);
+    assert.match(result.stdout, /sha256-generic/);
   });
 });

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { asQemuBoard, loadBoard } from '../../harness/board/board.js';
 import { prepareGuestImage, type GuestImage } from '../../qemu/guest-image.js';
 import { writeCpio } from '../../qemu/image/cpio-writer.js';
@@ -111,13 +112,48 @@ export async function kernelTreeDirs(dir: string): Promise<{ tree: string; modul
   return { tree, modules, release: image.kernelRelease };
 }
 
+/** The disk signature of yoctoExt4DeployDir's wic image: its one partition is PARTUUID=5EED1E16-01. */
+export const WIC_DISK_SIGNATURE = 0x5eed1e16;
+
+/** A disk image with an MBR and one Linux partition (from sector 2048) holding the file system image `fs`, as wic lays one out. */
+function mbrDisk(fsImage: string, disk: string): void {
+  const START = 2048;
+  const content = fs.readFileSync(fsImage);
+  const mbr = Buffer.alloc(512);
+  mbr.writeUInt32LE(WIC_DISK_SIGNATURE, 440);
+  mbr[446 + 4] = 0x83;
+  mbr.writeUInt32LE(START, 446 + 8);
+  mbr.writeUInt32LE(Math.ceil(content.length / 512), 446 + 12);
+  mbr.writeUInt16LE(0xaa55, 510);
+  fs.writeFileSync(disk, Buffer.concat([mbr, Buffer.alloc(START * 512 - 512), content]));
+}
+
+/**
+ * Debian's arm64 kernel as `KERNEL_IMAGETYPE = "Image.gz"` leaves it: `DIR/Image.gz` (the image's
+ * Image, gzip-compressed) and `DIR/modules` (lib/modules/<release> of the harness's aarch64 image).
+ */
+export async function arm64ImageGzDirs(dir: string): Promise<{ image: string; modules: string; release: string }> {
+  const image = await prepareGuestImage(asQemuBoard(loadBoard('qemu-aarch64')), { progress: fs.createWriteStream('/dev/null') });
+  fs.mkdirSync(dir, { recursive: true });
+  const imageGz = path.join(dir, 'Image.gz');
+  fs.writeFileSync(imageGz, zlib.gzipSync(fs.readFileSync(image.kernel)));
+  const unpacked = path.join(dir, 'initramfs');
+  unpackInitramfs(image, unpacked);
+  const modules = path.join(dir, 'modules');
+  fs.mkdirSync(path.join(modules, 'lib'), { recursive: true });
+  fs.renameSync(path.join(unpacked, 'lib', 'modules'), path.join(modules, 'lib', 'modules'));
+  fs.rmSync(unpacked, { recursive: true, force: true });
+  return { image: imageGz, modules, release: image.kernelRelease };
+}
+
 /**
  * `DIR` laid out as a Yocto deploy dir with a disk root: bzImage, modules-qemux86-64.tgz, an ext4
  * rootfs and runqemu's qemuboot.conf with qb_default_fstype ext4 and Yocto's QB_ROOTFS_OPT for
  * qemux86-64 (virtio-blk). Debian's kernel has virtio_blk and ext4 as modules: the harness's root
- * loader has to load them from the tgz.
+ * loader has to load them from the tgz. `wic`: the ext4 inside a partitioned disk image
+ * (qb_default_fstype wic), the root named as wic images name it, by PARTUUID (qb_kernel_root).
  */
-export async function yoctoExt4DeployDir(dir: string): Promise<string> {
+export async function yoctoExt4DeployDir(dir: string, options: { wic?: boolean } = {}): Promise<string> {
   const image = await x86Image();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-yocto-ext4-'));
   try {
@@ -125,8 +161,12 @@ export async function yoctoExt4DeployDir(dir: string): Promise<string> {
     const link = 'core-image-minimal-qemux86-64.rootfs';
     fs.copyFileSync(image.kernel, path.join(dir, 'bzImage'));
     modulesTgz(image, path.join(dir, 'modules-qemux86-64.tgz'), work);
-    ext4Rootfs(image, path.join(dir, `${link}.ext4`), work);
-    fs.writeFileSync(path.join(dir, `${link}.qemuboot.conf`), qemubootConf('ext4').replace(/^(qb_default_fstype = .*)$/m, '$1\nqb_rootfs_opt = -drive id=disk0,file=@ROOTFS@,if=none,format=raw -device virtio-blk-pci,drive=disk0'));
+    const fstype = options.wic ? 'wic' : 'ext4';
+    ext4Rootfs(image, options.wic ? path.join(work, 'root.ext4') : path.join(dir, `${link}.ext4`), work);
+    if (options.wic) mbrDisk(path.join(work, 'root.ext4'), path.join(dir, `${link}.wic`));
+    const root = options.wic ? `\nqb_kernel_root = PARTUUID=${WIC_DISK_SIGNATURE.toString(16).toUpperCase()}-01` : '';
+    const conf = qemubootConf(fstype).replace(/^qb_kernel_root = .*\n/m, '').replace(/^(qb_default_fstype = .*)$/m, `$1\nqb_rootfs_opt = -drive id=disk0,file=@ROOTFS@,if=none,format=raw -device virtio-blk-pci,drive=disk0${root}`);
+    fs.writeFileSync(path.join(dir, `${link}.qemuboot.conf`), conf);
     return dir;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -15,7 +15,7 @@ describe('cli compare', () => {
     const run = await runCli(['compare', ...dirs, '--markdown', md, '--html', html]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /\[1\] → \[2\]: 6 changes/);
-    assert.match(fs.readFileSync(md, 'utf8'), /^# Crypto drivers across runs/);
+    assert.match(fs.readFileSync(md, 'utf8'), /^# Crypto drivers across 2 runs/);
     assert.match(fs.readFileSync(html, 'utf8'), /^<!DOCTYPE html>/);
   });
 

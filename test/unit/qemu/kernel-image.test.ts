@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { kernelImageInfo, readKernelImageInfo } from '../../../qemu/kernel-image.js';
+import zlib from 'node:zlib';
+import { kernelImageInfo, kernelImageRelease, readKernelImageInfo } from '../../../qemu/kernel-image.js';
 import { cacheDir } from '../../../harness/core/paths.js';
 import { expectBadInput } from '../../support/bad-input.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -24,6 +25,20 @@ describe('qemu/kernel-image', () => {
     assert.deepEqual(kernelImageInfo(kernelBytes('zImage')), { kind: 'zImage', arch: 'armhf' });
     assert.equal(kernelImageInfo(Buffer.alloc(0x1000)), undefined);
     assert.equal(kernelImageInfo(Buffer.from('HdrS')), undefined, 'too short to hold the header');
+  });
+
+  it('takes a gzip-compressed arm64 Image (Image.gz, as QEMU boots it), reading its release from the inflated banner', () => {
+    const image = kernelBytes('Image');
+    image.write('Linux version 6.12.9-arm64 (builder@host) #1 SMP\0', 0x800, 'latin1');
+    const file = path.join(temp.path, 'Image.gz');
+    fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([image, Buffer.alloc(200_000, 7)])));
+    assert.deepEqual(readKernelImageInfo(file), { kind: 'Image.gz', arch: 'aarch64' });
+    assert.equal(kernelImageRelease(file, 'Image.gz'), '6.12.9-arm64');
+    // gzip around anything else is refused: QEMU inflates only an arm64 Image
+    const bzGz = path.join(temp.path, 'bzImage.gz');
+    fs.writeFileSync(bzGz, zlib.gzipSync(kernelBytes('bzImage')));
+    assert.equal(kernelImageInfo(zlib.gzipSync(kernelBytes('bzImage'))), undefined);
+    expectBadInput(() => readKernelImageInfo(bzGz), `${bzGz}: gzip-compressed, but not an arm64 Image (QEMU decompresses only an arm64 Image.gz; give the kernel uncompressed)`);
   });
 
   it('reads an ELF vmlinux by its machine', () => {

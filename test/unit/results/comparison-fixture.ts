@@ -55,6 +55,20 @@ export function kernel612(): { meta: RunMeta; lines: ResultLine[] } {
   return { meta, lines: lines612(benchRunLines()) };
 }
 
+/**
+ * [1] on a 7.2 kernel, where AF_ALG no longer reaches the asynchronous virtio-crypto driver: it is
+ * listed with its reason and has no results (everything else as in [1]).
+ */
+export function kernel72(): { meta: RunMeta; lines: ResultLine[] } {
+  const base = benchMeta();
+  const discovery = base.discovery.map((algorithm) => ({
+    ...algorithm,
+    drivers: algorithm.drivers.map((driver) => (driver.driver === VIRTIO ? { ...driver, afalgReach: { reason: 'async' as const, detail: 'asynchronous (CRYPTO_ALG_ASYNC)' } } : driver)),
+  }));
+  const meta = benchMeta({ runId: '2025-03-16T10-00-00Z-qemu-x86_64', target: { ...base.target, kernelRelease: '7.2.13+deb14-amd64' }, discovery });
+  return { meta, lines: benchRunLines().filter((line) => !('target' in line) || line.target !== VIRTIO) };
+}
+
 /** Both runs written as run directories under `root`. */
 export function writeKernelRuns(root: string): [string, string] {
   const a = kernel61();

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readRunReport } from '../../../harness/results/run-report.js';
-import { changeSentence, compareRuns, type RunComparison } from '../../../harness/results/run-comparison.js';
+import { changeSentence, compareRuns, runVerdictText, type RunComparison } from '../../../harness/results/run-comparison.js';
 import { useTempDir } from '../../support/temp-dir.js';
-import { GENERIC_C, VAES, VIRTIO, writeKernelRuns } from './comparison-fixture.js';
+import { GENERIC_C, VAES, VIRTIO, kernel61, kernel72, writeKernelRuns } from './comparison-fixture.js';
+import { writeRun } from './run-fixture.js';
 
 describe('results/run-comparison', () => {
   const temp = useTempDir('run-comparison-');
@@ -15,6 +16,7 @@ describe('results/run-comparison', () => {
   it('labels each run by board and kernel', () => {
     assert.deepEqual(comparison.runs.map((run) => run.label), ['qemu-x86_64 6.8.0-51-generic', 'qemu-x86_64 6.12.38+deb13-amd64']);
     assert.deepEqual(comparison.runs.map((run) => run.verdict), ['fail', 'fail']);
+    assert.deepEqual(comparison.runs.map(runVerdictText), ['fail: 1 failed execution', 'fail: 1 failed execution']);
   });
 
   it('lists what changed from one kernel to the next, the binding first, then drivers by priority', () => {
@@ -51,5 +53,15 @@ describe('results/run-comparison', () => {
     const same = compareRuns([readRunReport(dir), readRunReport(dir)]);
     assert.deepEqual(same.changes, []);
     assert.deepEqual(same.runs.map((run) => run.label), ['qemu-x86_64 6.8.0-51-generic #1', 'qemu-x86_64 6.8.0-51-generic #2']);
+  });
+
+  it('a driver AF_ALG no longer reaches on the later kernel is one reach change, its cell saying why', () => {
+    const before = kernel61();
+    const after = kernel72();
+    const dirs = [writeRun(`${temp.path}/reach-6.1`, before.meta, before.lines), writeRun(`${temp.path}/reach-7.2`, after.meta, after.lines)];
+    const reach = compareRuns(dirs.map((dir) => readRunReport(dir)));
+    const virtio = reach.algorithms.find((entry) => entry.algorithm === 'cbc(aes)')?.drivers.find((driver) => driver.driver === VIRTIO);
+    assert.deepEqual(virtio?.runs.map((run) => [run?.verdict, run?.unreachable]), [['fail', undefined], ['not run', 'async']]);
+    assert.deepEqual(reach.changes.map(changeSentence), [`${VIRTIO} (cbc(aes)): through AF_ALG reachable → unreachable (async)`]);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadBoard } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
-import { serialPassword } from '../../../harness/transports/serial-shell.js';
+import { serialPassword, withoutTerminalControls } from '../../../harness/transports/serial-shell.js';
 
 const serialExample = path.join(projectRoot, 'boards', 'examples', 'serial-yocto.json');
 
@@ -46,5 +46,14 @@ describe('transports/serial-shell', () => {
     assert.ok(error.message.includes("'/serial/login/passwordEnv'"), error.message);
     assert.ok(error.message.includes('$AFALG_TEST_BOARD_PASSWORD'), error.message);
     assert.ok(error.message.includes('export AFALG_TEST_BOARD_PASSWORD='), error.message);
+  });
+
+  it("strips a control sequence the port split across two chunks (busybox ash's ESC [6n after its prompt)", () => {
+    const first = withoutTerminalControls('', '/root # \x1b');
+    assert.deepEqual(first, { text: '/root # ', pending: '\x1b' });
+    assert.match(first.text, /[#$] ?$/);
+    assert.deepEqual(withoutTerminalControls(first.pending, '[6n'), { text: '', pending: '' });
+    assert.deepEqual(withoutTerminalControls('', 'a\x1b[1'), { text: 'a', pending: '\x1b[1' });
+    assert.deepEqual(withoutTerminalControls('\x1b[1', ';32mgreen\x1b[0m'), { text: 'green', pending: '' });
   });
 });

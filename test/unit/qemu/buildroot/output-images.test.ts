@@ -41,7 +41,7 @@ describe('qemu/buildroot/output-images', () => {
   describe('bad input', () => {
     it('a directory without a kernel', () => {
       fs.mkdirSync(dir('nokernel'));
-      expectBadInput(() => resolveBuildrootImages(dir('nokernel'), everyQemu), `${dir('nokernel')}: no kernel image (bzImage, Image, zImage, vmlinux): not a Buildroot output/images`);
+      expectBadInput(() => resolveBuildrootImages(dir('nokernel'), everyQemu), `${dir('nokernel')}: no kernel image (bzImage, Image, Image.gz, zImage, vmlinux): not a Buildroot output/images`);
     });
 
     it('a rootfs of an unknown type', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEBIAN_INTERPRETERS } from '../../../../qemu/apt/debian.js';
-import { resolveInRoot, rootLayoutProblems } from '../../../../qemu/image/root-layout.js';
+import { linkMovedInterpreter, resolveInRoot, rootLayoutProblems } from '../../../../qemu/image/root-layout.js';
 import { arm64Root, elf, link, tmpRoot, write } from '../../../support/fake-root.js';
 
 describe('qemu/image/root-layout', () => {
@@ -68,6 +68,27 @@ describe('qemu/image/root-layout', () => {
       assert.deepEqual(rootLayoutProblems(root), ['/usr/bin/node names no ELF interpreter']);
       fs.rmSync(path.join(root, 'usr/bin/node'));
       assert.deepEqual(rootLayoutProblems(root), ['/usr/bin/node is missing']);
+    });
+  });
+
+  describe('linkMovedInterpreter', () => {
+    it("links /lib's loader to trixie's /usr/lib one, so node starts; a bookworm root is left as it is", () => {
+      const root = track(tmpRoot());
+      write(root, 'usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1', 'loader');
+      link(root, 'usr/lib/ld-linux-aarch64.so.1', 'aarch64-linux-gnu/ld-linux-aarch64.so.1');
+      write(root, 'usr/bin/node', elf(64, '/lib/ld-linux-aarch64.so.1'));
+      assert.deepEqual(rootLayoutProblems(root), ["/usr/bin/node's interpreter /lib/ld-linux-aarch64.so.1 does not resolve inside the image"]);
+      assert.equal(linkMovedInterpreter(root, '/lib/ld-linux-aarch64.so.1'), true);
+      assert.equal(fs.lstatSync(path.join(root, 'lib')).isDirectory(), true);
+      assert.deepEqual(rootLayoutProblems(root), []);
+      const bookworm = track(arm64Root());
+      assert.equal(linkMovedInterpreter(bookworm, '/lib/ld-linux-aarch64.so.1'), false);
+    });
+
+    it('makes no link when /usr has no loader either', () => {
+      const root = track(tmpRoot());
+      assert.equal(linkMovedInterpreter(root, '/lib/ld-linux-aarch64.so.1'), false);
+      assert.equal(fs.existsSync(path.join(root, 'lib')), false);
     });
   });
 });
