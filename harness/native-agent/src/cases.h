@@ -75,7 +75,10 @@ struct bench_request {
 	size_t assoc_length;
 	int authsize;
 	double warmup_ms, repetition_ms;
-	long repetitions;
+	long repetitions;      /* the fixed count, or when adaptive the minimum */
+	int adaptive;          /* maxRepetitions given: stop by the rule of bench/bench-stopping.h */
+	long max_repetitions;
+	double target_precision, point_budget_ms;
 	const char *program;
 };
 
