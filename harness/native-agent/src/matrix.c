@@ -9,17 +9,28 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_WORKERS 4
-/* Fewer cases than this per worker: the split would cost more than it saves. */
-#define MIN_CASES_PER_WORKER 8
+#define MAX_WORKERS 8
+/* Work is claimed in chunks of units; about this many chunks per worker even out units of unequal cost. */
+#define CHUNKS_PER_WORKER 16
 /* After a kernel fault report, how long a worker may still answer before it counts as killed by it. */
 #define FAULT_SETTLE_MS 500
 
+/*
+ * A request's work: units (a case with every transform when differential, since the others compare
+ * with the first transform's output; else one case × one transform), in chunks of consecutive units
+ * that the workers claim one at a time. Each chunk writes its own outcomes, joined in chunk order:
+ * the answer lists outcomes in the order a single thread would.
+ */
+struct work {
+	const struct matrix_request *req;
+	size_t units, per_chunk, chunks;
+	atomic_size_t next_chunk;
+	struct jwriter *outcomes; /* per chunk: comma-separated outcome objects */
+};
+
 struct share {
 	struct session *session;
-	const struct matrix_request *req;
-	size_t from, to;
-	struct jwriter outcomes; /* comma-separated outcome objects */
+	struct work *work;
 	long executed;
 	atomic_int done;
 	struct beacon beacon;
@@ -39,9 +50,8 @@ int matrix_init(int workers)
 	return worker_count == 0 ? session_init(&inline_session) : 0;
 }
 
-static void write_outcome(struct share *sh, size_t index, const char *alg, enum strategy strategy, const struct raw_outcome *raw, const struct bytes *expected)
+static void write_outcome(struct jwriter *w, size_t index, const char *alg, enum strategy strategy, const struct raw_outcome *raw, const struct bytes *expected)
 {
-	struct jwriter *w = &sh->outcomes;
 	char ref[24];
 	if (w->len > 0) jw_raw(w, ",", 1);
 	snprintf(ref, sizeof ref, "%zu", index);
@@ -60,22 +70,22 @@ static void write_outcome(struct share *sh, size_t index, const char *alg, enum 
 
 static void mark(struct share *sh, size_t index, size_t alg, enum strategy strategy)
 {
-	atomic_store(&sh->beacon.case_index, (int)(index - sh->from));
+	atomic_store(&sh->beacon.case_index, (int)index);
 	atomic_store(&sh->beacon.alg_index, (int)alg);
 	atomic_store(&sh->beacon.strategy, (int)strategy);
 	atomic_fetch_add(&sh->beacon.sequence, 1);
 }
 
-/* Differential: the first transform's one-shot output, copied; NULL when it is itself an outcome to report. */
-static int reference_output(struct share *sh, const struct acase *c, size_t index, struct bytes *expect)
+/* Differential: the first transform's one-shot output, copied; -1 when it is itself an outcome to report. */
+static int reference_output(struct share *sh, struct jwriter *w, const struct acase *c, size_t index, struct bytes *expect)
 {
 	struct raw_outcome raw;
-	const char *reference = sh->req->algs[0];
+	const char *reference = sh->work->req->algs[0];
 	mark(sh, index, 0, S_ONESHOT);
 	session_execute(sh->session, c, NULL, reference, S_ONESHOT, NULL, 0, &raw);
 	sh->executed++;
 	if (raw.status != ST_PASS || !raw.has_output) {
-		write_outcome(sh, index, reference, S_ONESHOT, &raw, NULL);
+		write_outcome(w, index, reference, S_ONESHOT, &raw, NULL);
 		return -1;
 	}
 	expect->p = malloc(raw.outlen ? raw.outlen : 1);
@@ -84,27 +94,29 @@ static int reference_output(struct share *sh, const struct acase *c, size_t inde
 	return 0;
 }
 
-static void run_case(struct share *sh, size_t index)
+/* Case `index` through transforms [from, to) (every one when differential), each strategy. */
+static void run_case(struct share *sh, struct jwriter *w, size_t index, size_t from, size_t to)
 {
-	const struct matrix_request *req = sh->req;
+	const struct matrix_request *req = sh->work->req;
 	const struct acase *c = &req->cases[index];
 	const enum strategy *strategies = c->nstrategies ? c->strategies : req->strategies;
 	size_t nstrategies = c->nstrategies ? c->nstrategies : req->nstrategies;
 	struct raw_outcome raw;
 	if (c->type == C_UNKNOWN) {
+		if (from > 0) return; /* one outcome per case */
 		memset(&raw, 0, sizeof raw);
 		raw.status = ST_ERROR;
 		snprintf(raw.error, sizeof raw.error, "unknown case type %s", c->type_name);
-		write_outcome(sh, index, req->nalgs ? req->algs[0] : "", S_ONESHOT, &raw, NULL);
+		write_outcome(w, index, req->nalgs ? req->algs[0] : "", S_ONESHOT, &raw, NULL);
 		return;
 	}
 	struct bytes differential = { NULL, 0 };
 	const struct bytes *expect = c->has_expect ? &c->expect : NULL;
 	if (req->differential) {
-		if (reference_output(sh, c, index, &differential) < 0) return;
+		if (reference_output(sh, w, c, index, &differential) < 0) return;
 		expect = &differential;
 	}
-	for (size_t a = 0; a < req->nalgs; a++) {
+	for (size_t a = from; a < to; a++) {
 		for (size_t k = 0; k < nstrategies; k++) {
 			/* the reference's one-shot is the expectation itself */
 			if (req->differential && strategies[k] == S_ONESHOT && strcmp(req->algs[a], req->algs[0]) == 0) continue;
@@ -112,23 +124,34 @@ static void run_case(struct share *sh, size_t index)
 			session_execute(sh->session, c, expect, req->algs[a], strategies[k], NULL, 0, &raw);
 			sh->executed++;
 			if (raw.status == ST_PASS && !c->report) continue;
-			write_outcome(sh, index, req->algs[a], strategies[k], &raw, req->differential && raw.status == ST_FAIL ? expect : NULL);
+			write_outcome(w, index, req->algs[a], strategies[k], &raw, req->differential && raw.status == ST_FAIL ? expect : NULL);
 		}
 	}
 	free(differential.p);
 }
 
+static void run_unit(struct share *sh, struct jwriter *w, size_t unit)
+{
+	const struct matrix_request *req = sh->work->req;
+	if (req->differential || req->nalgs == 0) run_case(sh, w, unit, 0, req->nalgs);
+	else run_case(sh, w, unit / req->nalgs, unit % req->nalgs, unit % req->nalgs + 1);
+}
+
 static void *run_share(void *arg)
 {
 	struct share *sh = arg;
-	for (size_t i = sh->from; i < sh->to; i++) run_case(sh, i);
+	struct work *work = sh->work;
+	for (size_t chunk; (chunk = atomic_fetch_add(&work->next_chunk, 1)) < work->chunks;) {
+		size_t from = chunk * work->per_chunk, to = from + work->per_chunk < work->units ? from + work->per_chunk : work->units;
+		for (size_t unit = from; unit < to; unit++) run_unit(sh, &work->outcomes[chunk], unit);
+	}
 	atomic_store(&sh->done, 1);
 	return NULL;
 }
 
 static void describe_hang(const struct matrix_request *req, struct share *sh, long long stalled_ms, struct hang *hang)
 {
-	size_t index = sh->from + (size_t)atomic_load(&sh->beacon.case_index);
+	size_t index = (size_t)atomic_load(&sh->beacon.case_index);
 	int alg = atomic_load(&sh->beacon.alg_index);
 	const struct acase *c = index < req->ncases ? &req->cases[index] : NULL;
 	memset(hang, 0, sizeof *hang);
@@ -194,7 +217,7 @@ static int watch(const struct matrix_request *req, struct share *shares, int cou
 	}
 }
 
-static void write_result(struct jwriter *result, struct share *shares, int count)
+static void write_result(struct jwriter *result, const struct work *work, const struct share *shares, int count)
 {
 	long executed = 0;
 	for (int i = 0; i < count; i++) executed += shares[i].executed;
@@ -203,10 +226,10 @@ static void write_result(struct jwriter *result, struct share *shares, int count
 	jw_key(result, "outcomes");
 	jw_begin_array(result);
 	int any = 0;
-	for (int i = 0; i < count; i++) {
-		if (shares[i].outcomes.len == 0) continue;
+	for (size_t i = 0; i < work->chunks; i++) {
+		if (work->outcomes[i].len == 0) continue;
 		if (any) jw_raw(result, ",", 1);
-		jw_raw(result, shares[i].outcomes.buf, shares[i].outcomes.len);
+		jw_raw(result, work->outcomes[i].buf, work->outcomes[i].len);
 		any = 1;
 	}
 	result->first[result->depth] = 0;
@@ -214,31 +237,51 @@ static void write_result(struct jwriter *result, struct share *shares, int count
 	jw_end(result);
 }
 
+/* The request's units in chunks: about CHUNKS_PER_WORKER per worker. */
+static struct work *plan_work(const struct matrix_request *req, int workers)
+{
+	struct work *work = calloc(1, sizeof *work);
+	if (!work) return NULL;
+	work->req = req;
+	work->units = req->differential || req->nalgs == 0 ? req->ncases : req->ncases * req->nalgs;
+	size_t wanted = (size_t)(workers > 0 ? workers : 1) * CHUNKS_PER_WORKER;
+	work->per_chunk = work->units / wanted > 0 ? work->units / wanted : 1;
+	work->chunks = (work->units + work->per_chunk - 1) / work->per_chunk;
+	atomic_init(&work->next_chunk, 0);
+	work->outcomes = calloc(work->chunks ? work->chunks : 1, sizeof *work->outcomes);
+	if (!work->outcomes) { free(work); return NULL; }
+	for (size_t i = 0; i < work->chunks; i++) jw_init(&work->outcomes[i]);
+	return work;
+}
+
+static void free_work(struct work *work)
+{
+	for (size_t i = 0; i < work->chunks; i++) jw_free(&work->outcomes[i]);
+	free(work->outcomes);
+	free(work);
+}
+
 int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang)
 {
 	if (hung) { *hang = hung_at; return 1; }
 	/* only a report that comes while this request runs can have killed one of its workers */
 	kernel_log_fault_reset();
+	struct work *work = plan_work(req, worker_count);
 	struct share *shares = calloc(MAX_WORKERS, sizeof *shares);
-	size_t wanted = req->ncases / MIN_CASES_PER_WORKER;
-	int count = worker_count == 0 ? 1 : (int)(wanted < 1 ? 1 : wanted > (size_t)worker_count ? (size_t)worker_count : wanted);
-	size_t size = (req->ncases + (size_t)count - 1) / (size_t)count;
+	if (!work || !shares) { free(shares); if (work) free_work(work); return -1; }
+	int count = worker_count == 0 ? 1 : work->chunks < (size_t)worker_count ? (int)(work->chunks ? work->chunks : 1) : worker_count;
 	pthread_t threads[MAX_WORKERS];
 	for (int i = 0; i < count; i++) {
-		struct share *sh = &shares[i];
-		sh->session = worker_count == 0 ? &inline_session : &sessions[i];
-		sh->session->beacon = &sh->beacon;
-		sh->req = req;
-		sh->from = (size_t)i * size < req->ncases ? (size_t)i * size : req->ncases;
-		sh->to = sh->from + size < req->ncases ? sh->from + size : req->ncases;
-		jw_init(&sh->outcomes);
+		shares[i].session = worker_count == 0 ? &inline_session : &sessions[i];
+		shares[i].session->beacon = &shares[i].beacon;
+		shares[i].work = work;
 	}
 	if (worker_count == 0) {
 		run_share(&shares[0]);
 	} else {
 		for (int i = 0; i < count; i++) pthread_create(&threads[i], NULL, run_share, &shares[i]);
 		if (watch(req, shares, count, hang)) {
-			/* the stuck thread sleeps in the kernel for good: leave it (and its share) behind */
+			/* the stuck thread sleeps in the kernel for good: leave it (and the request's work) behind */
 			for (int i = 0; i < count; i++) pthread_detach(threads[i]);
 			hung = 1;
 			hung_at = *hang;
@@ -246,8 +289,8 @@ int matrix_run(const struct matrix_request *req, struct jwriter *result, struct 
 		}
 		for (int i = 0; i < count; i++) pthread_join(threads[i], NULL);
 	}
-	write_result(result, shares, count);
-	for (int i = 0; i < count; i++) jw_free(&shares[i].outcomes);
+	write_result(result, work, shares, count);
+	free_work(work);
 	free(shares);
 	return 0;
 }
