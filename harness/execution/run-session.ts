@@ -55,7 +55,7 @@ export class RunSession {
 
   /** Bring the target up and load the run's modules into it. */
   static async start(board: Board, options: RunSessionOptions): Promise<RunSession> {
-    const target = await openTarget(board, { consoleLog: options.consoleLog, agent: options.agent });
+    const target = await openTarget(board, { consoleLog: options.consoleLog, agent: options.agent, kernelExecutor: options.kernelExecutor ?? false });
     try {
       const modules = await moduleFilesFor(target, options.fixtures, options.moduleFiles, options.kernelExecutor ? board : undefined);
       await loadModules(target, board, modules);
@@ -90,7 +90,7 @@ export class RunSession {
   async restart(): Promise<Target> {
     this.restartsDone++;
     this.current.kill();
-    this.current = await openTarget(this.board, { consoleLog: this.options.consoleLog, appendConsoleLog: true, agent: this.options.agent });
+    this.current = await openTarget(this.board, { consoleLog: this.options.consoleLog, appendConsoleLog: true, agent: this.options.agent, kernelExecutor: this.options.kernelExecutor ?? false });
     await loadModules(this.current, this.board, this.modules);
     return this.current;
   }
