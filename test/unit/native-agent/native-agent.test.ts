@@ -122,4 +122,23 @@ describe('native agent (host)', function () {
     assert.equal(big?.status, 'error');
     assert.match(big?.error ?? '', /^(E2BIG|EAFNOSUPPORT)$/);
   });
+
+  it('answers a matrix split over its workers with every execution counted and outcomes in case order', async () => {
+    const { program } = await buildNativeAgent('x86_64', { dir: work });
+    // transforms no kernel has: every execution is a bind error outcome, with or without AF_ALG on this host
+    const algs = ['afalg-test-missing-a', 'afalg-test-missing-b', 'afalg-test-missing-c'];
+    const strategies = ['oneshot', 'chunks'];
+    const cases = Array.from({ length: 40 }, (_, i) => ({ type: 'hash', msg: Buffer.from(`case ${i}`).toString('base64') }));
+    const request = (id: number, differential: boolean): string => `@afalg1 ${JSON.stringify({ id, op: 'matrix', algs, strategies, cases, differential })}`;
+    const frames = await talk(program, [request(1, false), request(2, true), '@afalg1 {"id":3,"op":"bye"}'].join('\n') + '\n');
+    type Outcome = { index: number; alg: string; strategy: string; status: string; step: string };
+    const [plain, differential] = frames.slice(1).map((frame) => frame.result as { executed: number; outcomes: Outcome[] });
+    assert.equal(plain?.executed, 240);
+    const order = (outcomes: Outcome[] | undefined): string[] => (outcomes ?? []).map((outcome) => `${outcome.index} ${outcome.alg} ${outcome.strategy}`);
+    assert.deepEqual(order(plain?.outcomes), cases.flatMap((_, i) => algs.flatMap((alg) => strategies.map((strategy) => `${i} ${alg} ${strategy}`))));
+    assert.ok(plain?.outcomes.every((outcome) => outcome.status === 'error' && outcome.step === 'bind'));
+    // differential: the reference failing ends each case after its one-shot
+    assert.equal(differential?.executed, 40);
+    assert.deepEqual(order(differential?.outcomes), cases.map((_, i) => `${i} ${algs[0]} oneshot`));
+  });
 });
