@@ -26,7 +26,28 @@ struct work {
 	size_t units, per_chunk, chunks;
 	atomic_size_t next_chunk;
 	struct jwriter *outcomes; /* per chunk: comma-separated outcome objects */
+	pthread_mutex_t finished_lock;
+	pthread_cond_t finished; /* a worker is done: the watchdog need not wait for its next tick */
+	int finished_count;      /* under finished_lock */
 };
+
+/* How many workers have finished (read before deciding to wait, so that no signal is missed). */
+static int finished_count(struct work *work)
+{
+	pthread_mutex_lock(&work->finished_lock);
+	int count = work->finished_count;
+	pthread_mutex_unlock(&work->finished_lock);
+	return count;
+}
+
+/* Until more than `seen` workers have finished or the monotonic clock reaches `until_ms`. */
+static void wait_for_a_worker(struct work *work, int seen, long long until_ms)
+{
+	struct timespec ts = { (time_t)(until_ms / 1000), (long)(until_ms % 1000) * 1000000 };
+	pthread_mutex_lock(&work->finished_lock);
+	while (work->finished_count == seen && pthread_cond_timedwait(&work->finished, &work->finished_lock, &ts) == 0) {}
+	pthread_mutex_unlock(&work->finished_lock);
+}
 
 struct share {
 	struct session *session;
@@ -145,7 +166,11 @@ static void *run_share(void *arg)
 		size_t from = chunk * work->per_chunk, to = from + work->per_chunk < work->units ? from + work->per_chunk : work->units;
 		for (size_t unit = from; unit < to; unit++) run_unit(sh, &work->outcomes[chunk], unit);
 	}
+	pthread_mutex_lock(&work->finished_lock);
 	atomic_store(&sh->done, 1);
+	work->finished_count++;
+	pthread_cond_signal(&work->finished);
+	pthread_mutex_unlock(&work->finished_lock);
 	return NULL;
 }
 
@@ -184,7 +209,7 @@ static int stuck(struct share *sh, int sequence, long long now, long long change
  * Wait for every share, or until one has not moved for the hang limit, or has not moved since the
  * kernel reported a fault (an oops killed its thread): 1 then. Like the Node pool's watchdog, the
  * beacons are read on ticks every poll interval from the start (so a hang is timed the same way);
- * between ticks short naps notice that the work is done.
+ * between ticks the watchdog sleeps until a worker says it is done (or the next tick).
  */
 static int watch(const struct matrix_request *req, struct share *shares, int count, struct hang *hang)
 {
@@ -195,7 +220,7 @@ static int watch(const struct matrix_request *req, struct share *shares, int cou
 	char fault[sizeof hang->fault];
 	for (int i = 0; i < count; i++) { last[i] = atomic_load(&shares[i].beacon.sequence); changed[i] = start; at_fault[i] = -1; }
 	for (;;) {
-		int running = 0;
+		int running = 0, seen = finished_count(shares[0].work);
 		long long now = monotonic_ms();
 		for (int i = 0; i < count; i++) running |= !atomic_load(&shares[i].done);
 		if (!running) return 0;
@@ -210,10 +235,7 @@ static int watch(const struct matrix_request *req, struct share *shares, int cou
 			return 1;
 		}
 		while (now >= next_tick) next_tick += poll_ms;
-		long long nap = now - start < 100 ? 2 : 20;
-		if (nap > next_tick - now) nap = next_tick - now;
-		struct timespec ts = { (time_t)(nap / 1000), (long)(nap % 1000) * 1000000 };
-		nanosleep(&ts, NULL);
+		wait_for_a_worker(shares[0].work, seen, next_tick);
 	}
 }
 
@@ -248,6 +270,12 @@ static struct work *plan_work(const struct matrix_request *req, int workers)
 	work->per_chunk = work->units / wanted > 0 ? work->units / wanted : 1;
 	work->chunks = (work->units + work->per_chunk - 1) / work->per_chunk;
 	atomic_init(&work->next_chunk, 0);
+	pthread_condattr_t monotonic;
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_mutex_init(&work->finished_lock, NULL);
+	pthread_cond_init(&work->finished, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	work->outcomes = calloc(work->chunks ? work->chunks : 1, sizeof *work->outcomes);
 	if (!work->outcomes) { free(work); return NULL; }
 	for (size_t i = 0; i < work->chunks; i++) jw_init(&work->outcomes[i]);
@@ -258,6 +286,8 @@ static void free_work(struct work *work)
 {
 	for (size_t i = 0; i < work->chunks; i++) jw_free(&work->outcomes[i]);
 	free(work->outcomes);
+	pthread_cond_destroy(&work->finished);
+	pthread_mutex_destroy(&work->finished_lock);
 	free(work);
 }
 
