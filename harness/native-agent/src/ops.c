@@ -109,6 +109,58 @@ static void op_proc_crypto(struct jwriter *w, double id)
 	free(text);
 }
 
+/* A whole file, malloc'd and NUL-terminated, or NULL. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *text = malloc(cap);
+	for (size_t got; text && (got = fread(text + n, 1, cap - n - 1, f)) > 0;) {
+		n += got;
+		if (cap - n - 1 == 0) text = realloc(text, cap *= 2);
+	}
+	fclose(f);
+	if (text) text[n] = '\0';
+	*len = n;
+	return text;
+}
+
+/* The running kernel's .config (harness/agent/main.ts kernelConfig): /proc/config.gz through the target's gzip, else /boot/config-RELEASE. */
+static void op_kernel_config(struct jwriter *w, double id)
+{
+	struct utsname u;
+	uname(&u);
+	char boot[300], error[256] = "";
+	snprintf(boot, sizeof boot, "/boot/config-%s", u.release);
+	const char *source = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	if (access("/proc/config.gz", R_OK) == 0) {
+		static const char *const gunzip[] = { "gzip", "-dc", "/proc/config.gz", NULL };
+		int status = -1;
+		text = run_program(gunzip, &status, error, sizeof error);
+		if (!text || status != 0) {
+			char message[400];
+			snprintf(message, sizeof message, "kernel-config: gzip -dc /proc/config.gz failed (%s)", text && status != 0 ? "exit status" : error);
+			free(text);
+			write_error(w, id, message, NULL, NULL);
+			return;
+		}
+		source = "/proc/config.gz";
+		len = strlen(text);
+	} else if ((text = read_file(boot, &len))) {
+		source = boot;
+	}
+	begin_result(w, id);
+	jw_begin_object(w);
+	if (source) { jw_key(w, "source"); jw_cstring(w, source); jw_key(w, "text"); jw_string(w, text, len); }
+	jw_key(w, "tried"); jw_begin_array(w); jw_cstring(w, "/proc/config.gz"); jw_cstring(w, boot); jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	free(text);
+}
+
 /* Returns 1 when the request's memory must outlive it: after a hang, workers may still be reading it. */
 static int op_matrix(struct decoder *d, const struct jnode *request, struct jwriter *w, double id)
 {
@@ -218,6 +270,8 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 		}
 	} else if (strcmp(op->str, "proc-crypto") == 0) {
 		op_proc_crypto(reply, id->num);
+	} else if (strcmp(op->str, "kernel-config") == 0) {
+		op_kernel_config(reply, id->num);
 	} else if (strcmp(op->str, "matrix") == 0) {
 		keep = op_matrix(&d, request, reply, id->num);
 	} else if (strcmp(op->str, "bench") == 0 || strcmp(op->str, "modprobe") == 0 || strcmp(op->str, "insmod") == 0 || strcmp(op->str, "kernel-log") == 0) {

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { findOnPath } from '../../../harness/core/exec.js';
 import { buildNativeAgent, type NativeArch } from '../../../harness/native-agent/build.js';
 import { projectRoot } from '../../../harness/core/paths.js';
@@ -140,5 +141,16 @@ describe('native agent (host)', function () {
     // differential: the reference failing ends each case after its one-shot
     assert.equal(differential?.executed, 40);
     assert.deepEqual(order(differential?.outcomes), cases.map((_, i) => `${i} ${algs[0]} oneshot`));
+  });
+
+  it("answers kernel-config with this kernel's .config as the Node agent reads it", async () => {
+    const { program } = await buildNativeAgent('x86_64', { dir: work });
+    const [, answer] = await talk(program, '@afalg1 {"id":1,"op":"kernel-config"}\n');
+    const result = answer?.result as { source?: string; text?: string; tried: string[] };
+    const boot = `/boot/config-${os.release()}`;
+    assert.deepEqual(result.tried, ['/proc/config.gz', boot]);
+    const expected = fs.existsSync('/proc/config.gz') ? zlib.gunzipSync(fs.readFileSync('/proc/config.gz')).toString('utf8') : fs.existsSync(boot) ? fs.readFileSync(boot, 'utf8') : undefined;
+    assert.equal(result.text, expected);
+    assert.equal(result.source, expected === undefined ? undefined : fs.existsSync('/proc/config.gz') ? '/proc/config.gz' : boot);
   });
 });
