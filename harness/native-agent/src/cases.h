@@ -9,6 +9,8 @@ enum strategy { S_ONESHOT, S_CHUNKS, S_PAGE_CROSS, S_INPLACE, S_COUNT };
 
 #define MAX_STRATEGIES 16
 #define MAX_CHUNK_SIZES 64
+/* sockets one transform may have open at once (CaseBase.socket) */
+#define MAX_CASE_SOCKETS 16
 
 extern const char *const STRATEGY_NAMES[S_COUNT];
 extern const char *const ALG_TYPE_NAMES[4];
@@ -38,6 +40,7 @@ struct acase {
 	struct bytes seed;       /* hash-mct */
 	struct bytes *checkpoints;
 	size_t ncheckpoints;
+	int has_socket, socket;  /* which socket bound to the transform runs it (state cases interleave keys); 0 by default */
 	int has_expect, expect_mismatch;
 	struct bytes expect;
 	const char *expect_error;

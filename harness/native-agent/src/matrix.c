@@ -16,16 +16,23 @@
 #define FAULT_SETTLE_MS 500
 
 /*
- * A request's work: units (a case with every transform when differential, since the others compare
- * with the first transform's output; else one case × one transform), in chunks of consecutive units
- * that the workers claim one at a time. Each chunk writes its own outcomes, joined in chunk order:
- * the answer lists outcomes in the order a single thread would.
+ * A request's work in chunks that the workers claim one at a time. Differential: a chunk is a range
+ * of cases, each through every transform (the others compare with the first transform's output).
+ * Else a chunk is one transform over a range of cases — never cut inside a run of cases that name a
+ * socket, whose interleaved keys must reach one session in order (a driver keeping a key per device).
+ * Outcomes go to one cell per case × transform (per case when differential), joined in cell order:
+ * the answer lists them as a single thread would.
  */
+struct chunk {
+	size_t alg_from, alg_to, case_from, case_to;
+};
+
 struct work {
 	const struct matrix_request *req;
-	size_t units, per_chunk, chunks;
+	struct chunk *chunks;
+	size_t nchunks, ncells;
 	atomic_size_t next_chunk;
-	struct jwriter *outcomes; /* per chunk: comma-separated outcome objects */
+	struct jwriter **cells; /* comma-separated outcome objects; NULL until a cell has one */
 	pthread_mutex_t finished_lock;
 	pthread_cond_t finished; /* a worker is done: the watchdog need not wait for its next tick */
 	int finished_count;      /* under finished_lock */
@@ -71,15 +78,26 @@ int matrix_init(int workers)
 	return worker_count == 0 ? session_init(&inline_session) : 0;
 }
 
-static void write_outcome(struct jwriter *w, size_t index, const char *alg, enum strategy strategy, const struct raw_outcome *raw, const struct bytes *expected)
+/* The outcome cell of case `index` through transform `alg` (allocated on its first outcome), or NULL when out of memory. */
+static struct jwriter *cell_of(struct work *work, size_t index, size_t alg)
 {
+	size_t at = work->req->differential || work->req->nalgs == 0 ? index : index * work->req->nalgs + alg;
+	if (!work->cells[at] && (work->cells[at] = malloc(sizeof **work->cells))) jw_init(work->cells[at]);
+	return work->cells[at];
+}
+
+static void write_outcome(struct work *work, size_t index, size_t alg, enum strategy strategy, const struct raw_outcome *raw, const struct bytes *expected)
+{
+	struct jwriter *w = cell_of(work, index, alg);
+	const char *name = work->req->nalgs ? work->req->algs[alg] : "";
 	char ref[24];
+	if (!w) return;
 	if (w->len > 0) jw_raw(w, ",", 1);
 	snprintf(ref, sizeof ref, "%zu", index);
 	jw_begin_object(w);
 	jw_key(w, "index"); jw_int(w, (long long)index);
 	jw_key(w, "ref"); jw_cstring(w, ref);
-	jw_key(w, "alg"); jw_cstring(w, alg);
+	jw_key(w, "alg"); jw_cstring(w, name);
 	jw_key(w, "strategy"); jw_cstring(w, STRATEGY_NAMES[strategy]);
 	jw_key(w, "status"); jw_cstring(w, STATUS_NAMES[raw->status]);
 	if (raw->error[0]) { jw_key(w, "error"); jw_cstring(w, raw->error); }
@@ -98,7 +116,7 @@ static void mark(struct share *sh, size_t index, size_t alg, enum strategy strat
 }
 
 /* Differential: the first transform's one-shot output, copied; -1 when it is itself an outcome to report. */
-static int reference_output(struct share *sh, struct jwriter *w, const struct acase *c, size_t index, struct bytes *expect)
+static int reference_output(struct share *sh, const struct acase *c, size_t index, struct bytes *expect)
 {
 	struct raw_outcome raw;
 	const char *reference = sh->work->req->algs[0];
@@ -106,7 +124,7 @@ static int reference_output(struct share *sh, struct jwriter *w, const struct ac
 	session_execute(sh->session, c, NULL, reference, S_ONESHOT, NULL, 0, &raw);
 	sh->executed++;
 	if (raw.status != ST_PASS || !raw.has_output) {
-		write_outcome(w, index, reference, S_ONESHOT, &raw, NULL);
+		write_outcome(sh->work, index, 0, S_ONESHOT, &raw, NULL);
 		return -1;
 	}
 	expect->p = malloc(raw.outlen ? raw.outlen : 1);
@@ -116,7 +134,7 @@ static int reference_output(struct share *sh, struct jwriter *w, const struct ac
 }
 
 /* Case `index` through transforms [from, to) (every one when differential), each strategy. */
-static void run_case(struct share *sh, struct jwriter *w, size_t index, size_t from, size_t to)
+static void run_case(struct share *sh, size_t index, size_t from, size_t to)
 {
 	const struct matrix_request *req = sh->work->req;
 	const struct acase *c = &req->cases[index];
@@ -128,13 +146,13 @@ static void run_case(struct share *sh, struct jwriter *w, size_t index, size_t f
 		memset(&raw, 0, sizeof raw);
 		raw.status = ST_ERROR;
 		snprintf(raw.error, sizeof raw.error, "unknown case type %s", c->type_name);
-		write_outcome(w, index, req->nalgs ? req->algs[0] : "", S_ONESHOT, &raw, NULL);
+		write_outcome(sh->work, index, 0, S_ONESHOT, &raw, NULL);
 		return;
 	}
 	struct bytes differential = { NULL, 0 };
 	const struct bytes *expect = c->has_expect ? &c->expect : NULL;
 	if (req->differential) {
-		if (reference_output(sh, w, c, index, &differential) < 0) return;
+		if (reference_output(sh, c, index, &differential) < 0) return;
 		expect = &differential;
 	}
 	for (size_t a = from; a < to; a++) {
@@ -145,26 +163,19 @@ static void run_case(struct share *sh, struct jwriter *w, size_t index, size_t f
 			session_execute(sh->session, c, expect, req->algs[a], strategies[k], NULL, 0, &raw);
 			sh->executed++;
 			if (raw.status == ST_PASS && !c->report) continue;
-			write_outcome(w, index, req->algs[a], strategies[k], &raw, req->differential && raw.status == ST_FAIL ? expect : NULL);
+			write_outcome(sh->work, index, a, strategies[k], &raw, req->differential && raw.status == ST_FAIL ? expect : NULL);
 		}
 	}
 	free(differential.p);
-}
-
-static void run_unit(struct share *sh, struct jwriter *w, size_t unit)
-{
-	const struct matrix_request *req = sh->work->req;
-	if (req->differential || req->nalgs == 0) run_case(sh, w, unit, 0, req->nalgs);
-	else run_case(sh, w, unit / req->nalgs, unit % req->nalgs, unit % req->nalgs + 1);
 }
 
 static void *run_share(void *arg)
 {
 	struct share *sh = arg;
 	struct work *work = sh->work;
-	for (size_t chunk; (chunk = atomic_fetch_add(&work->next_chunk, 1)) < work->chunks;) {
-		size_t from = chunk * work->per_chunk, to = from + work->per_chunk < work->units ? from + work->per_chunk : work->units;
-		for (size_t unit = from; unit < to; unit++) run_unit(sh, &work->outcomes[chunk], unit);
+	for (size_t next; (next = atomic_fetch_add(&work->next_chunk, 1)) < work->nchunks;) {
+		const struct chunk *chunk = &work->chunks[next];
+		for (size_t i = chunk->case_from; i < chunk->case_to; i++) run_case(sh, i, chunk->alg_from, chunk->alg_to);
 	}
 	pthread_mutex_lock(&work->finished_lock);
 	atomic_store(&sh->done, 1);
@@ -248,10 +259,10 @@ static void write_result(struct jwriter *result, const struct work *work, const 
 	jw_key(result, "outcomes");
 	jw_begin_array(result);
 	int any = 0;
-	for (size_t i = 0; i < work->chunks; i++) {
-		if (work->outcomes[i].len == 0) continue;
+	for (size_t i = 0; i < work->ncells; i++) {
+		if (!work->cells[i] || work->cells[i]->len == 0) continue;
 		if (any) jw_raw(result, ",", 1);
-		jw_raw(result, work->outcomes[i].buf, work->outcomes[i].len);
+		jw_raw(result, work->cells[i]->buf, work->cells[i]->len);
 		any = 1;
 	}
 	result->first[result->depth] = 0;
@@ -259,16 +270,43 @@ static void write_result(struct jwriter *result, const struct work *work, const 
 	jw_end(result);
 }
 
-/* The request's units in chunks: about CHUNKS_PER_WORKER per worker. */
+/* Where a chunk of about `size` cases from `from` ends: not between two cases that name a socket. */
+static size_t chunk_end(const struct matrix_request *req, size_t from, size_t size)
+{
+	size_t end = from + size < req->ncases ? from + size : req->ncases;
+	while (end < req->ncases && req->cases[end - 1].has_socket && req->cases[end].has_socket) end++;
+	return end;
+}
+
+/* Chunks of about `size` cases: through every transform (differential), else per transform in turn. */
+static size_t plan_chunks(const struct matrix_request *req, size_t size, struct chunk *out)
+{
+	int whole = req->differential || req->nalgs == 0;
+	size_t n = 0;
+	for (size_t a = 0; a < (whole ? 1 : req->nalgs); a++)
+		for (size_t from = 0, to; from < req->ncases; from = to) {
+			to = chunk_end(req, from, size);
+			if (out) out[n] = (struct chunk){ whole ? 0 : a, whole ? req->nalgs : a + 1, from, to };
+			n++;
+		}
+	return n;
+}
+
+/* The request's chunks (about CHUNKS_PER_WORKER per worker) and its outcome cells. */
 static struct work *plan_work(const struct matrix_request *req, int workers)
 {
 	struct work *work = calloc(1, sizeof *work);
 	if (!work) return NULL;
 	work->req = req;
-	work->units = req->differential || req->nalgs == 0 ? req->ncases : req->ncases * req->nalgs;
-	size_t wanted = (size_t)(workers > 0 ? workers : 1) * CHUNKS_PER_WORKER;
-	work->per_chunk = work->units / wanted > 0 ? work->units / wanted : 1;
-	work->chunks = (work->units + work->per_chunk - 1) / work->per_chunk;
+	int whole = req->differential || req->nalgs == 0;
+	size_t units = whole ? req->ncases : req->ncases * req->nalgs, wanted = (size_t)(workers > 0 ? workers : 1) * CHUNKS_PER_WORKER;
+	size_t size = units / wanted > 0 ? units / wanted : 1;
+	work->nchunks = plan_chunks(req, size, NULL);
+	work->chunks = calloc(work->nchunks ? work->nchunks : 1, sizeof *work->chunks);
+	work->ncells = units;
+	work->cells = calloc(units ? units : 1, sizeof *work->cells);
+	if (!work->chunks || !work->cells) { free(work->chunks); free(work->cells); free(work); return NULL; }
+	plan_chunks(req, size, work->chunks);
 	atomic_init(&work->next_chunk, 0);
 	pthread_condattr_t monotonic;
 	pthread_condattr_init(&monotonic);
@@ -276,16 +314,15 @@ static struct work *plan_work(const struct matrix_request *req, int workers)
 	pthread_mutex_init(&work->finished_lock, NULL);
 	pthread_cond_init(&work->finished, &monotonic);
 	pthread_condattr_destroy(&monotonic);
-	work->outcomes = calloc(work->chunks ? work->chunks : 1, sizeof *work->outcomes);
-	if (!work->outcomes) { free(work); return NULL; }
-	for (size_t i = 0; i < work->chunks; i++) jw_init(&work->outcomes[i]);
 	return work;
 }
 
 static void free_work(struct work *work)
 {
-	for (size_t i = 0; i < work->chunks; i++) jw_free(&work->outcomes[i]);
-	free(work->outcomes);
+	for (size_t i = 0; i < work->ncells; i++)
+		if (work->cells[i]) { jw_free(work->cells[i]); free(work->cells[i]); }
+	free(work->cells);
+	free(work->chunks);
 	pthread_cond_destroy(&work->finished);
 	pthread_mutex_destroy(&work->finished_lock);
 	free(work);
@@ -299,7 +336,7 @@ int matrix_run(const struct matrix_request *req, struct jwriter *result, struct 
 	struct work *work = plan_work(req, worker_count);
 	struct share *shares = calloc(MAX_WORKERS, sizeof *shares);
 	if (!work || !shares) { free(shares); if (work) free_work(work); return -1; }
-	int count = worker_count == 0 ? 1 : work->chunks < (size_t)worker_count ? (int)(work->chunks ? work->chunks : 1) : worker_count;
+	int count = worker_count == 0 ? 1 : work->nchunks < (size_t)worker_count ? (int)(work->nchunks ? work->nchunks : 1) : worker_count;
 	pthread_t threads[MAX_WORKERS];
 	for (int i = 0; i < count; i++) {
 		shares[i].session = worker_count == 0 ? &inline_session : &sessions[i];

@@ -132,6 +132,9 @@ static int decode_expectations(struct decoder *d, const struct jnode *c, const c
 {
 	if ((out->has_expect = get_bytes(d, c, where, "expect", 0, &out->expect)) < 0) return -1;
 	if (get_string(d, c, where, "expectError", 0, &out->expect_error) < 0) return -1;
+	double socket = 0;
+	if ((out->has_socket = get_uint(d, c, where, "socket", 0, MAX_CASE_SOCKETS - 1, &socket)) < 0) return -1;
+	out->socket = (int)socket;
 	if (mismatch_allowed && get_bool(d, c, where, "expectMismatch", &out->expect_mismatch) < 0) return -1;
 	return 0;
 }

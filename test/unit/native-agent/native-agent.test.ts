@@ -129,11 +129,14 @@ describe('native agent (host)', function () {
     // transforms no kernel has: every execution is a bind error outcome, with or without AF_ALG on this host
     const algs = ['afalg-test-missing-a', 'afalg-test-missing-b', 'afalg-test-missing-c'];
     const strategies = ['oneshot', 'chunks'];
-    const cases = Array.from({ length: 40 }, (_, i) => ({ type: 'hash', msg: Buffer.from(`case ${i}`).toString('base64') }));
+    // cases 30–35 interleave three sockets (boundary 'state socket' cases): a chunk never cuts that run
+    const cases = Array.from({ length: 40 }, (_, i) => ({ type: 'hash', msg: Buffer.from(`case ${i}`).toString('base64'), ...(i >= 30 && i < 36 ? { socket: i % 3 } : {}) }));
     const request = (id: number, differential: boolean): string => `@afalg1 ${JSON.stringify({ id, op: 'matrix', algs, strategies, cases, differential })}`;
-    const frames = await talk(program, [request(1, false), request(2, true), '@afalg1 {"id":3,"op":"bye"}'].join('\n') + '\n');
+    const badSocket = `@afalg1 ${JSON.stringify({ id: 4, op: 'matrix', algs, strategies, cases: [{ type: 'hash', msg: '', socket: 99 }] })}`;
+    const frames = await talk(program, [request(1, false), request(2, true), badSocket, '@afalg1 {"id":3,"op":"bye"}'].join('\n') + '\n');
+    assert.match((frames[3]?.error as { message: string }).message, /^matrix: cases\[0\]\.socket: expected an integer in 0\.\.15, got 99$/);
     type Outcome = { index: number; alg: string; strategy: string; status: string; step: string };
-    const [plain, differential] = frames.slice(1).map((frame) => frame.result as { executed: number; outcomes: Outcome[] });
+    const [plain, differential] = frames.slice(1, 3).map((frame) => frame.result as { executed: number; outcomes: Outcome[] });
     assert.equal(plain?.executed, 240);
     const order = (outcomes: Outcome[] | undefined): string[] => (outcomes ?? []).map((outcome) => `${outcome.index} ${outcome.alg} ${outcome.strategy}`);
     assert.deepEqual(order(plain?.outcomes), cases.flatMap((_, i) => algs.flatMap((alg) => strategies.map((strategy) => `${i} ${alg} ${strategy}`))));
