@@ -16,14 +16,19 @@
  * (parts per million of the mean; 0: never), MAX_REPETITIONS reached, or the next repetition would
  * end past POINT_BUDGET_MS (0: no budget) from the start of the size's warm-up.
  *
+ * Files: afalg-speed-args.c (the arguments, errors), bench-stopping.c (the rule, shared with the native
+ * agent); this one lays out the operation and times it.
+ *
  * Output: one line of JSON on stdout, either
  *   {"points":[{"size":16,"repetitions":[{"ops":123,"ns":100012345},...],"stopped":"precise"},...]}   (exit 0)
  *   {"error":"<step>: <errno name or message>"}           (exit 2: bad arguments, 1: syscall failed)
  */
 #define _GNU_SOURCE
+#include "afalg-speed-args.h"
+#include "bench-stopping.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,220 +46,8 @@
 #define SOL_ALG 279
 #endif
 
-#define MAX_SIZE (128 * 1024) /* largest payload; AF_ALG's send buffer must hold a whole request */
-#define MAX_SIZES 64
-#define MAX_KEY 3072
-#define MAX_IV 256
-#define MAX_ASSOC 65536
-#define MAX_AUTHSIZE 255
 #define MAX_DIGEST 64
 #define PIPE_PAGES 16 /* a default pipe holds 16 pages: one splice moves at most that much */
-
-enum type { T_HASH, T_SKCIPHER, T_AEAD };
-
-struct config {
-	enum type type;
-	const char *type_name, *alg;
-	int decrypt, zerocopy;
-	unsigned long sizes[MAX_SIZES];
-	int nsizes;
-	unsigned char key[MAX_KEY], iv[MAX_IV];
-	long keylen, ivlen; /* -1: none given */
-	unsigned long assoclen, authsize, warmup_ms, repetition_ms, repetitions;
-	int adaptive;
-	unsigned long max_repetitions, precision_ppm, point_budget_ms;
-};
-
-struct repetition {
-	unsigned long long ops, ns;
-};
-
-/* ---- errors: one line of JSON, then exit ---- */
-
-static void die(int code, const char *step, const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	printf("{\"error\":\"%s: ", step);
-	for (const char *c = text; *c; c++) { /* the text may quote user input: escape it */
-		if (*c == '"' || *c == '\\')
-			printf("\\%c", *c);
-		else if ((unsigned char)*c < 0x20)
-			printf("\\u%04x", (unsigned char)*c);
-		else
-			putchar(*c);
-	}
-	printf("\"}\n");
-	fflush(stdout);
-	exit(code);
-}
-
-/* A failed system call: exit 1 naming the step and errno (EAFNOSUPPORT, not "Address family..."). */
-static void die_errno(const char *step)
-{
-	int err = errno;
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-	const char *name = strerrorname_np(err);
-	if (name)
-		die(1, step, "%s", name);
-#endif
-	die(1, step, "errno %d", err);
-}
-
-#define BAD_ARGS(...) die(2, "args", __VA_ARGS__)
-
-/* ---- argument parsing ---- */
-
-static unsigned long parse_uint(const char *what, const char *s, unsigned long min, unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		BAD_ARGS("%s '%s' is not a non-negative integer", what, s);
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || errno)
-		BAD_ARGS("%s '%s' is not a non-negative integer", what, s);
-	if (v < min || v > max)
-		BAD_ARGS("%s %lu outside %lu..%lu", what, v, min, max);
-	return v;
-}
-
-static int hex_digit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Hex string into out; "-" means absent (returns -1). */
-static long parse_hex(const char *what, const char *s, unsigned char *out, size_t max)
-{
-	size_t len = strlen(s);
-
-	if (strcmp(s, "-") == 0)
-		return -1;
-	if (len % 2 != 0 || len / 2 > max)
-		BAD_ARGS("%s must be an even number of hex digits (at most %zu bytes) or -", what, max);
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			BAD_ARGS("%s is not hex", what);
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return (long)(len / 2);
-}
-
-static void parse_args(int argc, char **argv, struct config *c)
-{
-	char sizes[1024];
-
-	if (argc != 13 && argc != 16)
-		BAD_ARGS("expected 12 arguments (TYPE ALG OP PATH SIZES KEYHEX IVHEX ASSOCLEN AUTHSIZE WARMUP_MS "
-			 "REPETITION_MS REPETITIONS) or 15 (then MAX_REPETITIONS PRECISION_PPM POINT_BUDGET_MS), got %d", argc - 1);
-	c->type_name = argv[1];
-	if (strcmp(argv[1], "hash") == 0)
-		c->type = T_HASH;
-	else if (strcmp(argv[1], "skcipher") == 0)
-		c->type = T_SKCIPHER;
-	else if (strcmp(argv[1], "aead") == 0)
-		c->type = T_AEAD;
-	else
-		BAD_ARGS("unknown TYPE '%s' (hash, skcipher, aead)", argv[1]);
-
-	c->alg = argv[2];
-	if (strlen(c->alg) == 0 || strlen(c->alg) >= sizeof(((struct sockaddr_alg *)0)->salg_name))
-		BAD_ARGS("ALG must be 1..63 characters");
-
-	if (c->type == T_HASH ? strcmp(argv[3], "digest") != 0
-			      : strcmp(argv[3], "encrypt") != 0 && strcmp(argv[3], "decrypt") != 0)
-		BAD_ARGS("OP '%s' does not fit TYPE %s (hash: digest; skcipher, aead: encrypt, decrypt)", argv[3], argv[1]);
-	c->decrypt = strcmp(argv[3], "decrypt") == 0;
-
-	if (strcmp(argv[4], "copy") == 0)
-		c->zerocopy = 0;
-	else if (strcmp(argv[4], "zerocopy") == 0)
-		c->zerocopy = 1;
-	else
-		BAD_ARGS("unknown PATH '%s' (copy, zerocopy)", argv[4]);
-
-	if (strlen(argv[5]) >= sizeof(sizes))
-		BAD_ARGS("SIZES too long");
-	strcpy(sizes, argv[5]);
-	c->nsizes = 0;
-	for (char *save = NULL, *tok = strtok_r(sizes, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (c->nsizes == MAX_SIZES)
-			BAD_ARGS("at most %d SIZES", MAX_SIZES);
-		c->sizes[c->nsizes++] = parse_uint("size", tok, 1, MAX_SIZE);
-	}
-	if (c->nsizes == 0 || argv[5][0] == ',' || argv[5][strlen(argv[5]) - 1] == ',' || strstr(argv[5], ",,"))
-		BAD_ARGS("SIZES must be a comma-separated list of sizes");
-
-	c->keylen = parse_hex("KEYHEX", argv[6], c->key, MAX_KEY);
-	c->ivlen = parse_hex("IVHEX", argv[7], c->iv, MAX_IV);
-	c->assoclen = parse_uint("ASSOCLEN", argv[8], 0, MAX_ASSOC);
-	c->authsize = parse_uint("AUTHSIZE", argv[9], 0, MAX_AUTHSIZE);
-	if (c->type != T_AEAD && (c->assoclen || c->authsize))
-		BAD_ARGS("ASSOCLEN and AUTHSIZE must be 0 unless TYPE is aead");
-	c->warmup_ms = parse_uint("WARMUP_MS", argv[10], 0, 3600000);
-	c->repetition_ms = parse_uint("REPETITION_MS", argv[11], 1, 3600000);
-	c->repetitions = parse_uint("REPETITIONS", argv[12], 1, 100000);
-	c->max_repetitions = c->repetitions;
-	c->adaptive = argc == 16;
-	if (c->adaptive) {
-		c->max_repetitions = parse_uint("MAX_REPETITIONS", argv[13], c->repetitions, 100000);
-		c->precision_ppm = parse_uint("PRECISION_PPM", argv[14], 0, 1000000);
-		c->point_budget_ms = parse_uint("POINT_BUDGET_MS", argv[15], 0, 3600000);
-	}
-}
-
-/* ---- the stopping rule (the same as harness/protocol/bench-stopping.ts) ---- */
-
-static const double t_975[30] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-				  2.201,  2.179, 2.16,  2.145, 2.131, 2.12,  2.11,  2.101, 2.093, 2.086,
-				  2.08,   2.074, 2.069, 2.064, 2.06,  2.056, 2.052, 2.048, 2.045, 2.042 };
-
-/* Whether the 95 % interval's half-width over the mean of n rates is within ppm (no libm: squared). */
-static int precise_enough(const struct repetition *r, unsigned long n, unsigned long ppm)
-{
-	double mean = 0, var = 0, t, p = ppm / 1e6;
-
-	if (n < 2 || ppm == 0)
-		return 0;
-	for (unsigned long i = 0; i < n; i++)
-		mean += (double)r[i].ops * 1e9 / (double)r[i].ns;
-	mean /= (double)n;
-	for (unsigned long i = 0; i < n; i++) {
-		double d = (double)r[i].ops * 1e9 / (double)r[i].ns - mean;
-		var += d * d;
-	}
-	var /= (double)(n - 1);
-	t = n - 1 <= 30 ? t_975[n - 2] : 1.96;
-	return t * t * var / (double)n <= p * p * mean * mean;
-}
-
-/* NULL: measure another repetition; else why to stop. */
-static const char *stop_reason(const struct config *c, const struct repetition *r, unsigned long n, unsigned long long elapsed_ms)
-{
-	if (n < c->repetitions)
-		return NULL;
-	if (precise_enough(r, n, c->precision_ppm))
-		return "precise";
-	if (n >= c->max_repetitions)
-		return "max-repetitions";
-	if (c->point_budget_ms > 0 && elapsed_ms + c->repetition_ms > c->point_budget_ms)
-		return "time-share";
-	return NULL;
-}
 
 /* ---- the operation ---- */
 
@@ -358,10 +151,10 @@ static unsigned long long now_ns(void)
 }
 
 /* Run operations for `ms` milliseconds, reading the clock after each (at least one operation). */
-static struct repetition time_slice(struct op *o, unsigned long ms)
+static struct bench_repetition time_slice(struct op *o, unsigned long ms)
 {
 	unsigned long long start = now_ns(), deadline = start + ms * 1000000ull, t;
-	struct repetition r = { 0, 0 };
+	struct bench_repetition r = { 0, 0 };
 	do {
 		run_op(o);
 		r.ops++;
@@ -387,7 +180,7 @@ int main(int argc, char **argv)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t region, chunk_max = PIPE_PAGES * page;
 	unsigned char *src, *enc;
-	struct repetition *results;
+	struct bench_repetition *results;
 	unsigned long *counts;
 	const char **stopped;
 	int tfm, pipefd[2] = { -1, -1 };
@@ -399,7 +192,7 @@ int main(int argc, char **argv)
 	src = page_alloc(region, page);
 	enc = page_alloc(region, page);
 	o.out = page_alloc(region < MAX_DIGEST ? MAX_DIGEST : region, page);
-	results = calloc((size_t)c.nsizes * c.max_repetitions, sizeof(*results));
+	results = calloc((size_t)c.nsizes * c.stopping.max_repetitions, sizeof(*results));
 	counts = calloc((size_t)c.nsizes, sizeof(*counts));
 	stopped = calloc((size_t)c.nsizes, sizeof(*stopped));
 	if (!counts || !stopped)
@@ -475,19 +268,19 @@ int main(int argc, char **argv)
 		}
 
 		unsigned long long started = now_ns();
-		struct repetition *mine = &results[(size_t)s * c.max_repetitions];
+		struct bench_repetition *mine = &results[(size_t)s * c.stopping.max_repetitions];
 		time_slice(&o, c.warmup_ms);
 		do {
-			mine[counts[s]] = time_slice(&o, c.repetition_ms);
+			mine[counts[s]] = time_slice(&o, c.stopping.repetition_ms);
 			counts[s]++;
-		} while (!(stopped[s] = stop_reason(&c, mine, counts[s], (now_ns() - started) / 1000000ull)));
+		} while (!(stopped[s] = bench_stop_reason(&c.stopping, mine, counts[s], (now_ns() - started) / 1000000ull)));
 	}
 
 	printf("{\"points\":[");
 	for (int s = 0; s < c.nsizes; s++) {
 		printf("%s{\"size\":%lu,\"repetitions\":[", s ? "," : "", c.sizes[s]);
 		for (unsigned long r = 0; r < counts[s]; r++) {
-			const struct repetition *p = &results[(size_t)s * c.max_repetitions + r];
+			const struct bench_repetition *p = &results[(size_t)s * c.stopping.max_repetitions + r];
 			printf("%s{\"ops\":%llu,\"ns\":%llu}", r ? "," : "", p->ops, p->ns);
 		}
 		printf("]");

@@ -13,6 +13,8 @@ import { cacheDir, projectRoot } from '../core/paths.js';
 import { compile, firstErrorLine, type CompileResult } from '../core/compile.js';
 
 export const C_REFERENCE_SOURCE = path.join(projectRoot, 'bench', 'afalg-speed.c');
+/** Every file of the program (its main source first); the build compiles the .c ones. */
+export const C_REFERENCE_FILES = ['afalg-speed.c', 'afalg-speed-args.c', 'afalg-speed-args.h', 'bench-stopping.c', 'bench-stopping.h'].map((file) => path.join(projectRoot, 'bench', file));
 
 /** Flags of every build; -static is tried first and dropped when the C library has no static archive. */
 export const C_REFERENCE_FLAGS = ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11'];
@@ -26,8 +28,9 @@ export type CReferenceBuild = { program: string; static: boolean } | { unavailab
 export async function buildCReference(options: { cc?: string; dir?: string } = {}): Promise<CReferenceBuild> {
   const cc = options.cc ?? process.env.CC ?? 'cc';
   const dir = options.dir ?? cacheDir('bin');
-  const source = fs.readFileSync(C_REFERENCE_SOURCE, 'utf8');
-  const digest = crypto.createHash('sha256').update(source).update(C_REFERENCE_FLAGS.join(' ')).digest('hex').slice(0, 12);
+  const hash = crypto.createHash('sha256');
+  for (const file of C_REFERENCE_FILES) hash.update(fs.readFileSync(file)).update('\0');
+  const digest = hash.update(C_REFERENCE_FLAGS.join(' ')).digest('hex').slice(0, 12);
   const program = path.join(dir, `afalg-speed-${os.machine()}-${digest}`);
   if (fs.existsSync(program)) return { program, static: !needsInterpreter(program) };
 
@@ -38,7 +41,7 @@ export async function buildCReference(options: { cc?: string; dir?: string } = {
   try {
     let failure: CompileResult | undefined;
     for (const linkStatic of [true, false]) {
-      const result = await compile(cc, [...C_REFERENCE_FLAGS, ...(linkStatic ? ['-static'] : []), '-o', temp, C_REFERENCE_SOURCE]);
+      const result = await compile(cc, [...C_REFERENCE_FLAGS, ...(linkStatic ? ['-static'] : []), '-o', temp, ...C_REFERENCE_FILES.filter((file) => file.endsWith('.c'))]);
       if (result.missing) return noCompiler;
       if (result.code === 0) {
         fs.renameSync(temp, program);

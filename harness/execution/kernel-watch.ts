@@ -23,6 +23,13 @@ const FATAL = new Set(['oops', 'null-deref', 'gpf', 'bug', 'panic', 'kasan', 'kf
 /** A panic this soon after a fatal report (`Fatal exception` after an oops, with oops=panic) is that report's end. */
 const PANIC_AFTER_FATAL_MS = 10_000;
 
+/**
+ * A report on the console whose end does not come is handed over after this much quiet: above the
+ * one second panic() waits for the other CPUs to stop before printing its last lines (a CPU busy in
+ * the same driver with interrupts off, as the matrix's workers can be, makes it wait that long).
+ */
+const CONSOLE_IDLE_FLUSH_MS = 2500;
+
 export type WatchPhase = KernelEventLine['phase'];
 
 /** A report after which the target is gone (a panic), with the request in flight and the driver it names. */
@@ -94,7 +101,7 @@ export class KernelWatch {
     this.lastFatal = undefined;
     this.agent = agent;
     this.consoleFollow?.stop();
-    this.consoleFollow = console ? followConsole(console, (event) => this.record(event)) : undefined;
+    this.consoleFollow = console ? followConsole(console, (event) => this.record(event), { idleFlushMs: CONSOLE_IDLE_FLUSH_MS }) : undefined;
     // what the kernel logged before this point is its boot (and the discovery's): before any request.
     // A restarted guest's boot log repeats the first one's: not recorded again.
     const phase = this.phase;

@@ -33,13 +33,18 @@ export interface NativeAgentBuild {
   built: boolean;
 }
 
-/** The agent's C sources (not the test and fuzz programs beside them), sorted. */
+/** Sources the agent shares with the C reference loop: the stopping rule of adaptive measurements. */
+export const NATIVE_AGENT_SHARED_DIR = path.join(projectRoot, 'bench');
+const SHARED_SOURCES = ['bench-stopping.c', 'bench-stopping.h'];
+
+/** The agent's C sources (not the test and fuzz programs beside them), sorted, then the shared ones. */
 export function nativeAgentSources(): string[] {
-  return fs
+  const own = fs
     .readdirSync(NATIVE_AGENT_SOURCE_DIR)
     .filter((file) => /\.[ch]$/.test(file))
     .sort()
     .map((file) => path.join(NATIVE_AGENT_SOURCE_DIR, file));
+  return [...own, ...SHARED_SOURCES.map((file) => path.join(NATIVE_AGENT_SHARED_DIR, file))];
 }
 
 function sourceDigest(cc: string, flags: readonly string[]): string {
@@ -48,14 +53,26 @@ function sourceDigest(cc: string, flags: readonly string[]): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+/** The compiler buildNativeAgent uses for `arch`: the triplet-named one, or the host's gcc for x86_64 without it. */
+function compilerFor(arch: NativeArch): string {
+  const { cc } = NATIVE_COMPILERS[arch];
+  return findOnPath(cc) || arch !== 'x86_64' ? cc : 'gcc';
+}
+
+/** Whether buildNativeAgent(arch) can answer without failing: its program is cached or its compiler is installed. */
+export function nativeAgentBuildable(arch: NativeArch): boolean {
+  const cc = compilerFor(arch);
+  return Boolean(findOnPath(cc)) || fs.existsSync(path.join(cacheDir('bin'), `afalg-agent-${arch}-${sourceDigest(cc, NATIVE_AGENT_FLAGS)}`));
+}
+
 /**
  * Build (or reuse) `<dir>/afalg-agent-<arch>-<hash>` (dir: `<cache>/bin`). Throws one line naming the
  * missing compiler package or the compiler's first error.
  */
 export async function buildNativeAgent(arch: NativeArch, options: { dir?: string; cc?: string } = {}): Promise<NativeAgentBuild> {
-  const { cc: defaultCc, debianPackage } = NATIVE_COMPILERS[arch];
+  const { debianPackage } = NATIVE_COMPILERS[arch];
   // the host's own gcc builds x86_64 when no triplet-named compiler is installed
-  const cc = options.cc ?? (findOnPath(defaultCc) || arch !== 'x86_64' ? defaultCc : 'gcc');
+  const cc = options.cc ?? compilerFor(arch);
   const dir = options.dir ?? cacheDir('bin');
   const program = path.join(dir, `afalg-agent-${arch}-${sourceDigest(cc, NATIVE_AGENT_FLAGS)}`);
   if (fs.existsSync(program)) return { arch, program, size: fs.statSync(program).size, built: false };
@@ -64,7 +81,7 @@ export async function buildNativeAgent(arch: NativeArch, options: { dir?: string
   const temp = `${program}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   try {
     const sources = nativeAgentSources().filter((file) => file.endsWith('.c'));
-    const result = await compile(cc, [...NATIVE_AGENT_FLAGS, '-o', temp, ...sources, '-lm']);
+    const result = await compile(cc, [...NATIVE_AGENT_FLAGS, '-I', NATIVE_AGENT_SHARED_DIR, '-o', temp, ...sources, '-lm']);
     if (result.code !== 0) throw new Error(`${cc} failed to build the ${arch} native agent: ${firstErrorLine(result.stderr) || `exit ${result.code ?? '?'}`}`);
     fs.renameSync(temp, program);
     return { arch, program, size: fs.statSync(program).size, built: true };

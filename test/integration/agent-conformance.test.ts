@@ -247,7 +247,7 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
     const program = 'program' in reference ? reference.program : undefined;
     const writer = kmsgWriter();
     for (const kind of ['node', 'native'] as const) {
-      const target = await QemuTarget.start(board, kind === 'native' ? { nativeAgent: native.program } : {});
+      const target = await QemuTarget.start(board, kind === 'native' ? { nativeAgent: native.program } : { agent: 'node' });
       try {
         const t = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined, writer);
         if (hostBuilt) t.hang = await hangTranscript(target.agent, target.info.hello.kernelRelease);

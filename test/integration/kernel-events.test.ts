@@ -52,7 +52,8 @@ describe('kernel events from the guest (oops fixture on qemu-x86_64)', function 
   }
 
   before(async () => {
-    target = await openTarget(loadBoard('qemu-x86_64'));
+    // the Node agent: its worker thread's comm is 'node' (native-kernel-faults.test.ts holds the native agent to the same)
+    target = await openTarget(loadBoard('qemu-x86_64'), { agent: 'node' });
     const [fixture] = await buildFixtures(['oops'], target.info.hello.kernelRelease);
     const loaded = await target.agent.request('insmod', { path: fixture as string, params: [] });
     assert.equal(loaded.exitCode, 0, loaded.stderr);

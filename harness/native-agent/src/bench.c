@@ -2,10 +2,12 @@
  * Throughput loops: the system calls of the C reference (bench/afalg-speed.c), per operation
  *   copy:     sendmsg(payload + control messages), read(output)
  *   zerocopy: sendmsg(control messages only, MSG_MORE), vmsplice+splice the payload (16 pages at a time), read
- * and the same clock: read after every operation.
+ * and the same clock: read after every operation. An adaptive request (maxRepetitions) stops each size
+ * by the rule of bench/bench-stopping.h, like the C reference.
  */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "bench-stopping.h"
 #include "errnames.h"
 #include "session.h"
 #include "wire.h"
@@ -159,25 +161,32 @@ static void *page_alloc(size_t len, size_t page)
 	return posix_memalign(&p, page, (len + page - 1) / page * page) == 0 ? p : NULL;
 }
 
-int bench_run(const struct bench_request *req, struct jwriter *w, char *error, size_t error_size)
+/* The request's rule: adaptive, or exactly `repetitions` (min = max, no precision, no time share). */
+static struct bench_stopping stopping_of(const struct bench_request *req)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), region = req->assoc_length + MAX_BENCH_SIZE + (size_t)req->authsize + MAX_DIGEST;
-	struct bench_op o = { .fd = -1, .pipe_rd = -1, .pipe_wr = -1, .zerocopy = req->zerocopy, .error = error, .error_size = error_size };
-	struct buffers b = { page_alloc(region, page), page_alloc(region, page), page_alloc(region, page), { 0 } };
-	unsigned long long *results = calloc(req->nsizes * (size_t)req->repetitions * 2, sizeof *results);
-	int tfm = -1, rc = -1;
-	if (!b.src || !b.enc || !b.out || !results) { snprintf(error, error_size, "bench: out of memory"); goto done; }
-	for (size_t i = 0; i < region; i++) b.src[i] = (unsigned char)((i * 131 + 7) & 0xff);
-	o.out = b.out;
-	if (open_op(req, &o, &tfm) < 0) goto done;
-	for (size_t s = 0; s < req->nsizes; s++) {
-		unsigned long long ops, ns;
-		if (prepare_size(&o, req, &b, req->sizes[s], page) < 0 || time_slice(&o, req->warmup_ms, &ops, &ns) < 0) goto done;
-		for (long r = 0; r < req->repetitions; r++) {
-			unsigned long long *at = &results[(s * (size_t)req->repetitions + (size_t)r) * 2];
-			if (time_slice(&o, req->repetition_ms, &at[0], &at[1]) < 0) goto done;
-		}
-	}
+	struct bench_stopping rule = { (unsigned long)req->repetitions, (unsigned long)req->repetitions, 0, 0, (unsigned long)req->repetition_ms };
+	if (!req->adaptive) return rule;
+	rule.max_repetitions = (unsigned long)req->max_repetitions;
+	rule.precision_ppm = (unsigned long)(req->target_precision * 1e6 + 0.5);
+	rule.point_budget_ms = (unsigned long)(req->point_budget_ms + 0.5);
+	return rule;
+}
+
+/* One size: warm-up, then repetitions until the rule says stop; *count of them in `mine`. */
+static int measure_size(struct bench_op *o, const struct bench_request *req, const struct bench_stopping *rule, struct bench_repetition *mine, unsigned long *count, const char **stopped)
+{
+	unsigned long long started = now_ns(), ops, ns;
+	if (time_slice(o, req->warmup_ms, &ops, &ns) < 0) return -1;
+	*count = 0;
+	do {
+		if (time_slice(o, req->repetition_ms, &mine[*count].ops, &mine[*count].ns) < 0) return -1;
+		(*count)++;
+	} while (!(*stopped = bench_stop_reason(rule, mine, *count, (now_ns() - started) / 1000000ull)));
+	return 0;
+}
+
+static void write_points(struct jwriter *w, const struct bench_request *req, const struct bench_repetition *results, const unsigned long *counts, const char *const *stopped, unsigned long max)
+{
 	jw_begin_object(w);
 	jw_key(w, "points");
 	jw_begin_array(w);
@@ -186,19 +195,41 @@ int bench_run(const struct bench_request *req, struct jwriter *w, char *error, s
 		jw_key(w, "size"); jw_int(w, (long long)req->sizes[s]);
 		jw_key(w, "repetitions");
 		jw_begin_array(w);
-		for (long r = 0; r < req->repetitions; r++) {
-			unsigned long long *at = &results[(s * (size_t)req->repetitions + (size_t)r) * 2];
+		for (unsigned long r = 0; r < counts[s]; r++) {
+			const struct bench_repetition *at = &results[s * max + r];
 			jw_begin_object(w);
-			jw_key(w, "ops"); jw_int(w, (long long)at[0]);
-			jw_key(w, "ns"); jw_int(w, (long long)at[1]);
+			jw_key(w, "ops"); jw_int(w, (long long)at->ops);
+			jw_key(w, "ns"); jw_int(w, (long long)at->ns);
 			jw_end(w);
 		}
 		jw_end(w);
+		if (req->adaptive) { jw_key(w, "stopped"); jw_cstring(w, stopped[s]); }
 		jw_end(w);
 	}
 	jw_end(w);
 	jw_key(w, "engine"); jw_cstring(w, "agent");
 	jw_end(w);
+}
+
+int bench_run(const struct bench_request *req, struct jwriter *w, char *error, size_t error_size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), region = req->assoc_length + MAX_BENCH_SIZE + (size_t)req->authsize + MAX_DIGEST;
+	struct bench_op o = { .fd = -1, .pipe_rd = -1, .pipe_wr = -1, .zerocopy = req->zerocopy, .error = error, .error_size = error_size };
+	struct buffers b = { page_alloc(region, page), page_alloc(region, page), page_alloc(region, page), { 0 } };
+	struct bench_stopping rule = stopping_of(req);
+	struct bench_repetition *results = calloc(req->nsizes * rule.max_repetitions, sizeof *results);
+	unsigned long counts[32] = { 0 };
+	const char *stopped[32] = { NULL };
+	int tfm = -1, rc = -1;
+	if (!b.src || !b.enc || !b.out || !results) { snprintf(error, error_size, "bench: out of memory"); goto done; }
+	for (size_t i = 0; i < region; i++) b.src[i] = (unsigned char)((i * 131 + 7) & 0xff);
+	o.out = b.out;
+	if (open_op(req, &o, &tfm) < 0) goto done;
+	for (size_t s = 0; s < req->nsizes; s++) {
+		if (prepare_size(&o, req, &b, req->sizes[s], page) < 0) goto done;
+		if (measure_size(&o, req, &rule, &results[s * rule.max_repetitions], &counts[s], &stopped[s]) < 0) goto done;
+	}
+	write_points(w, req, results, counts, stopped, rule.max_repetitions);
 	rc = 0;
 done:
 	if (o.pipe_rd >= 0) close(o.pipe_rd);

@@ -9,6 +9,8 @@ enum strategy { S_ONESHOT, S_CHUNKS, S_PAGE_CROSS, S_INPLACE, S_COUNT };
 
 #define MAX_STRATEGIES 16
 #define MAX_CHUNK_SIZES 64
+/* sockets one transform may have open at once (CaseBase.socket) */
+#define MAX_CASE_SOCKETS 16
 
 extern const char *const STRATEGY_NAMES[S_COUNT];
 extern const char *const ALG_TYPE_NAMES[4];
@@ -38,6 +40,7 @@ struct acase {
 	struct bytes seed;       /* hash-mct */
 	struct bytes *checkpoints;
 	size_t ncheckpoints;
+	int has_socket, socket;  /* which socket bound to the transform runs it (state cases interleave keys); 0 by default */
 	int has_expect, expect_mismatch;
 	struct bytes expect;
 	const char *expect_error;
@@ -75,7 +78,10 @@ struct bench_request {
 	size_t assoc_length;
 	int authsize;
 	double warmup_ms, repetition_ms;
-	long repetitions;
+	long repetitions;      /* the fixed count, or when adaptive the minimum */
+	int adaptive;          /* maxRepetitions given: stop by the rule of bench/bench-stopping.h */
+	long max_repetitions;
+	double target_precision, point_budget_ms;
 	const char *program;
 };
 

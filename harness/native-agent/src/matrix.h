@@ -18,7 +18,8 @@ struct hang {
 /* Set up `workers` sessions (0: run on the calling thread, unwatched). */
 int matrix_init(int workers);
 /*
- * Run the request; on success writes {"executed":N,"outcomes":[...]} and returns 0. Returns 1 with
+ * Run the request; on success writes {"executed":N,"outcomes":[...]} (in case order) and returns 0; -1: out
+ * of memory. Returns 1 with
  * *hang filled when an operation did not return within the hang limit (now and for every later request).
  */
 int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang);

@@ -60,8 +60,31 @@ char *run_program(const char *const *argv, int *status, char *err, size_t err_si
 	return text;
 }
 
-/* Kernel log records available on a non-blocking /dev/kmsg; each record's text is written when `w`. */
-static void read_records(int fd, struct jwriter *w)
+/* The counter rate of tcrypt's sec=0 cycle counts: the rules of harness/protocol/cycle-rate.ts (the later, finer figure wins). */
+struct cycle_rate {
+	double hz;
+	int rank;
+};
+
+static void note_cycle_rate(const char *text, struct cycle_rate *rate)
+{
+	static const struct { const char *prefix; int rank; } lines[] = {
+		{ "tsc: Refined TSC clocksource calibration: ", 2 },
+		{ "tsc: Detected ", 1 },
+		{ "arch_timer: cp15 timer(s) running at ", 1 },
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		const char *at = strstr(text, lines[i].prefix);
+		char *end;
+		if (!at) continue;
+		double mhz = strtod(at + strlen(lines[i].prefix), &end);
+		while (*end == ' ') end++;
+		if (mhz > 0 && strncmp(end, "MHz", 3) == 0 && lines[i].rank >= rate->rank) *rate = (struct cycle_rate){ mhz * 1e6 + 0.5, lines[i].rank };
+	}
+}
+
+/* Kernel log records available on a non-blocking /dev/kmsg; each record's text is written when `w`, scanned for the cycle rate when `rate`. */
+static void read_records(int fd, struct jwriter *w, struct cycle_rate *rate)
 {
 	char record[8192];
 	for (;;) {
@@ -69,10 +92,11 @@ static void read_records(int fd, struct jwriter *w)
 		if (n < 0 && errno == EPIPE) continue; /* records were overwritten before we read them */
 		if (n <= 0) return;
 		record[n] = '\0';
-		if (!w) continue;
 		char *text = strchr(record, ';');
 		text = text ? text + 1 : record;
-		jw_string(w, text, strcspn(text, "\n"));
+		text[strcspn(text, "\n")] = '\0';
+		if (rate) note_cycle_rate(text, rate);
+		if (w) jw_string(w, text, strlen(text));
 	}
 }
 
@@ -154,15 +178,16 @@ static int run_modprobe(const struct loader *l, const char *module, const struct
 	return status;
 }
 
-static void write_result(struct jwriter *w, int exit_code, const char *stderr_text, int kmsg, double seconds)
+static void write_result(struct jwriter *w, int exit_code, const char *stderr_text, int kmsg, double seconds, double cycle_hz)
 {
 	jw_begin_object(w);
 	jw_key(w, "exitCode"); jw_int(w, exit_code);
 	jw_key(w, "stderr"); jw_cstring(w, stderr_text);
 	jw_key(w, "log"); jw_begin_array(w);
-	if (kmsg >= 0) read_records(kmsg, w);
+	if (kmsg >= 0) read_records(kmsg, w, NULL);
 	jw_end(w);
 	jw_key(w, "seconds"); jw_double(w, seconds);
+	if (cycle_hz > 0) { jw_key(w, "cycleHz"); jw_int(w, (long long)cycle_hz); }
 	jw_end(w);
 }
 
@@ -172,11 +197,13 @@ static int load_capturing(const struct loader *l, const char *file, const char *
 	char stderr_text[2048] = "";
 	int kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg < 0) { snprintf(error, size, "open /dev/kmsg: %s", strerror(errno)); return -1; }
-	read_records(kmsg, NULL);
+	/* the records before the load tell the cycle counter's rate (tcrypt's sec=0 figures count it) */
+	struct cycle_rate rate = { 0, 0 };
+	read_records(kmsg, NULL, &rate);
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	int code = file ? finit(file, req, stderr_text, sizeof stderr_text) : run_modprobe(l, module, req, stderr_text, sizeof stderr_text);
-	write_result(w, code, stderr_text, kmsg, seconds_since(&start));
+	write_result(w, code, stderr_text, kmsg, seconds_since(&start), rate.hz);
 	close(kmsg);
 	return 0;
 }
@@ -197,7 +224,7 @@ static int modprobe(const struct module_request *req, struct jwriter *w, char *e
 	}
 	if (look_up(dir, req->module, file, sizeof file, deps, sizeof deps) < 0) {
 		snprintf(out, sizeof out, "module %s not found in %s/modules.dep", req->module, dir);
-		write_result(w, 1, out, -1, 0);
+		write_result(w, 1, out, -1, 0, 0);
 		return 0;
 	}
 	for (char *dep = strtok(deps, " \t\n"); dep; dep = strtok(NULL, " \t\n")) {
@@ -211,7 +238,7 @@ static int modprobe(const struct module_request *req, struct jwriter *w, char *e
 		if (code != 0) {
 			char message[2300];
 			snprintf(message, sizeof message, "dependency %s: %s", name, out);
-			write_result(w, code, message, -1, 0);
+			write_result(w, code, message, -1, 0, 0);
 			return 0;
 		}
 	}

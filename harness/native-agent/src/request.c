@@ -132,6 +132,9 @@ static int decode_expectations(struct decoder *d, const struct jnode *c, const c
 {
 	if ((out->has_expect = get_bytes(d, c, where, "expect", 0, &out->expect)) < 0) return -1;
 	if (get_string(d, c, where, "expectError", 0, &out->expect_error) < 0) return -1;
+	double socket = 0;
+	if ((out->has_socket = get_uint(d, c, where, "socket", 0, MAX_CASE_SOCKETS - 1, &socket)) < 0) return -1;
+	out->socket = (int)socket;
 	if (mismatch_allowed && get_bool(d, c, where, "expectMismatch", &out->expect_mismatch) < 0) return -1;
 	return 0;
 }
@@ -287,6 +290,29 @@ int decode_probes(struct decoder *d, const struct jnode *req, struct probe **pro
 	return 0;
 }
 
+/* A number ≥ 0 when present (0 and 1 as get_uint), for the fractions of the stopping rule. */
+static int get_fraction(struct decoder *d, const struct jnode *obj, const char *name, double max, double *out)
+{
+	const struct jnode *m;
+	int rc = member(d, obj, "", name, J_NUM, &m);
+	if (rc <= 0) return rc;
+	if (!(m->num >= 0 && m->num <= max)) return bad(d, "%s: expected a number in 0..%g, got %g", name, max, m->num);
+	*out = m->num;
+	return 1;
+}
+
+/* maxRepetitions (adaptive when present), targetPrecision, pointBudgetMs (protocol/bench-stopping.ts). */
+static int decode_stopping_rule(struct decoder *d, const struct jnode *req, struct bench_request *out)
+{
+	double max = 0;
+	int rc = get_uint(d, req, "", "maxRepetitions", 0, 10000, &max);
+	if (rc < 0) return -1;
+	out->adaptive = rc > 0;
+	out->max_repetitions = out->adaptive && (long)max > out->repetitions ? (long)max : out->repetitions;
+	if (get_fraction(d, req, "targetPrecision", 1, &out->target_precision) < 0) return -1;
+	return get_fraction(d, req, "pointBudgetMs", 3.6e6, &out->point_budget_ms) < 0 ? -1 : 0;
+}
+
 int decode_bench(struct decoder *d, const struct jnode *req, struct bench_request *out)
 {
 	static const char *const ops[] = { "encrypt", "decrypt", "digest" };
@@ -322,6 +348,7 @@ int decode_bench(struct decoder *d, const struct jnode *req, struct bench_reques
 	if (get_uint(d, req, "", "warmupMs", 1, 3.6e6, &out->warmup_ms) < 0 || get_uint(d, req, "", "repetitionMs", 1, 3.6e6, &out->repetition_ms) < 0) return -1;
 	if (get_uint(d, req, "", "repetitions", 1, 10000, &number) < 0) return -1;
 	out->repetitions = (long)number;
+	if (decode_stopping_rule(d, req, out) < 0) return -1;
 	return get_string(d, req, "", "program", 0, &out->program) < 0 ? -1 : 0;
 }
 

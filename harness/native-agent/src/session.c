@@ -90,14 +90,14 @@ int session_bind(struct session *s, enum alg_type type, const char *name, char *
 }
 
 /* The transform bound to (type, name), binding it (and closing the least recently used) when needed. */
-static struct transform *transform_for(struct session *s, enum alg_type type, const char *name, struct fault *f)
+static struct transform *transform_for(struct session *s, enum alg_type type, const char *name, int socket, struct fault *f)
 {
 	struct transform *free_slot = NULL, *oldest = NULL;
 	s->clock++;
 	for (int i = 0; i < MAX_OPEN_TRANSFORMS; i++) {
 		struct transform *t = &s->transforms[i];
 		if (!t->in_use) { if (!free_slot) free_slot = t; continue; }
-		if (t->type == type && strcmp(t->name, name) == 0) { t->used_at = s->clock; return t; }
+		if (t->type == type && t->socket == socket && strcmp(t->name, name) == 0) { t->used_at = s->clock; return t; }
 		if (!oldest || t->used_at < oldest->used_at) oldest = t;
 	}
 	if (!free_slot) { close_transform(oldest); free_slot = oldest; }
@@ -106,6 +106,7 @@ static struct transform *transform_for(struct session *s, enum alg_type type, co
 	free_slot->in_use = 1;
 	free_slot->type = type;
 	free_slot->name = strdup(name);
+	free_slot->socket = socket;
 	free_slot->fd = fd;
 	free_slot->opfd = -1;
 	free_slot->used_at = s->clock;
@@ -200,7 +201,7 @@ static int run_hash_op(struct session *s, int opfd, const struct acase *c, const
 static int run_hash(struct session *s, const struct acase *c, const struct bytes *expect, const char *alg, enum strategy strategy,
 		    const size_t *chunks, size_t nchunks, struct raw_outcome *out, struct fault *f)
 {
-	struct transform *t = transform_for(s, T_HASH, alg, f);
+	struct transform *t = transform_for(s, T_HASH, alg, c->socket, f);
 	if (!t) return -1;
 	WITH_OPERATION(t, c->has_key ? &c->key : NULL, 0, run_hash_op(s, opfd, c, expect, strategy, chunks, nchunks, out, f));
 	return 0;
@@ -240,7 +241,7 @@ static int run_cipher(struct session *s, const struct acase *c, const struct byt
 		      const size_t *chunks, size_t nchunks, struct raw_outcome *out, struct fault *f)
 {
 	int aead = c->type == C_AEAD;
-	struct transform *t = transform_for(s, aead ? T_AEAD : T_SKCIPHER, alg, f);
+	struct transform *t = transform_for(s, aead ? T_AEAD : T_SKCIPHER, alg, c->socket, f);
 	if (!t) return -1;
 	if (!aead && c->input.n == 0) return fault_text(f, "send", "EMSGSIZE");
 	if (aead) {
@@ -256,7 +257,7 @@ static int run_cipher(struct session *s, const struct acase *c, const struct byt
 
 static int run_rng(struct session *s, const struct acase *c, const char *alg, struct raw_outcome *out, struct fault *f)
 {
-	struct transform *t = transform_for(s, T_RNG, alg, f);
+	struct transform *t = transform_for(s, T_RNG, alg, c->socket, f);
 	if (!t) return -1;
 	if (c->length > MAX_DATA) return fault_text(f, "read", "E2BIG");
 	struct placement p = { NULL, NULL };
@@ -302,7 +303,7 @@ static int run_mct_op(struct session *s, int opfd, const struct acase *c, struct
 
 static int run_mct(struct session *s, const struct acase *c, const char *alg, struct raw_outcome *out, struct fault *f)
 {
-	struct transform *t = transform_for(s, T_HASH, alg, f);
+	struct transform *t = transform_for(s, T_HASH, alg, c->socket, f);
 	if (!t) return -1;
 	WITH_OPERATION(t, NULL, 0, run_mct_op(s, opfd, c, out, f));
 	return 0;

@@ -16,6 +16,7 @@ struct transform {
 	int in_use;
 	enum alg_type type;
 	char *name;
+	int socket; /* the case's socket index: one transform socket each */
 	int fd, opfd;
 	int has_key;
 	unsigned char *key;

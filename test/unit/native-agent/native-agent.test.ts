@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { findOnPath } from '../../../harness/core/exec.js';
 import { buildNativeAgent, type NativeArch } from '../../../harness/native-agent/build.js';
 import { projectRoot } from '../../../harness/core/paths.js';
@@ -121,5 +122,38 @@ describe('native agent (host)', function () {
     const big = (answers[7]?.result as { outcomes: Array<{ ref: string; status: string; error: string }> }).outcomes[0];
     assert.equal(big?.status, 'error');
     assert.match(big?.error ?? '', /^(E2BIG|EAFNOSUPPORT)$/);
+  });
+
+  it('answers a matrix split over its workers with every execution counted and outcomes in case order', async () => {
+    const { program } = await buildNativeAgent('x86_64', { dir: work });
+    // transforms no kernel has: every execution is a bind error outcome, with or without AF_ALG on this host
+    const algs = ['afalg-test-missing-a', 'afalg-test-missing-b', 'afalg-test-missing-c'];
+    const strategies = ['oneshot', 'chunks'];
+    // cases 30–35 interleave three sockets (boundary 'state socket' cases): a chunk never cuts that run
+    const cases = Array.from({ length: 40 }, (_, i) => ({ type: 'hash', msg: Buffer.from(`case ${i}`).toString('base64'), ...(i >= 30 && i < 36 ? { socket: i % 3 } : {}) }));
+    const request = (id: number, differential: boolean): string => `@afalg1 ${JSON.stringify({ id, op: 'matrix', algs, strategies, cases, differential })}`;
+    const badSocket = `@afalg1 ${JSON.stringify({ id: 4, op: 'matrix', algs, strategies, cases: [{ type: 'hash', msg: '', socket: 99 }] })}`;
+    const frames = await talk(program, [request(1, false), request(2, true), badSocket, '@afalg1 {"id":3,"op":"bye"}'].join('\n') + '\n');
+    assert.match((frames[3]?.error as { message: string }).message, /^matrix: cases\[0\]\.socket: expected an integer in 0\.\.15, got 99$/);
+    type Outcome = { index: number; alg: string; strategy: string; status: string; step: string };
+    const [plain, differential] = frames.slice(1, 3).map((frame) => frame.result as { executed: number; outcomes: Outcome[] });
+    assert.equal(plain?.executed, 240);
+    const order = (outcomes: Outcome[] | undefined): string[] => (outcomes ?? []).map((outcome) => `${outcome.index} ${outcome.alg} ${outcome.strategy}`);
+    assert.deepEqual(order(plain?.outcomes), cases.flatMap((_, i) => algs.flatMap((alg) => strategies.map((strategy) => `${i} ${alg} ${strategy}`))));
+    assert.ok(plain?.outcomes.every((outcome) => outcome.status === 'error' && outcome.step === 'bind'));
+    // differential: the reference failing ends each case after its one-shot
+    assert.equal(differential?.executed, 40);
+    assert.deepEqual(order(differential?.outcomes), cases.map((_, i) => `${i} ${algs[0]} oneshot`));
+  });
+
+  it("answers kernel-config with this kernel's .config as the Node agent reads it", async () => {
+    const { program } = await buildNativeAgent('x86_64', { dir: work });
+    const [, answer] = await talk(program, '@afalg1 {"id":1,"op":"kernel-config"}\n');
+    const result = answer?.result as { source?: string; text?: string; tried: string[] };
+    const boot = `/boot/config-${os.release()}`;
+    assert.deepEqual(result.tried, ['/proc/config.gz', boot]);
+    const expected = fs.existsSync('/proc/config.gz') ? zlib.gunzipSync(fs.readFileSync('/proc/config.gz')).toString('utf8') : fs.existsSync(boot) ? fs.readFileSync(boot, 'utf8') : undefined;
+    assert.equal(result.text, expected);
+    assert.equal(result.source, expected === undefined ? undefined : fs.existsSync('/proc/config.gz') ? '/proc/config.gz' : boot);
   });
 });

@@ -14,17 +14,33 @@ describe('agent choice', () => {
     assert.throws(() => agentPreferenceOf(x86, 'python'), /--agent: unknown agent 'python'; known: auto, node, native/);
   });
 
-  it('auto: node on a same-arch QEMU guest (host node over 9p) and on an image with node, native on a foreign one without', () => {
+  it('auto on QEMU: native where it can be built, else node on a same-arch guest (host node over 9p) or an image with node, native on a foreign one without', () => {
     const host = hostBoardArch();
     const same = host === 'aarch64' ? arm : x86;
     const foreign = host === 'aarch64' ? x86 : arm;
-    assert.equal(chooseQemuAgent(same, 'auto').kind, 'node');
-    assert.match(chooseQemuAgent(same, 'auto').reason, /host's node/);
+    const built = { nativeBuildable: true };
+    const unbuilt = { nativeBuildable: false };
+    assert.deepEqual(chooseQemuAgent(same, 'auto', built), { kind: 'native', reason: `auto: the native agent is built for ${same.arch} (static binary over the 9p share)` });
+    assert.equal(chooseQemuAgent(same, 'auto', unbuilt).kind, 'node');
+    assert.match(chooseQemuAgent(same, 'auto', unbuilt).reason, /no native agent for .* \(no compiler\); the host's node/);
     const foreignNoNode = { ...foreign, qemu: { ...foreign.qemu, agentNode: 'host' as const } };
-    assert.equal(chooseQemuAgent(foreignNoNode, 'auto').kind, 'native');
+    assert.equal(chooseQemuAgent(foreignNoNode, 'auto', unbuilt).kind, 'native');
     const foreignImage = { ...foreign, qemu: { ...foreign.qemu, agentNode: 'image' as const } };
-    assert.deepEqual(chooseQemuAgent(foreignImage, 'auto').kind, 'node');
-    assert.equal(chooseQemuAgent(same, 'native').kind, 'native');
+    assert.equal(chooseQemuAgent(foreignImage, 'auto', unbuilt).kind, 'node');
+    assert.equal(chooseQemuAgent(foreignImage, 'auto', built).kind, 'native');
+    assert.equal(chooseQemuAgent(same, 'native', unbuilt).kind, 'native');
+    assert.equal(chooseQemuAgent(same, 'node', built).kind, 'node');
+  });
+
+  it('auto keeps the Node agent for a run that needs the in-kernel executor, says why, and refuses --agent native with it', () => {
+    const host = hostBoardArch();
+    const same = host === 'aarch64' ? arm : x86;
+    const choice = chooseQemuAgent(same, 'auto', { nativeBuildable: true, kernelExecutor: true });
+    assert.equal(choice.kind, 'node');
+    assert.match(choice.reason, /^auto: the in-kernel executor \(--executor\) is reached through the Node agent only; the host's node/);
+    const image = { ...arm, qemu: { ...arm.qemu, agentNode: 'image' as const } };
+    assert.equal(chooseQemuAgent(image, 'auto', { nativeBuildable: true, kernelExecutor: true }).kind, 'node');
+    assert.throws(() => chooseQemuAgent(same, 'native', { nativeBuildable: true, kernelExecutor: true }), /^BadInputError: --agent native: the in-kernel executor \(--executor\) is reached through the Node agent only; use --agent node or auto$/);
   });
 
   it("auto on a board: node when its node is usable, native with the reason otherwise", () => {
