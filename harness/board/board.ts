@@ -12,6 +12,8 @@ export type Accel = 'auto' | 'kvm' | 'tcg';
 
 export interface QemuBoardConfig {
   binary: string;
+  /** the run's --executor when none is given (absent: afalg) */
+  executor?: 'afalg' | 'kernel' | 'auto';
   machine: string;
   cpu: { tcg: string; kvm: string };
   accel: Accel;

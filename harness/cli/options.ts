@@ -65,7 +65,7 @@ export const selectionOptions = <T>(y: Argv<T>, defaultAlgorithms: string) =>
   y
     .option('alg', { type: 'string', array: true, describe: `algorithm name or pattern (* and ? are wildcards), e.g. 'gcm(aes)' 'hmac(*)' (default: ${defaultAlgorithms})` })
     .option('driver', { type: 'string', array: true, describe: "only drivers matching (e.g. 'virtio_crypto_*'); the generic row stays only if its name matches" })
-    .option('executor', { choices: ['afalg', 'kernel', 'auto'] as const, describe: "who runs each driver's requests: AF_ALG (default), the in-kernel executor module (QEMU boards; skcipher, AEAD and hash), or auto: the module where this kernel's AF_ALG cannot reach the driver" });
+    .option('executor', { choices: ['afalg', 'kernel', 'auto'] as const, describe: "who runs each driver's requests (default: the board's qemu.executor, else afalg): AF_ALG, the in-kernel executor module (QEMU boards; skcipher, AEAD and hash), or auto: the module where this kernel's AF_ALG cannot reach the driver" });
 
 /** The vectors stage. */
 export const vectorOptions = <T>(y: Argv<T>) =>

@@ -128,15 +128,20 @@ export function runSettingsOf(args: RunArgs, board: Board, vectorsDir: string | 
     ...(args.bench ? { bench: benchSettingsOf(args) } : {}),
     fixtures: fixturesWanted(board, args.fixtures),
     loadModules: checkModuleFiles(board, args['load-module']),
-    ...(args.executor && args.executor !== 'afalg' ? { executor: executorFor(board, args.executor) } : {}),
+    ...executorOf(board, args.executor),
     agent: agentPreferenceOf(board, args.agent),
   };
   checkAlgorithmPatterns(settings);
   return settings;
 }
 
-/** --executor kernel|auto: the module is built for and loaded into a QEMU guest. */
-function executorFor(board: Board, executor: 'kernel' | 'auto'): 'kernel' | 'auto' {
+/**
+ * --executor, else the QEMU board's `qemu.executor` (the 7.x board says auto, so a plain run reaches its
+ * accelerator), else AF_ALG only. kernel|auto: the module is built for and loaded into a QEMU guest.
+ */
+function executorOf(board: Board, given: 'afalg' | 'kernel' | 'auto' | undefined): Pick<RunSettings, 'executor'> {
+  const executor = given ?? board.qemu?.executor;
+  if (executor === undefined || executor === 'afalg') return {};
   if (board.transport !== 'qemu') throw new BadInputError(`--executor ${executor}: the in-kernel executor is built for QEMU boards' Debian kernels; ${board.name} is ${board.transport}`);
-  return executor;
+  return { executor };
 }

@@ -205,13 +205,13 @@ describe('run --executor kernel on qemu-x86_64-sid: the issue\'s drivers through
   });
 });
 
-describe('run --executor auto on qemu-x86_64-sid', function () {
+describe('run on qemu-x86_64-sid with its default executor (the board says auto; no --executor given)', function () {
   this.timeout(900_000);
   const tmp = useTempDir('afalg-kexec-run-');
 
   it('qualifies virtio_crypto_aes_cbc through the in-kernel executor and says so per driver', async () => {
     const out = path.join(tmp.path, 'run');
-    const result = await runCli(['run', '--board', 'qemu-x86_64-sid', '--vectors', vectorsDir, '--out', out, '--alg', 'cbc(aes)', '--executor', 'auto', '--sample', '40', '--bench', '--sizes', '4096', '--seconds', '0.2', '--paths', 'copy', '--no-tcrypt', '--no-c-reference']);
+    const result = await runCli(['run', '--board', 'qemu-x86_64-sid', '--vectors', vectorsDir, '--out', out, '--alg', 'cbc(aes)', '--sample', '40', '--bench', '--sizes', '4096', '--seconds', '0.2', '--paths', 'copy', '--no-tcrypt', '--no-c-reference']);
     const run = readRun(out);
     const summary = summarize(run.meta, run.lines);
     const rowOf = (target: string) => summary.rows.find((row) => row.target === target);
@@ -219,7 +219,7 @@ describe('run --executor auto on qemu-x86_64-sid', function () {
     assert.equal(virtio?.executor, 'kernel');
     assert.ok((virtio?.passed ?? 0) > 0 && virtio?.failed === 0, JSON.stringify(virtio && { passed: virtio.passed, failed: virtio.failed }));
     assert.equal(rowOf('cbc-aes-aesni')?.executor, undefined, 'AF_ALG serves what it can reach');
-    assert.equal(run.meta.settings.executor, 'auto');
+    assert.equal(run.meta.settings.executor, 'auto', "the board's qemu.executor");
     assert.ok(!summary.unbindable.some((line) => line.target === 'virtio_crypto_aes_cbc'));
     assert.match(result.stdout, /virtio_crypto_aes_cbc \[in-kernel executor\]/);
     // the bench measures it through the module too, and says so

@@ -4,6 +4,8 @@ import { runSettingsOf } from '../../../harness/cli/run-settings.js';
 import type { RunArgs } from '../../../harness/cli/options.js';
 import { expectBadInput } from '../../support/bad-input.js';
 
+const settingsExecutor = (settings: { executor?: string }) => settings.executor;
+
 describe('cli/run-settings', () => {
   const board = loadBoard('qemu-x86_64');
   const of = (args: RunArgs) => runSettingsOf(args, board, '/vectors');
@@ -30,6 +32,15 @@ describe('cli/run-settings', () => {
     assert.equal(of({ bench: true }).bench?.tcryptSec, 0, 'tcrypt cycle counts by default');
     // stored as is in run.json and read back as is: plain JSON, nothing lost on the way
     assert.deepEqual(JSON.parse(JSON.stringify(settings)), settings);
+  });
+
+  it("takes the executor from --executor, else the board's qemu.executor, else AF_ALG only", () => {
+    const sid = loadBoard('qemu-x86_64-sid');
+    const onSid = (args: RunArgs) => runSettingsOf(args, sid, '/vectors');
+    assert.equal(settingsExecutor(of({})), undefined, 'bookworm: AF_ALG only');
+    assert.equal(settingsExecutor(onSid({})), 'auto', 'the 7.x board reaches its accelerator through the module');
+    assert.equal(settingsExecutor(onSid({ executor: 'afalg' })), undefined, '--executor afalg overrides the board');
+    assert.equal(settingsExecutor(of({ executor: 'kernel' })), 'kernel');
   });
 
   it('has no vectors directory on a bench-only run', () => {
