@@ -7,7 +7,7 @@
 import * as echarts from 'echarts';
 import type { BenchSummary, ThroughputComparison, ThroughputSeries } from '../harness/results/bench-summary.js';
 import type { PointStats } from '../harness/bench/bench-stats.js';
-import { formatMb, formatSize, groupDigits } from './format.js';
+import { executorNote, formatMb, formatSize, groupDigits } from './format.js';
 
 export const LINE_WIDTH = 720;
 export const LINE_HEIGHT = 420;
@@ -24,9 +24,9 @@ const BAR_COLOURS = { copy: '#0072B2', zerocopy: '#56B4E9', cReference: '#009E73
 const TEXT = '#222';
 const FONT = 'sans-serif';
 
-/** `cbc(aes) (generic → cbc-aes-aesni)` for the generic name, the driver name otherwise */
-export function seriesLabel(one: Pick<ThroughputSeries, 'target' | 'generic' | 'driver'>): string {
-  return one.generic ? `${one.target} (generic → ${one.driver ?? '?'})` : one.target;
+/** `cbc(aes) (generic → cbc-aes-aesni)` for the generic name, the driver name otherwise (with the executor when it is not AF_ALG) */
+export function seriesLabel(one: Pick<ThroughputSeries, 'target' | 'generic' | 'driver'> & { executor?: 'kernel' }): string {
+  return one.generic ? `${one.target} (generic → ${one.driver ?? '?'})` : `${one.target}${executorNote(one)}`;
 }
 
 /** A file-name-safe slug: `cbc(aes)` + `encrypt` → `cbc-aes-encrypt`. */

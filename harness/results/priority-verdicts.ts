@@ -52,6 +52,8 @@ export interface PriorityCandidate {
   /** its 95 % interval (absent: no spread known, the figure is taken as exact) */
   mbLow?: number;
   mbHigh?: number;
+  /** the speed was measured through the in-kernel executor (absent: through AF_ALG) */
+  measuredInKernel?: boolean;
   accelerator: boolean;
 }
 
@@ -84,6 +86,8 @@ export interface TargetEvidence {
   mbPerSecond?: number;
   mbLow?: number;
   mbHigh?: number;
+  /** the speed was measured through the in-kernel executor (absent: through AF_ALG) */
+  measuredInKernel?: boolean;
 }
 
 export const FASTER_FACTOR = 1.2;
@@ -122,6 +126,7 @@ export function priorityTable(algorithm: DiscoveredAlgorithmSummary, evidence: (
       ...(found.mbPerSecond !== undefined ? { mbPerSecond: found.mbPerSecond } : {}),
       ...(found.mbLow !== undefined ? { mbLow: found.mbLow } : {}),
       ...(found.mbHigh !== undefined ? { mbHigh: found.mbHigh } : {}),
+      ...(found.measuredInKernel ? { measuredInKernel: true } : {}),
       accelerator: isAccelerator(driver),
     };
   });
@@ -212,7 +217,8 @@ const rangeText = (speed: Interval): string => (speed.low < speed.high ? `${fmt(
 /**
  * Correct drivers ranked below the selected one and at least FASTER_FACTOR faster: a warning when
  * the difference is larger than the noise (the slowest the candidate could be is still faster than
- * the fastest the selected one could be), else an inconclusive note.
+ * the fastest the selected one could be), else an inconclusive note. Speeds measured on different
+ * paths (one through the in-kernel executor, the other through AF_ALG) are not alike: a note, never a warning.
  */
 function fasterVerdicts(table: PriorityTable, selected: PriorityCandidate, selectedSpeed: Interval): PriorityVerdict[] {
   const verdicts: PriorityVerdict[] = [];
@@ -222,6 +228,18 @@ function fasterVerdicts(table: PriorityTable, selected: PriorityCandidate, selec
     const faster = ratioInterval(speed, selectedSpeed);
     if (faster === undefined || faster.value < FASTER_FACTOR) continue;
     const figures = `${faster.value.toFixed(2)}× faster at 4 KiB (${rangeText(speed)} vs ${rangeText(selectedSpeed)})`;
+    const samePath = (candidate.measuredInKernel ?? false) === (selected.measuredInKernel ?? false);
+    if (!samePath) {
+      const paths = candidate.measuredInKernel ? 'it through the in-kernel executor, the selected one through AF_ALG' : 'it through AF_ALG, the selected one through the in-kernel executor';
+      verdicts.push({
+        algorithm: table.algorithm,
+        severity: 'info',
+        rule: 'faster-driver-inconclusive',
+        message: `inconclusive: ${candidate.driver} (priority ${candidate.priority}) measured ${figures} than the selected ${selected.driver} (priority ${selected.priority}), but on another path (${paths}): the figures are not alike`,
+        drivers: [candidate.driver, selected.driver],
+      });
+      continue;
+    }
     const beyondNoise = judge(faster, 1) === 'above';
     verdicts.push({
       algorithm: table.algorithm,

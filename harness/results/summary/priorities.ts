@@ -17,11 +17,11 @@ function severityRank(severity: Severity): number {
 export function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench: BenchSummary | undefined): PriorityTable[] {
   const inRun = new Set<string>([...rows.filter((row) => row.ran).map((row) => row.algorithm), ...(bench?.series.map((one) => one.algorithm) ?? [])]);
   const narrowed = (meta.settings.alg?.length ?? 0) > 0;
-  const speedAt4k = new Map<string, { mb: number; low: number; high: number }>();
+  const speedAt4k = new Map<string, { mb: number; low: number; high: number; inKernel: boolean }>();
   for (const one of bench?.series ?? []) {
     if (one.engine !== 'agent' || one.path !== 'copy' || one.op === 'decrypt') continue;
     const point = one.points.find((p) => p.size === REFERENCE_SIZE);
-    if (point && Number.isFinite(point.mbPerSecond)) speedAt4k.set(targetKey(one.algorithm, one.target), { mb: point.mbPerSecond, low: point.lowMb, high: point.highMb });
+    if (point && Number.isFinite(point.mbPerSecond)) speedAt4k.set(targetKey(one.algorithm, one.target), { mb: point.mbPerSecond, low: point.lowMb, high: point.highMb, inKernel: one.executor === 'kernel' });
   }
   const rowOf = new Map(rows.map((row) => [targetKey(row.algorithm, row.target), row]));
   const tables: PriorityTable[] = [];
@@ -35,7 +35,7 @@ export function priorityTables(meta: RunMeta, rows: readonly SummaryRow[], bench
         ...(row?.ran ? { correct: row.failed === 0, failed: row.failed } : {}),
         ...(row?.hung ? { hung: true } : {}),
         ...(row?.fault !== undefined ? { fault: row.fault } : {}),
-        ...(speed !== undefined ? { mbPerSecond: speed.mb, mbLow: speed.low, mbHigh: speed.high } : {}),
+        ...(speed !== undefined ? { mbPerSecond: speed.mb, mbLow: speed.low, mbHigh: speed.high, ...(speed.inKernel ? { measuredInKernel: true } : {}) } : {}),
       };
     };
     const table = priorityTable(algorithm, evidence);

@@ -105,6 +105,19 @@ const rows: Row[] = [
     ],
   },
   {
+    title: 'faster beyond the noise, but measured through the in-kernel executor against AF_ALG: a note, no warning',
+    algorithm: CBC,
+    evidence: {
+      ...allCorrect,
+      'cbc-aes-aesni': { correct: true, failed: 0, mbPerSecond: 40, mbLow: 38, mbHigh: 42 },
+      virtio_crypto_aes_cbc: { correct: true, failed: 0, mbPerSecond: 50, mbLow: 47, mbHigh: 53, measuredInKernel: true },
+    },
+    expect: [
+      ['info', 'faster-driver-inconclusive', ['virtio_crypto_aes_cbc', 'cbc-aes-aesni']],
+      ['info', 'accelerator-not-selected', ['virtio_crypto_aes_cbc']],
+    ],
+  },
+  {
     title: '1.25× faster but within the noise (the intervals overlap): an inconclusive note, no warning',
     algorithm: CBC,
     evidence: {
@@ -160,6 +173,7 @@ describe('results/priority-verdicts', () => {
         row.expect,
       );
       for (const verdict of table.verdicts) assert.ok(verdict.message.length > 20 && verdict.message.includes(verdict.drivers[0] ?? ''), verdict.message);
+      if (row.title.includes('in-kernel executor')) assert.match(table.verdicts[0]?.message ?? '', /on another path \(it through the in-kernel executor, the selected one through AF_ALG\)/);
     });
   }
 
