@@ -58,7 +58,8 @@ describe('kernel faults as findings (oops and warn fixtures on qemu-x86_64)', fu
     assert.equal(hang.fault, oops.title);
     assert.ok(hang.seconds < HANG_SEC / 3, `ended after ${hang.seconds} s, not at the ${HANG_SEC} s hang limit`);
     assert.equal(hang.bytes, 48);
-    assert.match(stdout, /null-deref in fixture_oops_submit \[afalg_fixture_oops\] on ecb-aes-fixture-oops \(ecb\(aes\)\), nist\/\S+ COUNT \d+[^[]*\[oneshot\], encrypt of 48 bytes/);
+    // whichever 48-byte operation reaches the driver first oopses: the native agent's workers take a file's cases in parallel chunks
+    assert.match(stdout, /null-deref in fixture_oops_submit \[afalg_fixture_oops\] on ecb-aes-fixture-oops \(ecb\(aes\)\), nist\/\S+ COUNT \d+[^[]*\[oneshot\], (en|de)crypt of 48 bytes/);
   });
 
   it('records the WARNING with its driver and goes on; the boot report is listed as such', () => {

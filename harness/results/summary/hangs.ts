@@ -17,7 +17,7 @@ export function hangFailures(hang: HangLine): RowFailure[] {
     status: 'hang',
     expectation: hang.expectation ?? 'valid',
     ...(hang.op !== undefined ? { op: hang.op } : {}),
-    error: `no answer within ${hang.seconds} s (${hang.bytes} bytes)`,
+    error: hang.fault !== undefined ? `ended by the kernel's report "${hang.fault}" after ${hang.seconds} s (${hang.bytes} bytes)` : `no answer within ${hang.seconds} s (${hang.bytes} bytes)`,
     ...(hang.seed !== undefined ? { seed: hang.seed } : {}),
   };
   const failures: RowFailure[] = [{ target: hang.target, generic: hang.generic, failure }];

@@ -43,6 +43,9 @@ describe('results/summary/hangs', () => {
     assert.deepEqual([bound?.target, bound?.generic, bound?.failure.comment], ['cbc-aes-aesni', false, 'through the generic name cbc(aes)']);
     const driverHang = hangFailures({ ...HANG, target: 'cbc-aes-aesni', generic: false, op: 'decrypt', expectation: 'invalid' });
     assert.deepEqual(driverHang.map((one) => [one.target, one.failure.op, one.failure.expectation]), [['cbc-aes-aesni', 'decrypt', 'invalid']]);
+    // a request the kernel's report ended at once did not time out: its failure says what ended it
+    const [faulted] = hangFailures({ ...HANG, seconds: 0, fault: 'BUG: kernel NULL pointer dereference, address: 0000000000000000' });
+    assert.equal(faulted?.failure.error, 'ended by the kernel\'s report "BUG: kernel NULL pointer dereference, address: 0000000000000000" after 0 s (68 bytes)');
   });
 
   it('says a hang, what followed it and how a failed execution went in words', () => {
