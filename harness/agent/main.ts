@@ -32,6 +32,12 @@ let bench: AfAlgBench | undefined;
  */
 const pool = process.env.AFALG_AGENT_WORKERS === '0' ? undefined : MatrixPool.forThisMachine();
 
+/** Exit 0 once the pool's workers have started (at most 5 s): exiting while one loads koffi aborts the process. */
+async function exitWhenWorkersStarted(): Promise<never> {
+  await pool?.whenStarted(5000);
+  process.exit(0);
+}
+
 function procCrypto(): string {
   return fs.readFileSync('/proc/crypto', 'utf8');
 }
@@ -212,7 +218,7 @@ function main(): void {
         ending = true;
         session.close();
         link.close();
-        process.exit(0);
+        await exitWhenWorkersStarted();
       }
     }
     busy = false;
@@ -223,7 +229,7 @@ function main(): void {
     if (ending) return;
     ending = true;
     session.close();
-    process.exit(0);
+    void exitWhenWorkersStarted();
   };
 
   const decoder = new FrameDecoder({

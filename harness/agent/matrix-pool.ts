@@ -70,10 +70,18 @@ export class MatrixPool {
   /** a kernel fault report seen while a request runs: when, and its first line */
   private fault: { atMs: number; line: string } | undefined;
 
+  /** one per worker: settled once it has started (or failed to) */
+  private readonly started: Array<Promise<void>> = [];
+
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
       const beacon = ProgressBeacon.create();
       const worker = new Worker(new URL('./matrix-worker.js', import.meta.url), { workerData: { beacon: beacon.cells } });
+      this.started.push(new Promise<void>((settle) => {
+        worker.on('message', (message: { started?: boolean }) => message.started && settle());
+        worker.once('error', () => settle());
+        worker.once('exit', () => settle());
+      }));
       worker.on('message', (message: { id: number; result?: MatrixResult; error?: string }) => {
         const pending = this.pending.get(message.id);
         if (!pending) return;
@@ -175,6 +183,17 @@ export class MatrixPool {
     } finally {
       clearInterval(timer);
     }
+  }
+
+  /**
+   * Resolves once every worker has started, or after `limitMs`. The agent waits for it before it
+   * exits: a process exit while a worker is still loading koffi aborts the whole process (koffi's
+   * napi_throw fails in a terminating thread: "FATAL ERROR: Error::ThrowAsJavaScriptException").
+   */
+  whenStarted(limitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((settle) => (timer = setTimeout(settle, limitMs)));
+    return Promise.race([Promise.all(this.started).then(() => undefined), limit]).finally(() => clearTimeout(timer));
   }
 
   close(): Promise<number[]> {

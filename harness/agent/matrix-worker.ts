@@ -11,6 +11,9 @@ const session = new AfAlgSession();
 const cells = (workerData as { beacon?: Int32Array } | undefined)?.beacon;
 if (cells) session.watchWith(new ProgressBeacon(cells));
 
+// started (koffi loaded, the session made): the agent may now exit without aborting this thread mid-load
+parentPort?.postMessage({ started: true });
+
 parentPort?.on('message', (message: { id: number; body: MatrixRequestBody }) => {
   try {
     parentPort?.postMessage({ id: message.id, result: session.runMatrix(message.body) });
