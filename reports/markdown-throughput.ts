@@ -64,7 +64,7 @@ export function throughputSection(bench: BenchSummary, meta: RunMeta): string[] 
       ...mdTable(
         ['Target', 'Size', 'MB/s', 'ops/s', 'µs/op', 'Noise (95 % CI, min–max)', ...optional.map((column) => column.header)],
         rows.map((row) => [
-          row.generic ? `${mdText(row.target)} (generic → ${mdText(row.comparison?.driver ?? '?')})` : mdText(row.target),
+          mdText(row.label),
           formatSize(row.size),
           formatMb(row.copy?.mbPerSecond),
           formatOps(row.copy?.opsPerSecond),

@@ -59,10 +59,11 @@ export function throughputRows(bench: BenchSummary, algorithm: string, op: strin
   }
   for (const comparison of bench.comparisons) {
     if (comparison.algorithm !== algorithm || comparison.op !== op) continue;
-    const copy = copyOf.get(comparison.target)?.points.find((point) => point.size === comparison.size);
+    const series = copyOf.get(comparison.target);
+    const copy = series?.points.find((point) => point.size === comparison.size);
     rows.push({
       target: comparison.target,
-      label: seriesLabel(comparison),
+      label: seriesLabel({ ...comparison, ...(series?.executor ? { executor: series.executor } : {}) }),
       generic: comparison.generic,
       size: comparison.size,
       ...(copy ? { copy } : {}),

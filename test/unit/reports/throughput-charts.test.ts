@@ -160,6 +160,11 @@ describe('reports/throughput-charts', () => {
     const at4k = rows.find((row) => row.target === 'cbc-aes-aesni' && row.size === 4096);
     assert.ok(at4k?.copy && at4k.comparison?.zerocopy !== undefined && at4k.comparison.cReference !== undefined && at4k.comparison.afalgOverTcrypt !== undefined);
     assert.equal(at4k.copy.mbPerSecond, at4k.comparison.copy);
+    // a driver measured through the in-kernel executor says so in its row (and so in summary.md's table)
+    const inKernel: BenchSummary = { ...bench, series: bench.series.map((one) => (one.target === 'virtio_crypto_aes_cbc' ? { ...one, executor: 'kernel' as const } : one)) };
+    const virtio = throughputRows(inKernel, 'cbc(aes)', 'encrypt').find((row) => row.target === 'virtio_crypto_aes_cbc');
+    assert.equal(virtio?.label, 'virtio_crypto_aes_cbc [in-kernel executor]');
+    assert.equal(rows.find((row) => row.target === 'virtio_crypto_aes_cbc')?.label, 'virtio_crypto_aes_cbc', 'AF_ALG rows carry no note');
   });
 
   it('escapes names the chart draws', () => {
