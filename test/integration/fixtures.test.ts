@@ -16,25 +16,7 @@ import { summarize, type RunSummary } from '../../harness/results/summary.js';
 import { allFixtures } from '../../qemu/fixtures.js';
 import type { RunMeta } from '../../harness/results/run-record.js';
 import { itFull } from '../support/test-tier.js';
-
-/** the fixtures that give wrong answers */
-const FIXTURE_DRIVERS: Record<string, { algorithm: string; driver: string }> = {
-  sha256_odd: { algorithm: 'sha256', driver: 'sha256-fixture-odd-updates' },
-  gcm_empty_aad: { algorithm: 'gcm(aes)', driver: 'gcm-aes-fixture-empty-aad' },
-  cbc_many_sg: { algorithm: 'cbc(aes)', driver: 'cbc-aes-fixture-many-sg' },
-  ctr_counter16: { algorithm: 'ctr(aes)', driver: 'ctr-aes-fixture-counter16' },
-  ecb_key_cache: { algorithm: 'ecb(aes)', driver: 'ecb-aes-fixture-key-cache' },
-  ccm_big_aad: { algorithm: 'ccm(aes)', driver: 'ccm-aes-fixture-big-aad' },
-  rfc4106_setkey: { algorithm: 'rfc4106(gcm(aes))', driver: 'rfc4106-gcm-aes-fixture-setkey' },
-};
-/** the fixtures that never complete a request */
-const HANG_FIXTURES: Record<string, { algorithm: string; driver: string; bytes: number }> = {
-  xts_hang: { algorithm: 'xts(aes)', driver: 'xts-aes-fixture-hang', bytes: 68 },
-};
-/** the fixtures that are right, only slow */
-const SLOW_FIXTURES: Record<string, { algorithm: string; driver: string }> = {
-  sha224_slow: { algorithm: 'sha224', driver: 'sha224-fixture-slow' },
-};
+import { HANG_FIXTURES, SLOW_FIXTURES, WRONG_ANSWER_FIXTURES as FIXTURE_DRIVERS } from '../support/fixture-drivers.js';
 
 describe('fault-injection fixtures on qemu-x86_64', function () {
   this.timeout(1_200_000);

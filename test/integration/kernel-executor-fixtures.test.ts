@@ -16,19 +16,8 @@ import { readRun } from '../../harness/results/results-reader.js';
 import { summarize, type RunSummary } from '../../harness/results/summary.js';
 import { allFixtures } from '../../qemu/fixtures.js';
 import { describeFull } from '../support/test-tier.js';
+import { ALL_FIXTURES as FIXTURES } from '../support/fixture-drivers.js';
 
-/** every fixture `--fixtures all` loads, its algorithm and driver */
-const FIXTURES: Record<string, { algorithm: string; driver: string }> = {
-  sha256_odd: { algorithm: 'sha256', driver: 'sha256-fixture-odd-updates' },
-  gcm_empty_aad: { algorithm: 'gcm(aes)', driver: 'gcm-aes-fixture-empty-aad' },
-  cbc_many_sg: { algorithm: 'cbc(aes)', driver: 'cbc-aes-fixture-many-sg' },
-  ctr_counter16: { algorithm: 'ctr(aes)', driver: 'ctr-aes-fixture-counter16' },
-  ecb_key_cache: { algorithm: 'ecb(aes)', driver: 'ecb-aes-fixture-key-cache' },
-  ccm_big_aad: { algorithm: 'ccm(aes)', driver: 'ccm-aes-fixture-big-aad' },
-  rfc4106_setkey: { algorithm: 'rfc4106(gcm(aes))', driver: 'rfc4106-gcm-aes-fixture-setkey' },
-  xts_hang: { algorithm: 'xts(aes)', driver: 'xts-aes-fixture-hang' },
-  sha224_slow: { algorithm: 'sha224', driver: 'sha224-fixture-slow' },
-};
 /** the one asynchronous fixture: AF_ALG cannot reach it on 7.2 */
 const ASYNC_FIXTURE = 'xts_hang';
 /** correct, only slow: caught by the benchmark, not by vectors */

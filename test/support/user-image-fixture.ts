@@ -92,6 +92,17 @@ function ext4Rootfs(image: GuestImage, file: string, work: string): void {
   sh('mke2fs -q -t ext4 -L root -d "$0" "$1" 64M', [root, file]);
 }
 
+/** `DIR/modules`: the image's lib/modules/<release>, as a kernel build's `modules_install` leaves it. */
+function modulesDirOf(image: Parameters<typeof unpackInitramfs>[0], dir: string): string {
+  const unpacked = path.join(dir, 'initramfs');
+  unpackInitramfs(image, unpacked);
+  const modules = path.join(dir, 'modules');
+  fs.mkdirSync(path.join(modules, 'lib'), { recursive: true });
+  fs.renameSync(path.join(unpacked, 'lib', 'modules'), path.join(modules, 'lib', 'modules'));
+  fs.rmSync(unpacked, { recursive: true, force: true });
+  return modules;
+}
+
 /**
  * The Debian kernel as a kernel build leaves it: `DIR/linux` with arch/x86/boot/bzImage and .config,
  * and `DIR/modules` as `make modules_install INSTALL_MOD_PATH=DIR/modules` fills it (lib/modules/<release>:
@@ -103,12 +114,7 @@ export async function kernelTreeDirs(dir: string): Promise<{ tree: string; modul
   fs.mkdirSync(path.join(tree, 'arch', 'x86', 'boot'), { recursive: true });
   fs.copyFileSync(image.kernel, path.join(tree, 'arch', 'x86', 'boot', 'bzImage'));
   fs.writeFileSync(path.join(tree, '.config'), (await imageKernelConfig(image, 'amd64')).text);
-  const unpacked = path.join(dir, 'initramfs');
-  unpackInitramfs(image, unpacked);
-  const modules = path.join(dir, 'modules');
-  fs.mkdirSync(path.join(modules, 'lib'), { recursive: true });
-  fs.renameSync(path.join(unpacked, 'lib', 'modules'), path.join(modules, 'lib', 'modules'));
-  fs.rmSync(unpacked, { recursive: true, force: true });
+  const modules = modulesDirOf(image, dir);
   return { tree, modules, release: image.kernelRelease };
 }
 
@@ -137,12 +143,7 @@ export async function arm64ImageGzDirs(dir: string): Promise<{ image: string; mo
   fs.mkdirSync(dir, { recursive: true });
   const imageGz = path.join(dir, 'Image.gz');
   fs.writeFileSync(imageGz, zlib.gzipSync(fs.readFileSync(image.kernel)));
-  const unpacked = path.join(dir, 'initramfs');
-  unpackInitramfs(image, unpacked);
-  const modules = path.join(dir, 'modules');
-  fs.mkdirSync(path.join(modules, 'lib'), { recursive: true });
-  fs.renameSync(path.join(unpacked, 'lib', 'modules'), path.join(modules, 'lib', 'modules'));
-  fs.rmSync(unpacked, { recursive: true, force: true });
+  const modules = modulesDirOf(image, dir);
   return { image: imageGz, modules, release: image.kernelRelease };
 }
 
