@@ -52,7 +52,7 @@ describe('board/board', () => {
       assert.equal(board.transport, 'qemu');
       assert.equal(board.file, bundledFile);
       assert.equal(board.qemu.binary, 'qemu-system-x86_64');
-      assert.deepEqual(board.qemu.cpu, { tcg: 'max', kvm: 'host' });
+      assert.deepEqual(board.qemu.cpu, { tcg: 'max,-erms,-fsrm', kvm: 'host' });
       assert.equal(board.qemu.memoryMiB, 2048);
       assert.equal(board.qemu.console, 'ttyS0');
       assert.equal(board.qemu.virtioCrypto, true);

@@ -60,8 +60,8 @@ describe('qemu/qemu-command', () => {
   it('uses TCG with multi-threading and the board TCG cpu', () => {
     const args = qemuArgs(board, image, launch('tcg'));
     assert.equal(valueOf(args, '-accel'), 'tcg,thread=multi');
-    assert.equal(valueOf(args, '-cpu'), 'max');
-    assert.equal(board.qemu.cpu.tcg, 'max');
+    assert.equal(valueOf(args, '-cpu'), 'max,-erms,-fsrm');
+    assert.equal(board.qemu.cpu.tcg, 'max,-erms,-fsrm');
   });
 
   it('uses KVM with the board KVM cpu', () => {
