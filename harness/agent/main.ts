@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { AfAlgError, AfAlgSession } from './afalg-session.js';
-import { FrameDecoder, encodeFrame } from '../protocol/codec.js';
+import { DAMAGED_LINE_ERROR, FrameDecoder, encodeFrame } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, type BindProbe, type BindProbeResult, type KernelConfigText, type Request, type ResolveResult } from '../protocol/messages.js';
 import { parseProcCrypto } from '../protocol/proc-crypto.js';
 import { refcntMoves } from '../protocol/refcnt-diff.js';
@@ -245,6 +245,9 @@ function main(): void {
     },
     onCorrupt(line) {
       void link.write(encodeFrame({ id: -1, ok: false, error: { message: `corrupt frame: ${line.slice(0, 80)}` } }));
+    },
+    onUnframedLine(line) {
+      void link.write(encodeFrame({ id: -1, ok: false, error: { message: `${DAMAGED_LINE_ERROR}: ${line.slice(0, 80)}` } }));
     },
   });
 

@@ -8,6 +8,13 @@ import { StringDecoder } from 'node:string_decoder';
 
 export const FRAME_MARKER = '@afalg1 ';
 
+/**
+ * The agents' answer (id -1) to a line without the marker: the host writes only frames and bare
+ * newlines (nudges), so such a line is a request that lost its first bytes on the link; the host
+ * resends the request waiting longest (AgentClient's lossy link), where it would otherwise wait forever.
+ */
+export const DAMAGED_LINE_ERROR = 'damaged request: a line without the frame marker';
+
 export function encodeFrame(message: unknown): string {
   return FRAME_MARKER + JSON.stringify(message) + '\n';
 }
@@ -16,6 +23,11 @@ export interface DecoderHandlers {
   onMessage(message: unknown): void;
   /** a line (or the part of a line before the marker) that is not protocol */
   onNoise?(text: string): void;
+  /**
+   * a whole non-empty line without the marker (also given to onNoise). An agent reads only what the
+   * host writes, so there it is a request whose marker was lost on the link (DAMAGED_LINE_ERROR)
+   */
+  onUnframedLine?(line: string): void;
   /** a line that carries the marker but whose JSON does not parse */
   onCorrupt?(line: string, error: Error): void;
 }
@@ -48,6 +60,7 @@ export class FrameDecoder {
     const at = line.indexOf(FRAME_MARKER);
     if (at < 0) {
       if (line.length > 0) this.handlers.onNoise?.(line);
+      if (line.trim().length > 0) this.handlers.onUnframedLine?.(line);
       return;
     }
     if (at > 0) this.handlers.onNoise?.(line.slice(0, at));

@@ -30,7 +30,17 @@ interface Pending {
 export interface LossyLink {
   nudgeEveryMs: number;
   resends: number;
+  /**
+   * After this many nudges with no byte back at all, the request is written again (when it may be):
+   * the whole request may have been lost, or the agent's answer may sit in the board's UART until
+   * its next write (a lost transmit interrupt) — the second request makes it write. An agent that
+   * was only slow answers twice; the second answer is ignored.
+   */
+  silentNudges: number;
 }
+
+/** The JSON of an answer (its marker lost on the link): `"ok":true` or `"ok":false` */
+const ANSWER_FRAGMENT = /"ok":(?:true|false)/;
 
 /** Requests the agent can be asked again without changing the target (not module loading). */
 const SAFE_TO_RESEND: ReadonlySet<RequestOp> = new Set<RequestOp>(['hello', 'proc-crypto', 'kernel-config', 'bind', 'resolve', 'run', 'matrix', 'bench', 'kernel-log']);
@@ -72,8 +82,15 @@ export class AgentClient {
   ) {
     this.decoder = new FrameDecoder({
       onMessage: (message) => this.dispatch(message as AgentMessage),
-      onNoise: (line) => this.options.onNoise?.(line),
-      onCorrupt: (line) => this.options.onNoise?.(`[corrupt frame] ${line}`),
+      onNoise: (line) => {
+        this.options.onNoise?.(line);
+        // an answer that lost its marker on the link: its request is asked again
+        if (ANSWER_FRAGMENT.test(line)) this.answerLost();
+      },
+      onCorrupt: (line) => {
+        this.options.onNoise?.(`[corrupt frame] ${line}`);
+        this.answerLost();
+      },
     });
     stream.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
@@ -120,7 +137,12 @@ export class AgentClient {
       const pending: Pending = { op, frame, sent: 1, resolve: resolve as (value: unknown) => void, reject, timer };
       const lossy = this.options.lossy;
       if (lossy) {
-        pending.nudge = setInterval(() => this.stream.write('\n'), lossy.nudgeEveryMs);
+        let silentSince = { bytes: this.bytesIn, nudges: 0 };
+        pending.nudge = setInterval(() => {
+          this.stream.write('\n');
+          if (this.bytesIn !== silentSince.bytes) silentSince = { bytes: this.bytesIn, nudges: 0 };
+          else if (++silentSince.nudges >= lossy.silentNudges && this.pending.get(id) === pending && this.resend(id, pending, `met ${silentSince.nudges} nudges with no byte back`)) silentSince.nudges = 0;
+        }, lossy.nudgeEveryMs);
         pending.nudge.unref();
       }
       this.pending.set(id, pending);
@@ -158,13 +180,7 @@ export class AgentClient {
       // the agent could not read a request (bytes lost or mangled on the link): fail the oldest now
       // rather than let it wait out its timeout
       const [oldestId, oldest] = this.pending.entries().next().value as [number, Pending];
-      const resends = this.options.lossy?.resends ?? 0;
-      if (oldest.sent <= resends && SAFE_TO_RESEND.has(oldest.op)) {
-        oldest.sent++;
-        this.options.onNoise?.(`[link] request ${oldestId} ('${oldest.op}') reached the agent damaged (${message.error.message.slice(0, 60)}): sent again (${oldest.sent} of ${resends + 1})`);
-        this.stream.write(oldest.frame);
-        return;
-      }
+      if (this.resend(oldestId, oldest, `reached the agent damaged (${message.error.message.slice(0, 60)})`)) return;
       this.settle(oldestId, oldest);
       oldest.reject(new AgentError(oldest.op, `the request reached the agent damaged (${message.error.message.slice(0, 60)}): bytes were lost on the link`));
       return;
@@ -177,6 +193,27 @@ export class AgentClient {
     this.settle(message.id, pending);
     if (message.ok) pending.resolve(message.result);
     else pending.reject(new AgentError(pending.op, message.error.message, message.error.code, message.error.hang));
+  }
+
+  /** Write a pending request again when the link is lossy, the op safe to repeat and resends are left. */
+  private resend(id: number, pending: Pending, why: string): boolean {
+    const resends = this.options.lossy?.resends ?? 0;
+    if (pending.sent > resends || !SAFE_TO_RESEND.has(pending.op)) return false;
+    pending.sent++;
+    this.options.onNoise?.(`[link] request ${id} ('${pending.op}') ${why}: sent again (${pending.sent} of ${resends + 1})`);
+    this.stream.write(pending.frame);
+    return true;
+  }
+
+  /**
+   * On a lossy link, an answer that arrived damaged (a frame that does not parse, or its JSON without
+   * the marker) cannot be matched to its request: the oldest one is asked again (an agent answers
+   * in order), or left to its timeout when it cannot be. A second answer to a request is ignored.
+   */
+  private answerLost(): void {
+    if (!this.options.lossy || this.pending.size === 0) return;
+    const [oldestId, oldest] = this.pending.entries().next().value as [number, Pending];
+    this.resend(oldestId, oldest, 'has an answer that arrived damaged');
   }
 
   private failAll(reason: string): void {

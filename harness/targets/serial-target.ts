@@ -24,9 +24,10 @@ export class SerialTarget extends LinkedTarget {
   /**
    * Even one request at a time was once left unanswered on a loaded CI machine (a 64 KiB case, no
    * damaged-frame answer, no corrupt frame back): the client nudges the agent with a newline every
-   * 15 s and writes a damaged request again, twice at most (AgentClient's LossyLink).
+   * 15 s and writes a damaged request again, twice at most (AgentClient's LossyLink); a request met
+   * by three nudges and not a byte back (twice in CI under load, 2026-11) is written again as well.
    */
-  static readonly lossy = { nudgeEveryMs: 15_000, resends: 2 };
+  static readonly lossy = { nudgeEveryMs: 15_000, resends: 2, silentNudges: 3 };
 
   /** the port's lines that are not protocol frames: the kernel's console messages among them (an oops printed there) */
   get kernelConsole(): KernelConsole {

@@ -125,6 +125,9 @@ async function transcript(agent: AgentClient, hello: Record<string, unknown>, re
   // a line that is not JSON: answered with id -1, which fails the request waiting behind it
   (agent as unknown as { stream: { write(text: string): void } }).stream.write('@afalg1 {"id":\n');
   answers.push({ what: 'corrupt frame', answer: await ask(agent, 'hello', {}) });
+  // a line whose marker was lost on the link: answered with id -1 too (a bare newline, the host's nudge, is not)
+  (agent as unknown as { stream: { write(text: string): void } }).stream.write('\n"id":7,"op":"hello"}\n');
+  answers.push({ what: 'line without a marker', answer: await ask(agent, 'hello', {}) });
   answers.push({ what: 'hello after bad input', answer: await ask(agent, 'hello', {}) });
   // modules: the error of a bad name, and a module that does not exist (its stderr names the module
   // directory, which differs: the Node agent runs in the host's tree)
@@ -278,13 +281,17 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
     assert.deepEqual(results.native?.entries, results.node?.entries);
   });
 
-  for (const what of ['bind', 'resolve', 'run', ...matrixRequests().map((_, index) => `matrix ${index}`), 'unknown op', 'wrong type', 'corrupt frame', 'hello after bad input', 'modprobe bad name', 'modprobe missing']) {
+  for (const what of ['bind', 'resolve', 'run', ...matrixRequests().map((_, index) => `matrix ${index}`), 'unknown op', 'wrong type', 'corrupt frame', 'line without a marker', 'hello after bad input', 'modprobe bad name', 'modprobe missing']) {
     it(`answers ${what} identically`, () => {
       const answer = (kind: 'node' | 'native'): unknown => results[kind]?.answers.find((one) => one.what === what)?.answer;
       assert.ok(answer('node') !== undefined);
       assert.deepEqual(answer('native'), answer('node'));
     });
   }
+
+  it('both answer a line without the marker (its first bytes lost on a link) as damaged: the request behind it fails', () => {
+    for (const kind of ['node', 'native'] as const) assert.deepEqual(results[kind]?.answers.find((one) => one.what === 'line without a marker')?.answer, { error: true, code: null });
+  });
 
   it('answers kernel-log identically: the records since a cursor, and the same ones pushed in follow mode', () => {
     const expected = KMSG_LINES.map((line, seq) => ({ seq, level: Number(/^<(\d)>/.exec(line)?.[1]), text: line.replace(/^<\d>/, '') }));

@@ -58,7 +58,7 @@ describe('afalg-harness bench on qemu-x86_64', function () {
             // adaptive: at least --repetitions, at most the default maximum, and why it stopped
             assert.ok(point.repetitions.length >= 3 && point.repetitions.length <= 10, `${point.repetitions.length} repetitions`);
             assert.ok(point.stopped !== undefined, 'adaptive points say why they stopped');
-            for (const repetition of point.repetitions) assert.ok(repetition.ops > 0 && repetition.ns > 100_000_000 * 0.5, JSON.stringify(repetition));
+            for (const repetition of point.repetitions) assert.ok(repetition.ops > 0 && repetition.ns >= 100_000_000 * 0.5, JSON.stringify(repetition)); // the loop runs until the clock reaches its deadline: ns may equal it
           }
         }
       }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #define FRAME_MARKER "@afalg1 "
+/* the answer to a line without the marker (DAMAGED_LINE_ERROR in harness/protocol/codec.ts) */
+#define DAMAGED_LINE_ERROR "damaged request: a line without the frame marker"
 
 void link_init(int fd);
 /* Write one frame: the marker, `json` and a newline. Exits the agent when the link is gone. */

@@ -47,7 +47,16 @@ static int handle_line(char *line, size_t len)
 {
 	if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
 	char *at = memmem(line, len, FRAME_MARKER, sizeof FRAME_MARKER - 1);
-	if (!at) return 0;
+	if (!at) {
+		/* the host writes frames and bare newlines only: this is a request that lost its marker on the link */
+		size_t shown = 0;
+		while (shown < len && strchr(" \t\v\f", line[shown]) && line[shown]) shown++;
+		if (shown == len) return 0;
+		char message[160];
+		snprintf(message, sizeof message, "%s: %.80s", DAMAGED_LINE_ERROR, line);
+		send_error(message);
+		return 0;
+	}
 	const char *json = at + sizeof FRAME_MARKER - 1;
 	struct jdoc doc;
 	if (json_parse(&doc, json, len - (size_t)(json - line)) < 0) {

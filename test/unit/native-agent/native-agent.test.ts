@@ -12,6 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { findOnPath } from '../../../harness/core/exec.js';
 import { buildNativeAgent, type NativeArch } from '../../../harness/native-agent/build.js';
+import { DAMAGED_LINE_ERROR } from '../../../harness/protocol/codec.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 
 const root = path.join(projectRoot, 'harness', 'native-agent');
@@ -92,6 +93,8 @@ describe('native agent (host)', function () {
     const { program } = await buildNativeAgent('x86_64', { dir: work });
     const lines = [
       'console noise without a marker',
+      '',
+      ' \t',
       '@afalg1 {"id":1,"op":"hello"}',
       '@afalg1 {"id":2,"op":',
       '@afalg1 [1,2]',
@@ -108,7 +111,8 @@ describe('native agent (host)', function () {
     const [ready, ...answers] = frames;
     assert.equal(ready?.event, 'ready');
     const error = (frame: Record<string, unknown> | undefined): string => ((frame?.error as { message?: string } | undefined)?.message ?? '');
-    assert.deepEqual(answers.map((frame) => frame.id), [1, -1, -1, 3, 4, 5, 6, 7, 10, 8], 'one answer per request, none after bye');
+    assert.deepEqual(answers.map((frame) => frame.id), [-1, 1, -1, -1, 3, 4, 5, 6, 7, 10, 8], 'one answer per request (the line without a marker a damaged one), none after bye');
+    assert.equal(error(answers.shift()), `${DAMAGED_LINE_ERROR}: console noise without a marker`);
     assert.equal((answers[0]?.result as { node: string }).node, 'native');
     assert.match(error(answers[1]), /^corrupt frame: @afalg1 \{"id":2,"op": \(unexpected end/);
     assert.match(error(answers[2]), /malformed request: needs numeric id and string op/);

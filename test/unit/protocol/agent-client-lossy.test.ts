@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { AgentClient, type LossyLink } from '../../../harness/targets/agent-client.js';
-import { FRAME_MARKER, encodeFrame } from '../../../harness/protocol/codec.js';
+import { DAMAGED_LINE_ERROR, FRAME_MARKER, encodeFrame } from '../../../harness/protocol/codec.js';
 import type { TargetError } from '../../../harness/core/errors.js';
 
 /**
  * A console whose first `damaged` writes lose their last `lose` bytes (a frame's tail and its
- * newline), in front of an agent that reads lines the way both agents do: an empty line is
- * ignored, a frame that does not parse is answered with id -1, a good one with its result.
+ * newline), or their first `loseHead` bytes (its marker), in front of an agent that reads lines the
+ * way both agents do: an empty line is ignored, a line without the marker and a frame that does not
+ * parse are answered with id -1, a good one with its result. The first `cutAnswers` answers lose
+ * their marker on the way back.
  */
-function lossyConsole(options: { damaged: number; lose: number }): { stream: Duplex; frames: string[]; emptyLines: number } {
+function lossyConsole(options: { damaged: number; lose: number; loseHead?: number; cutAnswers?: number }): { stream: Duplex; frames: string[]; emptyLines: number } {
   const state = { frames: [] as string[], emptyLines: 0, stream: undefined as unknown as Duplex };
   let pending = '';
   let writes = 0;
+  let answers = 0;
   const agentReads = (text: string): void => {
     pending += text;
     for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
@@ -23,6 +26,10 @@ function lossyConsole(options: { damaged: number; lose: number }): { stream: Dup
         continue;
       }
       state.frames.push(line);
+      if (!line.includes(FRAME_MARKER)) {
+        state.stream.push(encodeFrame({ id: -1, ok: false, error: { message: `${DAMAGED_LINE_ERROR}: ${line.slice(0, 30)}` } }));
+        continue;
+      }
       let request: { id: number; op: string };
       try {
         request = JSON.parse(line.slice(line.indexOf(FRAME_MARKER) + FRAME_MARKER.length)) as { id: number; op: string };
@@ -30,7 +37,8 @@ function lossyConsole(options: { damaged: number; lose: number }): { stream: Dup
         state.stream.push(encodeFrame({ id: -1, ok: false, error: { message: `corrupt frame: ${line.slice(0, 30)}` } }));
         continue;
       }
-      state.stream.push(encodeFrame({ id: request.id, ok: true, result: { text: `answer to ${request.op}` } }));
+      const answer = encodeFrame({ id: request.id, ok: true, result: { text: `answer to ${request.op}` } });
+      state.stream.push(answers++ < (options.cutAnswers ?? 0) ? answer.slice(FRAME_MARKER.length + 3) : answer);
     }
   };
   state.stream = new Duplex({
@@ -38,14 +46,15 @@ function lossyConsole(options: { damaged: number; lose: number }): { stream: Dup
     write(chunk: Buffer, _encoding, callback) {
       const text = chunk.toString();
       writes++;
-      agentReads(text.length > 1 && writes <= options.damaged ? text.slice(0, -options.lose) : text);
+      const damaged = text.length > 1 && writes <= options.damaged;
+      agentReads(!damaged ? text : options.loseHead ? text.slice(options.loseHead) : text.slice(0, -options.lose));
       callback();
     },
   });
   return state;
 }
 
-const LOSSY: LossyLink = { nudgeEveryMs: 20, resends: 2 };
+const LOSSY: LossyLink = { nudgeEveryMs: 20, resends: 2, silentNudges: 1000 };
 
 describe('AgentClient on a link that loses bytes', () => {
   it('a request whose tail was lost: the nudge makes the agent say so, the request is written again and answered', async () => {
@@ -55,6 +64,35 @@ describe('AgentClient on a link that loses bytes', () => {
     assert.deepEqual(await client.request('proc-crypto', {}), { text: 'answer to proc-crypto' });
     assert.equal(link.frames.length, 2, 'the damaged frame, then the one sent again');
     assert.match(noise.join('\n'), /request 1 \('proc-crypto'\) reached the agent damaged .*: sent again \(2 of 3\)/);
+  });
+
+  it('a request that lost its first bytes (the marker): the agent says so at once, the request is written again and answered', async () => {
+    const link = lossyConsole({ damaged: 1, lose: 0, loseHead: 3 });
+    const noise: string[] = [];
+    const client = new AgentClient(link.stream, { defaultTimeoutMs: 2000, lossy: { nudgeEveryMs: 60_000, resends: 2, silentNudges: 3 }, onNoise: (line) => noise.push(line) });
+    assert.deepEqual(await client.request('matrix', {} as never), { text: 'answer to matrix' });
+    assert.equal(link.frames.length, 2, 'the line without its marker, then the request again');
+    assert.equal(link.emptyLines, 0, 'answered before any nudge');
+    assert.match(noise.join('\n'), /request 1 \('matrix'\) reached the agent damaged \(damaged request: a line without the frame marker/);
+  });
+
+  it('an answer that lost its marker on the way back: the request is asked again, its second answer taken', async () => {
+    const link = lossyConsole({ damaged: 0, lose: 0, cutAnswers: 1 });
+    const noise: string[] = [];
+    const client = new AgentClient(link.stream, { defaultTimeoutMs: 2000, lossy: { nudgeEveryMs: 60_000, resends: 2, silentNudges: 3 }, onNoise: (line) => noise.push(line) });
+    assert.deepEqual(await client.request('proc-crypto', {}), { text: 'answer to proc-crypto' });
+    assert.equal(link.frames.length, 2);
+    assert.match(noise.join('\n'), /request 1 \('proc-crypto'\) has an answer that arrived damaged: sent again \(2 of 3\)/);
+  });
+
+  it('a request lost whole (no byte reached the agent): after three silent nudges it is written again and answered', async () => {
+    const link = lossyConsole({ damaged: 1, lose: 0, loseHead: 1 << 20 });
+    const noise: string[] = [];
+    const client = new AgentClient(link.stream, { defaultTimeoutMs: 2000, lossy: { nudgeEveryMs: 20, resends: 2, silentNudges: 3 }, onNoise: (line) => noise.push(line) });
+    assert.deepEqual(await client.request('matrix', {} as never), { text: 'answer to matrix' });
+    assert.equal(link.frames.length, 1, 'only the second request reached the agent');
+    assert.ok(link.emptyLines >= 3, `nudges before it: ${link.emptyLines}`);
+    assert.match(noise.join('\n'), /request 1 \('matrix'\) met 3 nudges with no byte back: sent again \(2 of 3\)/);
   });
 
   it('gives up after its resends, with the reason', async () => {

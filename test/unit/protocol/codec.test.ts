@@ -137,6 +137,15 @@ describe('protocol/codec', () => {
       assert.deepEqual(seen.corrupt, []);
     });
 
+    it('names whole lines without the marker (an agent answers them as damaged requests), not blank lines or a prefix before a frame', () => {
+      const unframed: string[] = [];
+      const messages: unknown[] = [];
+      const decoder = new FrameDecoder({ onMessage: (message) => messages.push(message), onUnframedLine: (line) => unframed.push(line) });
+      decoder.push(`\n \t\r\n"id":3,"op":"hello"}\ngarbage${encodeFrame({ id: 4, op: 'hello' })}`);
+      assert.deepEqual(unframed, ['"id":3,"op":"hello"}']);
+      assert.deepEqual(messages, [{ id: 4, op: 'hello' }]);
+    });
+
     it('works without the optional handlers', () => {
       const seen: unknown[] = [];
       const decoder = new FrameDecoder({ onMessage: (message) => seen.push(message) });
