@@ -4,7 +4,6 @@
  * transport allows it, and stops or kills it at the end. What each transport allows is declared in
  * one table, not tested inline.
  */
-import path from 'node:path';
 import type { Board, Transport } from '../board/board.js';
 import { openTarget } from '../targets/open-target.js';
 import { loadModules, moduleFilesFor } from '../targets/extra-modules.js';
@@ -24,9 +23,6 @@ export const AFTER_A_STUCK_DRIVER: Readonly<Record<Transport, 'restart' | 'stop'
   local: 'stop',
 };
 
-/** The in-kernel executor's module file (qemu/kernel-executor-build.ts builds it). */
-const KERNEL_EXECUTOR_MODULE = 'afalg_kexec.ko';
-
 /** A QEMU guest is restarted at most this many times in one run. */
 export const MAX_RESTARTS = 8;
 
@@ -44,11 +40,6 @@ export interface RunSessionOptions {
   agent?: AgentPreference;
 }
 
-/** The in-kernel executor, asked for or its module among the files: reached through the Node agent only (agent-choice.ts). */
-export function usesKernelExecutor(options: RunSessionOptions): boolean {
-  return (options.kernelExecutor ?? false) || options.moduleFiles.some((file) => path.basename(file) === KERNEL_EXECUTOR_MODULE);
-}
-
 export class RunSession {
   private current: Target;
   private restartsDone = 0;
@@ -64,7 +55,7 @@ export class RunSession {
 
   /** Bring the target up and load the run's modules into it. */
   static async start(board: Board, options: RunSessionOptions): Promise<RunSession> {
-    const target = await openTarget(board, { consoleLog: options.consoleLog, agent: options.agent, kernelExecutor: usesKernelExecutor(options) });
+    const target = await openTarget(board, { consoleLog: options.consoleLog, agent: options.agent });
     try {
       const modules = await moduleFilesFor(target, board, options.fixtures, options.moduleFiles, options.kernelExecutor === true);
       await loadModules(target, board, modules);
@@ -99,7 +90,7 @@ export class RunSession {
   async restart(): Promise<Target> {
     this.restartsDone++;
     this.current.kill();
-    this.current = await openTarget(this.board, { consoleLog: this.options.consoleLog, appendConsoleLog: true, agent: this.options.agent, kernelExecutor: usesKernelExecutor(this.options) });
+    this.current = await openTarget(this.board, { consoleLog: this.options.consoleLog, appendConsoleLog: true, agent: this.options.agent });
     await loadModules(this.current, this.board, this.modules);
     return this.current;
   }

@@ -1,8 +1,8 @@
 /**
  * Which agent runs on the target: the Node agent or the static native one (harness/native-agent).
- * `auto` on a QEMU board takes the native agent wherever it can be built (it runs the vectors 1.5–3×
- * faster under TCG), except for a run that needs the in-kernel executor, which only the Node agent
- * forwards to; on a board reached by SSH or serial it takes the board's Node when usable. The choice
+ * `auto` on a QEMU board takes the native agent wherever it can be built (it runs the vectors ~4×
+ * faster under TCG; both forward to the in-kernel executor); on a board reached by SSH or serial it
+ * takes the board's Node when usable. The choice
  * and its reason are printed once and recorded in the target's info (run.json).
  */
 import type { Board, QemuBoard } from '../board/board.js';
@@ -32,25 +32,18 @@ export function agentPreferenceOf(board: Board, given?: string): AgentPreference
 export interface QemuAgentContext {
   /** the native agent for the board's arch is cached or its compiler is installed (native-agent/build.ts nativeAgentBuildable) */
   nativeBuildable: boolean;
-  /** the run sends requests to the in-kernel executor (--executor kernel|auto): only the Node agent forwards them */
-  kernelExecutor?: boolean;
 }
 
-const KERNEL_EXECUTOR_NEEDS_NODE = 'the in-kernel executor (--executor) is reached through the Node agent only';
-
 /**
- * A QEMU guest's agent: the native one where it can be built and the run does not need the
- * in-kernel executor; else Node — the host's over 9p (same architecture) or the image's
- * (agentNode image); a foreign-architecture guest with neither gets the native agent (its build
- * then names the missing compiler). `--agent native` with the kernel executor is a one-line error.
+ * A QEMU guest's agent: the native one where it can be built; else Node — the host's over 9p (same
+ * architecture) or the image's (agentNode image); a foreign-architecture guest with neither gets
+ * the native agent (its build then names the missing compiler).
  */
 export function chooseQemuAgent(board: QemuBoard, preference: AgentPreference, context: QemuAgentContext): AgentChoice {
-  if (preference === 'native' && context.kernelExecutor) throw new BadInputError(`--agent native: ${KERNEL_EXECUTOR_NEEDS_NODE}; use --agent node or auto`);
   if (preference !== 'auto') return { kind: preference, reason: `asked for (${preference === 'native' ? 'static binary over the 9p share' : 'Node agent'})` };
   const imageNode = (board.qemu.agentNode ?? 'host') === 'image';
   const hostArch = hostBoardArch();
   const nodeReason = imageNode ? "the image carries Debian's nodejs (agentNode image)" : hostArch === board.arch ? `the host's node runs in the ${board.arch} guest over 9p` : undefined;
-  if (context.kernelExecutor && nodeReason) return { kind: 'node', reason: `auto: ${KERNEL_EXECUTOR_NEEDS_NODE}; ${nodeReason}` };
   if (context.nativeBuildable) return { kind: 'native', reason: `auto: the native agent is built for ${board.arch} (static binary over the 9p share)` };
   if (nodeReason) return { kind: 'node', reason: `auto: no native agent for ${board.arch} (no compiler); ${nodeReason}` };
   return { kind: 'native', reason: `auto: the ${board.arch} guest cannot run this ${hostArch ?? process.arch} host's node and its image has none` };

@@ -38,14 +38,12 @@ export interface QemuTargetOptions {
   nativeAgent?: string;
   /** which agent (default: the board's agent.kind, else auto); native builds buildNativeAgent(board.arch) */
   agent?: AgentPreference;
-  /** the run needs the in-kernel executor: auto keeps the Node agent (the only one that forwards to it) */
-  kernelExecutor?: boolean;
 }
 
 /** The agent choice and, for the native agent, its program: options.nativeAgent, else a build for the board's arch. */
 async function resolveQemuAgent(board: QemuBoard, options: QemuTargetOptions): Promise<{ choice: AgentChoice; nativeAgent?: string }> {
   if (options.nativeAgent !== undefined) return { choice: { kind: 'native', reason: `given: ${options.nativeAgent}` }, nativeAgent: options.nativeAgent };
-  const choice = chooseQemuAgent(board, options.agent ?? agentPreferenceOf(board), { nativeBuildable: nativeAgentBuildable(board.arch), kernelExecutor: options.kernelExecutor ?? false });
+  const choice = chooseQemuAgent(board, options.agent ?? agentPreferenceOf(board), { nativeBuildable: nativeAgentBuildable(board.arch) });
   (options.progress ?? process.stderr).write(`${describeAgentChoice(choice)}\n`);
   if (choice.kind === 'node') return { choice };
   return { choice, nativeAgent: (await buildNativeAgent(board.arch)).program };

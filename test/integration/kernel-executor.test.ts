@@ -65,7 +65,9 @@ async function rngOutcomes(session: RunSession, driver: string, kernel: boolean)
 }
 const rngShape = (one: MatrixOutcome): string => `${one.status} ${one.error ?? ''} ${Buffer.from(one.got ?? '', 'base64').length}`;
 
-describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
+// both agents forward to the module (the native one's client is harness/native-agent/src/kexec-client.c): the same checks for each
+for (const agent of ['native', 'node'] as const)
+describe(`in-kernel executor on qemu-x86_64-sid (Linux 7.x), ${agent} agent`, function () {
   this.timeout(900_000);
   let session: RunSession;
 
@@ -75,7 +77,8 @@ describe('in-kernel executor on qemu-x86_64-sid (Linux 7.x)', function () {
   before(async () => {
     const board = loadBoard('qemu-x86_64-sid');
     const module = await buildKernelExecutor('7.2.13+deb14-amd64', 'sid', 'amd64');
-    session = await RunSession.start(board, { fixtures: [], moduleFiles: [module] });
+    session = await RunSession.start(board, { fixtures: [], moduleFiles: [module], agent });
+    assert.equal(session.target.info.agent?.kind, agent);
   });
   after(async () => {
     await session?.close(true);

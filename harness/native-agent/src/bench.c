@@ -9,6 +9,7 @@
 #include "bench.h"
 #include "bench-stopping.h"
 #include "errnames.h"
+#include "kexec-client.h"
 #include "session.h"
 #include "wire.h"
 
@@ -42,6 +43,9 @@ struct bench_op {
 	size_t outlen;
 	char *error;
 	size_t error_size;
+	/* through the in-kernel executor: its session (the open device and the frame of this size) */
+	struct session *kexec;
+	size_t frame_len;
 };
 
 static int failed(struct bench_op *o, const char *step)
@@ -59,8 +63,28 @@ static int read_all(struct bench_op *o, unsigned char *buf, size_t len)
 	return -1;
 }
 
+/* One write and one read of /dev/afalg_kexec (the frame encoded once per size); a failed status is the error. */
+static int exchange(struct bench_op *o, struct kexec_reply *reply)
+{
+	char error[200], name[32];
+	if (kexec_exchange(o->kexec, o->kexec->kexec_frame, o->frame_len, reply, error, sizeof error) < 0) {
+		snprintf(o->error, o->error_size, "%s", error);
+		return -1;
+	}
+	if (reply->status == 0) return 0;
+	snprintf(o->error, o->error_size, "%s: %s", reply->step, errno_name(-reply->status, name, sizeof name));
+	return -1;
+}
+
+static int run_kexec_op(struct bench_op *o)
+{
+	struct kexec_reply reply;
+	return exchange(o, &reply);
+}
+
 static int run_op(struct bench_op *o)
 {
+	if (o->kexec) return run_kexec_op(o);
 	if (!o->zerocopy) {
 		if (sendmsg(o->fd, &o->msg, 0) < 0) return failed(o, "send");
 	} else {
@@ -140,6 +164,37 @@ static int prepare_size(struct bench_op *o, const struct bench_request *req, str
 	return 0;
 }
 
+/*
+ * The executor's frame of one size (harness/agent/kernel-executor-bench.ts): the payload pattern from
+ * its first byte for the text and for the associated data; an AEAD decryption carries text and tag
+ * made by one encryption first.
+ */
+static int prepare_kexec_size(struct bench_op *o, const struct bench_request *req, struct buffers *b, size_t size)
+{
+	static const struct bytes none = { NULL, 0 };
+	int decrypt = req->op == 1;
+	struct kexec_request r = { KX_HASH, S_ONESHOT, 0, 20000, req->alg, req->has_key ? req->key : none, req->has_iv ? req->iv : none, none, { b->src, size }, 0, 0 };
+	if (req->type == T_HASH) r.op = req->has_key ? KX_HASH_KEYED : KX_HASH;
+	else if (req->type == T_SKCIPHER) r.op = decrypt ? KX_SKCIPHER_DECRYPT : KX_SKCIPHER_ENCRYPT;
+	else {
+		r.op = KX_AEAD_ENCRYPT;
+		r.assoc = (struct bytes){ b->src, req->assoc_length };
+		r.authsize = req->authsize;
+	}
+	if (req->type == T_AEAD && decrypt) {
+		struct kexec_reply sealed;
+		o->frame_len = kexec_encode(&r, o->kexec->kexec_frame, KEXEC_FRAME_MAX);
+		if (o->frame_len == 0) { snprintf(o->error, o->error_size, "kernel executor: a frame beyond the module's bounds"); return -1; }
+		if (exchange(o, &sealed) < 0) return -1;
+		memcpy(b->enc, sealed.data, sealed.n);
+		r.op = KX_AEAD_DECRYPT;
+		r.data = (struct bytes){ b->enc, sealed.n };
+	}
+	o->frame_len = kexec_encode(&r, o->kexec->kexec_frame, KEXEC_FRAME_MAX);
+	if (o->frame_len == 0) { snprintf(o->error, o->error_size, "kernel executor: a frame beyond the module's bounds"); return -1; }
+	return 0;
+}
+
 static int open_op(const struct bench_request *req, struct bench_op *o, int *tfm)
 {
 	char err[64];
@@ -185,7 +240,7 @@ static int measure_size(struct bench_op *o, const struct bench_request *req, con
 	return 0;
 }
 
-static void write_points(struct jwriter *w, const struct bench_request *req, const struct bench_repetition *results, const unsigned long *counts, const char *const *stopped, unsigned long max)
+static void write_points(struct jwriter *w, const struct bench_request *req, const struct bench_repetition *results, const unsigned long *counts, const char *const *stopped, unsigned long max, const char *engine)
 {
 	jw_begin_object(w);
 	jw_key(w, "points");
@@ -207,7 +262,7 @@ static void write_points(struct jwriter *w, const struct bench_request *req, con
 		jw_end(w);
 	}
 	jw_end(w);
-	jw_key(w, "engine"); jw_cstring(w, "agent");
+	jw_key(w, "engine"); jw_cstring(w, engine);
 	jw_end(w);
 }
 
@@ -224,12 +279,20 @@ int bench_run(const struct bench_request *req, struct jwriter *w, char *error, s
 	if (!b.src || !b.enc || !b.out || !results) { snprintf(error, error_size, "bench: out of memory"); goto done; }
 	for (size_t i = 0; i < region; i++) b.src[i] = (unsigned char)((i * 131 + 7) & 0xff);
 	o.out = b.out;
-	if (open_op(req, &o, &tfm) < 0) goto done;
+	if (req->kernel_executor) {
+		/* the module keeps this file's transform across requests (setkey once), as for the Node agent's one open file */
+		static struct session executor = { .kexec_fd = -1 };
+		if (req->zerocopy) { snprintf(error, error_size, "bench: the in-kernel executor measures the copy path only, not zerocopy"); goto done; }
+		if (kexec_open(&executor, error, error_size) < 0) goto done;
+		o.kexec = &executor;
+	} else if (open_op(req, &o, &tfm) < 0) {
+		goto done;
+	}
 	for (size_t s = 0; s < req->nsizes; s++) {
-		if (prepare_size(&o, req, &b, req->sizes[s], page) < 0) goto done;
+		if ((o.kexec ? prepare_kexec_size(&o, req, &b, req->sizes[s]) : prepare_size(&o, req, &b, req->sizes[s], page)) < 0) goto done;
 		if (measure_size(&o, req, &rule, &results[s * rule.max_repetitions], &counts[s], &stopped[s]) < 0) goto done;
 	}
-	write_points(w, req, results, counts, stopped, rule.max_repetitions);
+	write_points(w, req, results, counts, stopped, rule.max_repetitions, o.kexec ? "agent via " KEXEC_DEVICE : "agent");
 	rc = 0;
 done:
 	if (o.pipe_rd >= 0) close(o.pipe_rd);

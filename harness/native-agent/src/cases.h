@@ -59,6 +59,9 @@ struct matrix_request {
 	size_t ncases;
 	int differential;
 	double hang_sec;
+	/* transforms run through the in-kernel executor (/dev/afalg_kexec) instead of AF_ALG */
+	const char **kernel_algs;
+	size_t nkernel_algs;
 };
 
 struct probe {
@@ -83,6 +86,7 @@ struct bench_request {
 	long max_repetitions;
 	double target_precision, point_budget_ms;
 	const char *program;
+	int kernel_executor;   /* executor: "kernel" (copy path only) */
 };
 
 struct module_request {

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "matrix.h"
 #include "kernel-log.h"
+#include "kexec-client.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -115,13 +116,25 @@ static void mark(struct share *sh, size_t index, size_t alg, enum strategy strat
 	atomic_fetch_add(&sh->beacon.sequence, 1);
 }
 
+/* One execution: through the in-kernel executor when the request names the transform in kernelAlgs, else AF_ALG. */
+static void execute(struct share *sh, const struct acase *c, const struct bytes *expect, const char *alg, enum strategy strategy, struct raw_outcome *raw)
+{
+	const struct matrix_request *req = sh->work->req;
+	for (size_t i = 0; i < req->nkernel_algs; i++)
+		if (strcmp(req->kernel_algs[i], alg) == 0) {
+			kexec_execute(sh->session, c, expect, alg, strategy, kexec_wait_ms(req->hang_sec), raw);
+			return;
+		}
+	session_execute(sh->session, c, expect, alg, strategy, NULL, 0, raw);
+}
+
 /* Differential: the first transform's one-shot output, copied; -1 when it is itself an outcome to report. */
 static int reference_output(struct share *sh, const struct acase *c, size_t index, struct bytes *expect)
 {
 	struct raw_outcome raw;
 	const char *reference = sh->work->req->algs[0];
 	mark(sh, index, 0, S_ONESHOT);
-	session_execute(sh->session, c, NULL, reference, S_ONESHOT, NULL, 0, &raw);
+	execute(sh, c, NULL, reference, S_ONESHOT, &raw);
 	sh->executed++;
 	if (raw.status != ST_PASS || !raw.has_output) {
 		write_outcome(sh->work, index, 0, S_ONESHOT, &raw, NULL);
@@ -160,7 +173,7 @@ static void run_case(struct share *sh, size_t index, size_t from, size_t to)
 			/* the reference's one-shot is the expectation itself */
 			if (req->differential && strategies[k] == S_ONESHOT && strcmp(req->algs[a], req->algs[0]) == 0) continue;
 			mark(sh, index, a, strategies[k]);
-			session_execute(sh->session, c, expect, req->algs[a], strategies[k], NULL, 0, &raw);
+			execute(sh, c, expect, req->algs[a], strategies[k], &raw);
 			sh->executed++;
 			if (raw.status == ST_PASS && !c->report) continue;
 			write_outcome(sh->work, index, a, strategies[k], &raw, req->differential && raw.status == ST_FAIL ? expect : NULL);
@@ -328,9 +341,11 @@ static void free_work(struct work *work)
 	free(work);
 }
 
-int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang)
+int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang, char *error, size_t error_size)
 {
 	if (hung) { *hang = hung_at; return 1; }
+	/* the executor's device, tried once: a request for it without the module fails whole, as the Node agent's does */
+	if (req->nkernel_algs > 0 && kexec_open(worker_count == 0 ? &inline_session : &sessions[0], error, error_size) < 0) return -2;
 	/* only a report that comes while this request runs can have killed one of its workers */
 	kernel_log_fault_reset();
 	struct work *work = plan_work(req, worker_count);

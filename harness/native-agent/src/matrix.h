@@ -19,10 +19,10 @@ struct hang {
 int matrix_init(int workers);
 /*
  * Run the request; on success writes {"executed":N,"outcomes":[...]} (in case order) and returns 0; -1: out
- * of memory. Returns 1 with
+ * of memory; -2: `error` says why the request cannot run (kernelAlgs without /dev/afalg_kexec). Returns 1 with
  * *hang filled when an operation did not return within the hang limit (now and for every later request).
  */
-int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang);
+int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang, char *error, size_t error_size);
 void hang_message(const struct hang *hang, char *buf, size_t size);
 void write_hang(struct jwriter *w, const struct hang *hang);
 #endif

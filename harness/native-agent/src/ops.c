@@ -3,6 +3,7 @@
 #include "ops.h"
 #include "bench.h"
 #include "kernel-log.h"
+#include "kexec-client.h"
 #include "matrix.h"
 #include "modules.h"
 #include "probes.h"
@@ -175,8 +176,11 @@ static int op_matrix(struct decoder *d, const struct jnode *request, struct jwri
 		return 0;
 	}
 	jw_init(&result);
-	int rc = matrix_run(&req, &result, &hang);
-	if (rc < 0) {
+	char error[256] = "";
+	int rc = matrix_run(&req, &result, &hang, error, sizeof error);
+	if (rc == -2) {
+		write_error(w, id, error, NULL, NULL);
+	} else if (rc < 0) {
 		write_error(w, id, "matrix: out of memory", NULL, NULL);
 	} else if (rc == 1) {
 		char message[800];
@@ -191,6 +195,24 @@ static int op_matrix(struct decoder *d, const struct jnode *request, struct jwri
 	}
 	jw_free(&result);
 	return keep;
+}
+
+/* kexec: a frame to /dev/afalg_kexec as is, and the module's reply frame (harness/protocol/kernel-executor.ts). */
+static void op_kexec(struct decoder *d, const struct jnode *request, struct jwriter *w, double id)
+{
+	struct bytes frame;
+	struct kexec_reply reply;
+	char error[320], message[400];
+	if (decode_kexec(d, request, &frame) < 0 || kexec_exchange(&main_session, frame.p, frame.n, &reply, error, sizeof error) < 0) {
+		snprintf(message, sizeof message, "kexec: %s", d->error[0] ? d->error : error);
+		write_error(w, id, message, NULL, NULL);
+		return;
+	}
+	begin_result(w, id);
+	jw_begin_object(w);
+	jw_key(w, "reply"); jw_base64(w, main_session.kexec_reply, KEXEC_REPLY_HEADER_BYTES + reply.n);
+	jw_end(w);
+	jw_end(w);
 }
 
 /* Ops that decode a body and write a result object; -1 (d->error set) on bad input. */
@@ -227,7 +249,7 @@ static void op_measure_or_load(const char *op, struct decoder *d, const struct j
 	if (strcmp(op, "bench") == 0) {
 		struct bench_request req;
 		rc = decode_bench(d, request, &req);
-		if (rc == 0) rc = req.program ? run_c_reference(&req, &result, error, sizeof error) : bench_run(&req, &result, error, sizeof error);
+		if (rc == 0) rc = req.program && !req.kernel_executor ? run_c_reference(&req, &result, error, sizeof error) : bench_run(&req, &result, error, sizeof error);
 	} else if (strcmp(op, "kernel-log") == 0) {
 		rc = kernel_log_request(request, &result, error, sizeof error);
 	} else {
@@ -274,6 +296,8 @@ int handle_request(const struct jnode *request, struct jwriter *reply)
 		op_kernel_config(reply, id->num);
 	} else if (strcmp(op->str, "matrix") == 0) {
 		keep = op_matrix(&d, request, reply, id->num);
+	} else if (strcmp(op->str, "kexec") == 0) {
+		op_kexec(&d, request, reply, id->num);
 	} else if (strcmp(op->str, "bench") == 0 || strcmp(op->str, "modprobe") == 0 || strcmp(op->str, "insmod") == 0 || strcmp(op->str, "kernel-log") == 0) {
 		op_measure_or_load(op->str, &d, request, reply, id->num);
 	} else {

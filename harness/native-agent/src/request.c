@@ -254,6 +254,17 @@ int decode_matrix(struct decoder *d, const struct jnode *req, struct matrix_requ
 	if (get_bool(d, req, "", "differential", &out->differential) < 0) return -1;
 	out->hang_sec = 20;
 	if (get_uint(d, req, "", "hangSec", 0, 1e6, &out->hang_sec) < 0) return -1;
+	const struct jnode *kernel;
+	int has_kernel = member(d, req, "", "kernelAlgs", J_ARR, &kernel);
+	if (has_kernel < 0) return -1;
+	if (has_kernel > 0) {
+		out->kernel_algs = pool_alloc(d->pool, (kernel->len + 1) * sizeof *out->kernel_algs);
+		if (!out->kernel_algs) return bad(d, "kernelAlgs: out of memory");
+		for (const struct jnode *a = kernel->child; a; a = a->next, out->nkernel_algs++) {
+			if (a->type != J_STR) return bad(d, "kernelAlgs[%zu]: expected string, got %s", out->nkernel_algs, json_type_name(a->type));
+			out->kernel_algs[out->nkernel_algs] = a->str;
+		}
+	}
 	if (array_of(d, req, "cases", sizeof *out->cases, (void **)&out->cases, &out->ncases) < 0) return -1;
 	i = 0;
 	for (const struct jnode *c = json_get(req, "cases")->child; c; c = c->next, i++) {
@@ -349,6 +360,10 @@ int decode_bench(struct decoder *d, const struct jnode *req, struct bench_reques
 	if (get_uint(d, req, "", "repetitions", 1, 10000, &number) < 0) return -1;
 	out->repetitions = (long)number;
 	if (decode_stopping_rule(d, req, out) < 0) return -1;
+	const char *executor = NULL;
+	if (get_string(d, req, "", "executor", 0, &executor) < 0) return -1;
+	if (executor && strcmp(executor, "kernel") != 0) return bad(d, "executor: expected \"kernel\", got \"%.40s\"", executor);
+	out->kernel_executor = executor != NULL;
 	return get_string(d, req, "", "program", 0, &out->program) < 0 ? -1 : 0;
 }
 
@@ -362,4 +377,9 @@ int decode_module(struct decoder *d, const struct jnode *req, const char *name_f
 		out->params[i] = p->str;
 	}
 	return 0;
+}
+
+int decode_kexec(struct decoder *d, const struct jnode *req, struct bytes *frame)
+{
+	return get_bytes(d, req, "", "frame", 1, frame) < 0 ? -1 : 0;
 }

@@ -24,6 +24,9 @@ int decode_bench(struct decoder *d, const struct jnode *req, struct bench_reques
 /* modprobe (`module`) or insmod (`path`): the name and the params */
 int decode_module(struct decoder *d, const struct jnode *req, const char *name_field, struct module_request *out);
 
+/* kexec: the frame for /dev/afalg_kexec, as is */
+int decode_kexec(struct decoder *d, const struct jnode *req, struct bytes *frame);
+
 /* An index into STRATEGY_NAMES, or -1. */
 int strategy_index(const char *name);
 #endif

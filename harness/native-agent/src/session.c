@@ -24,6 +24,7 @@ const char *const STATUS_NAMES[3] = { "pass", "fail", "error" };
 int session_init(struct session *s)
 {
 	memset(s, 0, sizeof *s);
+	s->kexec_fd = -1;
 	s->page = sysconf(_SC_PAGESIZE);
 	size_t region = MAX_DATA + 2 * (size_t)s->page;
 	void *arena = NULL;
@@ -56,6 +57,11 @@ void session_close(struct session *s)
 		if (s->transforms[i].in_use) close_transform(&s->transforms[i]);
 	free(s->arena);
 	s->arena = NULL;
+	if (s->kexec_fd >= 0) close(s->kexec_fd);
+	s->kexec_fd = -1;
+	free(s->kexec_frame);
+	free(s->kexec_reply);
+	s->kexec_frame = s->kexec_reply = NULL;
 }
 
 int session_bind(struct session *s, enum alg_type type, const char *name, char *errname, size_t errsize)
@@ -159,7 +165,7 @@ static int place(struct session *s, enum strategy strategy, int any_strategy, si
 #define IV_MAX 4096
 
 /* Compare an output with the expectation (see judge() in afalg-session.ts). */
-static void judge(const struct acase *c, const struct bytes *expect, const unsigned char *actual, size_t n, struct raw_outcome *out)
+void session_judge(const struct acase *c, const struct bytes *expect, const unsigned char *actual, size_t n, struct raw_outcome *out)
 {
 	out->output = actual;
 	out->outlen = n;
@@ -194,7 +200,7 @@ static int run_hash_op(struct session *s, int opfd, const struct acase *c, const
 	ssize_t n = read(opfd, p.out, 256);
 	if (n < 0) return fault_errno(f, "read");
 	size_t compared = expect && expect->n > 0 && expect->n < (size_t)n ? expect->n : (size_t)n;
-	judge(c, expect, p.out, compared, out);
+	session_judge(c, expect, p.out, compared, out);
 	return 0;
 }
 
@@ -233,7 +239,7 @@ static int run_cipher_op(struct session *s, int opfd, const struct acase *c, con
 	} else if (read_fully(opfd, p.out, outlen, f) < 0) {
 		return -1;
 	}
-	judge(c, expect, p.out + assoc, outlen - assoc, out);
+	session_judge(c, expect, p.out + assoc, outlen - assoc, out);
 	return 0;
 }
 
@@ -263,7 +269,7 @@ static int run_rng(struct session *s, const struct acase *c, const char *alg, st
 	struct placement p = { NULL, NULL };
 	WITH_OPERATION(t, c->has_key ? &c->key : NULL, 0,
 		       place(s, S_ONESHOT, 0, c->length, &p, f) < 0 || read_fully(opfd, p.out, c->length, f) < 0 ? -1 : 0);
-	judge(c, NULL, p.out, c->length, out);
+	session_judge(c, NULL, p.out, c->length, out);
 	return 0;
 }
 
@@ -322,17 +328,22 @@ void session_execute(struct session *s, const struct acase *c, const struct byte
 	case C_MCT: rc = run_mct(s, c, alg, out, &f); break;
 	default: fault_text(&f, "", "unknown case type %s", c->type_name);
 	}
+	session_settle(c, rc, &f, out);
+}
+
+void session_settle(const struct acase *c, int rc, const struct fault *f, struct raw_outcome *out)
+{
 	if (rc == 0) return;
 	memset(out, 0, sizeof *out);
-	snprintf(out->step, sizeof out->step, "%s", f.step);
+	snprintf(out->step, sizeof out->step, "%s", f->step);
 	if (!c->expect_error) {
 		out->status = ST_ERROR;
-		snprintf(out->error, sizeof out->error, "%s", f.why);
-	} else if (strcmp(f.why, c->expect_error) == 0) {
+		snprintf(out->error, sizeof out->error, "%s", f->why);
+	} else if (strcmp(f->why, c->expect_error) == 0) {
 		out->status = ST_PASS;
-		snprintf(out->error, sizeof out->error, "%s", f.why);
+		snprintf(out->error, sizeof out->error, "%s", f->why);
 	} else {
 		out->status = ST_FAIL;
-		snprintf(out->error, sizeof out->error, "%s, expected %s", f.why, c->expect_error);
+		snprintf(out->error, sizeof out->error, "%s, expected %s", f->why, c->expect_error);
 	}
 }

@@ -31,6 +31,10 @@ struct session {
 	struct transform transforms[MAX_OPEN_TRANSFORMS];
 	unsigned long clock;
 	struct beacon *beacon;
+	/* the in-kernel executor (kexec-client.c): this session's open /dev/afalg_kexec (-1 until first
+	 * used; the module keeps a file's transforms), a frame and a reply buffer */
+	int kexec_fd;
+	unsigned char *kexec_frame, *kexec_reply;
 };
 
 enum status { ST_PASS, ST_FAIL, ST_ERROR };
@@ -52,4 +56,10 @@ void session_close(struct session *s);
 int session_bind(struct session *s, enum alg_type type, const char *name, char *errname, size_t errsize);
 void session_execute(struct session *s, const struct acase *c, const struct bytes *expect, const char *alg, enum strategy strategy,
 		     const size_t *chunks, size_t nchunks, struct raw_outcome *out);
+
+struct fault;
+/* Compare an output with the expectation as every execution path does. */
+void session_judge(const struct acase *c, const struct bytes *expect, const unsigned char *actual, size_t n, struct raw_outcome *out);
+/* An execution's outcome from its return code and fault: an error, or as the case expected (expectError). */
+void session_settle(const struct acase *c, int rc, const struct fault *f, struct raw_outcome *out);
 #endif

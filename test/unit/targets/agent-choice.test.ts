@@ -32,17 +32,6 @@ describe('agent choice', () => {
     assert.equal(chooseQemuAgent(same, 'node', built).kind, 'node');
   });
 
-  it('auto keeps the Node agent for a run that needs the in-kernel executor, says why, and refuses --agent native with it', () => {
-    const host = hostBoardArch();
-    const same = host === 'aarch64' ? arm : x86;
-    const choice = chooseQemuAgent(same, 'auto', { nativeBuildable: true, kernelExecutor: true });
-    assert.equal(choice.kind, 'node');
-    assert.match(choice.reason, /^auto: the in-kernel executor \(--executor\) is reached through the Node agent only; the host's node/);
-    const image = { ...arm, qemu: { ...arm.qemu, agentNode: 'image' as const } };
-    assert.equal(chooseQemuAgent(image, 'auto', { nativeBuildable: true, kernelExecutor: true }).kind, 'node');
-    assert.throws(() => chooseQemuAgent(same, 'native', { nativeBuildable: true, kernelExecutor: true }), /^BadInputError: --agent native: the in-kernel executor \(--executor\) is reached through the Node agent only; use --agent node or auto$/);
-  });
-
   it("auto on a board: node when its node is usable, native with the reason otherwise", () => {
     assert.deepEqual(chooseRemoteAgent('auto', { version: 'v20.11.1' }), { kind: 'node', reason: "auto: the board's node is v20.11.1" });
     const none = chooseRemoteAgent('auto', { problem: "no Node.js ('node' not found)" });
