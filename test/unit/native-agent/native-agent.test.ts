@@ -150,6 +150,27 @@ describe('native agent (host)', function () {
     assert.deepEqual(order(differential?.outcomes), cases.map((_, i) => `${i} ${algs[0]} oneshot`));
   });
 
+  it('without the in-kernel executor module (this host): kexec, a matrix naming kernelAlgs and a bench through it each fail whole, naming the device', async () => {
+    const { program } = await buildNativeAgent('x86_64', { dir: work });
+    const lines = [
+      '@afalg1 {"id":1,"op":"kexec","frame":"QUtYMg=="}',
+      '@afalg1 {"id":2,"op":"matrix","algs":["virtio_crypto_aes_cbc"],"strategies":["oneshot"],"kernelAlgs":["virtio_crypto_aes_cbc"],"cases":[{"type":"hash","msg":""}]}',
+      '@afalg1 {"id":3,"op":"matrix","algs":["x"],"strategies":["oneshot"],"kernelAlgs":[7],"cases":[]}',
+      '@afalg1 {"id":4,"op":"bench","type":"hash","alg":"sha256","operation":"digest","path":"copy","sizes":[16],"warmupMs":1,"repetitionMs":1,"repetitions":1,"executor":"kernel"}',
+      '@afalg1 {"id":5,"op":"bench","type":"hash","alg":"sha256","operation":"digest","path":"zerocopy","sizes":[16],"warmupMs":1,"repetitionMs":1,"repetitions":1,"executor":"kernel"}',
+      '@afalg1 {"id":6,"op":"bench","type":"hash","alg":"sha256","operation":"digest","path":"copy","sizes":[16],"warmupMs":1,"repetitionMs":1,"repetitions":1,"executor":"gpu"}',
+    ];
+    const answers = (await talk(program, lines.join('\n') + '\n')).slice(1);
+    const messages = answers.map((frame) => (frame.error as { message?: string } | undefined)?.message ?? 'ok');
+    const missing = /\/dev\/afalg_kexec: No such file or directory \(is the afalg_kexec module loaded\?\)/;
+    assert.match(messages[0] ?? '', missing);
+    assert.match(messages[1] ?? '', missing);
+    assert.equal(messages[2], 'matrix: kernelAlgs[0]: expected string, got number');
+    assert.match(messages[3] ?? '', missing);
+    assert.equal(messages[4], 'bench: the in-kernel executor measures the copy path only, not zerocopy');
+    assert.equal(messages[5], 'bench: executor: expected "kernel", got "gpu"');
+  });
+
   it("answers kernel-config with this kernel's .config as the Node agent reads it", async () => {
     const { program } = await buildNativeAgent('x86_64', { dir: work });
     const [, answer] = await talk(program, '@afalg1 {"id":1,"op":"kernel-config"}\n');
