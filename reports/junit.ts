@@ -5,8 +5,7 @@
  * adds a `drivers-spec` suite: one case per requirement, an unmet one failing with its evidence.
  */
 import { unbindableText, type CaseFailure } from '../harness/results/result-model.js';
-import { type RunMeta } from '../harness/results/run-record.js';
-import { describeKernelEventSummary, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
+import { describeKernelEventSummary, outcomeText, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
 import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './format.js';

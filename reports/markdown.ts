@@ -9,7 +9,7 @@ import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, t
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
 import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, plural, strategiesNote } from './format.js';
-import { markdownChartFiles, throughputSection } from './markdown-throughput.js';
+import { throughputSection } from './markdown-throughput.js';
 
 export { chartFile, markdownChartFiles } from './markdown-throughput.js';
 import { specCountText } from '../harness/spec/spec-format.js';

@@ -2,9 +2,9 @@
  * A run's results for the terminal: what ran where, the algorithm × target table, every failure
  * (capped per row) with its bytes, the notes, and a final verdict line. Colour only when asked.
  */
-import { afalgReachText, type CaseFailure } from '../harness/results/result-model.js';
+import { afalgReachText } from '../harness/results/result-model.js';
 import type { RunReport } from '../harness/results/run-report.js';
-import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
+import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
 import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, strategiesNote, targetLabel } from './format.js';

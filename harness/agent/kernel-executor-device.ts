@@ -11,7 +11,7 @@ import os from 'node:os';
 import { KEXEC_DEVICE, KEXEC_MAX_REPLY_BYTES, decodeKexecReply, encodeKexecRequest, type KexecReply, type KexecRequest } from '../protocol/kernel-executor.js';
 import type { SplitStrategy } from '../protocol/messages.js';
 import { AfAlgError } from './afalg-wire.js';
-import { judge, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedRng, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
+import { judge, type DecodedAead, type DecodedHash, type DecodedMct, type DecodedRng, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
 import { MAX_DATA } from './afalg-sockets.js';
 
 let deviceFd: number | undefined;

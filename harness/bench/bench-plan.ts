@@ -9,7 +9,6 @@
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { BenchOp, BenchPath, BenchRequestBody } from '../protocol/messages.js';
 import type { BenchRunSettings } from '../results/run-record.js';
-import { ALL_PATHS } from '../protocol/constants.js';
 import { matchesAny } from '../plan/name-pattern.js';
 import { servedInKernel, type ExecutorChoice } from '../plan/plan.js';
 import type { CatalogAlgorithm } from '../../vectors/catalog.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import type { RunMeta } from '../results/run-record.js';
-import type { RunSummary, Verdict } from '../results/summary.js';
+import type { RunSummary } from '../results/summary.js';
 import { evaluateSpec } from './evaluate-spec.js';
 import { driversSpecFrom } from './load-spec.js';
 import type { MetaWithSpec, SpecVerdict } from './spec-model.js';

@@ -42,7 +42,7 @@ function consolePty(child: ChildProcess, origin: string): Promise<string> {
 export class UserImageTarget implements Target {
   private constructor(
     private readonly serial: SerialTarget,
-    private readonly qemu: ChildProcess,
+    /** kills QEMU and forgets it */
     private readonly unregister: () => void,
   ) {}
 
@@ -76,7 +76,7 @@ export class UserImageTarget implements Target {
     try {
       const device = await consolePty(qemu, boot.origin);
       const serial = await SerialTarget.start({ ...board, serial: { ...board.serial, device } }, options);
-      return new UserImageTarget(serial, qemu, () => {
+      return new UserImageTarget(serial, () => {
         unregister();
         killQemu();
       });

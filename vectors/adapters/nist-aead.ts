@@ -11,7 +11,7 @@
  *   CIPHERFINAL_ERROR) marks a forged vector. These RFC vectors have no direction: valid ones run both.
  */
 import { BadInputError } from '../../harness/core/errors.js';
-import type { RspFile, RspRecord } from '../nist-rsp.js';
+import type { RspFile } from '../nist-rsp.js';
 import { aeadRule } from './aead-rules.js';
 import { emitAead, type Adapted, type Direction } from './common.js';
 import { at, baseOf, bytesOf, integer, optional, optionalBytes, valueBytes } from './nist-fields.js';

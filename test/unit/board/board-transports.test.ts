@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { listBoards, loadBoard, type Board } from '../../../harness/board/board.js';
 import { BadInputError, EXIT } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 import { runCli } from '../../support/cli.js';
 import { useTempDir } from '../../support/temp-dir.js';
-
-/** Progress lines go nowhere. */
-function discard(): Writable {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
 
 const examplesDir = path.join(projectRoot, 'boards', 'examples');
 const serialExample = path.join(examplesDir, 'serial-yocto.json');
@@ -34,18 +28,6 @@ function caught(fn: () => unknown): BadInputError {
   }
   assert.ok(error instanceof BadInputError, `expected BadInputError, got ${String(error)}`);
   assert.equal(error.exitCode, EXIT.badInput);
-  assert.ok(!error.message.includes('\n'), `one line expected: ${error.message}`);
-  return error;
-}
-
-async function rejected(promise: Promise<unknown>): Promise<BadInputError> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (thrown) {
-    error = thrown;
-  }
-  assert.ok(error instanceof BadInputError, `expected BadInputError, got ${String(error)}`);
   assert.ok(!error.message.includes('\n'), `one line expected: ${error.message}`);
   return error;
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { boardPath, boardSchemaPath, boardsDir, listBoards, asQemuBoard, loadBoard, timeoutsOf } from '../../../harness/board/board.js';
-import { BadInputError, EXIT } from '../../../harness/core/errors.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 import { useTempDir } from '../../support/temp-dir.js';
 import { expectBadInput } from '../../support/bad-input.js';
