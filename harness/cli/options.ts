@@ -55,7 +55,7 @@ export interface RunArgs extends TargetArgs {
 export const targetOptions = <T>(y: Argv<T>, boardRequired: boolean) =>
   y
     .option('board', { type: 'string', demandOption: boardRequired, describe: 'board name (boards/NAME.json) or file' })
-    .option('agent', { type: 'string', choices: ['auto', 'node', 'native'], describe: "agent on the target: node, native (static C, no Node needed), auto (QEMU: native where it can be built, node for --executor; SSH/serial: node where the board has a usable one; default: the board's agent.kind, else auto)" })
+    .option('agent', { type: 'string', choices: ['auto', 'node', 'native'], describe: "agent on the target: node, native (static C, no Node needed), auto (QEMU: native where it can be built; SSH/serial: node where the board has a usable one; default: the board's agent.kind, else auto)" })
     .option('console-log', { type: 'string', describe: "write the target's console to this file" })
     .option('load-module', { type: 'string', array: true, describe: 'kernel module (.ko for the guest kernel) loaded before discovery' })
     .option('fixtures', { type: 'string', array: true, describe: "fault-injection fixtures (qemu/fixtures) built against the guest kernel's headers and loaded before discovery; 'all' for every one" });
