@@ -26,7 +26,7 @@ const X86_TCG_CPU = 'max,-erms,-fsrm';
 
 export const BUILDROOT_DEFAULTS: Record<Arch, ArchDefaults> = {
   x86_64: { machine: ['-machine', 'pc'], cpu: { tcg: ['-cpu', X86_TCG_CPU], kvm: ['-cpu', 'host'] }, console: 'ttyS0' },
-  aarch64: { machine: ['-machine', 'virt'], cpu: { tcg: ['-cpu', 'max,pauth=off'], kvm: ['-cpu', 'host'] }, console: 'ttyAMA0' },
+  aarch64: { machine: ['-machine', 'virt'], cpu: { tcg: ['-cpu', 'max,pauth=off,sve=off'], kvm: ['-cpu', 'host'] }, console: 'ttyAMA0' },
   armhf: { machine: ['-machine', 'virt'], cpu: { tcg: ['-cpu', 'max'], kvm: ['-cpu', 'host'] }, console: 'ttyAMA0' },
 };
 

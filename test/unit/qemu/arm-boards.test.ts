@@ -46,7 +46,7 @@ describe('qemu arm boards', () => {
   it('boot the virt machine on the PL011 console with the TCG cpu', () => {
     const args = qemuArgs(aarch64, image, { accel: 'tcg', agentSocket: '/tmp/a.sock', nodePath: '/usr/bin/node', agentScript: '/work/dist/agent-bundle-aarch64/agent.mjs', mode: 'image' });
     assert.equal(valueOf(args, '-M'), 'virt');
-    assert.equal(valueOf(args, '-cpu'), 'max,pauth=off');
+    assert.equal(valueOf(args, '-cpu'), 'max,pauth=off,sve=off');
     assert.equal(valueOf(args, '-accel'), 'tcg,thread=multi');
     const append = valueOf(args, '-append') ?? '';
     assert.ok(append.startsWith('console=ttyAMA0 '), append);
