@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define KEXEC_REQUEST_MAGIC 0x32584b41u /* "AKX2" */
-#define KEXEC_REPLY_MAGIC 0x52584b41u   /* "AKXR" */
-
 /* the module's enum kexec_step, as the failed step of an outcome */
 static const char *const STEPS[] = { "kernel-none", "kernel-frame", "kernel-alloc", "kernel-setkey", "kernel-request", "kernel-crypt", "kernel-timeout", "kernel-authsize" };
 
@@ -33,7 +30,7 @@ size_t kexec_encode(const struct kexec_request *r, unsigned char *buf, size_t si
 	size_t driver = strlen(r->driver), rng = r->op == KX_RNG || r->op == KX_RNG_SEEDED;
 	size_t data = rng ? r->rng_length : r->data.n, total = KEXEC_HEADER_BYTES + driver + r->key.n + r->iv.n + r->assoc.n + (rng ? 0 : data);
 	if (driver == 0 || driver > KEXEC_MAX_DRIVER || r->key.n > KEXEC_MAX_KEY || r->iv.n > KEXEC_MAX_IV || r->authsize < 0 ||
-	    r->authsize > KEXEC_MAX_AUTHSIZE || r->assoc.n + data > KEXEC_MAX_DATA || r->socket < 0 || r->socket > 63 || total > size)
+	    r->authsize > KEXEC_MAX_AUTHSIZE || r->assoc.n + data > KEXEC_MAX_DATA || r->socket < 0 || r->socket > KEXEC_MAX_SOCKET || total > size)
 		return 0;
 	put32(buf, KEXEC_REQUEST_MAGIC);
 	put32(buf + 4, (uint32_t)r->op);
@@ -91,8 +88,8 @@ int kexec_exchange(struct session *s, const unsigned char *frame, size_t len, st
 static int in_kernel(struct session *s, const struct kexec_request *r, struct kexec_reply *reply, struct fault *f)
 {
 	char error[160], name[32];
-	size_t len = kexec_open(s, error, sizeof error) < 0 ? 0 : kexec_encode(r, s->kexec_frame, KEXEC_FRAME_MAX);
-	if (s->kexec_fd < 0) return fault_text(f, "kernel-open", "%.60s", error);
+	if (kexec_open(s, error, sizeof error) < 0) return fault_text(f, "kernel-open", "%.60s", error);
+	size_t len = kexec_encode(r, s->kexec_frame, KEXEC_FRAME_MAX);
 	if (len == 0) return fault_text(f, "kernel-frame", "E2BIG");
 	if (kexec_exchange(s, s->kexec_frame, len, reply, error, sizeof error) < 0) return fault_text(f, "kernel-io", "%.60s", error);
 	if (reply->status == 0) return 0;

@@ -10,6 +10,9 @@
 #include "session.h"
 
 #define KEXEC_DEVICE "/dev/afalg_kexec"
+/* the module's bounds (qemu/executor/kexec.h; test/unit/protocol/kernel-executor.test.ts checks they agree) */
+#define KEXEC_REQUEST_MAGIC 0x32584b41u /* "AKX2" */
+#define KEXEC_REPLY_MAGIC 0x52584b41u   /* "AKXR" */
 #define KEXEC_HEADER_BYTES 32
 #define KEXEC_REPLY_HEADER_BYTES 16
 #define KEXEC_MAX_DRIVER 127
@@ -18,6 +21,7 @@
 #define KEXEC_MAX_AUTHSIZE 64
 #define KEXEC_MAX_DATA (1u << 20)
 #define KEXEC_MAX_TIMEOUT_MS 600000u
+#define KEXEC_MAX_SOCKET 63
 #define KEXEC_MAX_REPLY (KEXEC_REPLY_HEADER_BYTES + KEXEC_MAX_DATA + KEXEC_MAX_AUTHSIZE)
 #define KEXEC_FRAME_MAX (KEXEC_HEADER_BYTES + KEXEC_MAX_DRIVER + KEXEC_MAX_KEY + KEXEC_MAX_IV + KEXEC_MAX_DATA)
 

@@ -49,9 +49,7 @@ static int handle_line(char *line, size_t len)
 	char *at = memmem(line, len, FRAME_MARKER, sizeof FRAME_MARKER - 1);
 	if (!at) {
 		/* the host writes frames and bare newlines only: this is a request that lost its marker on the link */
-		size_t shown = 0;
-		while (shown < len && strchr(" \t\v\f", line[shown]) && line[shown]) shown++;
-		if (shown == len) return 0;
+		if (strspn(line, " \t\v\f") >= len) return 0; /* a blank line: the host's nudge */
 		char message[160];
 		snprintf(message, sizeof message, "%s: %.80s", DAMAGED_LINE_ERROR, line);
 		send_error(message);

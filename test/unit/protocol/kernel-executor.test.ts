@@ -5,6 +5,7 @@ import { projectRoot } from '../../../harness/core/paths.js';
 import {
   KEXEC_LIMITS,
   KEXEC_MAX_SOCKET,
+  KEXEC_REPLY_HEADER_BYTES,
   KEXEC_REPLY_MAGIC,
   KEXEC_REQUEST_HEADER_BYTES,
   KEXEC_REQUEST_MAGIC,
@@ -112,6 +113,20 @@ describe('protocol/kernel-executor frames', () => {
     assert.equal(define('KEXEC_MAX_DATA'), KEXEC_LIMITS.data);
     assert.equal(define('KEXEC_MAX_TIMEOUT_MS'), KEXEC_LIMITS.timeoutMs);
     assert.equal(define('KEXEC_MAX_SOCKET'), KEXEC_MAX_SOCKET);
+    // the native agent's client keeps its own copy (C, without the kernel's headers)
+    const client = fs.readFileSync(path.join(projectRoot, 'harness', 'native-agent', 'src', 'kexec-client.h'), 'utf8');
+    const inClient = (name: string): number => evalDefine(client, name);
+    assert.equal(inClient('KEXEC_REQUEST_MAGIC'), KEXEC_REQUEST_MAGIC);
+    assert.equal(inClient('KEXEC_REPLY_MAGIC'), KEXEC_REPLY_MAGIC);
+    assert.equal(inClient('KEXEC_MAX_DRIVER'), KEXEC_LIMITS.driver);
+    assert.equal(inClient('KEXEC_MAX_KEY'), KEXEC_LIMITS.key);
+    assert.equal(inClient('KEXEC_MAX_IV'), KEXEC_LIMITS.iv);
+    assert.equal(inClient('KEXEC_MAX_AUTHSIZE'), KEXEC_LIMITS.authsize);
+    assert.equal(inClient('KEXEC_MAX_DATA'), KEXEC_LIMITS.data);
+    assert.equal(inClient('KEXEC_MAX_TIMEOUT_MS'), KEXEC_LIMITS.timeoutMs);
+    assert.equal(inClient('KEXEC_MAX_SOCKET'), KEXEC_MAX_SOCKET);
+    assert.equal(inClient('KEXEC_HEADER_BYTES'), KEXEC_REQUEST_HEADER_BYTES);
+    assert.equal(inClient('KEXEC_REPLY_HEADER_BYTES'), KEXEC_REPLY_HEADER_BYTES);
   });
 });
 
