@@ -34,6 +34,7 @@ struct work {
 	size_t nchunks, ncells;
 	atomic_size_t next_chunk;
 	struct jwriter **cells; /* comma-separated outcome objects; NULL until a cell has one */
+	unsigned char *in_kernel; /* per transform: named in kernelAlgs, run through the in-kernel executor */
 	pthread_mutex_t finished_lock;
 	pthread_cond_t finished; /* a worker is done: the watchdog need not wait for its next tick */
 	int finished_count;      /* under finished_lock */
@@ -116,25 +117,20 @@ static void mark(struct share *sh, size_t index, size_t alg, enum strategy strat
 	atomic_fetch_add(&sh->beacon.sequence, 1);
 }
 
-/* One execution: through the in-kernel executor when the request names the transform in kernelAlgs, else AF_ALG. */
-static void execute(struct share *sh, const struct acase *c, const struct bytes *expect, const char *alg, enum strategy strategy, struct raw_outcome *raw)
+/* One execution of transform `alg` (an index): through the in-kernel executor when the request names it in kernelAlgs, else AF_ALG. */
+static void execute(struct share *sh, const struct acase *c, const struct bytes *expect, size_t alg, enum strategy strategy, struct raw_outcome *raw)
 {
 	const struct matrix_request *req = sh->work->req;
-	for (size_t i = 0; i < req->nkernel_algs; i++)
-		if (strcmp(req->kernel_algs[i], alg) == 0) {
-			kexec_execute(sh->session, c, expect, alg, strategy, kexec_wait_ms(req->hang_sec), raw);
-			return;
-		}
-	session_execute(sh->session, c, expect, alg, strategy, NULL, 0, raw);
+	if (sh->work->in_kernel[alg]) kexec_execute(sh->session, c, expect, req->algs[alg], strategy, kexec_wait_ms(req->hang_sec), raw);
+	else session_execute(sh->session, c, expect, req->algs[alg], strategy, NULL, 0, raw);
 }
 
 /* Differential: the first transform's one-shot output, copied; -1 when it is itself an outcome to report. */
 static int reference_output(struct share *sh, const struct acase *c, size_t index, struct bytes *expect)
 {
 	struct raw_outcome raw;
-	const char *reference = sh->work->req->algs[0];
 	mark(sh, index, 0, S_ONESHOT);
-	execute(sh, c, NULL, reference, S_ONESHOT, &raw);
+	execute(sh, c, NULL, 0, S_ONESHOT, &raw);
 	sh->executed++;
 	if (raw.status != ST_PASS || !raw.has_output) {
 		write_outcome(sh->work, index, 0, S_ONESHOT, &raw, NULL);
@@ -173,7 +169,7 @@ static void run_case(struct share *sh, size_t index, size_t from, size_t to)
 			/* the reference's one-shot is the expectation itself */
 			if (req->differential && strategies[k] == S_ONESHOT && strcmp(req->algs[a], req->algs[0]) == 0) continue;
 			mark(sh, index, a, strategies[k]);
-			execute(sh, c, expect, req->algs[a], strategies[k], &raw);
+			execute(sh, c, expect, a, strategies[k], &raw);
 			sh->executed++;
 			if (raw.status == ST_PASS && !c->report) continue;
 			write_outcome(sh->work, index, a, strategies[k], &raw, req->differential && raw.status == ST_FAIL ? expect : NULL);
@@ -318,7 +314,10 @@ static struct work *plan_work(const struct matrix_request *req, int workers)
 	work->chunks = calloc(work->nchunks ? work->nchunks : 1, sizeof *work->chunks);
 	work->ncells = units;
 	work->cells = calloc(units ? units : 1, sizeof *work->cells);
-	if (!work->chunks || !work->cells) { free(work->chunks); free(work->cells); free(work); return NULL; }
+	work->in_kernel = calloc(req->nalgs + 1, 1);
+	if (!work->chunks || !work->cells || !work->in_kernel) { free(work->chunks); free(work->cells); free(work->in_kernel); free(work); return NULL; }
+	for (size_t a = 0; a < req->nalgs; a++)
+		for (size_t k = 0; k < req->nkernel_algs; k++) work->in_kernel[a] |= strcmp(req->algs[a], req->kernel_algs[k]) == 0;
 	plan_chunks(req, size, work->chunks);
 	atomic_init(&work->next_chunk, 0);
 	pthread_condattr_t monotonic;
@@ -336,6 +335,7 @@ static void free_work(struct work *work)
 		if (work->cells[i]) { jw_free(work->cells[i]); free(work->cells[i]); }
 	free(work->cells);
 	free(work->chunks);
+	free(work->in_kernel);
 	pthread_cond_destroy(&work->finished);
 	pthread_mutex_destroy(&work->finished_lock);
 	free(work);
@@ -375,28 +375,4 @@ int matrix_run(const struct matrix_request *req, struct jwriter *result, struct 
 	free_work(work);
 	free(shares);
 	return 0;
-}
-
-void hang_message(const struct hang *hang, char *buf, size_t size)
-{
-	if (hang->fault[0]) {
-		snprintf(buf, size, "%s: the kernel reported \"%s\" during %s of %zu bytes (case %zu, strategy %s)", hang->alg, hang->fault,
-			 hang->op ? hang->op : "an operation", hang->bytes, hang->index, STRATEGY_NAMES[hang->strategy]);
-		return;
-	}
-	snprintf(buf, size, "%s did not complete %s of %zu bytes (case %zu, strategy %s) within %ld s: the driver hangs", hang->alg,
-		 hang->op ? hang->op : "an operation", hang->bytes, hang->index, STRATEGY_NAMES[hang->strategy], hang->seconds);
-}
-
-void write_hang(struct jwriter *w, const struct hang *hang)
-{
-	jw_begin_object(w);
-	jw_key(w, "alg"); jw_cstring(w, hang->alg);
-	jw_key(w, "strategy"); jw_cstring(w, STRATEGY_NAMES[hang->strategy]);
-	jw_key(w, "index"); jw_int(w, (long long)hang->index);
-	if (hang->op) { jw_key(w, "op"); jw_cstring(w, hang->op); }
-	jw_key(w, "bytes"); jw_int(w, (long long)hang->bytes);
-	jw_key(w, "seconds"); jw_int(w, hang->seconds);
-	if (hang->fault[0]) { jw_key(w, "fault"); jw_cstring(w, hang->fault); }
-	jw_end(w);
 }

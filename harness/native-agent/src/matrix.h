@@ -4,16 +4,7 @@
 #include "cases.h"
 #include "json.h"
 #include "session.h"
-
-struct hang {
-	char alg[256];
-	enum strategy strategy;
-	size_t index;
-	const char *op; /* NULL: none */
-	size_t bytes;
-	long seconds;
-	char fault[300]; /* the first line of the kernel's fault report that killed the worker; "" for a plain hang */
-};
+#include "hang.h"
 
 /* Set up `workers` sessions (0: run on the calling thread, unwatched). */
 int matrix_init(int workers);
@@ -23,6 +14,4 @@ int matrix_init(int workers);
  * *hang filled when an operation did not return within the hang limit (now and for every later request).
  */
 int matrix_run(const struct matrix_request *req, struct jwriter *result, struct hang *hang, char *error, size_t error_size);
-void hang_message(const struct hang *hang, char *buf, size_t size);
-void write_hang(struct jwriter *w, const struct hang *hang);
 #endif
