@@ -137,11 +137,14 @@ export class AgentClient {
       const pending: Pending = { op, frame, sent: 1, resolve: resolve as (value: unknown) => void, reject, timer };
       const lossy = this.options.lossy;
       if (lossy) {
-        let silentSince = { bytes: this.bytesIn, nudges: 0 };
+        // nudges in a row that met no byte from the target (the interval ends when the request settles)
+        let bytesSeen = this.bytesIn;
+        let silent = 0;
         pending.nudge = setInterval(() => {
           this.stream.write('\n');
-          if (this.bytesIn !== silentSince.bytes) silentSince = { bytes: this.bytesIn, nudges: 0 };
-          else if (++silentSince.nudges >= lossy.silentNudges && this.pending.get(id) === pending && this.resend(id, pending, `met ${silentSince.nudges} nudges with no byte back`)) silentSince.nudges = 0;
+          silent = this.bytesIn === bytesSeen ? silent + 1 : 0;
+          bytesSeen = this.bytesIn;
+          if (silent >= lossy.silentNudges && this.resend(id, pending, `met ${silent} nudges with no byte back`)) silent = 0;
         }, lossy.nudgeEveryMs);
         pending.nudge.unref();
       }
@@ -179,7 +182,7 @@ export class AgentClient {
     if (message.id === -1 && !message.ok && this.pending.size > 0) {
       // the agent could not read a request (bytes lost or mangled on the link): fail the oldest now
       // rather than let it wait out its timeout
-      const [oldestId, oldest] = this.pending.entries().next().value as [number, Pending];
+      const [oldestId, oldest] = this.oldest() as [number, Pending];
       if (this.resend(oldestId, oldest, `reached the agent damaged (${message.error.message.slice(0, 60)})`)) return;
       this.settle(oldestId, oldest);
       oldest.reject(new AgentError(oldest.op, `the request reached the agent damaged (${message.error.message.slice(0, 60)}): bytes were lost on the link`));
@@ -211,9 +214,13 @@ export class AgentClient {
    * in order), or left to its timeout when it cannot be. A second answer to a request is ignored.
    */
   private answerLost(): void {
-    if (!this.options.lossy || this.pending.size === 0) return;
-    const [oldestId, oldest] = this.pending.entries().next().value as [number, Pending];
-    this.resend(oldestId, oldest, 'has an answer that arrived damaged');
+    const oldest = this.options.lossy ? this.oldest() : undefined;
+    if (oldest) this.resend(oldest[0], oldest[1], 'has an answer that arrived damaged');
+  }
+
+  /** The request waiting longest (an agent answers in order), if any. */
+  private oldest(): [number, Pending] | undefined {
+    return this.pending.entries().next().value;
   }
 
   private failAll(reason: string): void {

@@ -48,6 +48,9 @@ function talk(program: string, input: string): Promise<Array<Record<string, unkn
   });
 }
 
+/** An answer's error message, '' when it has none. */
+const error = (frame: Record<string, unknown> | undefined): string => ((frame?.error as { message?: string } | undefined)?.message ?? '');
+
 describe('native agent (host)', function () {
   this.timeout(120_000);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'afalg-native-test-'));
@@ -110,7 +113,6 @@ describe('native agent (host)', function () {
     const frames = await talk(program, lines.join('\n') + '\n');
     const [ready, ...answers] = frames;
     assert.equal(ready?.event, 'ready');
-    const error = (frame: Record<string, unknown> | undefined): string => ((frame?.error as { message?: string } | undefined)?.message ?? '');
     assert.deepEqual(answers.map((frame) => frame.id), [-1, 1, -1, -1, 3, 4, 5, 6, 7, 10, 8], 'one answer per request (the line without a marker a damaged one), none after bye');
     assert.equal(error(answers.shift()), `${DAMAGED_LINE_ERROR}: console noise without a marker`);
     assert.equal((answers[0]?.result as { node: string }).node, 'native');
@@ -161,7 +163,7 @@ describe('native agent (host)', function () {
       '@afalg1 {"id":6,"op":"bench","type":"hash","alg":"sha256","operation":"digest","path":"copy","sizes":[16],"warmupMs":1,"repetitionMs":1,"repetitions":1,"executor":"gpu"}',
     ];
     const answers = (await talk(program, lines.join('\n') + '\n')).slice(1);
-    const messages = answers.map((frame) => (frame.error as { message?: string } | undefined)?.message ?? 'ok');
+    const messages = answers.map((frame) => error(frame) || 'ok');
     const missing = /\/dev\/afalg_kexec: No such file or directory \(is the afalg_kexec module loaded\?\)/;
     assert.match(messages[0] ?? '', missing);
     assert.match(messages[1] ?? '', missing);
