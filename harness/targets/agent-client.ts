@@ -39,6 +39,8 @@ export interface LossyLink {
   silentNudges: number;
 }
 
+const PEER_GONE = new Set(['ECONNRESET', 'EPIPE']);
+
 /** The JSON of an answer (its marker lost on the link): `"ok":true` or `"ok":false` */
 const ANSWER_FRAGMENT = /"ok":(?:true|false)/;
 
@@ -98,7 +100,10 @@ export class AgentClient {
       this.decoder.push(chunk);
     });
     stream.on('close', () => this.failAll('the agent link closed'));
-    stream.on('error', (error) => this.failAll(`the agent link failed: ${error.message}`));
+    // the other end gone (a target killed or powered off) shows as a reset as often as a close: the same loss
+    stream.on('error', (error: NodeJS.ErrnoException) =>
+      this.failAll(PEER_GONE.has(error.code ?? '') ? `the agent link closed (${error.message})` : `the agent link failed: ${error.message}`),
+    );
   }
 
   /** Resolves when the agent announces itself (it may have done so already). */

@@ -137,6 +137,19 @@ describe('AgentClient on a link that loses bytes', () => {
     assert.equal(link.emptyLines, after, 'no nudge once answered');
   });
 
+  it('a target that goes away: a reset reads as the link closing, any other error as a failure', async () => {
+    for (const [code, expected] of [
+      ['ECONNRESET', /^the agent link closed \(read ECONNRESET\) while waiting for 'hello'$/],
+      ['EIO', /^the agent link failed: read EIO while waiting for 'hello'$/],
+    ] as const) {
+      const stream = new Duplex({ read() {}, write: (_chunk, _encoding, callback) => callback() });
+      const client = new AgentClient(stream, { defaultTimeoutMs: 2000 });
+      const answer = client.request('hello', {});
+      stream.destroy(Object.assign(new Error(`read ${code}`), { code }));
+      await assert.rejects(answer, (error: Error) => expected.test(error.message));
+    }
+  });
+
   it('a slow link: a request\'s timeout grows by the time its frame takes to cross it', async () => {
     const silent = new Duplex({ read() {}, write: (_chunk, _encoding, callback) => callback() });
     const client = new AgentClient(silent, { defaultTimeoutMs: 10, bytesPerSecond: 3000 });
