@@ -68,7 +68,12 @@ case "$afalg_agent" in
     echo 'root:*:19000:0:99999:7:::' > /etc/shadow
     echo 'root:x:0:' > /etc/group
     echo '/bin/sh' > /etc/shells
-    [ -n "$afalg_password" ] && echo "root:$(mkpasswd -m sha512 "$afalg_password"):19000:0:99999:7:::" > /etc/shadow
+    if [ -n "$afalg_password" ]; then
+      # "--": a password may begin with "-" (base64url), which busybox's mkpasswd would take for an
+      # option and answer with nothing at all, exit 0, leaving root without a password
+      hash=$(mkpasswd -m sha512 -- "$afalg_password") && [ -n "$hash" ] || fail "mkpasswd gave no hash"
+      echo "root:$hash:19000:0:99999:7:::" > /etc/shadow
+    fi
     host_libs=/host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu
     # host programs run with the host's dynamic loader, linked where their ELF headers look for it
     # (/lib64's link on the host is absolute, so it cannot be followed through the share)

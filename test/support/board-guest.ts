@@ -81,7 +81,9 @@ export async function startBoardGuest(options: BoardGuestOptions = {}): Promise<
   const keyFile = path.join(work, 'id_ed25519');
   fs.writeFileSync(keyFile, keys.private, { mode: 0o600 });
   const publicBlob = keys.public.trim().split(/\s+/)[1] ?? '';
-  const password = crypto.randomBytes(9).toString('base64url');
+  // always beginning with '-': the shape busybox's mkpasswd once took for an option, leaving root
+  // without a password (1 run in 64 let a wrong password in)
+  const password = `-${crypto.randomBytes(9).toString('base64url')}`;
   const sshPort = await freePort();
   const args = qemuArgs(board, image, {
     accel: 'tcg',
