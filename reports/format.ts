@@ -68,6 +68,15 @@ export function failureError(failure: CaseFailure): string | undefined {
   return [failure.error, failure.step !== undefined ? `at ${failure.step}` : undefined].filter((part) => part !== undefined).join(' ');
 }
 
+/** What each split strategy did, for a reader of a failure who did not write the harness. */
+export const STRATEGY_MEANINGS: Readonly<Record<string, string>> = {
+  oneshot: 'the whole input in one sendmsg',
+  chunks: 'the input in MSG_MORE pieces of 1, 15 and 17 bytes, one request',
+  'page-cross': 'input and output buffers starting 13 bytes before a page boundary',
+  inplace: 'the output read into the buffer the input was sent from',
+  chained: 'one block, then half the blocks left, then the rest, each its own request on one socket, the IV given with the first only: the later ones continue from the IV the driver handed back',
+};
+
 /** ` (page-cross, inplace)`: the strategies that failed, or nothing. */
 export function strategiesNote(row: Pick<SummaryRow, 'strategiesFailed'>): string {
   return row.strategiesFailed.length > 0 ? ` (${row.strategiesFailed.join(', ')})` : '';

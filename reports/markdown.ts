@@ -8,7 +8,7 @@ import { afalgReachText, type CaseFailure } from '../harness/results/result-mode
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, plural, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, plural, STRATEGY_MEANINGS, strategiesNote } from './format.js';
 import { throughputSection } from './markdown-throughput.js';
 
 export { chartFile, markdownChartFiles } from './markdown-throughput.js';
@@ -191,6 +191,8 @@ export function renderMarkdown(report: RunReport): string {
   if (failing.length > 0) {
     out.push('## Failures');
     out.push('');
+    const strategies = [...new Set(failing.flatMap((row) => row.strategiesFailed))].filter((strategy) => STRATEGY_MEANINGS[strategy]);
+    if (strategies.length > 0) out.push(`Strategies: ${strategies.map((strategy) => `**${strategy}**: ${STRATEGY_MEANINGS[strategy]}`).join('; ')}.`, '');
     let budget = MARKDOWN_MAX_FAILURES;
     let unlisted = 0;
     for (const row of failing) {

@@ -44,6 +44,12 @@ export interface CatalogAlgorithm {
   reference?: string;
   /** what random cases are legal; absent: no differential cases (stdrng) */
   params?: DifferentialParams;
+  /**
+   * skcipher: the mode hands back the IV that continues the message (cbc: the last ciphertext
+   * block; ctr: the counter after the last block), so a message may go as consecutive requests
+   * (the `chained` strategy). Not xts, cts, rfc3686 or chacha20: their output IV is undefined.
+   */
+  chainsIv?: boolean;
 }
 
 const entry = (type: AfAlgType) => (name: string, reference?: string, params?: DifferentialParams): CatalogAlgorithm => ({
@@ -54,6 +60,7 @@ const entry = (type: AfAlgType) => (name: string, reference?: string, params?: D
 });
 const hash = entry('hash');
 const skcipher = entry('skcipher');
+const chaining = (algorithm: CatalogAlgorithm): CatalogAlgorithm => ({ ...algorithm, chainsIv: true });
 const aead = entry('aead');
 
 const AES_KEYS = [16, 24, 32];
@@ -82,21 +89,21 @@ export const catalog: CatalogAlgorithm[] = [
   hash('crc32c', 'crc32c-generic', unkeyed),
 
   skcipher('ecb(aes)', 'ecb(aes-generic)', { keySizes: AES_KEYS, blockSize: 16 }),
-  skcipher('cbc(aes)', 'cbc(aes-generic)', { keySizes: AES_KEYS, ivSize: 16, blockSize: 16 }),
-  skcipher('ctr(aes)', 'ctr(aes-generic)', { keySizes: AES_KEYS, ivSize: 16, blockSize: 1 }),
+  chaining(skcipher('cbc(aes)', 'cbc(aes-generic)', { keySizes: AES_KEYS, ivSize: 16, blockSize: 16 })),
+  chaining(skcipher('ctr(aes)', 'ctr(aes-generic)', { keySizes: AES_KEYS, ivSize: 16, blockSize: 1 })),
   // two AES keys (16/24/32 each); ciphertext stealing handles any length from one block up
   skcipher('xts(aes)', 'xts(ecb(aes-generic))', { keySizes: [32, 48, 64], ivSize: 16, blockSize: 1, minInput: 16 }),
   skcipher('cts(cbc(aes))', 'cts(cbc(aes-generic))', { keySizes: AES_KEYS, ivSize: 16, blockSize: 1, minInput: 16 }),
   // AES key followed by the 4-byte nonce
   skcipher('rfc3686(ctr(aes))', 'rfc3686(ctr(aes-generic))', { keySizes: [20, 28, 36], ivSize: 8, blockSize: 1 }),
   skcipher('ecb(des3_ede)', 'ecb(des3_ede-generic)', { keySizes: [24], blockSize: 8 }),
-  skcipher('cbc(des3_ede)', 'cbc(des3_ede-generic)', { keySizes: [24], ivSize: 8, blockSize: 8 }),
+  chaining(skcipher('cbc(des3_ede)', 'cbc(des3_ede-generic)', { keySizes: [24], ivSize: 8, blockSize: 8 })),
   // IV: 32-bit little-endian block counter, then the 12-byte nonce
   skcipher('chacha20', 'chacha20-generic', { keySizes: [32], ivSize: 16, blockSize: 1 }),
   skcipher('xchacha20', 'xchacha20-generic', { keySizes: [32], ivSize: 32, blockSize: 1 }),
   skcipher('ecb(sm4)', 'ecb(sm4-generic)', { keySizes: [16], blockSize: 16 }),
-  skcipher('cbc(sm4)', 'cbc(sm4-generic)', { keySizes: [16], ivSize: 16, blockSize: 16 }),
-  skcipher('ctr(sm4)', 'ctr(sm4-generic)', { keySizes: [16], ivSize: 16, blockSize: 1 }),
+  chaining(skcipher('cbc(sm4)', 'cbc(sm4-generic)', { keySizes: [16], ivSize: 16, blockSize: 16 })),
+  chaining(skcipher('ctr(sm4)', 'ctr(sm4-generic)', { keySizes: [16], ivSize: 16, blockSize: 1 })),
 
   aead('gcm(aes)', 'gcm_base(ctr(aes-generic),ghash-generic)', { keySizes: AES_KEYS, ivSize: 12, authsizes: GCM_AUTHSIZES }),
   aead('ccm(aes)', 'ccm_base(ctr(aes-generic),cbcmac(aes-generic))', { keySizes: AES_KEYS, ivSize: 16, authsizes: CCM_AUTHSIZES, ivFirstByte: 3 }),

@@ -8,7 +8,7 @@ import { AfAlgError } from './afalg-wire.js';
 import { decodeCase, judge, KNOWN_TYPES, toOutcome, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedRng, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
 import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseOutcome, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
-import { ALL_STRATEGIES } from '../protocol/constants.js';
+import { ALL_STRATEGIES, chainedPieces } from '../protocol/constants.js';
 import { runInKernel } from './kernel-executor-device.js';
 import { KEXEC_LIMITS } from '../protocol/kernel-executor.js';
 
@@ -158,12 +158,22 @@ export class AfAlgSession {
     const transform = io.transform('skcipher', alg, d.socket);
     const input = d.input;
     if (input.length === 0) throw new AfAlgError('send', 'EMSGSIZE');
+    const op = d.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
     return io.withOperation(transform, d.key, 0, (opFd) => {
       const { inAddr, inIndex, outAddr, outIndex } = io.placement(strategy, input.length);
       io.arena.bytes.set(input, inIndex);
-      const controlLength = io.control(d.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, d.iv, undefined);
-      io.send(opFd, inAddr, input.length, controlLength, strategy, chunks);
-      io.readAll(opFd, outAddr, input.length);
+      if (strategy === 'chained') {
+        // one request per piece; the IV only with the first: the others continue from the IV the driver handed back
+        let offset = 0;
+        for (const size of chainedPieces(input.length, d.iv?.length ?? 0)) {
+          io.sendmsg(opFd, inAddr + offset, size, io.control(op, offset === 0 ? d.iv : undefined, undefined), 0);
+          io.readAll(opFd, outAddr + offset, size);
+          offset += size;
+        }
+      } else {
+        io.send(opFd, inAddr, input.length, io.control(op, d.iv, undefined), strategy, chunks);
+        io.readAll(opFd, outAddr, input.length);
+      }
       return judge(io.arena.bytes.subarray(outIndex, outIndex + input.length), d);
     });
   }

@@ -13,9 +13,12 @@ import { matchesAny } from './name-pattern.js';
 import { formatSize } from '../core/units.js';
 
 
-/** Strategies that mean something for a type: a hash has no output buffer to share. */
-export function strategiesFor(type: AfAlgType, wanted: readonly SplitStrategy[]): SplitStrategy[] {
-  return wanted.filter((strategy) => !(type === 'hash' && strategy === 'inplace'));
+/**
+ * Strategies that mean something for an algorithm: a hash has no output buffer to share, and only a
+ * mode that hands back its IV (catalog `chainsIv`) can continue a message in a second request.
+ */
+export function strategiesFor(algorithm: Pick<CatalogAlgorithm, 'type' | 'chainsIv'>, wanted: readonly SplitStrategy[]): SplitStrategy[] {
+  return wanted.filter((strategy) => !(algorithm.type === 'hash' && strategy === 'inplace') && (strategy !== 'chained' || algorithm.chainsIv === true));
 }
 
 export interface PlannedTarget {
@@ -247,7 +250,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     plan.notes.push(...unbindable);
     if (targets.length === 0) continue;
     plan.algorithms.push(entry.name);
-    const strategies = strategiesFor(entry.type, options.strategies);
+    const strategies = strategiesFor(entry, options.strategies);
 
     const vectors = options.vectorsOf(entry.name);
     for (const unusable of vectors?.unusable ?? []) plan.notes.push({ kind: 'unusable', algorithm: entry.name, source: unusable.source, error: unusable.error });

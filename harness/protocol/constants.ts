@@ -5,7 +5,23 @@
 import type { BenchPath, SplitStrategy } from './messages.js';
 
 /** Split strategies, in the order runs use them: how the input reaches the kernel. */
-export const ALL_STRATEGIES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+export const ALL_STRATEGIES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained'];
+
+/**
+ * The `chained` strategy's requests, in bytes, for an input of `length` and an IV of `unit` bytes
+ * (the cipher's block): one block, then half the whole blocks left (at least one), then the rest;
+ * under two blocks the input goes as one request. Each boundary is where the driver's output IV is
+ * put to use: after one block, and deep in a long message (the second request holds more than a
+ * page for inputs over two pages and 64 bytes, the boundary cases' long ones).
+ * Both agents and the in-kernel executor split the same way (their conformance suite checks it).
+ */
+export function chainedPieces(length: number, unit: number): number[] {
+  const blocks = unit > 0 ? Math.floor(length / unit) : 0;
+  if (blocks < 2) return [length];
+  const second = Math.max(1, Math.floor((blocks - 1) / 2)) * unit;
+  const rest = length - unit - second;
+  return rest > 0 ? [unit, second, rest] : [unit, second];
+}
 
 /** Bench data paths: sendmsg + read, or vmsplice + splice of page-aligned buffers. */
 export const ALL_PATHS: readonly BenchPath[] = ['copy', 'zerocopy'];

@@ -32,8 +32,11 @@ export type KexecOp = 'skcipher-encrypt' | 'skcipher-decrypt' | 'aead-encrypt' |
 const OP_CODES: Record<KexecOp, number> = { 'skcipher-encrypt': 1, 'skcipher-decrypt': 2, 'aead-encrypt': 3, 'aead-decrypt': 4, hash: 5, 'hash-keyed': 6, rng: 7, 'rng-seeded': 8 };
 /** Transforms of one driver the module keeps apart per open file (the state cases use three). */
 export const KEXEC_MAX_SOCKET = 63;
-/** The split strategies as scatterlist shapes: chunks → odd-sized entries, page-cross → data across a page, inplace → src == dst. */
-const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3 };
+/**
+ * The split strategies as scatterlist shapes: chunks → odd-sized entries, page-cross → data across a
+ * page, inplace → src == dst, chained → consecutive requests sharing the IV buffer (skcipher only).
+ */
+const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3, chained: 4 };
 
 export interface KexecRequest {
   op: KexecOp;

@@ -46,8 +46,14 @@ export interface ResolveResult {
   moved: RefcntMove[];
 }
 
-/** Split strategies: how the input reaches the kernel. */
-export type SplitStrategy = 'oneshot' | 'chunks' | 'page-cross' | 'inplace';
+/**
+ * Split strategies: how the input reaches the kernel. `chained` (skciphers whose mode hands back an
+ * IV: cbc, ctr) sends the input as consecutive requests on one operation socket, the IV given only
+ * with the first: each later request starts from the IV the driver wrote back (AF_ALG keeps it in
+ * the socket), so a driver that hands back a wrong IV gets the rest of the output wrong. A hash or
+ * AEAD case sent `chained` goes as one request (the plan never asks for it).
+ */
+export type SplitStrategy = 'oneshot' | 'chunks' | 'page-cross' | 'inplace' | 'chained';
 
 interface CaseBase {
   /** caller's key for the case, echoed back */

@@ -2,7 +2,8 @@
 /*
  * afalg-harness in-kernel executor: one skcipher or AEAD request through the crypto API (hash and
  * rng: kexec_hash.c), the split strategies as scatterlist shapes (chunks: odd-sized entries,
- * page-cross: an entry crossing a page, in-place: src == dst), every async wait bounded by the
+ * page-cross: an entry crossing a page, in-place: src == dst; skciphers also chained: consecutive
+ * requests on one IV buffer), every async wait bounded by the
  * frame's timeout, the transforms taken from and given back to the file's cache (kexec_cache.c).
  */
 #include <linux/module.h>
@@ -210,6 +211,41 @@ static struct scatterlist *kexec_dst_sg(struct kexec_job *job, const struct kexe
 	return f->shape == KEXEC_INPLACE ? job->src : job->dst;
 }
 
+static int kexec_skcipher_run(struct kexec_job *job, const struct kexec_frame *f, u32 *step)
+{
+	int err;
+
+	kexec_arm(job);
+	err = f->op == KEXEC_SKCIPHER_ENCRYPT ? crypto_skcipher_encrypt(job->skcipher_req) : crypto_skcipher_decrypt(job->skcipher_req);
+	return kexec_wait(job, err, f, step);
+}
+
+/*
+ * The chained shape (chainedPieces in harness/protocol/constants.ts): one block, half the whole
+ * blocks left (at least one), then the rest, each its own request on the same IV buffer, which the
+ * driver must leave holding the IV that continues the message; under two blocks, one request.
+ */
+static int kexec_skcipher_chained(struct kexec_job *job, const struct kexec_frame *f, u8 *dst, u32 *step)
+{
+	unsigned int blocks = f->iv_len ? f->data_len / f->iv_len : 0, pieces[3], n = 1, at = 0, i;
+	int err = 0;
+
+	pieces[0] = f->data_len;
+	if (blocks >= 2) {
+		pieces[0] = f->iv_len;
+		pieces[1] = max(1u, (blocks - 1) / 2) * f->iv_len;
+		pieces[2] = f->data_len - pieces[0] - pieces[1];
+		n = pieces[2] ? 3 : 2;
+	}
+	for (i = 0; i < n && !err; at += pieces[i++]) {
+		sg_init_one(job->src, job->src_buf + at, pieces[i]);
+		sg_init_one(job->dst, dst + at, pieces[i]);
+		skcipher_request_set_crypt(job->skcipher_req, job->src, job->dst, pieces[i], job->iv);
+		err = kexec_skcipher_run(job, f, step);
+	}
+	return err;
+}
+
 static int kexec_skcipher(struct kexec_job *job, struct kexec_cache *cache, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step)
 {
 	struct crypto_skcipher *tfm;
@@ -236,9 +272,10 @@ static int kexec_skcipher(struct kexec_job *job, struct kexec_cache *cache, cons
 	skcipher_request_set_callback(job->skcipher_req, CRYPTO_TFM_REQ_MAY_BACKLOG | CRYPTO_TFM_REQ_MAY_SLEEP, kexec_callback(), job);
 	skcipher_request_set_crypt(job->skcipher_req, job->src, kexec_dst_sg(job, f), f->data_len, job->iv);
 	*step = KEXEC_STEP_CRYPT;
-	kexec_arm(job);
-	err = f->op == KEXEC_SKCIPHER_ENCRYPT ? crypto_skcipher_encrypt(job->skcipher_req) : crypto_skcipher_decrypt(job->skcipher_req);
-	err = kexec_wait(job, err, f, step);
+	if (f->shape == KEXEC_CHAINED)
+		err = kexec_skcipher_chained(job, f, dst, step);
+	else
+		err = kexec_skcipher_run(job, f, step);
 	if (!err) {
 		memcpy(out, dst, f->data_len);
 		*out_len = f->data_len;

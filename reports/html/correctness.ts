@@ -4,7 +4,7 @@
 import { afalgReachText, type CaseFailure } from '../../harness/results/result-model.js';
 import { type RunMeta } from '../../harness/results/run-record.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../../harness/results/summary.js';
-import { hexPair, plural, strategiesNote } from '../format.js';
+import { hexPair, plural, STRATEGY_MEANINGS, strategiesNote } from '../format.js';
 import { slugOf } from '../throughput-charts.js';
 import { HEX_WINDOW, HTML_MAX_FAILURES, HTML_MAX_FAILURES_PER_ROW, rowLabel, table } from './elements.js';
 import { esc } from '../format.js';
@@ -77,7 +77,7 @@ export function failureHtml(failure: CaseFailure, id: string): string {
   const facts: string[] = [
     `<dt>Source</dt><dd class="mono">${esc(failure.source)}</dd>`,
     `<dt>Case</dt><dd><strong>${esc(failure.case)}</strong></dd>`,
-    `<dt>Strategy</dt><dd>${esc(failure.strategy)}</dd>`,
+    `<dt>Strategy</dt><dd>${esc(failure.strategy)}${STRATEGY_MEANINGS[failure.strategy] ? ` <span class="muted">(${esc(STRATEGY_MEANINGS[failure.strategy] ?? '')})</span>` : ''}</dd>`,
   ];
   if (failure.op) facts.push(`<dt>Operation</dt><dd>${esc(failure.op)}</dd>`);
   facts.push(`<dt>Outcome</dt><dd>${outcomeText(failure.status)} (${esc(failure.expectation)} vector)</dd>`);

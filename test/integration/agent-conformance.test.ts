@@ -20,8 +20,11 @@ import { resolveVectorsDir } from '../../vectors/vectors-dir.js';
 import type { AfAlgType, BenchRequestBody, BenchResult, BindProbe, Case, KernelLogRecord, MatrixRequestBody, SplitStrategy } from '../../harness/protocol/messages.js';
 import { buildCReference } from '../../harness/bench/c-reference.js';
 import { buildFixtures } from '../../qemu/fixtures.js';
+import { CHAINED_LENGTHS, chainedTranscript, IV_OUT_DRIVER } from '../support/chained-fixture.js';
 
 const ALL: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+/** modes that hand back their IV also continue a message in further requests */
+const CHAINING: SplitStrategy[] = [...ALL, 'chained'];
 const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
 
 /** Up to `count` vector cases of an algorithm, as matrix cases (acceptable ones reported). */
@@ -37,11 +40,11 @@ function matrixRequests(): MatrixRequestBody[] {
   return [
     { algs: ['sha256', 'sha256-generic'], strategies: ALL, cases: [...vectorCases('sha256', 120), wrong] },
     { algs: ['hmac(sha256)', 'hmac(sha256-generic)'], strategies: ALL, cases: vectorCases('hmac(sha256)', 120) },
-    { algs: ['cbc(aes)', 'cbc(aes-generic)'], strategies: ALL, cases: vectorCases('cbc(aes)', 150) },
+    { algs: ['cbc(aes)', 'cbc(aes-generic)'], strategies: CHAINING, cases: vectorCases('cbc(aes)', 150) },
     { algs: ['gcm(aes)', 'gcm_base(ctr(aes-generic),ghash-generic)'], strategies: ALL, cases: vectorCases('gcm(aes)', 150) },
     { algs: ['xts(aes)'], strategies: ['oneshot', 'chunks'], cases: vectorCases('xts(aes)', 80), hangSec: 30 },
     // differential: the first transform's one-shot output is the expectation of every other execution
-    { algs: ['ctr(aes)', 'ctr(aes-generic)'], strategies: ALL, differential: true, cases: vectorCases('cbc(aes)', 40).map(({ expect: _expect, ...body }) => body as MatrixRequestBody['cases'][number]) },
+    { algs: ['ctr(aes)', 'ctr(aes-generic)'], strategies: CHAINING, differential: true, cases: vectorCases('cbc(aes)', 40).map(({ expect: _expect, ...body }) => body as MatrixRequestBody['cases'][number]) },
     // an unknown case type, an oversize case (E2BIG at send), a missing transform (ENOENT at bind)
     { algs: ['sha256'], strategies: ['oneshot'], cases: [{ type: 'teleport' } as never, { type: 'hash', msg: Buffer.alloc(200_000).toString('base64') }] },
     { algs: ['no-such(alg)'], strategies: ['oneshot'], cases: [{ type: 'hash', msg: '' }] },
@@ -80,6 +83,8 @@ interface Transcript {
   executed: number;
   /** insmod of the xts_hang fixture (exit code, whether its log names it) and the matrix request that hangs on it */
   hang: { insmod: unknown; answer: unknown };
+  /** the cbc_iv_out fixture through one-shot and chained requests (test/support/chained-fixture.ts) */
+  chained?: Awaited<ReturnType<typeof chainedTranscript>>;
   /** the kernel-log op: the test's own messages as answered and as pushed in follow mode */
   kernelLog: unknown;
   /** bench request index → the agent's own loop, and (native only) the C reference run by the agent */
@@ -253,6 +258,7 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
       const target = await QemuTarget.start(board, kind === 'native' ? { nativeAgent: native.program } : { agent: 'node' });
       try {
         const t = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined, writer);
+        if (hostBuilt) t.chained = await chainedTranscript(target.agent, target.info.hello.kernelRelease);
         if (hostBuilt) t.hang = await hangTranscript(target.agent, target.info.hello.kernelRelease);
         results[kind] = t;
       } finally {
@@ -318,6 +324,16 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
     if (!hostBuilt) this.skip();
     assert.deepEqual(results.native?.hang.insmod, { exitCode: 0, stderr: '', logNamesIt: results.node?.hang.insmod && (results.node.hang.insmod as { logNamesIt: boolean }).logNamesIt });
     assert.deepEqual(results.native?.hang.insmod, results.node?.hang.insmod);
+  });
+
+  it('both chain a message the same way: a wrong IV handed back after a long request spoils the rest, one-shot passes', function () {
+    if (!hostBuilt) this.skip();
+    const native = results.native?.chained;
+    assert.equal(native?.insmod, 0);
+    assert.equal(native?.answer.executed, CHAINED_LENGTHS.length * 2 * 2);
+    // only the longest message's two cases (encrypt, decrypt), and only chained
+    assert.deepEqual(native?.answer.outcomes.map(({ index, alg, strategy, status }) => ({ index, alg, strategy, status })), [4, 5].map((index) => ({ index, alg: IV_OUT_DRIVER, strategy: 'chained', status: 'fail' })));
+    assert.deepEqual(native, results.node?.chained, 'the same outputs: the same requests');
   });
 
   it('reports the same hang: transform, case, strategy, operation, length and the limit', function () {

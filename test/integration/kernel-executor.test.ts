@@ -21,7 +21,7 @@ import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
 import { describeFull } from '../support/test-tier.js';
 
-const STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+const STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained'];
 const ERRNO = { ENOENT: 2, EINVAL: 22, EBADMSG: 74, EPROTO: 71, EMSGSIZE: 90, EOPNOTSUPP: 95 };
 /** request header offsets (harness/protocol/kernel-executor.ts) */
 const AT = { op: 4, socket: 10, authsize: 22, assocLen: 24, dataLen: 28 };
@@ -91,7 +91,7 @@ describe(`in-kernel executor on qemu-x86_64-sid (Linux 7.x), ${agent} agent`, fu
     assert.equal(results[0]?.error, 'ENOENT');
   });
 
-  it("passes a quarter of cbc(aes)'s NIST vectors on virtio_crypto_aes_cbc in every scatterlist shape", async () => {
+  it("passes a quarter of cbc(aes)'s NIST vectors on virtio_crypto_aes_cbc in every scatterlist shape, and chained on its handed-back IV", async () => {
     // every fourth case keeps it short (one request per round trip over the console: ~26 ms each under TCG)
     const cases = nistCbcCases().filter((_, index) => index % 4 === 0);
     assert.ok(cases.length > 100, `${cases.length} NIST cases`);

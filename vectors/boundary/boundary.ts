@@ -88,10 +88,12 @@ class Generator {
 
 /**
  * Long inputs cost the most under the `chunks` strategy (a send per 1, 15 or 17 bytes): beyond two
- * pages they run one-shot, page-crossing and in place (a send or two each), the longest one-shot
- * only. The planner keeps only the strategies the run asked for.
+ * pages they run one-shot, page-crossing, in place and chained (a send or three each), the longest
+ * one-shot and chained only (chained: where a driver hands back the IV of a long request). The
+ * planner keeps only the strategies the run and the algorithm allow.
  */
-const bigOnly = (length: number): VectorCase['strategies'] => (length >= 8 * PAGE ? ['oneshot'] : length > 2 * PAGE + 64 ? ['oneshot', 'page-cross', 'inplace'] : undefined);
+const bigOnly = (length: number): VectorCase['strategies'] =>
+  length >= 8 * PAGE ? ['oneshot', 'chained'] : length > 2 * PAGE + 64 ? ['oneshot', 'page-cross', 'inplace', 'chained'] : undefined;
 
 function skcipherCases(g: Generator): void {
   const { params, algorithm } = g;

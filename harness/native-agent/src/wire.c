@@ -74,6 +74,17 @@ int send_data(long page, int fd, unsigned char *data, size_t length, void *contr
 	return 0;
 }
 
+size_t chained_pieces(size_t length, size_t unit, size_t pieces[3])
+{
+	size_t blocks = unit ? length / unit : 0;
+	if (blocks < 2) { pieces[0] = length; return 1; }
+	size_t half = (blocks - 1) / 2;
+	pieces[0] = unit;
+	pieces[1] = (half ? half : 1) * unit;
+	pieces[2] = length - pieces[0] - pieces[1];
+	return pieces[2] ? 3 : 2;
+}
+
 int read_fully(int fd, unsigned char *out, size_t length, struct fault *f)
 {
 	size_t got = 0;

@@ -18,6 +18,8 @@ int send_piece(int fd, unsigned char *data, size_t length, void *control, size_t
 /* Send according to the strategy (chunks cycle `chunks`, default 1,15,17); control messages ride on the first piece. */
 int send_data(long page, int fd, unsigned char *data, size_t length, void *control, size_t control_len, enum strategy strategy,
 	      const size_t *chunks, size_t nchunks, struct fault *f);
+/* The chained strategy's requests (chainedPieces in harness/protocol/constants.ts): sizes into pieces[3], returns their count. */
+size_t chained_pieces(size_t length, size_t unit, size_t pieces[3]);
 int read_fully(int fd, unsigned char *out, size_t length, struct fault *f);
 /* ALG_SET_OP, ALG_SET_IV (iv non-NULL) and ALG_SET_AEAD_ASSOCLEN (assoclen non-NULL) into `buf`; returns the length. */
 size_t control_messages(unsigned char *buf, size_t size, int encrypt, const struct bytes *iv, const size_t *assoclen);

@@ -2,6 +2,7 @@
 #include "../src/json.h"
 #include "../src/kmsg-record.h"
 #include "../src/request.h"
+#include "../src/wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,8 +184,25 @@ static void test_kmsg(void)
 	kmsg_ring_free(&ring);
 }
 
+/* The chained strategy's requests, as chainedPieces() in harness/protocol/constants.ts (same table in its unit test). */
+static void test_chained_pieces(void)
+{
+	static const struct { size_t length, unit, count, pieces[3]; } cases[] = {
+		{ 0, 16, 1, { 0 } },        { 15, 16, 1, { 15 } },         { 31, 16, 1, { 31 } },
+		{ 32, 16, 2, { 16, 16 } },  { 33, 16, 3, { 16, 16, 1 } },  { 48, 16, 3, { 16, 16, 16 } },
+		{ 64, 16, 3, { 16, 16, 32 } }, { 20480, 16, 3, { 16, 10224, 10240 } }, { 24, 8, 3, { 8, 8, 8 } },
+		{ 100, 0, 1, { 100 } },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t pieces[3] = { 0, 0, 0 }, count = chained_pieces(cases[i].length, cases[i].unit, pieces);
+		CHECK(count == cases[i].count && memcmp(pieces, cases[i].pieces, count * sizeof pieces[0]) == 0,
+		      "chained_pieces(%zu, %zu): %zu pieces %zu %zu %zu", cases[i].length, cases[i].unit, count, pieces[0], pieces[1], pieces[2]);
+	}
+}
+
 int main(void)
 {
+	test_chained_pieces();
 	test_json();
 	test_base64();
 	test_requests();

@@ -16,7 +16,7 @@ import { DAMAGED_LINE_ERROR } from '../../../harness/protocol/codec.js';
 import { projectRoot } from '../../../harness/core/paths.js';
 
 const root = path.join(projectRoot, 'harness', 'native-agent');
-const parserSources = ['src/json.c', 'src/json-writer.c', 'src/base64.c', 'src/request.c', 'src/kmsg-record.c'].map((file) => path.join(root, file));
+const parserSources = ['src/json.c', 'src/json-writer.c', 'src/base64.c', 'src/request.c', 'src/kmsg-record.c', 'src/wire.c', 'src/errnames.c'].map((file) => path.join(root, file));
 /** libFuzzer targets of outside input, each with its regression corpus */
 const FUZZ_TARGETS = [
   { what: 'request parser', program: 'fuzz-request', corpus: 'corpus' },

@@ -121,9 +121,14 @@ describe('plan/plan', () => {
     assert.equal(referenceOf(undefined, onSid), undefined);
   });
 
-  it('hashes run without the in-place strategy', () => {
-    assert.deepEqual(strategiesFor('hash', ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross']);
-    assert.deepEqual(strategiesFor('skcipher', ALL_STRATEGIES), ALL_STRATEGIES);
+  it('hashes run without the in-place strategy; only modes that hand back their IV run chained', () => {
+    const byName = (name: string): CatalogAlgorithm => catalog.find((entry) => entry.name === name) ?? assert.fail(name);
+    assert.deepEqual(strategiesFor(byName('sha256'), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross']);
+    assert.deepEqual(strategiesFor(byName('gcm(aes)'), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'inplace']);
+    for (const name of ['cbc(aes)', 'ctr(aes)', 'cbc(des3_ede)', 'cbc(sm4)', 'ctr(sm4)']) assert.deepEqual(strategiesFor(byName(name), ALL_STRATEGIES), ALL_STRATEGIES, name);
+    for (const name of ['ecb(aes)', 'xts(aes)', 'cts(cbc(aes))', 'rfc3686(ctr(aes))', 'chacha20']) {
+      assert.deepEqual(strategiesFor(byName(name), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'inplace'], name);
+    }
   });
 
   it('rejects an unknown --alg with the list of known names', () => {

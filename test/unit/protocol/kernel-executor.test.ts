@@ -13,6 +13,7 @@ import {
   encodeKexecRequest,
   type KexecRequest,
 } from '../../../harness/protocol/kernel-executor.js';
+import { ALL_STRATEGIES } from '../../../harness/protocol/constants.js';
 
 const request: KexecRequest = {
   op: 'skcipher-decrypt',
@@ -127,6 +128,20 @@ describe('protocol/kernel-executor frames', () => {
     assert.equal(inClient('KEXEC_MAX_SOCKET'), KEXEC_MAX_SOCKET);
     assert.equal(inClient('KEXEC_HEADER_BYTES'), KEXEC_REQUEST_HEADER_BYTES);
     assert.equal(inClient('KEXEC_REPLY_HEADER_BYTES'), KEXEC_REPLY_HEADER_BYTES);
+  });
+
+  it('gives every split strategy the shape code the module and the native agent number it with', () => {
+    const shapes = /enum kexec_shape \{([^}]*)\}/.exec(fs.readFileSync(path.join(projectRoot, 'qemu', 'executor', 'kexec.h'), 'utf8'))?.[1] ?? '';
+    const moduleCode = (name: string): number => Number(new RegExp(`KEXEC_${name} = (\\d+)`).exec(shapes)?.[1] ?? -1);
+    // the native agent sends its enum strategy as the shape: ALL_STRATEGIES' order
+    const nativeOrder = /enum strategy \{([^}]*)\}/.exec(fs.readFileSync(path.join(projectRoot, 'harness', 'native-agent', 'src', 'cases.h'), 'utf8'))?.[1]?.split(',').map((name) => name.trim()) ?? [];
+    for (const [index, strategy] of ALL_STRATEGIES.entries()) {
+      const name = strategy.replace('-', '_').toUpperCase();
+      const code = encodeKexecRequest({ ...request, strategy }).readUInt16LE(8);
+      assert.equal(code, moduleCode(name), strategy);
+      assert.equal(nativeOrder.indexOf(`S_${name}`), code, `${strategy} in the native agent's enum strategy`);
+      assert.equal(code, index);
+    }
   });
 });
 

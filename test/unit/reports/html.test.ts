@@ -120,7 +120,7 @@ describe('reports/html', () => {
     const failure = element(group, `${link[1]}-1`);
     assert.ok(failure.includes(`<dt>Source</dt><dd class="mono">${WYCHEPROOF}</dd>`));
     assert.ok(failure.includes('<dt>Case</dt><dd><strong>tcId 117</strong></dd>'));
-    assert.ok(failure.includes('<dt>Strategy</dt><dd>page-cross</dd>'));
+    assert.ok(failure.includes('<dt>Strategy</dt><dd>page-cross <span class="muted">(input and output buffers starting 13 bytes before a page boundary)</span></dd>'));
     assert.ok(failure.includes('<dt>Operation</dt><dd>decrypt</dd>'));
     assert.ok(failure.includes('wrong answer (valid vector)'));
     assert.ok(failure.includes(`<code class="hex">…${EXPECTED_HEX.slice(96)} (80 bytes, shown from byte 48)</code>`), 'the window around the difference');

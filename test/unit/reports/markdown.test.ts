@@ -21,6 +21,8 @@ describe('reports/markdown', () => {
     assert.ok(md.includes('| cbc(aes) | cbc(aes) (generic name → cbc-aes-aesni) |  | 356 | 0 | 3 | 4 | pass |'));
     assert.ok(md.includes('| cbc(aes) | virtio_crypto_aes_cbc | 150 | 355 | 1 | 3 | 4 | **FAIL** (page-cross) |'));
     assert.ok(md.includes(`### cbc(aes) on virtio_crypto_aes_cbc: 1 failure`));
+    // what a strategy did, once, for the strategies that failed
+    assert.ok(md.includes('## Failures\n\nStrategies: **page-cross**: input and output buffers starting 13 bytes before a page boundary.\n'));
     assert.ok(md.includes(`- ${WYCHEPROOF}, tcId 117, strategy page-cross, decrypt: wrong answer (valid vector)`));
     assert.ok(md.includes(`  - expected: \`…${EXPECTED_HEX.slice(96)}\` (80 bytes, shown from byte 48)\n  - got: \``));
     assert.ok(md.includes('  - differs from byte 64\n'));
