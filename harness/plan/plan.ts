@@ -249,8 +249,14 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const { targets, unbindable } = targetsOf(found, options.driverPatterns, options.executor);
     plan.notes.push(...unbindable);
     if (targets.length === 0) continue;
-    plan.algorithms.push(entry.name);
     const strategies = strategiesFor(entry, options.strategies);
+    if (strategies.length === 0) {
+      // e.g. --strategies chained on a hash: say so instead of planning cases that run nowhere
+      const reason = `none of --strategies ${options.strategies.join(',')} applies to a ${entry.type}${entry.chainsIv ? '' : ' (chained: cbc and ctr modes only; inplace: not hashes)'}`;
+      plan.notes.push({ kind: 'skip', algorithm: entry.name, source: '-', reason, count: 0, cases: [] });
+      continue;
+    }
+    plan.algorithms.push(entry.name);
 
     const vectors = options.vectorsOf(entry.name);
     for (const unusable of vectors?.unusable ?? []) plan.notes.push({ kind: 'unusable', algorithm: entry.name, source: unusable.source, error: unusable.error });

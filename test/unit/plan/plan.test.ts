@@ -131,6 +131,14 @@ describe('plan/plan', () => {
     }
   });
 
+  it('an algorithm none of the run\'s strategies applies to: a skip saying why, no batch', () => {
+    const sha = catalog.find((entry) => entry.name === 'sha256') as CatalogAlgorithm;
+    const plan = planRun([sha256], { catalog: [sha], strategies: ['chained', 'inplace'], vectorsOf: () => vectors('sha256', 3), differential: 0 });
+    assert.deepEqual(plan.batches, []);
+    assert.deepEqual(plan.algorithms, []);
+    assert.deepEqual(plan.notes.map((note) => (note.kind === 'skip' ? note.reason : note.kind)), ['none of --strategies chained,inplace applies to a hash (chained: cbc and ctr modes only; inplace: not hashes)']);
+  });
+
   it('rejects an unknown --alg with the list of known names', () => {
     assert.throws(
       () => planRun([cbcAes], { catalog: testCatalog, algPatterns: ['cbc(aez)'], strategies: ALL_STRATEGIES, vectorsOf: () => undefined, differential: 0 }),
