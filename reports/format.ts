@@ -74,6 +74,7 @@ export const STRATEGY_MEANINGS: Readonly<Record<string, string>> = {
   chunks: 'the input in MSG_MORE pieces of 1, 15 and 17 bytes, one request',
   'page-cross': 'input and output buffers starting 13 bytes before a page boundary',
   inplace: 'the output read into the buffer the input was sent from',
+  zerocopy: 'the input vmspliced into a pipe and spliced into the socket (at most 16 pages per splice): the driver gets the user\'s pages',
   chained: 'one block, then half the blocks left, then the rest, each its own request on one socket, the IV given with the first only: the later ones continue from the IV the driver handed back',
 };
 

@@ -138,7 +138,7 @@ function bodyOf(algorithm: CatalogAlgorithm, params: DifferentialParams, rng: Sf
 
 /** Beyond two pages a case skips the chunks strategy (a send per 1 to 17 bytes costs more than it finds there). */
 const LONG_INPUT = 2 * 4096 + 64;
-const LONG_STRATEGIES: SplitStrategy[] = ['oneshot', 'page-cross', 'inplace', 'chained'];
+const LONG_STRATEGIES: SplitStrategy[] = ['oneshot', 'page-cross', 'inplace', 'chained', 'zerocopy'];
 
 function inputBytes(body: CaseBody): number {
   const text = body.type === 'hash' ? body.msg : body.type === 'skcipher' || body.type === 'aead' ? body.input : '';

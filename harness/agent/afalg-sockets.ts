@@ -9,6 +9,9 @@ import {
   ALG_SET_KEY,
   MSG_MORE,
   NativeArena,
+  O_CLOEXEC,
+  PIPE_PAGES,
+  SPLICE_F_MORE,
   SOCK_CLOEXEC,
   SOCK_SEQPACKET,
   SOL_ALG,
@@ -53,6 +56,10 @@ export class AfAlgSockets {
   private readonly addrOffset = 0; // sockaddr_alg (up to 128 bytes)
   private readonly msgOffset = 128;
   private readonly iovOffset = 256;
+  private readonly spliceIovOffset = 288; // zerocopy: the iovec of one vmsplice
+  private readonly pipeFdsOffset = 304; // pipe2's two fds
+  /** zerocopy's pipe (read end, write end), made on first use */
+  private pipe: [number, number] | undefined;
   private readonly cmsgOffset = 320; // up to 192 bytes of control messages
   private readonly keyOffset = 512; // up to 3.5 KiB of key
   private readonly keyMax = 4096 - 512;
@@ -71,6 +78,12 @@ export class AfAlgSockets {
   close(): void {
     for (const transform of this.transforms.values()) this.closeTransform(transform);
     this.transforms.clear();
+    this.closePipe();
+  }
+
+  private closePipe(): void {
+    if (this.pipe) for (const fd of this.pipe) sys.close(fd);
+    this.pipe = undefined;
   }
 
   /** bind a socket to `name`; the caller owns the returned fd */
@@ -203,6 +216,10 @@ export class AfAlgSockets {
 
   /** Send `length` bytes at `addr` according to the strategy; control messages ride on the first send. */
   send(fd: number, addr: number, length: number, controlLength: number, strategy: SplitStrategy | undefined, chunks: number[] | undefined): void {
+    if (strategy === 'zerocopy' && length > 0) {
+      this.splice(fd, addr, length, controlLength);
+      return;
+    }
     if (strategy !== 'chunks' && strategy !== 'page-cross') {
       this.sendmsg(fd, addr, length, controlLength, 0);
       return;
@@ -219,6 +236,35 @@ export class AfAlgSockets {
       control = 0;
       offset += size;
     } while (offset < length);
+  }
+
+  /**
+   * zerocopy: the control messages alone (MSG_MORE), then the data at `addr` (page-aligned)
+   * vmspliced into a pipe and spliced into the socket, a pipe's 16 pages at a time, SPLICE_F_MORE
+   * on all but the last. A failure drops the pipe, which may still hold the pages not moved.
+   */
+  private splice(fd: number, addr: number, length: number, controlLength: number): void {
+    if (controlLength > 0) this.sendmsg(fd, addr, 0, controlLength, MSG_MORE);
+    if (!this.pipe) {
+      if (sys.pipe2(this.arena.base + this.pipeFdsOffset, O_CLOEXEC) < 0) throw new AfAlgError('pipe', errnoName(lastErrno()));
+      this.pipe = [this.arena.view.getInt32(this.pipeFdsOffset, true), this.arena.view.getInt32(this.pipeFdsOffset + 4, true)];
+    }
+    const [pipeRead, pipeWrite] = this.pipe;
+    const most = PIPE_PAGES * this.pageSize;
+    try {
+      for (let offset = 0; offset < length; offset += most) {
+        const size = Math.min(most, length - offset);
+        this.arena.setWord(this.spliceIovOffset, addr + offset);
+        this.arena.setWord(this.spliceIovOffset + layout.iovec.len, size);
+        const mapped = sys.vmsplice(pipeWrite, this.arena.base + this.spliceIovOffset, 1, 0);
+        if (mapped !== size) throw new AfAlgError('vmsplice', mapped < 0 ? errnoName(lastErrno()) : `short ${mapped}/${size}`);
+        const moved = sys.splice(pipeRead, 0, fd, 0, size, offset + size < length ? SPLICE_F_MORE : 0);
+        if (moved !== size) throw new AfAlgError('send', moved < 0 ? errnoName(lastErrno()) : `short splice ${moved}/${size}`);
+      }
+    } catch (error) {
+      this.closePipe();
+      throw error;
+    }
   }
 
   /**

@@ -5,7 +5,7 @@
 import type { BenchPath, SplitStrategy } from './messages.js';
 
 /** Split strategies, in the order runs use them: how the input reaches the kernel. */
-export const ALL_STRATEGIES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained'];
+export const ALL_STRATEGIES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained', 'zerocopy'];
 
 /**
  * The `chained` strategy's requests, in bytes, for an input of `length` and an IV of `unit` bytes

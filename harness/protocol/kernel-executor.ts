@@ -34,9 +34,10 @@ const OP_CODES: Record<KexecOp, number> = { 'skcipher-encrypt': 1, 'skcipher-dec
 export const KEXEC_MAX_SOCKET = 63;
 /**
  * The split strategies as scatterlist shapes: chunks → odd-sized entries, page-cross → data across a
- * page, inplace → src == dst, chained → consecutive requests sharing the IV buffer (skcipher only).
+ * page, inplace → src == dst, chained → consecutive requests sharing the IV buffer (skcipher only),
+ * zerocopy → one entry per page (what splicing user pages gives a driver).
  */
-const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3, chained: 4 };
+const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3, chained: 4, zerocopy: 5 };
 
 export interface KexecRequest {
   op: KexecOp;

@@ -51,9 +51,11 @@ export interface ResolveResult {
  * IV: cbc, ctr) sends the input as consecutive requests on one operation socket, the IV given only
  * with the first: each later request starts from the IV the driver wrote back (AF_ALG keeps it in
  * the socket), so a driver that hands back a wrong IV gets the rest of the output wrong. A hash or
- * AEAD case sent `chained` goes as one request (the plan never asks for it).
+ * AEAD case sent `chained` goes as one request (the plan never asks for it). `zerocopy` sends the
+ * control messages alone (MSG_MORE), then vmsplices the page-aligned input into a pipe and splices it
+ * into the socket, at most a pipe's 16 pages per splice: the driver gets the user's pages, not copies.
  */
-export type SplitStrategy = 'oneshot' | 'chunks' | 'page-cross' | 'inplace' | 'chained';
+export type SplitStrategy = 'oneshot' | 'chunks' | 'page-cross' | 'inplace' | 'chained' | 'zerocopy';
 
 interface CaseBase {
   /** caller's key for the case, echoed back */

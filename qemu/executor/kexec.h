@@ -30,8 +30,12 @@ enum kexec_op {
 	KEXEC_RNG_SEEDED, /* reset with the key as seed (even empty) first */
 	KEXEC_OP_LAST = KEXEC_RNG_SEEDED
 };
-/* chained: consecutive skcipher requests sharing the IV buffer, as AF_ALG's operation socket keeps it (other types: one request) */
-enum kexec_shape { KEXEC_ONESHOT = 0, KEXEC_CHUNKS = 1, KEXEC_PAGE_CROSS = 2, KEXEC_INPLACE = 3, KEXEC_CHAINED = 4 };
+/*
+ * chained: consecutive skcipher requests sharing the IV buffer, as AF_ALG's operation socket keeps it
+ * (other types: one request); zerocopy: one scatterlist entry (a hash: one update) per page, as
+ * splicing user pages into AF_ALG gives a driver
+ */
+enum kexec_shape { KEXEC_ONESHOT = 0, KEXEC_CHUNKS = 1, KEXEC_PAGE_CROSS = 2, KEXEC_INPLACE = 3, KEXEC_CHAINED = 4, KEXEC_ZEROCOPY = 5 };
 
 struct kexec_request_header {
 	__le32 magic;

@@ -24,7 +24,8 @@ static int kexec_hash_step(struct kexec_job *job, const struct kexec_frame *f, i
 /*
  * The message's updates by shape: one-shot is a single digest(); chunks are init, one update per
  * odd-sized piece (as AF_ALG's sends with MSG_MORE), final; page-cross is init, one update whose
- * entry crosses a page, final.
+ * entry crosses a page, final; zerocopy is init, one update per page (as AF_ALG's hash gets each
+ * spliced page), final.
  */
 static int kexec_hash_message(struct kexec_job *job, const struct kexec_frame *f, u8 *msg, u32 *step)
 {
@@ -41,6 +42,8 @@ static int kexec_hash_message(struct kexec_job *job, const struct kexec_frame *f
 
 		if (f->shape == KEXEC_CHUNKS && n < ARRAY_SIZE(kexec_chunk_sizes))
 			size = min(size, kexec_chunk_sizes[n]);
+		else if (f->shape == KEXEC_ZEROCOPY && n < KEXEC_MAX_SG - 1)
+			size = min(size, (unsigned int)(PAGE_SIZE - offset_in_page(msg + at)));
 		sg_init_one(&job->src[n], msg + at, size);
 		err = kexec_hash_step(job, f, crypto_ahash_update, &job->src[n], size, step);
 		at += size;

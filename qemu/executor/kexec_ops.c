@@ -2,8 +2,8 @@
 /*
  * afalg-harness in-kernel executor: one skcipher or AEAD request through the crypto API (hash and
  * rng: kexec_hash.c), the split strategies as scatterlist shapes (chunks: odd-sized entries,
- * page-cross: an entry crossing a page, in-place: src == dst; skciphers also chained: consecutive
- * requests on one IV buffer), every async wait bounded by the
+ * page-cross: an entry crossing a page, in-place: src == dst, zerocopy: an entry per page;
+ * skciphers also chained: consecutive requests on one IV buffer), every async wait bounded by the
  * frame's timeout, the transforms taken from and given back to the file's cache (kexec_cache.c).
  */
 #include <linux/module.h>
@@ -144,7 +144,7 @@ int kexec_job_tfm(struct kexec_job *job, struct kexec_cache *cache, const struct
 		__err;										\
 	})
 
-/* Odd entry sizes for the chunks shape: 1, 3, 7, 13, 31, 61, 127, then the rest in one entry. */
+/* Odd entry sizes for the chunks shape: 1, 3, 7, 13, 31, 61, 127, then the rest in one entry (zerocopy: a page each, 63 at most, then the rest). */
 const unsigned int kexec_chunk_sizes[7] = { 1, 3, 7, 13, 31, 61, 127 };
 
 /* Describe len bytes at buf as a scatterlist of the given shape; returns the entry count. */
@@ -152,13 +152,14 @@ static int kexec_fill_sg(struct scatterlist *sg, u8 *buf, unsigned int len, u32 
 {
 	unsigned int at = 0, n = 0;
 
-	if (shape != KEXEC_CHUNKS || len == 0) {
+	if ((shape != KEXEC_CHUNKS && shape != KEXEC_ZEROCOPY) || len == 0) {
 		sg_init_one(sg, buf, len);
 		return 1;
 	}
 	sg_init_table(sg, KEXEC_MAX_SG);
-	while (at < len && n < ARRAY_SIZE(kexec_chunk_sizes)) {
-		unsigned int size = min(kexec_chunk_sizes[n], len - at);
+	while (at < len && n < (shape == KEXEC_CHUNKS ? ARRAY_SIZE(kexec_chunk_sizes) : KEXEC_MAX_SG - 1)) {
+		/* zerocopy: an entry per page the data touches */
+		unsigned int size = min(shape == KEXEC_CHUNKS ? kexec_chunk_sizes[n] : (unsigned int)(PAGE_SIZE - offset_in_page(buf + at)), len - at);
 
 		sg_set_buf(&sg[n++], buf + at, size);
 		at += size;

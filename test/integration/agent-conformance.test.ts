@@ -22,7 +22,7 @@ import { buildCReference } from '../../harness/bench/c-reference.js';
 import { buildFixtures } from '../../qemu/fixtures.js';
 import { CHAINED_LENGTHS, chainedTranscript, IV_OUT_DRIVER } from '../support/chained-fixture.js';
 
-const ALL: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace'];
+const ALL: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'zerocopy'];
 /** modes that hand back their IV also continue a message in further requests */
 const CHAINING: SplitStrategy[] = [...ALL, 'chained'];
 const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');

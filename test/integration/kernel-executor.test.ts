@@ -21,7 +21,7 @@ import { readRun } from '../../harness/results/results-reader.js';
 import { summarize } from '../../harness/results/summary.js';
 import { describeFull } from '../support/test-tier.js';
 
-const STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained'];
+const STRATEGIES: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained', 'zerocopy'];
 const ERRNO = { ENOENT: 2, EINVAL: 22, EBADMSG: 74, EPROTO: 71, EMSGSIZE: 90, EOPNOTSUPP: 95 };
 /** request header offsets (harness/protocol/kernel-executor.ts) */
 const AT = { op: 4, socket: 10, authsize: 22, assocLen: 24, dataLen: 28 };

@@ -88,12 +88,13 @@ class Generator {
 
 /**
  * Long inputs cost the most under the `chunks` strategy (a send per 1, 15 or 17 bytes): beyond two
- * pages they run one-shot, page-crossing, in place and chained (a send or three each), the longest
- * one-shot and chained only (chained: where a driver hands back the IV of a long request). The
+ * pages they run one-shot, page-crossing, in place, chained and zero-copy (a send or a few each), the
+ * longest one-shot, chained and zero-copy only (where a driver hands back the IV of a long request,
+ * and gets many user pages). The
  * planner keeps only the strategies the run and the algorithm allow.
  */
 const bigOnly = (length: number): VectorCase['strategies'] =>
-  length >= 8 * PAGE ? ['oneshot', 'chained'] : length > 2 * PAGE + 64 ? ['oneshot', 'page-cross', 'inplace', 'chained'] : undefined;
+  length >= 8 * PAGE ? ['oneshot', 'chained', 'zerocopy'] : length > 2 * PAGE + 64 ? ['oneshot', 'page-cross', 'inplace', 'chained', 'zerocopy'] : undefined;
 
 function skcipherCases(g: Generator): void {
   const { params, algorithm } = g;

@@ -25,6 +25,7 @@ int session_init(struct session *s)
 {
 	memset(s, 0, sizeof *s);
 	s->kexec_fd = -1;
+	s->pipe_rd = s->pipe_wr = -1;
 	s->page = sysconf(_SC_PAGESIZE);
 	size_t region = MAX_DATA + 2 * (size_t)s->page;
 	void *arena = NULL;
@@ -59,6 +60,9 @@ void session_close(struct session *s)
 	s->arena = NULL;
 	if (s->kexec_fd >= 0) close(s->kexec_fd);
 	s->kexec_fd = -1;
+	if (s->pipe_rd >= 0) close(s->pipe_rd);
+	if (s->pipe_wr >= 0) close(s->pipe_wr);
+	s->pipe_rd = s->pipe_wr = -1;
 	free(s->kexec_frame);
 	free(s->kexec_reply);
 	s->kexec_frame = s->kexec_reply = NULL;
@@ -148,6 +152,14 @@ static int operation(struct session *s, struct transform *t, const struct bytes 
 	return t->opfd;
 }
 
+/* The input, sent the strategy's way (zerocopy: spliced from the page-aligned input buffer). */
+static int send_input(struct session *s, int opfd, unsigned char *data, size_t length, void *control, size_t control_len, enum strategy strategy,
+		      const size_t *chunks, size_t nchunks, struct fault *f)
+{
+	if (strategy == S_ZEROCOPY) return splice_data(s->page, opfd, &s->pipe_rd, &s->pipe_wr, data, length, control, control_len, f);
+	return send_data(s->page, opfd, data, length, control, control_len, strategy, chunks, nchunks, f);
+}
+
 struct placement {
 	unsigned char *in, *out;
 };
@@ -196,7 +208,7 @@ static int run_hash_op(struct session *s, int opfd, const struct acase *c, const
 	struct placement p = { NULL, NULL };
 	if (place(s, strategy, 1, c->input.n, &p, f) < 0) return -1;
 	memcpy(p.in, c->input.p, c->input.n);
-	if (c->input.n > 0 && send_data(s->page, opfd, p.in, c->input.n, NULL, 0, strategy, chunks, nchunks, f) < 0) return -1;
+	if (c->input.n > 0 && send_input(s, opfd, p.in, c->input.n, NULL, 0, strategy, chunks, nchunks, f) < 0) return -1;
 	ssize_t n = read(opfd, p.out, 256);
 	if (n < 0) return fault_errno(f, "read");
 	size_t compared = expect && expect->n > 0 && expect->n < (size_t)n ? expect->n : (size_t)n;
@@ -239,7 +251,7 @@ static int run_cipher_op(struct session *s, int opfd, const struct acase *c, con
 		return 0;
 	}
 	if (total > 0) {
-		if (send_data(s->page, opfd, p.in, total, control, control_len, strategy, chunks, nchunks, f) < 0) return -1;
+		if (send_input(s, opfd, p.in, total, control, control_len, strategy, chunks, nchunks, f) < 0) return -1;
 	} else if (send_piece(opfd, p.in, 0, control, control_len, 0, f) < 0) {
 		return -1;
 	}

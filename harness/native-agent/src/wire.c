@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <linux/if_alg.h>
 
@@ -71,6 +73,38 @@ int send_data(long page, int fd, unsigned char *data, size_t length, void *contr
 		control_len = 0;
 		offset += size;
 	} while (offset < length);
+	return 0;
+}
+
+static int drop_pipe(int *pipe_rd, int *pipe_wr, int rc)
+{
+	if (*pipe_rd >= 0) close(*pipe_rd);
+	if (*pipe_wr >= 0) close(*pipe_wr);
+	*pipe_rd = *pipe_wr = -1;
+	return rc;
+}
+
+int splice_data(long page, int fd, int *pipe_rd, int *pipe_wr, unsigned char *data, size_t length, void *control, size_t control_len,
+		struct fault *f)
+{
+	if (control_len > 0 && send_piece(fd, data, 0, control, control_len, MSG_MORE, f) < 0) return -1;
+	if (*pipe_rd < 0) {
+		int fds[2];
+		if (pipe2(fds, O_CLOEXEC) < 0) return fault_errno(f, "pipe");
+		*pipe_rd = fds[0];
+		*pipe_wr = fds[1];
+	}
+	size_t most = 16 * (size_t)page;
+	for (size_t offset = 0; offset < length; offset += most) {
+		size_t size = length - offset < most ? length - offset : most;
+		struct iovec iov = { data + offset, size };
+		ssize_t n = vmsplice(*pipe_wr, &iov, 1, 0);
+		if (n < 0) return drop_pipe(pipe_rd, pipe_wr, fault_errno(f, "vmsplice"));
+		if ((size_t)n != size) return drop_pipe(pipe_rd, pipe_wr, fault_text(f, "vmsplice", "short %zd/%zu", n, size));
+		n = splice(*pipe_rd, NULL, fd, NULL, size, offset + size < length ? SPLICE_F_MORE : 0);
+		if (n < 0) return drop_pipe(pipe_rd, pipe_wr, fault_errno(f, "send"));
+		if ((size_t)n != size) return drop_pipe(pipe_rd, pipe_wr, fault_text(f, "send", "short splice %zd/%zu", n, size));
+	}
 	return 0;
 }
 

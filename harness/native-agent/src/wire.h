@@ -18,6 +18,13 @@ int send_piece(int fd, unsigned char *data, size_t length, void *control, size_t
 /* Send according to the strategy (chunks cycle `chunks`, default 1,15,17); control messages ride on the first piece. */
 int send_data(long page, int fd, unsigned char *data, size_t length, void *control, size_t control_len, enum strategy strategy,
 	      const size_t *chunks, size_t nchunks, struct fault *f);
+/*
+ * zerocopy: the control messages alone (MSG_MORE), then `length` bytes at page-aligned `data`
+ * vmspliced into the pipe (*pipe_rd, *pipe_wr: made on first use, -1 before) and spliced into fd,
+ * 16 pages at a time; a failure closes the pipe (it may still hold pages).
+ */
+int splice_data(long page, int fd, int *pipe_rd, int *pipe_wr, unsigned char *data, size_t length, void *control, size_t control_len,
+		struct fault *f);
 /* The chained strategy's requests (chainedPieces in harness/protocol/constants.ts): sizes into pieces[3], returns their count. */
 size_t chained_pieces(size_t length, size_t unit, size_t pieces[3]);
 int read_fully(int fd, unsigned char *out, size_t length, struct fault *f);
