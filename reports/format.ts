@@ -78,6 +78,34 @@ export const STRATEGY_MEANINGS: Readonly<Record<string, string>> = {
   chained: 'one block, then half the blocks left, then the rest, each its own request on one socket, the IV given with the first only: the later ones continue from the IV the driver handed back',
 };
 
+/** A word for sh: bare when it is plainly safe, else in single quotes. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The one line that runs a failure's case again, alone: the run's board, the row's algorithm and
+ * target (a driver, or the generic name), the failing strategy and case id, and what made the case
+ * and the driver exist — the seed (generated ids are the seed's), the differential count for a
+ * differential case, --thorough, the vectors directory, the fixtures, modules, executor and agent
+ * the run used.
+ * `afalg-harness` is `node dist/harness/cli.js` in a checkout.
+ */
+export function rerunCommand(meta: Pick<RunMeta, 'settings'>, row: Pick<SummaryRow, 'algorithm' | 'target'>, failure: Pick<CaseFailure, 'source' | 'case' | 'strategy'>): string {
+  const settings = meta.settings;
+  const words = ['afalg-harness', 'run', '--board', settings.board, '--alg', row.algorithm, '--driver', row.target, '--strategies', failure.strategy, '--case', failure.case, '--seed', settings.seed];
+  if (failure.source === 'differential') words.push('--differential', String(settings.differential));
+  if (settings.boundary?.thorough) words.push('--thorough');
+  if (failure.case.startsWith('Monte') && settings.mctCheckpoints !== 10) words.push('--mct-checkpoints', String(settings.mctCheckpoints));
+  // generated cases need no file, but a run without a vectors directory runs no cases at all
+  if (settings.vectorsDir !== undefined) words.push('--vectors', settings.vectorsDir);
+  if (settings.fixtures.length > 0) words.push('--fixtures', ...settings.fixtures);
+  for (const module of settings.loadModules) words.push('--load-module', module);
+  if (settings.executor) words.push('--executor', settings.executor);
+  if (settings.agent && settings.agent !== 'auto') words.push('--agent', settings.agent);
+  return words.map(shellWord).join(' ');
+}
+
 /** ` (page-cross, inplace)`: the strategies that failed, or nothing. */
 export function strategiesNote(row: Pick<SummaryRow, 'strategiesFailed'>): string {
   return row.strategiesFailed.length > 0 ? ` (${row.strategiesFailed.join(', ')})` : '';

@@ -27,7 +27,7 @@ export function renderHtml(report: RunReport): string {
     priorities(summary),
     coverageHtml(summary),
     correctness(summary, meta, anchors),
-    failures(summary, anchors),
+    failures(summary, anchors, meta),
     notes(summary),
     summary.bench ? throughput(summary.bench, meta) : '',
     '<section id="proc-crypto-section">',

@@ -8,7 +8,7 @@ import { afalgReachText, type CaseFailure } from '../harness/results/result-mode
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, plural, STRATEGY_MEANINGS, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, plural, rerunCommand, STRATEGY_MEANINGS, strategiesNote } from './format.js';
 import { throughputSection } from './markdown-throughput.js';
 
 export { chartFile, markdownChartFiles } from './markdown-throughput.js';
@@ -34,7 +34,7 @@ function resultCell(row: SummaryRow): string {
   return 'pass';
 }
 
-function failureItem(failure: CaseFailure): string[] {
+function failureItem(failure: CaseFailure, rerun: string): string[] {
   const lines = [
     `- ${mdText(failure.source)}, ${mdText(failure.case)}, strategy ${failure.strategy}${failure.op ? `, ${mdText(failure.op)}` : ''}: ${outcomeText(failure.status)} (${failure.expectation} vector)`,
   ];
@@ -52,6 +52,7 @@ function failureItem(failure: CaseFailure): string[] {
   if (failure.seed !== undefined) lines.push(`  - seed: ${mdText(failure.seed)}`);
   if (failure.comment) lines.push(`  - vector comment: ${mdText(failure.comment)}`);
   if (failure.flags && failure.flags.length > 0) lines.push(`  - flags: ${mdText(failure.flags.join(', '))}`);
+  lines.push(`  - rerun: \`${rerun.replace(/`/g, "'")}\``);
   return lines;
 }
 
@@ -200,7 +201,7 @@ export function renderMarkdown(report: RunReport): string {
       out.push('');
       const listed = Math.min(row.failures.length, MARKDOWN_MAX_FAILURES_PER_ROW, budget);
       budget -= listed;
-      for (const failure of row.failures.slice(0, listed)) out.push(...failureItem(failure));
+      for (const failure of row.failures.slice(0, listed)) out.push(...failureItem(failure, rerunCommand(report.meta, row, failure)));
       if (row.failures.length > listed) {
         unlisted += row.failures.length - listed;
         out.push(`- … and ${row.failures.length - listed} more ${row.failures.length - listed === 1 ? 'failure' : 'failures'} for this target (all are in results.jsonl).`);

@@ -7,7 +7,7 @@ import type { RunReport } from '../harness/results/run-report.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, strategiesNote, targetLabel } from './format.js';
+import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, rerunCommand, strategiesNote, targetLabel } from './format.js';
 import { specCountText } from '../harness/spec/spec-format.js';
 import { coverageTerminal } from './coverage-sections.js';
 
@@ -134,6 +134,7 @@ export function renderRunTerminal(report: RunReport, options: { color?: boolean;
         if (failure.seed !== undefined) detail('seed', printable(failure.seed));
         if (failure.comment) detail('comment', printable(failure.comment));
         if (failure.flags && failure.flags.length > 0) detail('flags', printable(failure.flags.join(', ')));
+        detail('rerun', printable(rerunCommand(meta, row, failure)));
       }
       if (row.failures.length > maxFailures) out.push(paint.dim(`    … and ${row.failures.length - maxFailures} more (results.jsonl has them all)`));
     }

@@ -31,6 +31,7 @@ export interface RunArgs extends TargetArgs {
   thorough?: boolean;
   'mct-checkpoints'?: number;
   sample?: number;
+  case?: string[];
   'hang-sec'?: number;
   /** measure throughput too (run --bench; the bench command turns vectors off) */
   bench?: boolean;
@@ -78,6 +79,7 @@ export const vectorOptions = <T>(y: Argv<T>) =>
     .option('thorough', { type: 'boolean', default: false, describe: 'nightly counts: more boundary cases and differential cases' })
     .option('mct-checkpoints', { type: 'number', describe: 'Monte-Carlo hash checkpoints to run per file (100 = all; default 10)' })
     .option('sample', { type: 'number', describe: 'at most N cases per vector file, evenly spread with every expectation kept: a quick pass that still runs every driver' })
+    .option('case', { type: 'string', array: true, describe: "only the cases with these ids (or * ? patterns): 'tcId 117', 'COUNT 2 line 57', 'b:fx#7 *', 'seed fx#3' — every failure in the reports comes with the one line that reruns it" })
     .option('hang-sec', { type: 'number', describe: "an operation not returning within S seconds is a hang: reported with its request, the QEMU guest restarted, the run goes on without that driver (default: the board's timeouts.hangSec, else 20)" });
 
 /** The bench stage (run --bench, and the bench command). */

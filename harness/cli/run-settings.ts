@@ -125,6 +125,7 @@ export function runSettingsOf(args: RunArgs, board: Board, vectorsDir: string | 
     mctCheckpoints,
     hangSec: hangSecOf(args, board),
     ...(args.sample !== undefined ? { sample: args.sample } : {}),
+    ...(args.case && args.case.length > 0 ? { cases: args.case } : {}),
     ...(args.bench ? { bench: benchSettingsOf(args) } : {}),
     fixtures: fixturesWanted(board, args.fixtures),
     loadModules: checkModuleFiles(board, args['load-module']),

@@ -4,6 +4,7 @@
  * RunSettings; everything it learns goes to the results directory as it arrives.
  */
 import type { Board } from '../board/board.js';
+import { BadInputError } from '../core/errors.js';
 import { timeoutsOf } from '../board/board.js';
 import { discover, discoverySummaryOf, type DiscoveredAlgorithm } from '../discovery/discover.js';
 import { planRun, type RunPlan } from '../plan/plan.js';
@@ -64,6 +65,7 @@ function vectorPlan(input: RunInput, algorithms: DiscoveredAlgorithm[], target: 
     strategies: settings.strategies,
     differential: settings.differential,
     ...(settings.sample !== undefined ? { sample: settings.sample } : {}),
+    ...(settings.cases ? { casePatterns: settings.cases } : {}),
     vectorsOf: (algorithm) => (sourcesFor(algorithm).length > 0 ? loadAlgorithmVectors(algorithm, vectorsDir, { mctCheckpoints: settings.mctCheckpoints }) : undefined),
     differentialOf: (algorithm, count) => differentialCases(algorithm, count, settings.seed),
     ...(settings.boundary ? { boundaryOf: (algorithm: CatalogAlgorithm) => boundaryCases(algorithm, settings.seed, { thorough: settings.boundary?.thorough ?? false }) } : {}),
@@ -210,6 +212,9 @@ export async function executeRun(input: RunInput): Promise<RunOutcome> {
     // the boot and discovery log first (phase before-requests), then every report as it comes
     const watch = await KernelWatch.start(session.target.agent, session.target.kernelConsole, writer, discovery.algorithms, log);
     const plan = vectorPlan(input, discovery.algorithms, session.target);
+    if (settings.cases && plan.batches.length === 0) {
+      throw new BadInputError(`--case: no case of ${plan.algorithms.join(', ') || 'the algorithms asked for'} has an id matching ${settings.cases.map((pattern) => `'${pattern}'`).join(', ')} (ids look like 'tcId 117', 'COUNT 2 line 57', 'b:SEED#7 len 20480', 'seed SEED#3'; the seed must be the run's)`);
+    }
     for (const note of plan.notes) if (note.kind === 'unusable') log(`unusable vector file: ${note.error}`);
     if (plan.absent.length > 0) log(`not on this target: ${plan.absent.join(', ')}`);
     if (settings.vectorsDir !== undefined) log(describePlan(plan, settings.seed, settings.differential));

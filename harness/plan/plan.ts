@@ -91,6 +91,8 @@ export interface PlanOptions {
    * invalid, acceptable) kept: a quick pass that still runs every driver of every algorithm
    */
   sample?: number;
+  /** --case: only the cases whose ids match (vector, boundary and differential cases alike) */
+  casePatterns?: string[];
   /** request limits: executions and payload bytes per matrix request */
   maxExecutions?: number;
   maxPayloadBytes?: number;
@@ -225,6 +227,8 @@ function fittingTheLink(cases: VectorCase[], maxPayloadBytes: number, where: { a
 export class UnknownAlgorithmError extends Error {}
 
 export function planRun(discovery: readonly DiscoveredAlgorithm[], options: PlanOptions): RunPlan {
+  // --case narrows every source to the cases asked for; they are out of scope, not skipped
+  const chosen = (cases: VectorCase[]): VectorCase[] => (options.casePatterns ? cases.filter((vectorCase) => matchesAny(vectorCase.id, options.casePatterns)) : cases);
   const limits = { maxExecutions: options.maxExecutions ?? DEFAULT_MAX_EXECUTIONS, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD };
   const wanted = options.catalog.filter((algorithm) => algorithm.type !== 'rng' && matchesAny(algorithm.name, options.algPatterns));
   for (const pattern of options.algPatterns ?? []) {
@@ -267,12 +271,12 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
         plan.notes.push({ kind: 'skip', algorithm: entry.name, source: source.source, reason, count: ids.length, cases: ids.slice(0, 5) });
       }
       const base = { algorithm: entry.name, type: entry.type, source: source.source, targets, strategies, differential: false };
-      const cases = options.sample !== undefined ? sampleCases(source.cases, options.sample) : source.cases;
-      if (cases.length < source.cases.length) {
-        const left = source.cases.filter((vectorCase) => !cases.includes(vectorCase));
-        plan.notes.push({ kind: 'skip', algorithm: entry.name, source: source.source, reason: `not in the sample (--sample ${options.sample}: ${cases.length} of ${source.cases.length} cases run)`, count: left.length, cases: left.slice(0, 5).map((vectorCase) => vectorCase.id) });
+      const sampled = options.sample !== undefined ? sampleCases(source.cases, options.sample) : source.cases;
+      if (sampled.length < source.cases.length) {
+        const left = source.cases.filter((vectorCase) => !sampled.includes(vectorCase));
+        plan.notes.push({ kind: 'skip', algorithm: entry.name, source: source.source, reason: `not in the sample (--sample ${options.sample}: ${sampled.length} of ${source.cases.length} cases run)`, count: left.length, cases: left.slice(0, 5).map((vectorCase) => vectorCase.id) });
       }
-      plan.batches.push(...batchesOf(base, cases, limits));
+      plan.batches.push(...batchesOf(base, chosen(sampled), limits));
     }
     const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
 
@@ -281,7 +285,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const known = targets.find((target) => target.name === reference);
     const ordered = reference ? [known ?? { name: reference, generic: false }, ...targets.filter((target) => target.name !== reference)] : [];
     const generated = options.boundaryOf?.(entry);
-    const fitting = (cases: VectorCase[], source: string): VectorCase[] => fittingTheLink(cases, limits.maxPayloadBytes, { algorithm: entry.name, source }, plan.notes);
+    const fitting = (cases: VectorCase[], source: string): VectorCase[] => fittingTheLink(chosen(cases), limits.maxPayloadBytes, { algorithm: entry.name, source }, plan.notes);
     const boundary = generated && {
       oracle: narrowedStrategies(fitting(generated.oracle, BOUNDARY_SOURCE), strategies),
       differential: narrowedStrategies(fitting(generated.differential, BOUNDARY_DIFFERENTIAL_SOURCE), strategies),

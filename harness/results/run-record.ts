@@ -119,6 +119,8 @@ export interface RunSettings {
   hangSec: number;
   /** at most this many cases per vector file */
   sample?: number;
+  /** only the cases whose ids match these patterns (--case) */
+  cases?: string[];
   /** throughput measurement, when the run measures it */
   bench?: BenchRunSettings & { cReference: boolean };
   /** fault-injection fixtures (qemu/fixtures) loaded before discovery */

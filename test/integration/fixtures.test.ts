@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliLine } from '../support/cli.js';
+import { rerunCommand } from '../../reports/format.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { vectorsDir } from '../unit/vectors/vectors-dir.js';
 import { readRun } from '../../harness/results/results-reader.js';
@@ -91,6 +92,21 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     // rfc4106: keys of illegal lengths accepted instead of EINVAL
     const rfc4106 = failuresOf('rfc4106-gcm-aes-fixture-setkey');
     assert.ok(rfc4106.length > 0 && rfc4106.every((failure) => /key \d+ refused$/.test(failure.case) && /expected EINVAL/.test(failure.error ?? '')));
+  });
+
+  it("a failure's rerun line, pasted into a shell, runs that one case alone and fails it again", async () => {
+    const row = summary.rows.find((one) => one.target === 'cbc-aes-fixture-iv-out');
+    const failure = row?.failures.find((one) => one.source === 'boundary');
+    assert.ok(row && failure, 'a boundary failure of the IV fixture');
+    const line = rerunCommand(meta, row, failure);
+    assert.match(line, /--fixtures .*cbc_iv_out/);
+    const out = path.join(tmp.path, 'rerun');
+    const result = await runCliLine(`${line} --out ${out}`);
+    assert.equal(result.code, 1, result.stderr);
+    const again = readRun(out);
+    const rows = summarize(again.meta, again.lines).rows;
+    assert.deepEqual(rows.map((one) => [one.target, one.passed, one.failed]), [['cbc-aes-fixture-iv-out', 0, 1]]);
+    assert.deepEqual(rows[0]?.failures.map((one) => [one.case, one.strategy, one.got]), [[failure.case, 'chained', failure.got]], 'the same case, the same wrong bytes');
   });
 
   it('a driver that never completes one request length: cut by the watchdog, reported with the request, the guest restarted, the run complete', () => {

@@ -29,8 +29,21 @@ export interface CliOptions {
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return collect(process.execPath, [cliPath, ...args], options);
+}
+
+/**
+ * A command line as a user pastes it into a shell (a report's rerun line): `afalg-harness` at its
+ * start is this checkout's CLI; sh parses the quoting.
+ */
+export function runCliLine(line: string, options: CliOptions = {}): Promise<CliRun> {
+  if (!line.startsWith('afalg-harness ')) throw new Error(`not an afalg-harness command line: ${line}`);
+  return collect('sh', ['-c', `'${process.execPath}' '${cliPath}' ${line.slice('afalg-harness '.length)}`], options);
+}
+
+function collect(command: string, args: string[], options: CliOptions): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env, [TEST_SESSION_VARIABLE]: testSession } });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env, [TEST_SESSION_VARIABLE]: testSession } });
     if (child.pid) options.onStart?.(child.pid);
     let stdout = '';
     let stderr = '';

@@ -139,6 +139,20 @@ describe('plan/plan', () => {
     assert.deepEqual(plan.notes.map((note) => (note.kind === 'skip' ? note.reason : note.kind)), ['none of --strategies chained,inplace applies to a hash (chained: cbc and ctr modes only; inplace: not hashes)']);
   });
 
+  it('--case keeps only the cases whose ids match, in vector files and generated sets alike', () => {
+    const cbc = { name: 'cbc(aes)', type: 'skcipher' as const, reference: 'cbc(aes-generic)' };
+    const options = {
+      catalog: [cbc],
+      strategies: ['oneshot' as const],
+      vectorsOf: () => vectors('cbc(aes)', 20),
+      differential: 0,
+      boundaryOf: () => ({ oracle: [skcipherCase('b:s#0 len 16'), skcipherCase('b:s#1 len 32'), skcipherCase('b:s#11 len 48')], differential: [] }),
+    };
+    const plan = planRun([cbcAes], { ...options, casePatterns: ['line 3', 'b:s#1*'] });
+    assert.deepEqual(plan.batches.flatMap((batch) => batch.cases.map((c) => c.id)), ['line 3', 'b:s#1 len 32', 'b:s#11 len 48']);
+    assert.deepEqual(plan.notes, planRun([cbcAes], options).notes, 'cases left out by --case are out of scope, not skipped');
+  });
+
   it('rejects an unknown --alg with the list of known names', () => {
     assert.throws(
       () => planRun([cbcAes], { catalog: testCatalog, algPatterns: ['cbc(aez)'], strategies: ALL_STRATEGIES, vectorsOf: () => undefined, differential: 0 }),

@@ -26,6 +26,7 @@ describe('reports/markdown', () => {
     assert.ok(md.includes(`- ${WYCHEPROOF}, tcId 117, strategy page-cross, decrypt: wrong answer (valid vector)`));
     assert.ok(md.includes(`  - expected: \`…${EXPECTED_HEX.slice(96)}\` (80 bytes, shown from byte 48)\n  - got: \``));
     assert.ok(md.includes('  - differs from byte 64\n'));
+    assert.ok(md.includes(`  - rerun: \`afalg-harness run --board /work/boards/qemu-x86_64.json --alg 'cbc(aes)' --driver virtio_crypto_aes_cbc --strategies page-cross --case 'tcId 117' --seed 5eed --vectors /home/user/.cache/afalg-harness/vectors\`\n`));
     assert.ok(md.includes('## Generic name and drivers disagree'));
     assert.ok(md.includes(`| cbc(aes) | ${WYCHEPROOF} | IV is not 16 bytes: AF_ALG takes the algorithm IV size only | 3 | tcId 181, tcId 182, tcId 183 |`));
     assert.ok(md.includes('## Incidents\n\n- cbc(aes), nist/aesmmt/CBCMMT128.rsp: agent: request timed out after 30 s'));

@@ -149,6 +149,7 @@ const fullMeta: DeepRequired<RunMeta> = {
     mctCheckpoints: 10,
     hangSec: 20,
     sample: 25,
+    cases: ['tcId 1*'],
     fixtures: ['sha256_odd'],
     executor: 'auto',
     loadModules: ['/work/main/x.ko'],
