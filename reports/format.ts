@@ -78,6 +78,20 @@ export const STRATEGY_MEANINGS: Readonly<Record<string, string>> = {
   chained: 'one block, then half the blocks left, then the rest, each its own request on one socket, the IV given with the first only: the later ones continue from the IV the driver handed back',
 };
 
+/**
+ * What narrowed the run below every algorithm, driver and case (`--alg 'cbc(aes)'; --case 'tcId 117'`),
+ * or undefined: a report of a narrowed run says so beside its verdict.
+ */
+export function narrowingOf(settings: RunMeta['settings']): string | undefined {
+  const parts = [
+    ...(settings.alg ? [`--alg ${settings.alg.map(shellWord).join(' ')}`] : []),
+    ...(settings.driver ? [`--driver ${settings.driver.map(shellWord).join(' ')}`] : []),
+    ...(settings.cases ? [`--case ${settings.cases.map(shellWord).join(' ')}`] : []),
+    ...(settings.sample !== undefined ? [`--sample ${settings.sample}`] : []),
+  ];
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
 /** A word for sh: bare when it is plainly safe, else in single quotes. */
 export function shellWord(word: string): string {
   return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;

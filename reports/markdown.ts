@@ -8,7 +8,7 @@ import { afalgReachText, type CaseFailure } from '../harness/results/result-mode
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText, type RunSummary, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, plural, rerunCommand, STRATEGY_MEANINGS, strategiesNote } from './format.js';
+import { acceleratorOf, candidateCorrectness, executorNote, failureError, formatMb, hexPair, mdTable, mdText, narrowingOf, plural, rerunCommand, STRATEGY_MEANINGS, strategiesNote } from './format.js';
 import { throughputSection } from './markdown-throughput.js';
 
 export { chartFile, markdownChartFiles } from './markdown-throughput.js';
@@ -146,6 +146,7 @@ export function renderMarkdown(report: RunReport): string {
         ['Agent version', `${mdText(meta.target.agentVersion)}${meta.target.node ? ` (Node.js ${mdText(meta.target.node)})` : ''}`],
         ['Run', `${mdText(meta.runId)}, started ${mdText(meta.startedAt)}${meta.finishedAt ? `, finished ${mdText(meta.finishedAt)}` : ''}`],
         ['Split strategies', meta.settings.strategies.join(', ')],
+        ...(narrowingOf(meta.settings) ? [['Narrowed to', mdText(narrowingOf(meta.settings) ?? '')]] : []),
         ...(meta.settings.differential > 0 ? [['Differential cases', `${meta.settings.differential} per algorithm${meta.settings.seed ? `, seed ${mdText(meta.settings.seed)}` : ''}`]] : []),
         ['Status', status],
       ],

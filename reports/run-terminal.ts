@@ -7,7 +7,7 @@ import type { RunReport } from '../harness/results/run-report.js';
 import { describeHang, describeKernelEventSummary, hangAftermath, outcomeText } from '../harness/results/summary.js';
 import { renderPrioritySection, renderThroughputSection } from './terminal-bench.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, plural, printable, rerunCommand, strategiesNote, targetLabel } from './format.js';
+import { acceleratorOf, completionOf, failureError, failureTitle, hexPair, narrowingOf, plural, printable, rerunCommand, strategiesNote, targetLabel } from './format.js';
 import { specCountText } from '../harness/spec/spec-format.js';
 import { coverageTerminal } from './coverage-sections.js';
 
@@ -86,7 +86,8 @@ export function renderRunTerminal(report: RunReport, options: { color?: boolean;
   const timing = `started ${printable(meta.startedAt)}${meta.finishedAt ? `, finished ${printable(meta.finishedAt)}` : ''}`;
   const diff = meta.settings.differential > 0 ? `, differential ${meta.settings.differential}${meta.settings.seed ? ` (seed ${printable(meta.settings.seed)})` : ''}` : '';
   const bench = meta.settings.bench ? `bench ${meta.settings.bench.seconds} s × ${meta.settings.bench.repetitions} repetitions per point, paths ${meta.settings.bench.paths.join(', ')}` : '';
-  const what = meta.settings.vectorsDir === undefined ? bench : `strategies ${meta.settings.strategies.join(', ')}${diff}${bench ? `; ${bench}` : ''}`;
+  const narrowed = narrowingOf(meta.settings);
+  const what = meta.settings.vectorsDir === undefined ? bench : `strategies ${meta.settings.strategies.join(', ')}${diff}${narrowed ? `; narrowed to ${narrowed}` : ''}${bench ? `; ${bench}` : ''}`;
   out.push(`${timing}; ${what}`);
   out.push('');
 

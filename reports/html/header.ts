@@ -4,7 +4,7 @@
 import type { RunSummary } from '../../harness/results/summary.js';
 import { verdictSentence, type RunReport } from '../../harness/results/run-report.js';
 import type { SpecVerdict } from '../../harness/spec/drivers-spec.js';
-import { acceleratorOf, plural } from '../format.js';
+import { acceleratorOf, narrowingOf, plural } from '../format.js';
 import { esc } from '../format.js';
 import { specCountText } from '../../harness/spec/spec-format.js';
 
@@ -33,6 +33,8 @@ export function header(report: RunReport): string {
     ['Finished', meta.finishedAt ? esc(meta.finishedAt) : '<span class="muted">not recorded</span>'],
     ['Split strategies', esc(meta.settings.strategies.join(', '))],
   ];
+  const narrowed = narrowingOf(meta.settings);
+  if (narrowed) facts.push(['Narrowed to', `<span class="mono">${esc(narrowed)}</span>`]);
   if (meta.settings.differential > 0) facts.push(['Differential cases', `${meta.settings.differential} per algorithm${meta.settings.seed ? `, seed <span class="mono">${esc(meta.settings.seed)}</span>` : ''}`]);
   if (meta.execution) facts.push(['Executions', `${meta.execution.executed} in ${meta.execution.seconds.toFixed(1)} s (${Math.round(meta.execution.perSecond)}/s)`]);
   facts.push([

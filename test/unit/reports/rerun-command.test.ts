@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rerunCommand, shellWord } from '../../../reports/format.js';
+import { narrowingOf, rerunCommand, shellWord } from '../../../reports/format.js';
 import { fixtureMeta } from '../results/run-fixture.js';
 
 describe('reports/format rerunCommand (the one line that reruns a failure)', () => {
@@ -20,6 +20,11 @@ describe('reports/format rerunCommand (the one line that reruns a failure)', () 
       "afalg-harness run --board /work/boards/qemu-x86_64.json --alg 'cbc(aes)' --driver cbc-aes-fixture-iv-out --strategies zerocopy --case 'seed 5eed#7' --seed 5eed --differential 12 --thorough --vectors /home/user/.cache/afalg-harness/vectors --fixtures cbc_iv_out xts_hang --load-module '/tmp/my driver.ko' --executor kernel --agent native",
     );
     assert.doesNotMatch(rerunCommand({ settings }, row, { source: 'boundary', case: 'b:5eed#3 len 20480', strategy: 'chained' }), /--differential/);
+  });
+
+  it('says what narrowed a run, so that a narrowed report never reads as a full one', () => {
+    assert.equal(narrowingOf({ ...meta.settings, alg: undefined, driver: undefined, sample: undefined }), undefined);
+    assert.equal(narrowingOf({ ...meta.settings, alg: ['cbc(aes)'], driver: undefined, cases: ['tcId 1*'], sample: 20 }), "--alg 'cbc(aes)'; --case 'tcId 1*'; --sample 20");
   });
 
   it('quotes for sh: single quotes, an embedded one closed and escaped', () => {
