@@ -8,7 +8,7 @@ import { unbindableText, type CaseFailure } from '../harness/results/result-mode
 import { describeKernelEventSummary, outcomeText, type SummaryRow } from '../harness/results/summary.js';
 import type { RunReport } from '../harness/results/run-report.js';
 import type { SpecVerdict } from '../harness/spec/drivers-spec.js';
-import { acceleratorOf, failureError, failureTitle, hexPair, plural, strategiesNote } from './format.js';
+import { acceleratorOf, failureError, failureTitle, hexPair, plural, rerunCommand, strategiesNote } from './format.js';
 
 /** Failures written out in full in one <failure> body; the rest are counted. */
 const MAX_FAILURES_IN_BODY = 100;
@@ -36,7 +36,7 @@ function attributes(values: Record<string, string | number | undefined>): string
     .join('');
 }
 
-function failureDetail(failure: CaseFailure): string {
+function failureDetail(failure: CaseFailure, rerun: string): string {
   const lines = [`${failureTitle(failure)}: ${outcomeText(failure.status)} (${failure.expectation} vector)`];
   const bytes = hexPair(failure.expected, failure.got);
   if (bytes.expected !== undefined) lines.push(`  expected ${bytes.expected}`);
@@ -47,6 +47,7 @@ function failureDetail(failure: CaseFailure): string {
   if (failure.seed !== undefined) lines.push(`  seed     ${failure.seed}`);
   if (failure.comment) lines.push(`  comment  ${failure.comment}`);
   if (failure.flags && failure.flags.length > 0) lines.push(`  flags    ${failure.flags.join(', ')}`);
+  lines.push(`  rerun    ${rerun}`);
   return lines.join('\n');
 }
 
@@ -67,13 +68,13 @@ interface Case {
   out?: string;
 }
 
-function rowCase(row: SummaryRow): Case {
+function rowCase(row: SummaryRow, meta: RunReport['meta']): Case {
   const base = { name: row.target, classname: row.algorithm, out: rowCounts(row) };
   if (!row.ran) return { ...base, skipped: 'not run: no results came back for this target' };
   if (row.failures.length === 0 && row.failed === 0) return base;
   const named = row.failures.slice(0, MAX_FAILURES_IN_MESSAGE).map((failure) => `${failure.source} ${failure.case} [${failure.strategy}]`);
   const more = row.failures.length > MAX_FAILURES_IN_MESSAGE ? `; and ${row.failures.length - MAX_FAILURES_IN_MESSAGE} more` : '';
-  const body = row.failures.slice(0, MAX_FAILURES_IN_BODY).map(failureDetail);
+  const body = row.failures.slice(0, MAX_FAILURES_IN_BODY).map((failure) => failureDetail(failure, rerunCommand(meta, row, failure)));
   if (row.failures.length > MAX_FAILURES_IN_BODY) body.push(`… and ${row.failures.length - MAX_FAILURES_IN_BODY} more in results.jsonl`);
   const statuses = [...new Set(row.failures.map((failure) => failure.status))].join(', ') || 'fail';
   return {
@@ -123,7 +124,7 @@ export function renderJunit(report: RunReport): string {
     if (!cases) suites.set(name, (cases = []));
     return cases;
   };
-  for (const row of summary.rows) suite(row.algorithm).push(rowCase(row));
+  for (const row of summary.rows) suite(row.algorithm).push(rowCase(row, meta));
   for (const line of summary.unbindable) {
     suite(line.algorithm).push({ name: line.target, classname: line.algorithm, failure: { message: unbindableText(line), type: line.afalgReach ? 'afalg-unreachable' : 'unbindable' } });
   }

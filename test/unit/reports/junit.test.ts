@@ -127,6 +127,8 @@ describe('reports/junit', () => {
     assert.match(failure.text, /tcId 117 \[page-cross\] decrypt: wrong answer \(valid vector\)/);
     assert.match(failure.text, /\n {2}expected …00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \(80 bytes, shown from byte 48\)\n {2}got {6}…[0-9a-f]{32}deadbeef/);
     assert.match(failure.text, /\n {2}differs {2}from byte 64\n/);
+    // CI shows this text: the line that reruns the case alone
+    assert.match(failure.text, /\n {2}rerun {4}afalg-harness run --board \S+ --alg 'cbc\(aes\)' --driver virtio_crypto_aes_cbc --strategies page-cross --case 'tcId 117' --seed 5eed/);
     assert.equal(child(caseNamed(suite, 'cbc-aes-aesni'), 'failure'), undefined);
     assert.equal(suite.attributes.tests, '7');
     assert.equal(suite.attributes.failures, '2');
