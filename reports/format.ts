@@ -3,6 +3,7 @@
  * A reporter formats through these, never through another reporter's module.
  */
 import type { CaseFailure } from '../harness/results/result-model.js';
+import type { SplitStrategy } from '../harness/protocol/messages.js';
 import type { RunMeta } from '../harness/results/run-record.js';
 import type { SummaryRow } from '../harness/results/summary.js';
 import type { PriorityCandidate } from '../harness/results/priority-verdicts.js';
@@ -69,7 +70,7 @@ export function failureError(failure: CaseFailure): string | undefined {
 }
 
 /** What each split strategy did, for a reader of a failure who did not write the harness. */
-export const STRATEGY_MEANINGS: Readonly<Record<string, string>> = {
+export const STRATEGY_MEANINGS: Readonly<Record<SplitStrategy, string>> = {
   oneshot: 'the whole input in one sendmsg',
   chunks: 'the input in MSG_MORE pieces of 1, 15 and 17 bytes, one request',
   'page-cross': 'input and output buffers starting 13 bytes before a page boundary',

@@ -128,6 +128,7 @@ function specSection(spec: SpecVerdict): string[] {
 
 export function renderMarkdown(report: RunReport): string {
   const { summary, meta, spec } = report;
+  const narrowed = narrowingOf(meta.settings);
   const out: string[] = [];
   const verdict = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' }[report.verdict];
   out.push(`# Crypto driver correctness: ${mdText(meta.board.name)}, kernel ${mdText(meta.target.kernelRelease)}`);
@@ -146,7 +147,7 @@ export function renderMarkdown(report: RunReport): string {
         ['Agent version', `${mdText(meta.target.agentVersion)}${meta.target.node ? ` (Node.js ${mdText(meta.target.node)})` : ''}`],
         ['Run', `${mdText(meta.runId)}, started ${mdText(meta.startedAt)}${meta.finishedAt ? `, finished ${mdText(meta.finishedAt)}` : ''}`],
         ['Split strategies', meta.settings.strategies.join(', ')],
-        ...(narrowingOf(meta.settings) ? [['Narrowed to', mdText(narrowingOf(meta.settings) ?? '')]] : []),
+        ...(narrowed ? [['Narrowed to', mdText(narrowed)]] : []),
         ...(meta.settings.differential > 0 ? [['Differential cases', `${meta.settings.differential} per algorithm${meta.settings.seed ? `, seed ${mdText(meta.settings.seed)}` : ''}`]] : []),
         ['Status', status],
       ],
@@ -193,7 +194,7 @@ export function renderMarkdown(report: RunReport): string {
   if (failing.length > 0) {
     out.push('## Failures');
     out.push('');
-    const strategies = [...new Set(failing.flatMap((row) => row.strategiesFailed))].filter((strategy) => STRATEGY_MEANINGS[strategy]);
+    const strategies = [...new Set(failing.flatMap((row) => row.strategiesFailed))];
     if (strategies.length > 0) out.push(`Strategies: ${strategies.map((strategy) => `**${strategy}**: ${STRATEGY_MEANINGS[strategy]}`).join('; ')}.`, '');
     let budget = MARKDOWN_MAX_FAILURES;
     let unlisted = 0;

@@ -144,23 +144,27 @@ int kexec_job_tfm(struct kexec_job *job, struct kexec_cache *cache, const struct
 		__err;										\
 	})
 
-/* Odd entry sizes for the chunks shape: 1, 3, 7, 13, 31, 61, 127, then the rest in one entry (zerocopy: a page each, 63 at most, then the rest). */
+/* Odd entry sizes for the chunks shape: 1, 3, 7, 13, 31, 61, 127, then the rest in one entry. */
 const unsigned int kexec_chunk_sizes[7] = { 1, 3, 7, 13, 31, 61, 127 };
 
-/* Describe len bytes at buf as a scatterlist of the given shape; returns the entry count. */
+/*
+ * Describe len bytes at buf as a scatterlist of the given shape (chunks: the odd sizes above;
+ * zerocopy: an entry per page the data touches, 63 at most, then the rest); returns the entry count.
+ */
 static int kexec_fill_sg(struct scatterlist *sg, u8 *buf, unsigned int len, u32 shape)
 {
-	unsigned int at = 0, n = 0;
+	unsigned int at = 0, n = 0, most;
 
 	if ((shape != KEXEC_CHUNKS && shape != KEXEC_ZEROCOPY) || len == 0) {
 		sg_init_one(sg, buf, len);
 		return 1;
 	}
 	sg_init_table(sg, KEXEC_MAX_SG);
-	while (at < len && n < (shape == KEXEC_CHUNKS ? ARRAY_SIZE(kexec_chunk_sizes) : KEXEC_MAX_SG - 1)) {
-		/* zerocopy: an entry per page the data touches */
-		unsigned int size = min(shape == KEXEC_CHUNKS ? kexec_chunk_sizes[n] : (unsigned int)(PAGE_SIZE - offset_in_page(buf + at)), len - at);
+	most = shape == KEXEC_CHUNKS ? ARRAY_SIZE(kexec_chunk_sizes) : KEXEC_MAX_SG - 1;
+	while (at < len && n < most) {
+		unsigned int size = shape == KEXEC_CHUNKS ? kexec_chunk_sizes[n] : PAGE_SIZE - offset_in_page(buf + at);
 
+		size = min(size, len - at);
 		sg_set_buf(&sg[n++], buf + at, size);
 		at += size;
 	}

@@ -72,12 +72,12 @@ export function hexValue(label: string, window: string | undefined, full: string
   return `<dt>${label}</dt><dd>${shown}<details class="full-hex"><summary>full value (${Math.floor(full.length / 2)} bytes)</summary><code class="hex">${esc(full)}</code></details></dd>`;
 }
 
-export function failureHtml(failure: CaseFailure, id: string, rerun?: string): string {
+export function failureHtml(failure: CaseFailure, id: string, rerun: string): string {
   const bytes = hexPair(failure.expected, failure.got);
   const facts: string[] = [
     `<dt>Source</dt><dd class="mono">${esc(failure.source)}</dd>`,
     `<dt>Case</dt><dd><strong>${esc(failure.case)}</strong></dd>`,
-    `<dt>Strategy</dt><dd>${esc(failure.strategy)}${STRATEGY_MEANINGS[failure.strategy] ? ` <span class="muted">(${esc(STRATEGY_MEANINGS[failure.strategy] ?? '')})</span>` : ''}</dd>`,
+    `<dt>Strategy</dt><dd>${esc(failure.strategy)} <span class="muted">(${esc(STRATEGY_MEANINGS[failure.strategy])})</span></dd>`,
   ];
   if (failure.op) facts.push(`<dt>Operation</dt><dd>${esc(failure.op)}</dd>`);
   facts.push(`<dt>Outcome</dt><dd>${outcomeText(failure.status)} (${esc(failure.expectation)} vector)</dd>`);
@@ -89,12 +89,12 @@ export function failureHtml(failure: CaseFailure, id: string, rerun?: string): s
   if (failure.seed !== undefined) facts.push(`<dt>Seed</dt><dd class="mono">${esc(failure.seed)}</dd>`);
   if (failure.comment) facts.push(`<dt>Vector comment</dt><dd>${esc(failure.comment)}</dd>`);
   if (failure.flags && failure.flags.length > 0) facts.push(`<dt>Flags</dt><dd>${esc(failure.flags.join(', '))}</dd>`);
-  if (rerun !== undefined) facts.push(`<dt>Rerun</dt><dd><code class="mono">${esc(rerun)}</code></dd>`);
+  facts.push(`<dt>Rerun</dt><dd><code class="mono">${esc(rerun)}</code></dd>`);
   const title = `${failure.source} ${failure.case} [${failure.strategy}]${failure.op ? ` ${failure.op}` : ''}`;
   return `<div class="failure" id="${id}"><h4>${esc(title)}</h4><dl class="kv">${facts.join('')}</dl></div>`;
 }
 
-export function failures(summary: RunSummary, anchors: Map<SummaryRow, string>, meta?: Pick<RunMeta, 'settings'>): string {
+export function failures(summary: RunSummary, anchors: Map<SummaryRow, string>, meta: Pick<RunMeta, 'settings'>): string {
   const out = ['<section id="failures">', '<h2>Failures</h2>'];
   const failing = summary.rows.filter((row) => anchors.has(row));
   if (failing.length === 0) {
@@ -107,7 +107,7 @@ export function failures(summary: RunSummary, anchors: Map<SummaryRow, string>, 
       out.push(`<h3>${esc(row.algorithm)} on ${rowLabel(row)}: ${esc(plural(row.failed, 'failure'))}${esc(strategiesNote(row))}</h3>`);
       const listed = Math.min(row.failures.length, HTML_MAX_FAILURES_PER_ROW, budget);
       budget -= listed;
-      row.failures.slice(0, listed).forEach((failure, index) => out.push(failureHtml(failure, `${anchor}-${index + 1}`, meta && rerunCommand(meta, row, failure))));
+      row.failures.slice(0, listed).forEach((failure, index) => out.push(failureHtml(failure, `${anchor}-${index + 1}`, rerunCommand(meta, row, failure))));
       if (row.failures.length > listed) out.push(`<p class="muted">… and ${row.failures.length - listed} more for this target (results.jsonl holds every one with its bytes).</p>`);
       out.push('</article>');
     }

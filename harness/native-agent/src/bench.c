@@ -31,7 +31,6 @@
 #define MAX_BENCH_SIZE (128 * 1024)
 #define MAX_EXTRA 4096 + 256
 #define MAX_DIGEST 64
-#define PIPE_PAGES 16
 #define MAX_SPLICES (((MAX_BENCH_SIZE + MAX_EXTRA) / 4096) / PIPE_PAGES + 2)
 
 struct bench_op {

@@ -34,9 +34,9 @@ struct session {
 	/* the in-kernel executor (kexec-client.c): this session's open /dev/afalg_kexec (-1 until first
 	 * used; the module keeps a file's transforms), a frame and a reply buffer */
 	int kexec_fd;
+	unsigned char *kexec_frame, *kexec_reply;
 	/* the zerocopy strategy's pipe (-1 until first used) */
 	int pipe_rd, pipe_wr;
-	unsigned char *kexec_frame, *kexec_reply;
 };
 
 enum status { ST_PASS, ST_FAIL, ST_ERROR };

@@ -94,7 +94,7 @@ int splice_data(long page, int fd, int *pipe_rd, int *pipe_wr, unsigned char *da
 		*pipe_rd = fds[0];
 		*pipe_wr = fds[1];
 	}
-	size_t most = 16 * (size_t)page;
+	size_t most = PIPE_PAGES * (size_t)page;
 	for (size_t offset = 0; offset < length; offset += most) {
 		size_t size = length - offset < most ? length - offset : most;
 		struct iovec iov = { data + offset, size };

@@ -5,6 +5,8 @@
 
 /* page-cross: data starts this many bytes before a page boundary */
 #define PAGE_CROSS_OFFSET 13
+/* zerocopy: a pipe holds 16 pages by default, so one splice moves at most that much */
+#define PIPE_PAGES 16
 
 /* A failed step: which, and the errno name (or a short explanation). */
 struct fault {
