@@ -11,7 +11,7 @@
 import type { AgentClient } from '../targets/agent-client.js';
 import { AgentError } from '../targets/agent-client.js';
 import { followKernelLog, type KernelLogFollow } from '../kernel-log/follow-kernel-log.js';
-import { EventsSeen, followConsole, type ConsoleFollow, type ConsoleLineSource } from '../kernel-log/follow-console.js';
+import { EventsSeen, followConsole, sameReport, type ConsoleFollow, type ConsoleLineSource } from '../kernel-log/follow-console.js';
 import { describeKernelEvent, taintFlags, type KernelEvent } from '../kernel-log/kernel-events.js';
 import type { DiscoveredAlgorithm } from '../discovery/discover.js';
 import type { PlannedBatch, PlannedTarget } from '../plan/plan.js';
@@ -29,6 +29,15 @@ const PANIC_AFTER_FATAL_MS = 10_000;
  * the same driver with interrupts off, as the matrix's workers can be, makes it wait that long).
  */
 const CONSOLE_IDLE_FLUSH_MS = 2500;
+
+/**
+ * A report the agent's reader brought cut short (a panic prints its first line before it stops the
+ * other CPUs: the reader may get that line and nothing more) waits this long for the console's
+ * whole copy, which then is the one recorded: above the console's idle flush.
+ */
+const CUT_REPORT_HOLD_MS = CONSOLE_IDLE_FLUSH_MS + 1000;
+
+type ReportSource = 'agent' | 'console';
 
 export type WatchPhase = KernelEventLine['phase'];
 
@@ -61,6 +70,8 @@ export class KernelWatch {
   private replaying = false;
   /** taint bits the targets of this run reached before they were restarted */
   private taintReached = 0;
+  /** reports the agent's reader brought cut short, waiting for the console's copy */
+  private readonly held: Array<{ event: KernelEvent; timer: NodeJS.Timeout }> = [];
 
   /** @param driversOf module name → the public drivers it registers (from discovery) */
   private constructor(
@@ -95,20 +106,18 @@ export class KernelWatch {
     const restarted = this.follow !== undefined;
     // a restarted target starts untainted: what the last one reached still counts for the run
     if (this.follow && this.follow.tainted >= 0) this.taintReached |= this.follow.tainted;
-    this.follow?.stop();
-    this.follow = undefined;
+    this.stopFollowing();
     // a fatal report of the target before belongs to that target's end, not to this one's
     this.lastFatal = undefined;
     this.agent = agent;
-    this.consoleFollow?.stop();
-    this.consoleFollow = console ? followConsole(console, (event) => this.record(event), { idleFlushMs: CONSOLE_IDLE_FLUSH_MS }) : undefined;
+    this.consoleFollow = console ? followConsole(console, (event) => this.record(event, 'console'), { idleFlushMs: CONSOLE_IDLE_FLUSH_MS }) : undefined;
     // what the kernel logged before this point is its boot (and the discovery's): before any request.
     // A restarted guest's boot log repeats the first one's: not recorded again.
     const phase = this.phase;
     this.phase = 'before-requests';
     this.replaying = restarted;
     try {
-      this.follow = await followKernelLog(agent, (event) => this.record(event));
+      this.follow = await followKernelLog(agent, (event) => this.record(event, 'agent'));
       this.taintAtStart ??= this.follow.tainted;
     } catch (error) {
       if (!(error instanceof AgentError)) throw error;
@@ -172,16 +181,54 @@ export class KernelWatch {
   /** Stop watching; the kernel's taint flags when the watch started and at the end (every restarted target's included). */
   stop(): { before: string[]; after: string[] } | undefined {
     const follow = this.follow;
-    follow?.stop();
-    this.follow = undefined;
-    this.consoleFollow?.stop();
-    this.consoleFollow = undefined;
+    this.stopFollowing();
     if (this.taintAtStart === undefined || this.taintAtStart < 0 || !follow || follow.tainted < 0) return undefined;
     return { before: taintFlags(this.taintAtStart), after: taintFlags(follow.tainted | this.taintReached) };
   }
 
-  private record(event: KernelEvent): void {
-    if (this.replaying || !this.seen.firstTime(event)) return;
+  /** Stop both sources; what they had in progress, and the cut reports held, are recorded. */
+  private stopFollowing(): void {
+    this.follow?.stop();
+    this.follow = undefined;
+    this.consoleFollow?.stop();
+    this.consoleFollow = undefined;
+    for (const { event, timer } of this.held.splice(0)) {
+      clearTimeout(timer);
+      this.write(event);
+    }
+  }
+
+  /**
+   * A report from one source, recorded once whichever brings it first — except that a copy the
+   * agent's reader brought cut short waits for the console's (complete, with the call trace that
+   * names the function and module), when there is a console.
+   */
+  private record(event: KernelEvent, source: ReportSource): void {
+    if (this.replaying) return;
+    if (source === 'console') {
+      const at = this.held.findIndex((one) => sameReport(one.event, event));
+      if (at >= 0) {
+        const [{ event: cut, timer }] = this.held.splice(at, 1) as [{ event: KernelEvent; timer: NodeJS.Timeout }];
+        clearTimeout(timer);
+        this.write(event.text.split('\n').length >= cut.text.split('\n').length ? event : cut);
+        return;
+      }
+    }
+    if (!this.seen.firstTime(event)) return;
+    if (source === 'agent' && !event.complete && this.consoleFollow) {
+      const timer = setTimeout(() => {
+        const at = this.held.findIndex((one) => one.event === event);
+        if (at >= 0) this.write(this.held.splice(at, 1)[0]!.event);
+      }, CUT_REPORT_HOLD_MS);
+      this.held.push({ event, timer });
+      // the kernel is gone all the same: the requests in flight fail now
+      if (event.kind === 'panic') this.agent?.abandon(`the kernel panicked ("${event.title}")`);
+      return;
+    }
+    this.write(event);
+  }
+
+  private write(event: KernelEvent): void {
     const { batch, driver } = this.attribute(event);
     const line: KernelEventLine = {
       kind: 'kernel-event',

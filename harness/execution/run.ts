@@ -106,7 +106,8 @@ function initialMeta(input: RunInput, target: Target, discovery: { procCrypto: s
 
 /** A panic's report counts for the link lost within this long after it (the console can lag the link's end). */
 const PANIC_REPORT_WINDOW_MS = 10_000;
-const PANIC_REPORT_WAIT_MS = 3000;
+/** how long a lost link waits for the panic's report: above the time a cut copy waits for the console's whole one */
+const PANIC_REPORT_WAIT_MS = 5000;
 
 /**
  * After a kernel panic took the target down: the case found and recorded as a hang line with the

@@ -43,21 +43,28 @@ export function followConsole(console: ConsoleLineSource, onEvent: (event: Kerne
 /** Two copies without a kernel timestamp to compare are the same report when they arrive this close. */
 const UNSTAMPED_SAME_WITHIN_MS = 10_000;
 
+type ReportIdentity = Pick<KernelEvent, 'kind' | 'title' | 'timestamp'>;
+
+/**
+ * Whether two copies are one report: same kind and first line, and the same kernel timestamp
+ * (copies without one to compare: `closeInTime`, whether they arrived close together).
+ */
+export function sameReport(one: ReportIdentity, other: ReportIdentity, closeInTime = true): boolean {
+  if (one.kind !== other.kind || one.title !== other.title) return false;
+  return one.timestamp !== undefined && other.timestamp !== undefined ? Math.abs(one.timestamp - other.timestamp) < 5e-7 : closeInTime;
+}
+
 /** The reports already recorded, to record each once whichever source brings it first. */
 export class EventsSeen {
-  private readonly seen = new Map<string, Array<{ timestamp?: number; atMs: number }>>();
+  private readonly seen = new Map<string, Array<{ identity: ReportIdentity; atMs: number }>>();
 
   /** Whether `event` is new (and remember it); a copy of one already seen answers false. */
-  firstTime(event: Pick<KernelEvent, 'kind' | 'title' | 'timestamp'>, nowMs = Date.now()): boolean {
+  firstTime(event: ReportIdentity, nowMs = Date.now()): boolean {
     const key = `${event.kind}\n${event.title}`;
     const copies = this.seen.get(key) ?? [];
-    const same = copies.some((copy) =>
-      copy.timestamp !== undefined && event.timestamp !== undefined
-        ? Math.abs(copy.timestamp - event.timestamp) < 5e-7
-        : Math.abs(copy.atMs - nowMs) <= UNSTAMPED_SAME_WITHIN_MS,
-    );
+    const same = copies.some((copy) => sameReport(copy.identity, event, Math.abs(copy.atMs - nowMs) <= UNSTAMPED_SAME_WITHIN_MS));
     if (same) return false;
-    copies.push({ ...(event.timestamp !== undefined ? { timestamp: event.timestamp } : {}), atMs: nowMs });
+    copies.push({ identity: { kind: event.kind, title: event.title, ...(event.timestamp !== undefined ? { timestamp: event.timestamp } : {}) }, atMs: nowMs });
     this.seen.set(key, copies);
     return true;
   }

@@ -92,6 +92,43 @@ describe('execution/kernel-watch (the console as a source)', () => {
     watch.stop();
   });
 
+  it("a panic's first line through the agent's reader (the rest cut off with the CPUs): the console's whole copy is the one recorded", async () => {
+    const console = new ConsoleLines();
+    const { writer, events } = recordingWriter();
+    const { agent, push, abandoned } = quietAgent();
+    const watch = await KernelWatch.start(agent, console, writer, algorithms, () => undefined);
+    watch.setPhase('vectors');
+    const running = batch('nist/ECBMMT128.rsp', [generic, aesni]);
+    watch.requestSent(running);
+    const lines = capture('panic').split('\n');
+    const first = normalizeLogLine(lines.find((line) => line.includes('Kernel panic')) as string);
+    push([{ seq: 0, usec: Math.round((first.timestamp as number) * 1e6), text: first.text, level: 0 } as KernelLogRecord]);
+    // the reader's idle flush hands the cut copy over: held, but the requests fail at once
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(events.length, 0);
+    assert.equal(abandoned.length, 1);
+    for (const line of lines) console.push(line);
+    const panics = events.filter((event) => event.event === 'panic');
+    assert.equal(panics.length, 1);
+    assert.deepEqual([panics[0]?.function, panics[0]?.module, panics[0]?.driver, panics[0]?.source], ['fixture_panic_check', 'afalg_fixture_panic', 'ecb-aes-fixture-panic', running.source]);
+    assert.match(panics[0]?.text ?? '', /Kernel Offset: disabled$/);
+    assert.equal((await watch.fatalReport(10_000, 0))?.driver, 'ecb-aes-fixture-panic');
+    watch.stop();
+    assert.equal(events.filter((event) => event.event === 'panic').length, 1, 'the cut copy is not recorded too');
+  });
+
+  it('a cut copy the console never brings is recorded as it is when the watch stops', async () => {
+    const console = new ConsoleLines();
+    const { writer, events } = recordingWriter();
+    const { agent, push } = quietAgent();
+    const watch = await KernelWatch.start(agent, console, writer, algorithms, () => undefined);
+    push([{ seq: 0, usec: 21_168_231, text: 'Kernel panic - not syncing: afalg fixture: engine state lost on a 144-byte request', level: 0 } as KernelLogRecord]);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(events.length, 0);
+    watch.stop();
+    assert.deepEqual(events.map((event) => [event.event, event.function]), [['panic', undefined]]);
+  });
+
   it('oops=panic: the "Fatal exception" panic right after an oops is attributed to the oops\'s driver and request', async () => {
     const console = new ConsoleLines();
     const { writer, events } = recordingWriter();
