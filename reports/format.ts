@@ -76,6 +76,8 @@ export const STRATEGY_MEANINGS: Readonly<Record<SplitStrategy, string>> = {
   'page-cross': 'input and output buffers starting 13 bytes before a page boundary',
   inplace: 'the output read into the buffer the input was sent from',
   zerocopy: 'the input vmspliced into a pipe and spliced into the socket (at most 16 pages per splice): the driver gets the user\'s pages',
+  concurrent:
+    'a second request of the same transform (other IV, other text) on a second socket, read from another thread while the case is read, both in flight at once; its answer must be the one it gets alone: a driver that keeps a request\'s state in the transform mixes them up',
   chained: 'one block, then half the blocks left, then the rest, each its own request on one socket, the IV given with the first only: the later ones continue from the IV the driver handed back',
 };
 

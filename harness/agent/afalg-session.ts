@@ -3,12 +3,13 @@
  * through the transforms and arena of afalg-sockets.ts (kept open across cases).
  */
 import { ALG_OP_DECRYPT, ALG_OP_ENCRYPT, errnoName, lastErrno, sys } from './afalg-ffi.js';
-import { AfAlgSockets, MAX_DATA } from './afalg-sockets.js';
-import { AfAlgError } from './afalg-wire.js';
+import { AfAlgSockets, MAX_DATA, type Transform } from './afalg-sockets.js';
+import { AfAlgError, readAnswer } from './afalg-wire.js';
 import { decodeCase, judge, KNOWN_TYPES, toOutcome, type DecodedAead, type DecodedCase, type DecodedHash, type DecodedMct, type DecodedRng, type DecodedSkcipher, type RawOutcome } from './decoded-case.js';
 import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseOutcome, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
-import { ALL_STRATEGIES, chainedPieces } from '../protocol/constants.js';
+import { ALL_STRATEGIES, DECOY_MAX_BYTES, chainedPieces, concurrentDecoy } from '../protocol/constants.js';
+import { DecoyReader } from './decoy-reader.js';
 import { runInKernel } from './kernel-executor-device.js';
 import { KEXEC_LIMITS } from '../protocol/kernel-executor.js';
 
@@ -35,6 +36,8 @@ export class AfAlgSession {
   /** this matrix request's transforms served by the in-kernel executor, and its wait limit */
   private kernelAlgs = new Set<string>();
   private kernelTimeoutMs = 20_000;
+  /** the `concurrent` strategy's second thread (started on first use) */
+  private reader: DecoyReader | undefined;
 
   constructor() {
     this.pageSize = this.sockets.pageSize;
@@ -47,7 +50,11 @@ export class AfAlgSession {
 
   close(): void {
     this.sockets.close();
+    this.reader?.close();
+    this.reader = undefined;
   }
+
+
 
   /** bind a socket to `name`; the caller owns the returned fd */
   bindSocket(type: AfAlgType, name: string): number {
@@ -162,6 +169,16 @@ export class AfAlgSession {
     return io.withOperation(transform, d.key, 0, (opFd) => {
       const { inAddr, inIndex, outAddr, outIndex } = io.placement(strategy, input.length);
       io.arena.bytes.set(input, inIndex);
+      if (strategy === 'concurrent') {
+        const decoy = concurrentDecoy(d.iv ?? Buffer.alloc(0), input, Buffer.alloc(0));
+        return this.concurrently(
+          transform,
+          () => io.sendmsg(opFd, inAddr, input.length, io.control(op, d.iv, undefined), 0),
+          { fd: opFd, addr: outAddr, length: input.length },
+          () => judge(io.arena.bytes.subarray(outIndex, outIndex + input.length), d),
+          { op, iv: d.iv ? decoy.iv : undefined, assoc: undefined, text: decoy.text, outLength: decoy.text.length },
+        );
+      }
       if (strategy === 'chained') {
         // one request per piece; the IV only with the first: the others continue from the IV the driver handed back
         let offset = 0;
@@ -190,6 +207,17 @@ export class AfAlgSession {
       io.arena.bytes.set(assoc, inIndex);
       io.arena.bytes.set(input, inIndex + assoc.length);
       const controlLength = io.control(d.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, d.iv, assoc.length);
+      if (strategy === 'concurrent') {
+        const text = d.op === 'encrypt' ? input : input.subarray(0, Math.max(0, input.length - d.authsize));
+        const decoy = concurrentDecoy(d.iv ?? Buffer.alloc(0), text, assoc);
+        return this.concurrently(
+          transform,
+          () => io.sendmsg(opFd, inAddr, total, controlLength, 0),
+          { fd: opFd, addr: outAddr, length: outLength },
+          () => judge(io.arena.bytes.subarray(outIndex + assoc.length, outIndex + outLength), d),
+          { op: ALG_OP_ENCRYPT, iv: d.iv ? decoy.iv : undefined, assoc: decoy.assoc, text: decoy.text, outLength: decoy.assoc.length + decoy.text.length + d.authsize },
+        );
+      }
       if (total > 0) io.send(opFd, inAddr, total, controlLength, strategy, chunks);
       else io.sendmsg(opFd, inAddr, 0, controlLength, 0);
       if (outLength === 0) io.readEmpty(opFd, outAddr);
@@ -197,6 +225,58 @@ export class AfAlgSession {
       // the output repeats the associated data first; compare what follows it
       return judge(io.arena.bytes.subarray(outIndex + assoc.length, outIndex + outLength), d);
     });
+  }
+
+  /**
+   * concurrent: the decoy alone on a second operation socket of the transform (its reference
+   * answer; one the driver refuses leaves the case to run alone), then the case's request and the
+   * decoy's again, the decoy's read by the reader thread while this one reads the case's. Returns
+   * the case's outcome: judged as usual, and failed when it passed while the decoy's answer changed.
+   */
+  private concurrently(
+    transform: Transform,
+    sendCase: () => void,
+    caseRead: { fd: number; addr: number; length: number },
+    judged: () => RawOutcome,
+    decoy: { op: number; iv: Buffer | undefined; assoc: Buffer | undefined; text: Buffer; outLength: number },
+  ): RawOutcome {
+    const io = this.sockets;
+    const room = io.decoyPlacement();
+    const assocLength = decoy.assoc?.length ?? 0;
+    const sendDecoy = (fd: number): void => {
+      if (decoy.assoc) io.arena.bytes.set(decoy.assoc, room.inIndex);
+      io.arena.bytes.set(decoy.text, room.inIndex + assocLength);
+      io.sendmsg(fd, room.inAddr, assocLength + decoy.text.length, io.control(decoy.op, decoy.iv, decoy.assoc ? assocLength : undefined), 0);
+    };
+    let decoyFd = io.decoyOperation(transform);
+    let alone: Buffer | undefined;
+    try {
+      sendDecoy(decoyFd);
+      if (readAnswer(decoyFd, room.outAddr, decoy.outLength) === decoy.outLength) alone = Buffer.from(io.arena.bytes.subarray(room.outIndex, room.outIndex + decoy.outLength));
+    } catch (error) {
+      if (!(error instanceof AfAlgError)) throw error;
+    }
+    if (!alone) {
+      io.closeDecoy(transform);
+      decoyFd = -1;
+    }
+    sendCase();
+    if (alone) {
+      sendDecoy(decoyFd);
+      this.reader ??= new DecoyReader(2 * DECOY_MAX_BYTES + 64);
+      this.reader.start(decoyFd, decoy.outLength);
+    }
+    const got = readAnswer(caseRead.fd, caseRead.addr, caseRead.length);
+    const together = alone ? this.reader?.finish() : undefined;
+    if (got < 0) throw new AfAlgError('read', errnoName(-got));
+    if (got !== caseRead.length) throw new AfAlgError('read', `${got} bytes of ${caseRead.length}`);
+    const outcome = judged();
+    if (!alone || !together || outcome.status !== 'pass') return outcome;
+    if (together.result === decoy.outLength && together.bytes.equals(alone)) return outcome;
+    // the case's own answer was right: the request in flight with it went wrong
+    io.closeDecoy(transform);
+    const error = together.result < 0 ? `the decoy in flight with it failed (${errnoName(-together.result)}); alone it did not` : 'the decoy in flight with it got another answer than alone';
+    return { ...outcome, status: 'fail', error };
   }
 
   private runRng(d: DecodedRng, alg: string): RawOutcome {

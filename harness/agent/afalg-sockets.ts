@@ -36,6 +36,8 @@ export interface Transform {
   name: string;
   fd: number;
   opFd: number;
+  /** the `concurrent` strategy's second operation socket of the same transform (-1: none) */
+  decoyFd: number;
   key: Buffer | null;
   authsize: number;
 }
@@ -65,9 +67,9 @@ export class AfAlgSockets {
   private readonly keyMax = 4096 - 512;
   private readonly inOffset: number;
   private readonly outOffset: number;
-
   constructor() {
     this.pageSize = sys.getpagesize();
+    // each region: MAX_DATA of a case (page-cross shifts it by under a page); after it, a `concurrent` decoy's input, or its two answers
     const region = MAX_DATA + 2 * this.pageSize;
     this.inOffset = this.pageSize;
     this.outOffset = this.inOffset + region;
@@ -79,6 +81,29 @@ export class AfAlgSockets {
     for (const transform of this.transforms.values()) this.closeTransform(transform);
     this.transforms.clear();
     this.closePipe();
+  }
+
+  /** the arena's room for a `concurrent` decoy: its input, and its answer alone (the one in flight with the case is the reader thread's) */
+  decoyPlacement(): Placement {
+    const inIndex = this.inOffset + MAX_DATA;
+    const outIndex = this.outOffset + MAX_DATA;
+    return { inAddr: this.arena.base + inIndex, inIndex, outAddr: this.arena.base + outIndex, outIndex };
+  }
+
+  /** A second operation socket of the transform (its key and authsize set already by `withOperation`). */
+  decoyOperation(transform: Transform): number {
+    if (transform.decoyFd < 0) {
+      const fd = sys.accept(transform.fd, 0, 0);
+      if (fd < 0) throw new AfAlgError('accept', errnoName(lastErrno()));
+      transform.decoyFd = fd;
+    }
+    return transform.decoyFd;
+  }
+
+  /** Drop the decoy's socket (after a failed request it may hold data not read). */
+  closeDecoy(transform: Transform): void {
+    if (transform.decoyFd >= 0) sys.close(transform.decoyFd);
+    transform.decoyFd = -1;
   }
 
   private closePipe(): void {
@@ -126,7 +151,7 @@ export class AfAlgSockets {
       this.closeTransform(oldest);
       this.transforms.delete(oldestKey);
     }
-    transform = { type, name, fd: this.bindSocket(type, name), opFd: -1, key: null, authsize: 0 };
+    transform = { type, name, fd: this.bindSocket(type, name), opFd: -1, decoyFd: -1, key: null, authsize: 0 };
     this.transforms.set(cacheKey, transform);
     return transform;
   }
@@ -139,6 +164,7 @@ export class AfAlgSockets {
   private closeOp(transform: Transform): void {
     if (transform.opFd >= 0) sys.close(transform.opFd);
     transform.opFd = -1;
+    this.closeDecoy(transform);
   }
 
   /**

@@ -51,3 +51,15 @@ export function readFully(fd: number, addr: number, length: number): void {
     got += n;
   }
 }
+
+/** One request's answer of `length` bytes (0: offer one byte, expect none): bytes read (fewer at end of data), or -errno. */
+export function readAnswer(fd: number, addr: number, length: number): number {
+  let got = 0;
+  do {
+    const n = sys.read(fd, addr + got, length ? length - got : 1);
+    if (n < 0) return -lastErrno();
+    if (n === 0) break;
+    got += n;
+  } while (got < length);
+  return got;
+}

@@ -72,7 +72,7 @@ export const selectionOptions = <T>(y: Argv<T>, defaultAlgorithms: string) =>
 export const vectorOptions = <T>(y: Argv<T>) =>
   y
     .option('vectors', { type: 'string', describe: 'vectors directory (default: $AFALG_VECTORS_DIR, ../shared/vectors, then the fetched cache)' })
-    .option('strategies', { type: 'string', array: true, describe: 'split strategies: oneshot,chunks,page-cross,inplace,chained,zerocopy (default all; chained: cbc and ctr modes only)' })
+    .option('strategies', { type: 'string', array: true, describe: 'split strategies: oneshot,chunks,page-cross,inplace,chained,zerocopy,concurrent (default all; chained: cbc and ctr modes only; concurrent: skciphers and AEADs)' })
     .option('differential', { type: 'number', describe: `N random cases per algorithm, every driver compared with the software driver (default ${DEFAULT_DIFFERENTIAL}, --thorough ${THOROUGH_DIFFERENTIAL}; 0: none)` })
     .option('seed', { type: 'string', describe: 'seed of the generated (boundary and differential) cases (default random; printed and stored in run.json)' })
     .option('boundary', { type: 'boolean', default: true, describe: 'generated boundary cases (counters at the wrap, lengths around blocks and pages, key and tag sizes, forged tags, reused sockets); --no-boundary: none' })

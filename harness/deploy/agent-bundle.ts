@@ -6,6 +6,7 @@
  *   agent.mjs                     the agent (`node agent.mjs` speaks the protocol on stdio)
  *   matrix-worker.js              worker thread script: matrix-pool.ts loads `./matrix-worker.js`
  *   kmsg-worker.js                worker thread script: kernel-log-watch.ts loads `./kmsg-worker.js`
+ *   decoy-worker.js               worker thread script: decoy-reader.ts loads `./decoy-worker.js`
  *                                 relative to its own module, i.e. next to agent.mjs
  *   package.json                  {"type": "module"}: makes matrix-worker.js an ES module
  *   node_modules/koffi/           koffi's package.json and JS entries (`import koffi from 'koffi'`)
@@ -106,7 +107,7 @@ export function bundleVersion(files: ReadonlyArray<{ path: string; data: Buffer 
   return hash.digest('hex').slice(0, 16);
 }
 
-function agentSource(name: 'main' | 'matrix-worker' | 'kmsg-worker'): string {
+function agentSource(name: 'main' | 'matrix-worker' | 'kmsg-worker' | 'decoy-worker'): string {
   const ts = path.join(projectRoot, 'harness', 'agent', `${name}.ts`);
   if (fs.existsSync(ts)) return ts;
   const js = path.join(projectRoot, 'dist', 'harness', 'agent', `${name}.js`);
@@ -130,8 +131,8 @@ async function bundleAgentCode(outDir: string): Promise<{ outputs: Map<string, B
   const esbuild = await import('esbuild').catch(() => {
     throw new BadInputError('cannot bundle the agent: esbuild is not installed (npm install -D esbuild)');
   });
-  const entries = { agent: agentSource('main'), 'matrix-worker': agentSource('matrix-worker'), 'kmsg-worker': agentSource('kmsg-worker') };
-  const outputNames: Record<string, string> = { 'agent.js': 'agent.mjs', 'matrix-worker.js': 'matrix-worker.js', 'kmsg-worker.js': 'kmsg-worker.js' };
+  const entries = { agent: agentSource('main'), 'matrix-worker': agentSource('matrix-worker'), 'kmsg-worker': agentSource('kmsg-worker'), 'decoy-worker': agentSource('decoy-worker') };
+  const outputNames: Record<string, string> = { 'agent.js': 'agent.mjs', 'matrix-worker.js': 'matrix-worker.js', 'kmsg-worker.js': 'kmsg-worker.js', 'decoy-worker.js': 'decoy-worker.js' };
   const settings = {
     entryPoints: Object.entries(entries).map(([out, input]) => ({ in: input, out })),
     bundle: true,
@@ -305,6 +306,7 @@ export async function buildAgentBundle(options: BuildAgentBundleOptions): Promis
     { path: 'agent.mjs', data: code.get('agent.mjs') as Buffer, mode: 0o755 },
     { path: 'matrix-worker.js', data: code.get('matrix-worker.js') as Buffer, mode: 0o644 },
     { path: 'kmsg-worker.js', data: code.get('kmsg-worker.js') as Buffer, mode: 0o644 },
+    { path: 'decoy-worker.js', data: code.get('decoy-worker.js') as Buffer, mode: 0o644 },
     { path: 'package.json', data: Buffer.from(packageJson), mode: 0o644 },
     ...(await koffiFiles(options.arch, options.libc ?? 'both')),
   ];

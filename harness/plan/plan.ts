@@ -14,11 +14,17 @@ import { formatSize } from '../core/units.js';
 
 
 /**
- * Strategies that mean something for an algorithm: a hash has no output buffer to share, and only a
- * mode that hands back its IV (catalog `chainsIv`) can continue a message in a second request.
+ * Strategies that mean something for an algorithm: a hash has no output buffer to share, only a
+ * mode that hands back its IV (catalog `chainsIv`) can continue a message in a second request, and
+ * only skcipher and AEAD sockets take AIO reads (algif_hash completes a read synchronously).
  */
 export function strategiesFor(algorithm: Pick<CatalogAlgorithm, 'type' | 'chainsIv'>, wanted: readonly SplitStrategy[]): SplitStrategy[] {
-  return wanted.filter((strategy) => !(algorithm.type === 'hash' && strategy === 'inplace') && (strategy !== 'chained' || algorithm.chainsIv === true));
+  return wanted.filter(
+    (strategy) =>
+      !(algorithm.type === 'hash' && strategy === 'inplace') &&
+      (strategy !== 'chained' || algorithm.chainsIv === true) &&
+      (strategy !== 'concurrent' || algorithm.type === 'skcipher' || algorithm.type === 'aead'),
+  );
 }
 
 export interface PlannedTarget {
@@ -256,7 +262,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
     const strategies = strategiesFor(entry, options.strategies);
     if (strategies.length === 0) {
       // e.g. --strategies chained on a hash: say so instead of planning cases that run nowhere
-      const reason = `none of --strategies ${options.strategies.join(',')} applies to a ${entry.type}${entry.chainsIv ? '' : ' (chained: cbc and ctr modes only; inplace: not hashes)'}`;
+      const reason = `none of --strategies ${options.strategies.join(',')} applies to a ${entry.type}${entry.chainsIv ? '' : ' (chained: cbc and ctr modes only; inplace: not hashes; concurrent: skciphers and AEADs)'}`;
       plan.notes.push({ kind: 'skip', algorithm: entry.name, source: '-', reason, count: 0, cases: [] });
       continue;
     }

@@ -5,7 +5,7 @@
 import type { BenchPath, SplitStrategy } from './messages.js';
 
 /** Split strategies, in the order runs use them: how the input reaches the kernel. */
-export const ALL_STRATEGIES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained', 'zerocopy'];
+export const ALL_STRATEGIES: readonly SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained', 'zerocopy', 'concurrent'];
 
 /**
  * The `chained` strategy's requests, in bytes, for an input of `length` and an IV of `unit` bytes
@@ -21,6 +21,37 @@ export function chainedPieces(length: number, unit: number): number[] {
   const second = Math.max(1, Math.floor((blocks - 1) / 2)) * unit;
   const rest = length - unit - second;
   return rest > 0 ? [unit, second, rest] : [unit, second];
+}
+
+/** Most bytes of text (and of associated data) a `concurrent` decoy carries. */
+export const DECOY_MAX_BYTES = 1024;
+
+/** The decoy of a `concurrent` execution: what its request carries, derived from the case's. */
+export interface ConcurrentDecoy {
+  iv: Buffer;
+  /** skcipher: the input; AEAD: the plaintext (the decoy always encrypts) */
+  text: Buffer;
+  /** AEAD: the associated data */
+  assoc: Buffer;
+}
+
+/**
+ * The `concurrent` strategy's second request (the decoy), on a second operation socket of the same
+ * transform: the case's IV with byte 1 (byte 0 of a one-byte IV) inverted, its text's first
+ * DECOY_MAX_BYTES bytes (for an AEAD decryption, of the text without the tag) each XORed with 0xa5,
+ * its associated data's first DECOY_MAX_BYTES; a skcipher decoy goes the case's way, an AEAD decoy
+ * always encrypts. The decoy runs alone first (its reference answer), then in flight with the case,
+ * read from a second thread (an AF_ALG AIO read runs synchronously on current kernels). The case is
+ * judged as usual; a case that passes while the decoy's answer changed fails: the driver mixed up
+ * two requests of one transform. Both agents and the in-kernel executor derive it the same way.
+ */
+export function concurrentDecoy(iv: Buffer, text: Buffer, assoc: Buffer): ConcurrentDecoy {
+  const decoyIv = Buffer.from(iv);
+  const at = decoyIv.length >= 2 ? 1 : 0;
+  if (decoyIv.length > 0) decoyIv[at] = (decoyIv[at] as number) ^ 0xff;
+  const decoyText = Buffer.from(text.subarray(0, DECOY_MAX_BYTES));
+  for (let i = 0; i < decoyText.length; i++) decoyText[i] = (decoyText[i] as number) ^ 0xa5;
+  return { iv: decoyIv, text: decoyText, assoc: Buffer.from(assoc.subarray(0, DECOY_MAX_BYTES)) };
 }
 
 /** Bench data paths: sendmsg + read, or vmsplice + splice of page-aligned buffers. */

@@ -35,9 +35,10 @@ export const KEXEC_MAX_SOCKET = 63;
 /**
  * The split strategies as scatterlist shapes: chunks → odd-sized entries, page-cross → data across a
  * page, inplace → src == dst, chained → consecutive requests sharing the IV buffer (skcipher only),
- * zerocopy → one entry per page (what splicing user pages gives a driver).
+ * zerocopy → one entry per page (what splicing user pages gives a driver), concurrent → a decoy request
+ * on the same transform in flight with the case's.
  */
-const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3, chained: 4, zerocopy: 5 };
+const SHAPE_CODES: Record<SplitStrategy, number> = { oneshot: 0, chunks: 1, 'page-cross': 2, inplace: 3, chained: 4, zerocopy: 5, concurrent: 6 };
 
 export interface KexecRequest {
   op: KexecOp;

@@ -54,8 +54,11 @@ export interface ResolveResult {
  * AEAD case sent `chained` goes as one request (the plan never asks for it). `zerocopy` sends the
  * control messages alone (MSG_MORE), then vmsplices the page-aligned input into a pipe and splices it
  * into the socket, at most a pipe's 16 pages per splice: the driver gets the user's pages, not copies.
+ * `concurrent` (skciphers and AEADs) puts a second request of the same transform (a decoy: other IV,
+ * other text, see concurrentDecoy) in flight with the case's, read from a second thread: an
+ * asynchronous driver that keeps a request's state in the transform mixes the two up.
  */
-export type SplitStrategy = 'oneshot' | 'chunks' | 'page-cross' | 'inplace' | 'chained' | 'zerocopy';
+export type SplitStrategy = 'oneshot' | 'chunks' | 'page-cross' | 'inplace' | 'chained' | 'zerocopy' | 'concurrent';
 
 interface CaseBase {
   /** caller's key for the case, echoed back */

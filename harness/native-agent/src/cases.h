@@ -6,7 +6,7 @@
 enum alg_type { T_HASH, T_SKCIPHER, T_AEAD, T_RNG };
 enum case_type { C_HASH, C_SKCIPHER, C_AEAD, C_RNG, C_MCT, C_UNKNOWN };
 /* in ALL_STRATEGIES' order (harness/protocol/constants.ts): the progress beacon names them by index */
-enum strategy { S_ONESHOT, S_CHUNKS, S_PAGE_CROSS, S_INPLACE, S_CHAINED, S_ZEROCOPY, S_COUNT };
+enum strategy { S_ONESHOT, S_CHUNKS, S_PAGE_CROSS, S_INPLACE, S_CHAINED, S_ZEROCOPY, S_CONCURRENT, S_COUNT };
 
 #define MAX_STRATEGIES 16
 #define MAX_CHUNK_SIZES 64

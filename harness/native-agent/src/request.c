@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const STRATEGY_NAMES[S_COUNT] = { "oneshot", "chunks", "page-cross", "inplace", "chained", "zerocopy" };
+const char *const STRATEGY_NAMES[S_COUNT] = { "oneshot", "chunks", "page-cross", "inplace", "chained", "zerocopy", "concurrent" };
 const char *const ALG_TYPE_NAMES[4] = { "hash", "skcipher", "aead", "rng" };
 
 void *pool_alloc(struct pool *pool, size_t size)
@@ -106,7 +106,7 @@ static int get_strategies(struct decoder *d, const struct jnode *obj, const char
 	*n = 0;
 	for (const struct jnode *s = list->child; s; s = s->next) {
 		int index = s->type == J_STR ? strategy_index(s->str) : -1;
-		if (index < 0) return bad(d, "%sstrategies[%zu]: expected oneshot, chunks, page-cross, inplace, chained or zerocopy", where, *n);
+		if (index < 0) return bad(d, "%sstrategies[%zu]: expected oneshot, chunks, page-cross, inplace, chained, zerocopy or concurrent", where, *n);
 		out[(*n)++] = (enum strategy)index;
 	}
 	return 1;

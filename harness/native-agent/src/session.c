@@ -1,6 +1,7 @@
 /* AF_ALG case execution: the same system calls, in the same order, as harness/agent/afalg-session.ts. */
 #define _GNU_SOURCE
 #include "session.h"
+#include "concurrent.h"
 #include "errnames.h"
 #include "wire.h"
 
@@ -37,11 +38,19 @@ int session_init(struct session *s)
 	return 0;
 }
 
+static void close_decoy(struct transform *t)
+{
+	if (t->decoyfd >= 0) close(t->decoyfd);
+	t->decoyfd = -1;
+}
+
 static void close_op(struct transform *t)
 {
 	if (t->opfd >= 0) close(t->opfd);
 	t->opfd = -1;
+	close_decoy(t);
 }
+
 
 static void close_transform(struct transform *t)
 {
@@ -66,6 +75,7 @@ void session_close(struct session *s)
 	free(s->kexec_frame);
 	free(s->kexec_reply);
 	s->kexec_frame = s->kexec_reply = NULL;
+	concurrent_close(s);
 }
 
 int session_bind(struct session *s, enum alg_type type, const char *name, char *errname, size_t errsize)
@@ -119,6 +129,7 @@ static struct transform *transform_for(struct session *s, enum alg_type type, co
 	free_slot->socket = socket;
 	free_slot->fd = fd;
 	free_slot->opfd = -1;
+	free_slot->decoyfd = -1;
 	free_slot->used_at = s->clock;
 	return free_slot;
 }
@@ -173,7 +184,6 @@ static int place(struct session *s, enum strategy strategy, int any_strategy, si
 	return 0;
 }
 
-#define CONTROL_MAX 4352
 #define IV_MAX 4096
 
 /* Compare an output with the expectation (see judge() in afalg-session.ts). */
@@ -225,7 +235,7 @@ static int run_hash(struct session *s, const struct acase *c, const struct bytes
 	return 0;
 }
 
-static int run_cipher_op(struct session *s, int opfd, const struct acase *c, const struct bytes *expect, enum strategy strategy,
+static int run_cipher_op(struct session *s, struct transform *t, int opfd, const struct acase *c, const struct bytes *expect, enum strategy strategy,
 			 const size_t *chunks, size_t nchunks, struct raw_outcome *out, struct fault *f)
 {
 	int aead = c->type == C_AEAD;
@@ -238,6 +248,7 @@ static int run_cipher_op(struct session *s, int opfd, const struct acase *c, con
 	memcpy(p.in + assoc, c->input.p, c->input.n);
 	if (c->has_iv && c->iv.n > IV_MAX) return fault_text(f, "send", "E2BIG");
 	size_t control_len = control_messages(control, sizeof control, c->encrypt, c->has_iv ? &c->iv : NULL, aead ? &assoc : NULL);
+	if (strategy == S_CONCURRENT) return concurrent_run(s, t, opfd, c, expect, p.in, p.out, total, outlen, control, control_len, out, f);
 	if (strategy == S_CHAINED && !aead) {
 		/* one request per piece; the IV only with the first: the others continue from the IV the driver handed back */
 		size_t pieces[3], offset = 0, count = chained_pieces(total, c->has_iv ? c->iv.n : 0, pieces);
@@ -281,7 +292,7 @@ static int run_cipher(struct session *s, const struct acase *c, const struct byt
 		size_t outlen = c->encrypt ? total + (size_t)c->authsize : total - (size_t)c->authsize;
 		if (outlen < c->assoc.n) return fault_text(f, "send", "EINVAL");
 	}
-	WITH_OPERATION(t, &c->key, aead ? c->authsize : 0, run_cipher_op(s, opfd, c, expect, strategy, chunks, nchunks, out, f));
+	WITH_OPERATION(t, &c->key, aead ? c->authsize : 0, run_cipher_op(s, t, opfd, c, expect, strategy, chunks, nchunks, out, f));
 	return 0;
 }
 

@@ -6,6 +6,8 @@
 
 #define MAX_DATA (128 * 1024)
 #define MAX_OPEN_TRANSFORMS 48
+/* room for the control messages of one request (op, IV, assoclen) */
+#define CONTROL_MAX 4352
 
 /* Where a matrix worker is, read by the main thread's watchdog. */
 struct beacon {
@@ -18,6 +20,7 @@ struct transform {
 	char *name;
 	int socket; /* the case's socket index: one transform socket each */
 	int fd, opfd;
+	int decoyfd; /* the concurrent strategy's second operation socket (-1: none) */
 	int has_key;
 	unsigned char *key;
 	size_t keylen;
@@ -37,6 +40,8 @@ struct session {
 	unsigned char *kexec_frame, *kexec_reply;
 	/* the zerocopy strategy's pipe (-1 until first used) */
 	int pipe_rd, pipe_wr;
+	/* the concurrent strategy's helper thread (NULL until first used; concurrent.c) */
+	struct decoy_reader *reader;
 };
 
 enum status { ST_PASS, ST_FAIL, ST_ERROR };

@@ -63,6 +63,7 @@ describe('agent bundle', function () {
     assert.ok(paths.includes('agent.mjs'));
     assert.ok(paths.includes('matrix-worker.js'));
     assert.ok(paths.includes('kmsg-worker.js'));
+    assert.ok(paths.includes('decoy-worker.js'));
     assert.ok(paths.includes('package.json'));
     assert.ok(paths.includes('node_modules/koffi/package.json'));
     assert.ok(paths.includes('node_modules/koffi/src/koffi/index.js'));
