@@ -10,7 +10,7 @@ import type { ProgressBeacon } from './progress-beacon.js';
 import type { AfAlgType, Case, CaseOutcome, MatrixOutcome, MatrixRequestBody, MatrixResult, SplitStrategy } from '../protocol/messages.js';
 import { ALL_STRATEGIES, DECOY_MAX_BYTES, chainedPieces, concurrentDecoy } from '../protocol/constants.js';
 import { DecoyReader } from './decoy-reader.js';
-import { runInKernel } from './kernel-executor-device.js';
+import { DECOY_CHANGED, runInKernel } from './kernel-executor-device.js';
 import { KEXEC_LIMITS } from '../protocol/kernel-executor.js';
 
 export { AfAlgError, MAX_DATA };
@@ -212,7 +212,8 @@ export class AfAlgSession {
         const decoy = concurrentDecoy(d.iv ?? Buffer.alloc(0), text, assoc);
         return this.concurrently(
           transform,
-          () => io.sendmsg(opFd, inAddr, total, controlLength, 0),
+          // the control messages again: the decoy's, sent first, took their room
+          () => io.sendmsg(opFd, inAddr, total, io.control(d.op === 'encrypt' ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, d.iv, assoc.length), 0),
           { fd: opFd, addr: outAddr, length: outLength },
           () => judge(io.arena.bytes.subarray(outIndex + assoc.length, outIndex + outLength), d),
           { op: ALG_OP_ENCRYPT, iv: d.iv ? decoy.iv : undefined, assoc: decoy.assoc, text: decoy.text, outLength: decoy.assoc.length + decoy.text.length + d.authsize },
@@ -275,7 +276,7 @@ export class AfAlgSession {
     if (together.result === decoy.outLength && together.bytes.equals(alone)) return outcome;
     // the case's own answer was right: the request in flight with it went wrong
     io.closeDecoy(transform);
-    const error = together.result < 0 ? `the decoy in flight with it failed (${errnoName(-together.result)}); alone it did not` : 'the decoy in flight with it got another answer than alone';
+    const error = together.result < 0 ? `the decoy in flight with it failed (${errnoName(-together.result)}); alone it did not` : DECOY_CHANGED;
     return { ...outcome, status: 'fail', error };
   }
 

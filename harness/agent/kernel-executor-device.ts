@@ -42,11 +42,25 @@ export function kernelExecutorError(reply: KexecReply): AfAlgError {
   return new AfAlgError(`kernel-${reply.step}`, ERRNO_NAMES.get(-reply.status) ?? `errno ${-reply.status}`);
 }
 
-/** One request through the module: its output, or its kernelExecutorError. */
-export function inKernel(request: KexecRequest): Buffer {
+/** One request through the module: its reply, or its kernelExecutorError. */
+function inKernelReply(request: KexecRequest): KexecReply {
   const reply = decodeKexecReply(forwardToKernelExecutor(encodeKexecRequest(request)));
   if (reply.status < 0) throw kernelExecutorError(reply);
-  return reply.data;
+  return reply;
+}
+
+/** One request through the module: its output, or its kernelExecutorError. */
+export function inKernel(request: KexecRequest): Buffer {
+  return inKernelReply(request).data;
+}
+
+/** What the AF_ALG path's concurrent strategy says of a case that passed while its decoy's answer changed. */
+export const DECOY_CHANGED = 'the decoy in flight with it got another answer than alone';
+
+/** A skcipher or AEAD case's reply judged; a pass whose concurrent decoy answered otherwise fails. */
+function judgedWithDecoy(reply: KexecReply, d: DecodedSkcipher | DecodedAead): RawOutcome {
+  const outcome = judge(reply.data, d);
+  return reply.step === 'decoy' && outcome.status === 'pass' ? { ...outcome, status: 'fail', error: DECOY_CHANGED } : outcome;
 }
 
 /** The matrix case types the module runs: every one. */
@@ -62,10 +76,10 @@ export function runInKernel(d: KernelCase, driver: string, strategy: SplitStrate
   switch (d.type) {
     case 'skcipher':
       if (d.input.length === 0) throw new AfAlgError('send', 'EMSGSIZE');
-      return judge(inKernel({ ...common, op: d.op === 'encrypt' ? 'skcipher-encrypt' : 'skcipher-decrypt', key: d.key, iv: d.iv ?? Buffer.alloc(0), data: d.input }), d);
+      return judgedWithDecoy(inKernelReply({ ...common, op: d.op === 'encrypt' ? 'skcipher-encrypt' : 'skcipher-decrypt', key: d.key, iv: d.iv ?? Buffer.alloc(0), data: d.input }), d);
     case 'aead':
       if (d.op === 'decrypt' && d.input.length < d.authsize) throw new AfAlgError('send', 'EINVAL');
-      return judge(inKernel({ ...common, op: d.op === 'encrypt' ? 'aead-encrypt' : 'aead-decrypt', key: d.key, iv: d.iv, assoc: d.assoc, authsize: d.authsize, data: d.input }), d);
+      return judgedWithDecoy(inKernelReply({ ...common, op: d.op === 'encrypt' ? 'aead-encrypt' : 'aead-decrypt', key: d.key, iv: d.iv, assoc: d.assoc, authsize: d.authsize, data: d.input }), d);
     case 'hash': {
       const digest = inKernel({ ...common, op: d.key ? 'hash-keyed' : 'hash', key: d.key ?? Buffer.alloc(0), iv: Buffer.alloc(0), data: d.msg });
       // a truncated expectation (HMAC-SHA-256-128) is compared over its length, as AF_ALG's is

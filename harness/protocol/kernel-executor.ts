@@ -60,7 +60,8 @@ export interface KexecRequest {
 }
 
 /** Where a failed request stopped (the module's enum kexec_step). */
-export const KEXEC_STEPS = ['none', 'frame', 'alloc', 'setkey', 'request', 'crypt', 'timeout', 'authsize'] as const;
+/** `decoy` comes with status 0: the case succeeded, the concurrent shape's decoy answered otherwise in flight with it than alone. */
+export const KEXEC_STEPS = ['none', 'frame', 'alloc', 'setkey', 'request', 'crypt', 'timeout', 'authsize', 'decoy'] as const;
 export type KexecStep = (typeof KEXEC_STEPS)[number];
 
 export interface KexecReply {

@@ -35,7 +35,9 @@ enum kexec_op {
  * (other types: one request); zerocopy: one scatterlist entry (a hash: one update) per page, as
  * splicing user pages into AF_ALG gives a driver
  */
-enum kexec_shape { KEXEC_ONESHOT = 0, KEXEC_CHUNKS = 1, KEXEC_PAGE_CROSS = 2, KEXEC_INPLACE = 3, KEXEC_CHAINED = 4, KEXEC_ZEROCOPY = 5 };
+enum kexec_shape {
+	KEXEC_ONESHOT = 0, KEXEC_CHUNKS = 1, KEXEC_PAGE_CROSS = 2, KEXEC_INPLACE = 3, KEXEC_CHAINED = 4, KEXEC_ZEROCOPY = 5, KEXEC_CONCURRENT = 6
+};
 
 struct kexec_request_header {
 	__le32 magic;
@@ -62,7 +64,8 @@ struct kexec_reply_header {
 /* The step an error comes from, as the harness reports a failed AF_ALG request's step. */
 enum kexec_step {
 	KEXEC_STEP_NONE = 0, KEXEC_STEP_FRAME, KEXEC_STEP_ALLOC, KEXEC_STEP_SETKEY, KEXEC_STEP_REQUEST, KEXEC_STEP_CRYPT,
-	KEXEC_STEP_TIMEOUT, KEXEC_STEP_AUTHSIZE
+	KEXEC_STEP_TIMEOUT, KEXEC_STEP_AUTHSIZE,
+	KEXEC_STEP_DECOY /* status 0: the case succeeded, the concurrent shape's decoy answered otherwise than alone */
 };
 
 /* A request, its lengths checked against the frame and the bounds. */

@@ -54,7 +54,7 @@ static int kexec_parse(const u8 *frame, size_t frame_len, struct kexec_frame *f)
 	f->data_len = le32_to_cpu(h->data_len);
 	if (f->op < KEXEC_SKCIPHER_ENCRYPT || f->op > KEXEC_OP_LAST)
 		return -EOPNOTSUPP;
-	if (f->shape > KEXEC_ZEROCOPY || f->socket > KEXEC_MAX_SOCKET || !timeout_ms || timeout_ms > KEXEC_MAX_TIMEOUT_MS)
+	if (f->shape > KEXEC_CONCURRENT || f->socket > KEXEC_MAX_SOCKET || !timeout_ms || timeout_ms > KEXEC_MAX_TIMEOUT_MS)
 		return -EINVAL;
 	if (!driver_len || driver_len >= KEXEC_MAX_DRIVER || f->key_len > KEXEC_MAX_KEY || f->iv_len > KEXEC_MAX_IV ||
 	    f->authsize > KEXEC_MAX_AUTHSIZE || f->assoc_len > KEXEC_MAX_DATA || f->data_len > KEXEC_MAX_DATA - f->assoc_len)

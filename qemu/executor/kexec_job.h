@@ -22,6 +22,10 @@
  */
 struct kexec_job {
 	struct kref ref;
+	/* a concurrent shape's decoy: the case's job, held (with its transform) until the decoy is freed */
+	struct kexec_job *owner;
+	/* the concurrent shape: the decoy's answer in flight with the case was not its answer alone */
+	bool decoy_differs;
 	struct work_struct free_work;
 	struct completion done;
 	int err;
@@ -47,6 +51,10 @@ crypto_completion_t kexec_callback(void);
 void kexec_arm(struct kexec_job *job);
 int kexec_wait(struct kexec_job *job, int err, const struct kexec_frame *f, u32 *step);
 u8 *kexec_data_buffer(unsigned int len, u32 shape, u8 **base);
+
+/* The job's request (set up) run the concurrent way: kexec_concurrent.c. */
+int kexec_concurrent(struct kexec_job *job, const struct kexec_frame *f, u32 *step);
+void kexec_job_put(struct kexec_job *job);
 
 int kexec_hash(struct kexec_job *job, struct kexec_cache *cache, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step);
 int kexec_rng(struct kexec_job *job, struct kexec_cache *cache, const struct kexec_frame *f, u8 *out, u32 *out_len, u32 *step);

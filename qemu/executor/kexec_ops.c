@@ -28,18 +28,30 @@ static void kexec_job_free_requests(struct kexec_job *job)
 	job->ahash_req = NULL;
 }
 
+static void kexec_job_free(struct kref *ref);
+
 static void kexec_job_destroy(struct kexec_job *job)
 {
+	struct kexec_job *owner = job->owner;
+
 	kexec_job_free_requests(job);
 	kexec_tfm_free(job->tfm);
 	kfree(job->src_buf);
 	kfree(job->dst_buf);
 	kfree(job);
+	if (owner)
+		kref_put(&owner->ref, kexec_job_free);
 }
 
 static void kexec_job_free(struct kref *ref)
 {
 	kexec_job_destroy(container_of(ref, struct kexec_job, ref));
+}
+
+/* Drop a reference in process context. */
+void kexec_job_put(struct kexec_job *job)
+{
+	kref_put(&job->ref, kexec_job_free);
 }
 
 static void kexec_job_free_work(struct work_struct *work)
@@ -279,6 +291,8 @@ static int kexec_skcipher(struct kexec_job *job, struct kexec_cache *cache, cons
 	*step = KEXEC_STEP_CRYPT;
 	if (f->shape == KEXEC_CHAINED)
 		err = kexec_skcipher_chained(job, f, dst, step);
+	else if (f->shape == KEXEC_CONCURRENT)
+		err = kexec_concurrent(job, f, step);
 	else
 		err = kexec_skcipher_run(job, f, step);
 	if (!err) {
@@ -343,9 +357,13 @@ static int kexec_aead(struct kexec_job *job, struct kexec_cache *cache, const st
 	aead_request_set_ad(job->aead_req, f->assoc_len);
 	aead_request_set_crypt(job->aead_req, job->src, kexec_dst_sg(job, f), f->data_len, job->iv);
 	*step = KEXEC_STEP_CRYPT;
-	kexec_arm(job);
-	err = encrypt ? crypto_aead_encrypt(job->aead_req) : crypto_aead_decrypt(job->aead_req);
-	err = kexec_wait(job, err, f, step);
+	if (f->shape == KEXEC_CONCURRENT) {
+		err = kexec_concurrent(job, f, step);
+	} else {
+		kexec_arm(job);
+		err = encrypt ? crypto_aead_encrypt(job->aead_req) : crypto_aead_decrypt(job->aead_req);
+		err = kexec_wait(job, err, f, step);
+	}
 	if (!err) {
 		memcpy(out, dst + f->assoc_len, text_out);
 		*out_len = text_out;
@@ -376,7 +394,7 @@ int kexec_run(struct kexec_cache *cache, const struct kexec_frame *f, u8 *out, u
 	else
 		err = kexec_skcipher(job, cache, f, out, out_len, step);
 	if (!err)
-		*step = KEXEC_STEP_NONE;
+		*step = job->decoy_differs ? KEXEC_STEP_DECOY : KEXEC_STEP_NONE;
 	if (*step != KEXEC_STEP_TIMEOUT && job->tfm) {
 		kexec_job_free_requests(job);
 		kexec_tfm_put(cache, job->tfm);

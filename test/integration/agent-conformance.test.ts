@@ -21,10 +21,13 @@ import type { AfAlgType, BenchRequestBody, BenchResult, BindProbe, Case, KernelL
 import { buildCReference } from '../../harness/bench/c-reference.js';
 import { buildFixtures } from '../../qemu/fixtures.js';
 import { CHAINED_LENGTHS, chainedTranscript, IV_OUT_DRIVER } from '../support/chained-fixture.js';
+import { concurrentTranscript, TFM_IV_DRIVER } from '../support/concurrent-fixture.js';
 
 const ALL: SplitStrategy[] = ['oneshot', 'chunks', 'page-cross', 'inplace', 'zerocopy'];
+/** skciphers and AEADs also run with a decoy of the same transform in flight */
+const CIPHERS: SplitStrategy[] = [...ALL, 'concurrent'];
 /** modes that hand back their IV also continue a message in further requests */
-const CHAINING: SplitStrategy[] = [...ALL, 'chained'];
+const CHAINING: SplitStrategy[] = [...CIPHERS, 'chained'];
 const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
 
 /** Up to `count` vector cases of an algorithm, as matrix cases (acceptable ones reported). */
@@ -41,7 +44,7 @@ function matrixRequests(): MatrixRequestBody[] {
     { algs: ['sha256', 'sha256-generic'], strategies: ALL, cases: [...vectorCases('sha256', 120), wrong] },
     { algs: ['hmac(sha256)', 'hmac(sha256-generic)'], strategies: ALL, cases: vectorCases('hmac(sha256)', 120) },
     { algs: ['cbc(aes)', 'cbc(aes-generic)'], strategies: CHAINING, cases: vectorCases('cbc(aes)', 150) },
-    { algs: ['gcm(aes)', 'gcm_base(ctr(aes-generic),ghash-generic)'], strategies: ALL, cases: vectorCases('gcm(aes)', 150) },
+    { algs: ['gcm(aes)', 'gcm_base(ctr(aes-generic),ghash-generic)'], strategies: CIPHERS, cases: vectorCases('gcm(aes)', 150) },
     { algs: ['xts(aes)'], strategies: ['oneshot', 'chunks'], cases: vectorCases('xts(aes)', 80), hangSec: 30 },
     // differential: the first transform's one-shot output is the expectation of every other execution
     { algs: ['ctr(aes)', 'ctr(aes-generic)'], strategies: CHAINING, differential: true, cases: vectorCases('cbc(aes)', 40).map(({ expect: _expect, ...body }) => body as MatrixRequestBody['cases'][number]) },
@@ -85,6 +88,7 @@ interface Transcript {
   hang: { insmod: unknown; answer: unknown };
   /** the cbc_iv_out fixture through one-shot and chained requests (test/support/chained-fixture.ts) */
   chained?: Awaited<ReturnType<typeof chainedTranscript>>;
+  concurrent?: Awaited<ReturnType<typeof concurrentTranscript>>;
   /** the kernel-log op: the test's own messages as answered and as pushed in follow mode */
   kernelLog: unknown;
   /** bench request index → the agent's own loop, and (native only) the C reference run by the agent */
@@ -259,6 +263,7 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
       try {
         const t = await transcript(target.agent, target.info.hello as unknown as Record<string, unknown>, kind === 'native' ? program : undefined, writer);
         if (hostBuilt) t.chained = await chainedTranscript(target.agent, target.info.hello.kernelRelease);
+        if (hostBuilt) t.concurrent = await concurrentTranscript(target.agent, target.info.hello.kernelRelease);
         if (hostBuilt) t.hang = await hangTranscript(target.agent, target.info.hello.kernelRelease);
         results[kind] = t;
       } finally {
@@ -334,6 +339,19 @@ describe(`agent conformance: Node agent and native agent in the ${BOARD} guest`,
     // only the longest message's two cases (encrypt, decrypt), and only chained
     assert.deepEqual(native?.answer.outcomes.map(({ index, alg, strategy, status }) => ({ index, alg, strategy, status })), [4, 5].map((index) => ({ index, alg: IV_OUT_DRIVER, strategy: 'chained', status: 'fail' })));
     assert.deepEqual(native, results.node?.chained, 'the same outputs: the same requests');
+  });
+
+  it("both catch a driver that keeps a request's IV in the transform, under concurrent only; the software driver passes", function () {
+    if (!hostBuilt) this.skip();
+    for (const kind of ['native', 'node'] as const) {
+      const t = results[kind]?.concurrent;
+      assert.equal(t?.insmod, 0, kind);
+      assert.equal(t?.executed, t.cases * 2 * 2, kind);
+      // which of the two requests in flight gets the other's IV is a race: most cases lose it, none alone
+      assert.deepEqual(Object.keys(t.failed), [`${TFM_IV_DRIVER} concurrent`], `${kind}: ${JSON.stringify(t.failed)}`);
+      assert.ok((t.failed[`${TFM_IV_DRIVER} concurrent`] ?? 0) >= t.cases / 2, `${kind}: ${JSON.stringify(t.failed)}`);
+      assert.ok(t.errors.every((error) => error === 'wrong answer' || error === 'the decoy in flight with it got another answer than alone'), `${kind}: ${t.errors.join(' | ')}`);
+    }
   });
 
   it('reports the same hang: transform, case, strategy, operation, length and the limit', function () {

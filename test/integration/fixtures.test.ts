@@ -3,7 +3,7 @@
  * fixture is built against the guest kernel's headers, loaded above the good drivers, passes the
  * kernel's self-test — and must be reported failing, as designed, while every good driver passes.
  * The run is a default one (no --differential: the default boundary and differential cases),
- * narrowed to the fixtures' algorithms and two strategies for time.
+ * narrowed to the fixtures' algorithms and four strategies (oneshot, chunks, chained, concurrent) for time.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -32,7 +32,7 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     const result = await runCli([
       'run', '--board', 'qemu-x86_64', '--vectors', vectorsDir, '--out', out,
       '--alg', ...new Set([...Object.values(FIXTURE_DRIVERS), ...Object.values(HANG_FIXTURES)].map((fixture) => fixture.algorithm)),
-      '--strategies', 'oneshot,chunks,chained', '--seed', 'fixtures', '--fixtures', 'all', '--hang-sec', '5',
+      '--strategies', 'oneshot,chunks,chained,concurrent', '--seed', 'fixtures', '--fixtures', 'all', '--hang-sec', '5',
     ]);
     code = result.code;
     stderr = result.stderr;
@@ -78,6 +78,10 @@ describe('fault-injection fixtures on qemu-x86_64', function () {
     // cbc IV out: every output right, so only a long message continued in a second request (chained) goes wrong
     const ivOut = failuresOf('cbc-aes-fixture-iv-out');
     assert.ok(ivOut.length > 0 && ivOut.every((failure) => failure.strategy === 'chained' && generated(failure)), JSON.stringify(ivOut.slice(0, 3)));
+    // cbc IV in the transform: right one request at a time; with a decoy of the same transform in flight, concurrent only
+    const tfmIv = failuresOf('cbc-aes-fixture-tfm-iv');
+    assert.ok(tfmIv.length > 0 && tfmIv.every((failure) => failure.strategy === 'concurrent'), JSON.stringify(tfmIv.slice(0, 3)));
+    assert.ok(tfmIv.some((failure) => !generated(failure)), 'fixed vectors catch it too: any case does, in flight with its decoy');
     // ctr: only where the low 16 bits of the counter wrap inside a request (and bits 16..31 are not all ones)
     const ctr = failuresOf('ctr-aes-fixture-counter16');
     assert.ok(ctr.length > 0 && ctr.every(generated));

@@ -1,10 +1,10 @@
 /**
  * The fault-injection fixtures (qemu/fixtures) on the 7.x board: built in the sid chroot with the
- * kernel's own toolchain, loaded, and caught through the in-kernel executor. All but xts_hang are
- * synchronous CPU drivers, which 7.2's AF_ALG still reaches; xts_hang is asynchronous (like an
- * engine), which it does not. `--executor kernel` runs every fixture through the module (the CI
- * case); `--executor auto` (full tier) leaves the synchronous ones to AF_ALG and gives xts_hang to
- * the module, and says which executor served which.
+ * kernel's own toolchain, loaded, and caught through the in-kernel executor. All but xts_hang and
+ * cbc_tfm_iv are synchronous CPU drivers, which 7.2's AF_ALG still reaches; those two are
+ * asynchronous (like an engine), which it does not. `--executor kernel` runs every fixture through
+ * the module (the CI case); `--executor auto` (full tier) leaves the synchronous ones to AF_ALG and
+ * gives the asynchronous ones to the module, and says which executor served which.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -18,8 +18,10 @@ import { allFixtures } from '../../qemu/fixtures.js';
 import { describeFull } from '../support/test-tier.js';
 import { ALL_FIXTURES as FIXTURES } from '../support/fixture-drivers.js';
 
-/** the one asynchronous fixture: AF_ALG cannot reach it on 7.2 */
+/** the asynchronous fixture that hangs: AF_ALG cannot reach it on 7.2 */
 const ASYNC_FIXTURE = 'xts_hang';
+/** the asynchronous fixture that mixes up two requests in flight: AF_ALG cannot reach it on 7.2 either */
+const ASYNC_WRONG = 'cbc_tfm_iv';
 /** correct, only slow: caught by the benchmark, not by vectors */
 const SLOW_FIXTURE = 'sha224_slow';
 const WRONG = Object.entries(FIXTURES).filter(([name]) => name !== ASYNC_FIXTURE && name !== SLOW_FIXTURE);
@@ -29,13 +31,14 @@ const WRONG = Object.entries(FIXTURES).filter(([name]) => name !== ASYNC_FIXTURE
  * software references of the differential cases stay), the chunks strategy, which every fixture's
  * bug but one survives (the bugs hang on lengths, AAD, keys and counters; cbc's and sha256's need
  * several scatterlist entries or updates, which chunks give), and chained for cbc_iv_out, whose
- * outputs are right and only the IV it hands back is wrong.
+ * outputs are right and only the IV it hands back is wrong, and concurrent for cbc_tfm_iv, right
+ * one request at a time.
  */
 async function fixtureRun(out: string, executor: 'kernel' | 'auto'): Promise<{ summary: RunSummary; stderr: string; code: number | null }> {
   const algorithms = [...new Set(Object.entries(FIXTURES).filter(([name]) => name !== SLOW_FIXTURE).map(([, fixture]) => fixture.algorithm))];
   const result = await runCli([
     'run', '--board', 'qemu-x86_64-sid', '--vectors', vectorsDir, '--out', out, '--alg', ...algorithms, '--driver', '*fixture*',
-    '--executor', executor, '--fixtures', 'all', '--strategies', 'chunks,chained', '--sample', '3', '--differential', '2', '--seed', 'fixtures', '--hang-sec', '5',
+    '--executor', executor, '--fixtures', 'all', '--strategies', 'chunks,chained,concurrent', '--sample', '3', '--differential', '2', '--seed', 'fixtures', '--hang-sec', '5',
   ]);
   if (!fs.existsSync(path.join(out, 'run.json'))) throw new Error(`the run wrote no run.json (exit ${result.code}):\n${result.stderr.split('\n').slice(-15).join('\n')}`);
   const run = readRun(out);
@@ -98,6 +101,8 @@ describe('fixtures on qemu-x86_64-sid (Linux 7.2), caught through the in-kernel 
     assert.ok(failures('sha256_odd').length > 0);
     // the module runs chained requests on one IV buffer, as AF_ALG's socket keeps it
     assert.ok(failures('cbc_iv_out').every((failure) => failure.strategy === 'chained'));
+    // the module submits the case's request and its decoy's on one transform and waits for both
+    assert.ok(failures(ASYNC_WRONG).every((failure) => failure.strategy === 'concurrent'));
   });
 
   it('cuts the asynchronous fixture that never completes: a hang, the guest restarted, the other fixtures unharmed', () => {
@@ -114,14 +119,14 @@ describeFull('fixtures on qemu-x86_64-sid with --executor auto', function () {
   this.timeout(1_500_000);
   const tmp = useTempDir('afalg-kexec-fixtures-auto-');
 
-  it('leaves the synchronous fixtures to AF_ALG (7.2 still reaches them) and gives the asynchronous one to the module', async () => {
+  it('leaves the synchronous fixtures to AF_ALG (7.2 still reaches them) and gives the asynchronous ones to the module', async () => {
     const { summary, stderr, code } = await fixtureRun(path.join(tmp.path, 'auto'), 'auto');
     assertLoadedCleanly(summary, stderr);
     assert.equal(code, 1);
     for (const [name] of WRONG) {
       const row = rowOf(summary, name);
-      assert.equal(row.executor, undefined, `${name}: AF_ALG reaches a synchronous driver on 7.2`);
-      assert.ok(row.failed > 0, `${name} not caught through AF_ALG`);
+      assert.equal(row.executor, name === ASYNC_WRONG ? 'kernel' : undefined, `${name}: AF_ALG reaches a synchronous driver on 7.2, the module the asynchronous one`);
+      assert.ok(row.failed > 0, `${name} not caught`);
     }
     const hang = rowOf(summary, ASYNC_FIXTURE);
     assert.deepEqual([hang.executor, hang.hung], ['kernel', true]);

@@ -13,6 +13,7 @@ export const WRONG_ANSWER_FIXTURES: Record<string, FixtureDriver> = {
   gcm_empty_aad: { algorithm: 'gcm(aes)', driver: 'gcm-aes-fixture-empty-aad' },
   cbc_many_sg: { algorithm: 'cbc(aes)', driver: 'cbc-aes-fixture-many-sg' },
   cbc_iv_out: { algorithm: 'cbc(aes)', driver: 'cbc-aes-fixture-iv-out', outrankedBy: 'cbc_many_sg' },
+  cbc_tfm_iv: { algorithm: 'cbc(aes)', driver: 'cbc-aes-fixture-tfm-iv', outrankedBy: 'cbc_many_sg' },
   ctr_counter16: { algorithm: 'ctr(aes)', driver: 'ctr-aes-fixture-counter16' },
   ecb_key_cache: { algorithm: 'ecb(aes)', driver: 'ecb-aes-fixture-key-cache' },
   ccm_big_aad: { algorithm: 'ccm(aes)', driver: 'ccm-aes-fixture-big-aad' },

@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 /* the module's enum kexec_step, as the failed step of an outcome */
-static const char *const STEPS[] = { "kernel-none", "kernel-frame", "kernel-alloc", "kernel-setkey", "kernel-request", "kernel-crypt", "kernel-timeout", "kernel-authsize" };
+static const char *const STEPS[] = { "kernel-none", "kernel-frame", "kernel-alloc", "kernel-setkey", "kernel-request", "kernel-crypt", "kernel-timeout", "kernel-authsize",
+				     "kernel-decoy" };
 
 unsigned kexec_wait_ms(double hang_sec)
 {
@@ -167,6 +168,11 @@ static int run(struct session *s, const struct acase *c, const struct bytes *exp
 	}
 	if (in_kernel(s, r, &reply, f) < 0) return -1;
 	session_judge(c, expect, reply.data, reply.n, out);
+	/* the concurrent shape: the case passed, the decoy in flight with it answered otherwise than alone */
+	if (strcmp(reply.step, "kernel-decoy") == 0 && out->status == ST_PASS) {
+		out->status = ST_FAIL;
+		snprintf(out->error, sizeof out->error, "the decoy in flight with it got another answer than alone");
+	}
 	return 0;
 }
 

@@ -14,7 +14,7 @@ describe('cli/run-settings', () => {
     const settings = of({ board: 'qemu-x86_64' });
     assert.equal(settings.board, board.file);
     assert.equal(settings.vectorsDir, '/vectors');
-    assert.deepEqual(settings.strategies, ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained', 'zerocopy']);
+    assert.deepEqual(settings.strategies, ['oneshot', 'chunks', 'page-cross', 'inplace', 'chained', 'zerocopy', 'concurrent']);
     assert.deepEqual([settings.differential, settings.mctCheckpoints, settings.hangSec], [8, 10, board.timeouts?.hangSec ?? 20]);
     assert.deepEqual(settings.boundary, { thorough: false }, 'boundary cases in every default run');
     assert.deepEqual([of({ thorough: true }).differential, of({ thorough: true }).boundary], [100, { thorough: true }]);
@@ -48,7 +48,7 @@ describe('cli/run-settings', () => {
   });
 
   it('refuses bad values with one line naming the option, before anything boots', () => {
-    expectBadInput(() => of({ strategies: ['sideways'] }), "--strategies: unknown strategy 'sideways'; known: oneshot, chunks, page-cross, inplace, chained, zerocopy");
+    expectBadInput(() => of({ strategies: ['sideways'] }), "--strategies: unknown strategy 'sideways'; known: oneshot, chunks, page-cross, inplace, chained, zerocopy, concurrent");
     expectBadInput(() => of({ differential: -1 }), /^--differential: /);
     expectBadInput(() => of({ sample: 0 }), /^--sample: /);
     expectBadInput(() => of({ 'hang-sec': 500 }), /^--hang-sec: expected seconds above 0 and below the board's request timeout/);

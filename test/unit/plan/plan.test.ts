@@ -121,13 +121,14 @@ describe('plan/plan', () => {
     assert.equal(referenceOf(undefined, onSid), undefined);
   });
 
-  it('hashes run without the in-place strategy; only modes that hand back their IV run chained', () => {
+  it('hashes run without the in-place and concurrent strategies; only modes that hand back their IV run chained', () => {
     const byName = (name: string): CatalogAlgorithm => catalog.find((entry) => entry.name === name) ?? assert.fail(name);
     assert.deepEqual(strategiesFor(byName('sha256'), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'zerocopy']);
-    assert.deepEqual(strategiesFor(byName('gcm(aes)'), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'inplace', 'zerocopy']);
+    assert.deepEqual(strategiesFor(byName('hmac(sha256)'), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'zerocopy']);
+    assert.deepEqual(strategiesFor(byName('gcm(aes)'), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'inplace', 'zerocopy', 'concurrent']);
     for (const name of ['cbc(aes)', 'ctr(aes)', 'cbc(des3_ede)', 'cbc(sm4)', 'ctr(sm4)']) assert.deepEqual(strategiesFor(byName(name), ALL_STRATEGIES), ALL_STRATEGIES, name);
     for (const name of ['ecb(aes)', 'xts(aes)', 'cts(cbc(aes))', 'rfc3686(ctr(aes))', 'chacha20']) {
-      assert.deepEqual(strategiesFor(byName(name), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'inplace', 'zerocopy'], name);
+      assert.deepEqual(strategiesFor(byName(name), ALL_STRATEGIES), ['oneshot', 'chunks', 'page-cross', 'inplace', 'zerocopy', 'concurrent'], name);
     }
   });
 
@@ -136,7 +137,7 @@ describe('plan/plan', () => {
     const plan = planRun([sha256], { catalog: [sha], strategies: ['chained', 'inplace'], vectorsOf: () => vectors('sha256', 3), differential: 0 });
     assert.deepEqual(plan.batches, []);
     assert.deepEqual(plan.algorithms, []);
-    assert.deepEqual(plan.notes.map((note) => (note.kind === 'skip' ? note.reason : note.kind)), ['none of --strategies chained,inplace applies to a hash (chained: cbc and ctr modes only; inplace: not hashes)']);
+    assert.deepEqual(plan.notes.map((note) => (note.kind === 'skip' ? note.reason : note.kind)), ['none of --strategies chained,inplace applies to a hash (chained: cbc and ctr modes only; inplace: not hashes; concurrent: skciphers and AEADs)']);
   });
 
   it('--case keeps only the cases whose ids match, in vector files and generated sets alike', () => {

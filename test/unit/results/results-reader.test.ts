@@ -170,7 +170,7 @@ describe('results/results-reader', () => {
     it('rejects unknown fields, unknown kinds and bad values, naming the field', () => {
       assert.equal(resultLineProblem({ ...fullLines[0], passd: 3 }), "unknown field '/passd'");
       assert.equal(resultLineProblem({ kind: 'tallies' }), 'field \'/kind\' must be one of "tally", "skip", "unusable", "unbindable", "incident", "hang", "kernel-event", "bench", "tcrypt", "done", "resumed"');
-      assert.equal(resultLineProblem({ ...fullLines[0], strategy: 'sideways' }), "field '/strategy' must be one of \"oneshot\", \"chunks\", \"page-cross\", \"inplace\", \"chained\", \"zerocopy\"");
+      assert.equal(resultLineProblem({ ...fullLines[0], strategy: 'sideways' }), "field '/strategy' must be one of \"oneshot\", \"chunks\", \"page-cross\", \"inplace\", \"chained\", \"zerocopy\", \"concurrent\"");
       assert.match(resultLineProblem({ ...fullLines[0], passed: -1 }) ?? '', /^field '\/passed' must be >= 0/);
       assert.match(resultLineProblem({ ...fullLines[0], failures: [{ ...fullFailure, got: 'xyz' }] }) ?? '', /^field '\/failures\/0\/got' must match pattern/);
       assert.equal(resultLineProblem([1]), 'not a JSON object');
