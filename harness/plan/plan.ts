@@ -108,6 +108,14 @@ export interface PlanOptions {
 
 const DEFAULT_MAX_EXECUTIONS = 6000;
 
+/**
+ * Cases of each vector file that also run `concurrent`, spread over the file (every generated case
+ * does): an execution with a decoy in flight costs three requests, and a driver that mixes up two
+ * requests of a transform does it on any case, so a handful per file finds it and the default run
+ * keeps its pace.
+ */
+export const CONCURRENT_PER_FILE = 16;
+
 /** Rough wire size of a case: its base64 fields plus the JSON around them. */
 function payloadSize(vectorCase: VectorCase): number {
   let size = 80;
@@ -230,6 +238,17 @@ function fittingTheLink(cases: VectorCase[], maxPayloadBytes: number, where: { a
   return fit;
 }
 
+/** A vector file's batches: CONCURRENT_PER_FILE of its cases under every strategy, the others without concurrent. */
+function vectorBatches(base: Omit<PlannedBatch, 'cases' | 'executions' | 'id'>, cases: VectorCase[], limits: { maxExecutions: number; maxPayloadBytes: number }): PlannedBatch[] {
+  if (!base.strategies.includes('concurrent') || cases.length <= CONCURRENT_PER_FILE) return batchesOf(base, cases, limits);
+  const together = new Set(sampleCases(cases, CONCURRENT_PER_FILE));
+  const others = base.strategies.filter((strategy) => strategy !== 'concurrent');
+  return [
+    ...batchesOf(base, cases.filter((vectorCase) => together.has(vectorCase)), limits),
+    ...(others.length > 0 ? batchesOf({ ...base, strategies: others }, cases.filter((vectorCase) => !together.has(vectorCase)), limits) : []),
+  ];
+}
+
 export class UnknownAlgorithmError extends Error {}
 
 export function planRun(discovery: readonly DiscoveredAlgorithm[], options: PlanOptions): RunPlan {
@@ -282,7 +301,7 @@ export function planRun(discovery: readonly DiscoveredAlgorithm[], options: Plan
         const left = source.cases.filter((vectorCase) => !sampled.includes(vectorCase));
         plan.notes.push({ kind: 'skip', algorithm: entry.name, source: source.source, reason: `not in the sample (--sample ${options.sample}: ${sampled.length} of ${source.cases.length} cases run)`, count: left.length, cases: left.slice(0, 5).map((vectorCase) => vectorCase.id) });
       }
-      plan.batches.push(...batchesOf(base, chosen(sampled), limits));
+      plan.batches.push(...vectorBatches(base, chosen(sampled), limits));
     }
     const hasVectors = (vectors?.sources ?? []).some((source) => source.cases.length > 0);
 

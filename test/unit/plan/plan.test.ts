@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ALL_STRATEGIES as STRATEGY_LIST } from '../../../harness/protocol/constants.js';
 const ALL_STRATEGIES = [...STRATEGY_LIST];
-import { planRun, referenceOf, sampleCases, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
+import { CONCURRENT_PER_FILE, planRun, referenceOf, sampleCases, strategiesFor, targetsOf, UnknownAlgorithmError } from '../../../harness/plan/plan.js';
 import { catalog } from '../../../vectors/catalog.js';
 import { loadAlgorithmVectors } from '../../../vectors/vector-sources.js';
 import { vectorsDir } from '../vectors/vectors-dir.js';
@@ -138,6 +138,26 @@ describe('plan/plan', () => {
     assert.deepEqual(plan.batches, []);
     assert.deepEqual(plan.algorithms, []);
     assert.deepEqual(plan.notes.map((note) => (note.kind === 'skip' ? note.reason : note.kind)), ['none of --strategies chained,inplace applies to a hash (chained: cbc and ctr modes only; inplace: not hashes; concurrent: skciphers and AEADs)']);
+  });
+
+  it(`concurrent runs on ${CONCURRENT_PER_FILE} cases of each vector file, spread over it, and on every generated case`, () => {
+    const cbc = { name: 'cbc(aes)', type: 'skcipher' as const, reference: 'cbc(aes-generic)' };
+    const generatedCases = Array.from({ length: 30 }, (_, i) => skcipherCase(`b:s#${i} len 16`));
+    const options = { catalog: [cbc], strategies: ['oneshot' as const, 'concurrent' as const], differential: 0, boundaryOf: () => ({ oracle: generatedCases, differential: [] }) };
+    const concurrentIds = (plan: ReturnType<typeof planRun>): string[] => plan.batches.filter((batch) => batch.strategies.includes('concurrent')).flatMap((batch) => batch.cases.map((c) => c.id));
+    const long = planRun([cbcAes], { ...options, vectorsOf: () => vectors('cbc(aes)', 160) });
+    const fromFile = concurrentIds(long).filter((id) => id.startsWith('line'));
+    assert.deepEqual(fromFile, sampleCases(vectors('cbc(aes)', 160).sources[0]?.cases ?? [], CONCURRENT_PER_FILE).map((c) => c.id));
+    assert.equal(fromFile.length, CONCURRENT_PER_FILE);
+    assert.equal(fromFile.at(-1), 'line 150', 'spread over the file');
+    assert.equal(concurrentIds(long).filter((id) => id.startsWith('b:')).length, 30, 'every generated case');
+    // the other cases of the file still run every other strategy, and nothing is counted as skipped
+    assert.equal(long.batches.filter((batch) => batch.source.startsWith('nist')).reduce((sum, batch) => sum + batch.cases.length, 0), 160);
+    assert.ok(!long.notes.some((note) => note.kind === 'skip' && /concurrent/.test(note.reason)));
+    const short = planRun([cbcAes], { ...options, vectorsOf: () => vectors('cbc(aes)', CONCURRENT_PER_FILE) });
+    assert.equal(concurrentIds(short).filter((id) => id.startsWith('line')).length, CONCURRENT_PER_FILE, 'a short file runs it on every case');
+    const alone = planRun([cbcAes], { ...options, strategies: ['concurrent' as const], vectorsOf: () => vectors('cbc(aes)', 160) });
+    assert.equal(alone.batches.filter((batch) => batch.source.startsWith('nist')).reduce((sum, batch) => sum + batch.cases.length, 0), CONCURRENT_PER_FILE, '--strategies concurrent alone: the sample only');
   });
 
   it('--case keeps only the cases whose ids match, in vector files and generated sets alike', () => {
