@@ -78,8 +78,8 @@ describe('afalg-harness run on qemu-x86_64', function () {
     const cbcTargets = new Set(tallies(out).filter((line) => line.algorithm === 'cbc(aes)').map((line) => line.target));
     for (const driver of ['cbc(aes)', 'cbc-aes-aesni', 'cbc(aes-generic)', 'virtio_crypto_aes_cbc']) assert.ok(cbcTargets.has(driver), driver);
     const strategies = new Set(tallies(out).filter((line) => line.target === 'virtio_crypto_aes_cbc').map((line) => line.strategy));
-    // cbc hands back its IV: a message continued over several requests (chained) too
-    assert.deepEqual([...strategies].sort(), ['chained', 'chunks', 'inplace', 'oneshot', 'page-cross', 'zerocopy']);
+    // cbc hands back its IV: a message continued over several requests (chained) too; a cipher runs with a decoy in flight (concurrent)
+    assert.deepEqual([...strategies].sort(), ['chained', 'chunks', 'concurrent', 'inplace', 'oneshot', 'page-cross', 'zerocopy']);
     const xtsStrategies = new Set(tallies(out).filter((line) => line.algorithm === 'xts(aes)').map((line) => line.strategy));
     assert.ok(!xtsStrategies.has('chained'), 'xts has no output IV to continue from');
     // the Wycheproof invalid key sizes of cmac(aes) were sent and refused by setkey: counted as passes
@@ -125,9 +125,10 @@ describe('afalg-harness run on qemu-x86_64', function () {
       const key = `${line.target} [${line.strategy}]`;
       failuresOf.set(key, [...(failuresOf.get(key) ?? []), ...line.failures]);
     }
-    // gcm: every strategy but chained (it has no IV to hand back)
-    assert.equal(failuresOf.size, targets.size * 5);
+    // gcm: every strategy but chained (it has no IV to hand back); concurrent runs on a sample of the file, the victim maybe not in it
+    assert.equal(failuresOf.size, targets.size * 6);
     for (const [key, failures] of failuresOf) {
+      if (key.endsWith('[concurrent]')) continue;
       const ids = failures.map((failure) => failure.case).sort();
       assert.deepEqual(ids, [`tcId ${victim.tcId} decrypt`, `tcId ${victim.tcId} encrypt`], key);
       const encrypt = failures.find((failure) => failure.case.endsWith('encrypt'));
