@@ -13,19 +13,19 @@ export const IV_OUT_DRIVER = 'cbc-aes-fixture-iv-out';
 /** lengths: one request (under two blocks), chained but short (the IV right), chained past a page (the IV wrong) */
 export const CHAINED_LENGTHS = [16, 4096, 20480];
 
+/** An AES-128-CBC encryption of `plain` and its decryption, as matrix cases with node:crypto's answers. */
+export function cbcCasePair(key: Buffer, iv: Buffer, plain: Buffer): MatrixRequestBody['cases'] {
+  const cipher = crypto.createCipheriv('aes-128-cbc', key, iv).setAutoPadding(false);
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const body = { type: 'skcipher' as const, key: key.toString('base64'), iv: iv.toString('base64') };
+  return [
+    { ...body, op: 'encrypt' as const, input: plain.toString('base64'), expect: sealed.toString('base64') },
+    { ...body, op: 'decrypt' as const, input: sealed.toString('base64'), expect: plain.toString('base64') },
+  ];
+}
+
 function cbcCases(): MatrixRequestBody['cases'] {
-  const key = Buffer.alloc(16, 0x2b);
-  const iv = Buffer.alloc(16, 0x0f);
-  return CHAINED_LENGTHS.flatMap((length) => {
-    const plain = Buffer.from(Array.from({ length }, (_, i) => (i * 7 + 3) & 0xff));
-    const cipher = crypto.createCipheriv('aes-128-cbc', key, iv).setAutoPadding(false);
-    const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
-    const body = { type: 'skcipher' as const, key: key.toString('base64'), iv: iv.toString('base64') };
-    return [
-      { ...body, op: 'encrypt' as const, input: plain.toString('base64'), expect: sealed.toString('base64') },
-      { ...body, op: 'decrypt' as const, input: sealed.toString('base64'), expect: plain.toString('base64') },
-    ];
-  });
+  return CHAINED_LENGTHS.flatMap((length) => cbcCasePair(Buffer.alloc(16, 0x2b), Buffer.alloc(16, 0x0f), Buffer.from(Array.from({ length }, (_, i) => (i * 7 + 3) & 0xff))));
 }
 
 /** Load the fixture (built for the guest's kernel) and run the cases one-shot and chained through it. */

@@ -4,27 +4,16 @@
  * same transform in flight, one of the two runs with the other's IV. Which one loses depends on
  * timing, so the transcript counts failures rather than listing them.
  */
-import crypto from 'node:crypto';
 import { buildFixtures } from '../../qemu/fixtures.js';
 import type { AgentClient } from '../../harness/targets/agent-client.js';
 import type { MatrixRequestBody } from '../../harness/protocol/messages.js';
+import { cbcCasePair } from './chained-fixture.js';
 
 export const TFM_IV_DRIVER = 'cbc-aes-fixture-tfm-iv';
 const LENGTHS = [16, 64, 1024, 4096];
 
 function cbcCases(): MatrixRequestBody['cases'] {
-  return LENGTHS.flatMap((length, n) => {
-    const key = Buffer.alloc(16, 0x2b + n);
-    const iv = Buffer.alloc(16, 0x0f + n);
-    const plain = Buffer.from(Array.from({ length }, (_, i) => (i * 7 + n) & 0xff));
-    const cipher = crypto.createCipheriv('aes-128-cbc', key, iv).setAutoPadding(false);
-    const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
-    const body = { type: 'skcipher' as const, key: key.toString('base64'), iv: iv.toString('base64') };
-    return [
-      { ...body, op: 'encrypt' as const, input: plain.toString('base64'), expect: sealed.toString('base64') },
-      { ...body, op: 'decrypt' as const, input: sealed.toString('base64'), expect: plain.toString('base64') },
-    ];
-  });
+  return LENGTHS.flatMap((length, n) => cbcCasePair(Buffer.alloc(16, 0x2b + n), Buffer.alloc(16, 0x0f + n), Buffer.from(Array.from({ length }, (_, i) => (i * 7 + n) & 0xff))));
 }
 
 /** executions, and failures per "alg strategy" */
