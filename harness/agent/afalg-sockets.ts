@@ -67,6 +67,7 @@ export class AfAlgSockets {
   private readonly keyMax = 4096 - 512;
   private readonly inOffset: number;
   private readonly outOffset: number;
+
   constructor() {
     this.pageSize = sys.getpagesize();
     // each region: MAX_DATA of a case (page-cross shifts it by under a page); after it, a `concurrent` decoy's input, or its two answers

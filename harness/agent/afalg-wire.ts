@@ -43,13 +43,13 @@ export function writeControlMessages(arena: NativeArena, offset: number, op: num
 
 /** Read exactly `length` bytes of output (the kernel may hand a large output over in pieces). */
 export function readFully(fd: number, addr: number, length: number): void {
-  let got = 0;
-  while (got < length) {
-    const n = sys.read(fd, addr + got, length - got);
-    if (n < 0) throw new AfAlgError('read', errnoName(lastErrno()));
-    if (n === 0) throw new AfAlgError('read', `short read ${got}/${length}`);
-    got += n;
-  }
+  if (length > 0) answered(readAnswer(fd, addr, length), length);
+}
+
+/** A read's result (readAnswer) as the whole answer of `length` bytes, or the AfAlgError it is. */
+export function answered(got: number, length: number): void {
+  if (got < 0) throw new AfAlgError('read', errnoName(-got));
+  if (got !== length) throw new AfAlgError('read', `short read ${got}/${length}`);
 }
 
 /** One request's answer of `length` bytes (0: offer one byte, expect none): bytes read (fewer at end of data), or -errno. */

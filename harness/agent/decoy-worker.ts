@@ -4,6 +4,7 @@
  * hands the bytes back through shared memory. Its own native buffer: the session's arena is not
  * touched from here.
  */
+import { constants as osConstants } from 'node:os';
 import { workerData } from 'node:worker_threads';
 import { NativeArena, sys } from './afalg-ffi.js';
 import { readAnswer } from './afalg-wire.js';
@@ -20,7 +21,7 @@ for (;;) {
   if (state === DECOY_STATE.quit) break;
   if (state !== DECOY_STATE.go) continue;
   const length = Atomics.load(cells, DECOY_CELLS.length);
-  const result = length > answer.length ? -7 /* E2BIG */ : readAnswer(Atomics.load(cells, DECOY_CELLS.fd), buffer.base, length);
+  const result = length > answer.length ? -osConstants.errno.E2BIG : readAnswer(Atomics.load(cells, DECOY_CELLS.fd), buffer.base, length);
   if (result > 0) answer.set(buffer.bytes.subarray(0, result));
   Atomics.store(cells, DECOY_CELLS.result, result);
   Atomics.store(cells, DECOY_CELLS.state, DECOY_STATE.done);

@@ -16,7 +16,7 @@ import { formatSize } from '../core/units.js';
 /**
  * Strategies that mean something for an algorithm: a hash has no output buffer to share, only a
  * mode that hands back its IV (catalog `chainsIv`) can continue a message in a second request, and
- * only skcipher and AEAD sockets take AIO reads (algif_hash completes a read synchronously).
+ * a `concurrent` decoy is a cipher request (another IV, another text): skciphers and AEADs.
  */
 export function strategiesFor(algorithm: Pick<CatalogAlgorithm, 'type' | 'chainsIv'>, wanted: readonly SplitStrategy[]): SplitStrategy[] {
   return wanted.filter(

@@ -58,8 +58,7 @@ static void *reader_main(void *arg)
 		unsigned char *buf = r->buf;
 		size_t len = r->len;
 		pthread_mutex_unlock(&r->lock);
-		ssize_t n = read(fd, buf, len);
-		long result = n < 0 ? -(long)errno : (long)n;
+		long result = read_answer(fd, buf, len);
 		pthread_mutex_lock(&r->lock);
 		r->result = result;
 		r->state = R_DONE;
@@ -94,19 +93,6 @@ void concurrent_close(struct session *s)
 	pthread_join(r->thread, NULL);
 	free(r);
 	s->reader = NULL;
-}
-
-/* One request's answer: `len` bytes (an empty answer: offered one byte, must give none); -errno, or the bytes read. */
-static long read_answer(int fd, unsigned char *buf, size_t len)
-{
-	size_t got = 0;
-	do {
-		ssize_t n = read(fd, buf + got, len ? len - got : 1);
-		if (n < 0) return -(long)errno;
-		if (n == 0) break;
-		got += (size_t)n;
-	} while (got < len);
-	return (long)got;
 }
 
 static int send_decoy(int fd, struct decoy *d, int encrypt, int aead, unsigned char *room, struct fault *f)
@@ -163,7 +149,7 @@ int concurrent_run(struct session *s, struct transform *t, int opfd, const struc
 		pthread_mutex_unlock(&r->lock);
 	}
 	if (got < 0) return fault_text(f, "read", "%s", errno_name((int)-got, (char[32]){ 0 }, 32));
-	if ((size_t)got != outlen) return fault_text(f, "read", "%ld bytes of %zu", got, outlen);
+	if ((size_t)got != outlen) return fault_text(f, "read", "short read %ld/%zu", got, outlen);
 	session_judge(c, expect, outbuf + assoc, outlen - assoc, out);
 	if (!with_decoy || out->status != ST_PASS) return 0;
 	if (decoy_got != (long)decoy_outlen || memcmp(alone, together, decoy_outlen) != 0) {

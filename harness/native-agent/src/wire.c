@@ -119,15 +119,27 @@ size_t chained_pieces(size_t length, size_t unit, size_t pieces[3])
 	return pieces[2] ? 3 : 2;
 }
 
-int read_fully(int fd, unsigned char *out, size_t length, struct fault *f)
+long read_answer(int fd, unsigned char *out, size_t length)
 {
 	size_t got = 0;
-	while (got < length) {
-		ssize_t n = read(fd, out + got, length - got);
-		if (n < 0) return fault_errno(f, "read");
-		if (n == 0) return fault_text(f, "read", "short read %zu/%zu", got, length);
+	do {
+		ssize_t n = read(fd, out + got, length ? length - got : 1);
+		if (n < 0) return -(long)errno;
+		if (n == 0) break;
 		got += (size_t)n;
+	} while (got < length);
+	return (long)got;
+}
+
+int read_fully(int fd, unsigned char *out, size_t length, struct fault *f)
+{
+	if (length == 0) return 0;
+	long got = read_answer(fd, out, length);
+	if (got < 0) {
+		errno = (int)-got;
+		return fault_errno(f, "read");
 	}
+	if ((size_t)got != length) return fault_text(f, "read", "short read %ld/%zu", got, length);
 	return 0;
 }
 

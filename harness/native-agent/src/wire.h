@@ -29,6 +29,9 @@ int splice_data(long page, int fd, int *pipe_rd, int *pipe_wr, unsigned char *da
 		struct fault *f);
 /* The chained strategy's requests (chainedPieces in harness/protocol/constants.ts): sizes into pieces[3], returns their count. */
 size_t chained_pieces(size_t length, size_t unit, size_t pieces[3]);
+/* One request's answer of `length` bytes (0: offer one byte, expect none): the bytes read (fewer at end of data), or -errno. */
+long read_answer(int fd, unsigned char *out, size_t length);
+/* Exactly `length` bytes of output (the kernel may hand a large one over in pieces), or -1 with the fault. */
 int read_fully(int fd, unsigned char *out, size_t length, struct fault *f);
 /* ALG_SET_OP, ALG_SET_IV (iv non-NULL) and ALG_SET_AEAD_ASSOCLEN (assoclen non-NULL) into `buf`; returns the length. */
 size_t control_messages(unsigned char *buf, size_t size, int encrypt, const struct bytes *iv, const size_t *assoclen);
