@@ -11,7 +11,7 @@ import type { DebianArch } from './apt/debian.js';
 import { guestModuleBuilder } from './guest-module-builder.js';
 
 const executorDir = path.join(projectRoot, 'qemu', 'executor');
-export const executorSources = ['Kbuild', 'kexec.h', 'kexec_job.h', 'kexec_device.c', 'kexec_ops.c', 'kexec_concurrent.c', 'kexec_hash.c', 'kexec_cache.c'].map((name) => path.join(executorDir, name));
+export const executorSources = ['Kbuild', 'kexec.h', 'kexec_job.h', 'kexec_device.c', 'kexec_job.c', 'kexec_ops.c', 'kexec_concurrent.c', 'kexec_hash.c', 'kexec_cache.c'].map((name) => path.join(executorDir, name));
 
 /** Build (or find cached) afalg_kexec.ko for kernelRelease of the given suite; returns its path. */
 export async function buildKernelExecutor(kernelRelease: string, suite: string, arch: DebianArch, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {

@@ -38,12 +38,10 @@ static struct kexec_job *kexec_decoy_job(struct kexec_job *owner, const struct k
 {
 	bool aead = kexec_is_aead(f->op);
 	unsigned int authsize = aead ? crypto_aead_authsize(owner->tfm->aead) : 0, text = f->data_len, i;
-	struct kexec_job *decoy = kzalloc(sizeof(*decoy), GFP_KERNEL);
+	struct kexec_job *decoy = kexec_job_new();
 
 	if (!decoy)
 		return NULL;
-	kref_init(&decoy->ref);
-	init_completion(&decoy->done);
 	decoy->owner = owner;
 	kref_get(&owner->ref);
 	if (f->op == KEXEC_AEAD_DECRYPT)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * afalg-harness in-kernel executor: one request's memory and its bounded waits (kexec_ops.c),
+ * afalg-harness in-kernel executor: one request's memory and its bounded waits (kexec_job.c),
  * shared by the operations of kexec_ops.c (skcipher, AEAD) and kexec_hash.c (hash, rng).
  */
 #ifndef AFALG_KEXEC_JOB_H
@@ -44,6 +44,10 @@ struct kexec_job {
 /* Odd entry sizes for the chunks shape: 1, 3, 7, 13, 31, 61, 127, then the rest in one entry. */
 extern const unsigned int kexec_chunk_sizes[7];
 
+/* A job with one reference (the caller's), or NULL. */
+struct kexec_job *kexec_job_new(void);
+/* Free the job's requests (before its transform goes back to the cache). */
+void kexec_job_free_requests(struct kexec_job *job);
 /* The job's transform of this kind for the frame's driver and socket; 0 or an error. */
 int kexec_job_tfm(struct kexec_job *job, struct kexec_cache *cache, const struct kexec_frame *f, u32 kind);
 /* The completion callback of every request (its signature depends on the kernel version). */
